@@ -1,0 +1,54 @@
+# zgc-geo: the two set-up commands of the README.
+#   make run   installs everything into .venv and static/node_modules, then starts the app
+#   make test  installs everything (test tools and Debian's Chromium too) and runs the whole suite
+# Both are safe to repeat: each install step re-runs only when its lock file changed.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test install install-test assets chromium lint
+
+run: install assets
+	$(PY) -m streamlit run app.py
+
+test: install-test assets chromium lint
+	$(PY) -m pytest
+
+lint: install-test
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+install: $(VENV)/.runtime-installed
+install-test: $(VENV)/.test-installed
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "zgc-geo needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.runtime-installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	@touch $@
+
+# Leaflet and friends come from the npm registry, never a CDN and never from git.
+assets: static/node_modules/.package-lock.json
+
+static/node_modules/.package-lock.json: static/package.json static/package-lock.json
+	npm ci --prefix static --no-audit --no-fund
+	@touch $@
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
+	else \
+		echo "Chromium is missing: run 'sudo apt-get install chromium fonts-noto-cjk' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
+	fi

@@ -1,0 +1,24 @@
+"""zgc-geo Streamlit entry point: ``streamlit run app.py``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from zgc_geo.mapping.web_assets import check_web_assets
+from zgc_geo.ui.guard import user_errors_shown
+from zgc_geo.ui.sidebar import shared_sidebar
+
+PAGES_DIR = Path(__file__).parent / "zgc_geo" / "ui" / "pages"
+
+st.set_page_config(page_title="zgc-geo 中关村规划工作台", page_icon="🗺️", layout="wide")
+
+with user_errors_shown():
+    check_web_assets()
+
+navigation = st.navigation(
+    [st.Page(PAGES_DIR / "overview.py", title="总览 Overview", icon="🗺️", default=True)]
+)
+shared_sidebar()
+navigation.run()

@@ -1,0 +1,49 @@
+"""Layering rule: only the UI imports Streamlit; analysis and data modules import no map or UI code."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "zgc_geo"
+UI_ONLY = {"streamlit", "streamlit_folium"}
+MAP_ONLY = {"folium", "branca"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_layering(path: Path) -> None:
+    relative = path.relative_to(PACKAGE).parts
+    imported = _imports(path)
+    if relative[0] != "ui":
+        assert not imported & UI_ONLY, f"{path.name} imports Streamlit; only zgc_geo/ui may"
+    if relative[0] not in {"ui", "mapping"}:
+        assert not imported & MAP_ONLY, f"{path.name} imports folium; only zgc_geo/mapping and ui may"
+
+
+def test_library_never_prints() -> None:
+    offenders = [
+        str(p.relative_to(PACKAGE))
+        for p in MODULES
+        if p.name not in {"cli.py", "__main__.py"}
+        and any(
+            isinstance(n, ast.Call) and getattr(n.func, "id", "") == "print"
+            for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+        )
+    ]
+    assert offenders == []

@@ -1,0 +1,40 @@
+"""Exports cannot smuggle spreadsheet formulas."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from zgc_geo.export_safety import csv_bytes, neutralise_formulas
+
+
+def test_formula_like_text_is_quoted_and_numbers_are_not() -> None:
+    frame = pd.DataFrame(
+        {
+            "name": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tcmd", "normal", "中关村"],
+            "value": [-3.5, 1, 2, 3, 4, 5, 6],
+        }
+    )
+    safe = neutralise_formulas(frame)
+    assert safe["name"].tolist() == [
+        '\'=HYPERLINK("http://x")',
+        "'+1",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tcmd",
+        "normal",
+        "中关村",
+    ]
+    assert safe["value"].tolist() == frame["value"].tolist()
+    assert frame["name"].iloc[0].startswith("=")  # the input is not modified
+
+
+def test_list_cells_and_headers_are_covered() -> None:
+    safe = neutralise_formulas(pd.DataFrame({"=cmd": [["=a", "b"]]}))
+    assert list(safe.columns) == ["'=cmd"]
+    assert safe.iloc[0, 0] == "'=a; b"
+
+
+def test_csv_has_a_bom_for_excel_and_is_safe() -> None:
+    data = csv_bytes(pd.DataFrame({"园区": ["=1+1"]}))
+    assert data.startswith("\ufeff".encode())
+    assert "'=1+1" in data.decode("utf-8-sig")

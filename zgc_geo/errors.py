@@ -1,0 +1,39 @@
+"""Exception hierarchy: one root, each subclass also a builtin so callers can catch either."""
+
+from __future__ import annotations
+
+
+class ZgcGeoError(Exception):
+    """Root of every error zgc-geo raises on purpose.
+
+    Pages and the CLI catch this class and show its message; anything else is
+    an internal error and is logged with its traceback.
+    """
+
+
+class LayerError(ZgcGeoError, ValueError):
+    """A shipped or user-supplied layer breaks its contract (columns, CRS, geometry, ids)."""
+
+
+class LayerNotFoundError(ZgcGeoError, FileNotFoundError):
+    """A layer named in the manifest, or asked for by name, does not exist."""
+
+
+class ManifestError(ZgcGeoError, ValueError):
+    """The layer manifest itself is malformed."""
+
+
+class CRSError(ZgcGeoError, ValueError):
+    """Data is in the wrong coordinate reference system for the operation asked."""
+
+
+class DatumError(ZgcGeoError, ValueError):
+    """An unknown or unsupported Chinese web-map datum (GCJ-02 / BD-09) was named."""
+
+
+class AssetsMissingError(ZgcGeoError, FileNotFoundError):
+    """The locally served web assets (Leaflet …) are not installed."""
+
+
+class OptionError(ZgcGeoError, ValueError):
+    """An option value is not one of the valid choices (the message lists them)."""

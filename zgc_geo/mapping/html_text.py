@@ -1,0 +1,44 @@
+"""HTML for tooltips, popups and legends, built so that attribute text can never become markup."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+
+#: A placeholder shown where a value is missing, instead of "nan" or "None".
+MISSING = "—"
+
+
+def text(value: object) -> str:
+    """Escape one value for HTML; missing values (None, NaN, "", []) become an em dash.
+
+    Everything that reaches a Leaflet tooltip or popup passes through here: folium
+    inserts tooltip fields with ``innerHTML``, so an unescaped ``<script>`` in an
+    imported attribute would run in the user's browser.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if isinstance(value, list | tuple):
+        value = "、".join(str(v) for v in value)
+    value = str(value).strip()
+    return html.escape(value, quote=True) if value else MISSING
+
+
+def bilingual_title(name_zh: object, name_en: object) -> str:
+    """A two-line heading: Chinese name in bold, English name below."""
+    return f"<b>{text(name_zh)}</b><br><span class='zgc-en'>{text(name_en)}</span>"
+
+
+def detail_html(name_zh: object, name_en: object, rows: Sequence[tuple[str, object]]) -> str:
+    """A heading plus a two-column table of labelled values, every part escaped."""
+    body = "".join(f"<tr><th>{text(label)}</th><td>{text(value)}</td></tr>" for label, value in rows)
+    return f"<div class='zgc-detail'>{bilingual_title(name_zh, name_en)}<table>{body}</table></div>"
+
+
+def legend_html(title: str, entries: Iterable[tuple[str, str]]) -> str:
+    """Legend body: (swatch HTML we generate, label text to escape) pairs under a title."""
+    items = "".join(
+        f"<div class='zgc-legend-row'>{swatch}<span>{text(label)}</span></div>" for swatch, label in entries
+    )
+    return f"<div class='zgc-legend-title'>{text(title)}</div>{items}"

@@ -1,0 +1,1 @@
+"""Streamlit user interface: the only part of zgc-geo that imports Streamlit."""
