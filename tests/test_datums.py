@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 import warnings
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -15,18 +12,19 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
-# zgc_geo is not installed into the venv; make the checkout importable from any cwd. Importing
-# through importlib keeps every top-level import above this, whatever lint rules apply.
-if importlib.util.find_spec("zgc_geo") is None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-datums = importlib.import_module("zgc_geo.datums")
-_errors = importlib.import_module("zgc_geo.errors")
-CRSError, DatumError, ZgcGeoError = _errors.CRSError, _errors.DatumError, _errors.ZgcGeoError
-DATUMS = datums.DATUMS
-convert_coords, convert_geodataframe = datums.convert_coords, datums.convert_geodataframe
-wgs84_to_gcj02, gcj02_to_wgs84 = datums.wgs84_to_gcj02, datums.gcj02_to_wgs84
-gcj02_to_bd09, bd09_to_gcj02 = datums.gcj02_to_bd09, datums.bd09_to_gcj02
-wgs84_to_bd09, bd09_to_wgs84 = datums.wgs84_to_bd09, datums.bd09_to_wgs84
+from zgc_geo import datums
+from zgc_geo.datums import (
+    DATUMS,
+    bd09_to_gcj02,
+    bd09_to_wgs84,
+    convert_coords,
+    convert_geodataframe,
+    gcj02_to_bd09,
+    gcj02_to_wgs84,
+    wgs84_to_bd09,
+    wgs84_to_gcj02,
+)
+from zgc_geo.errors import CRSError, DatumError, ZgcGeoError
 
 GEOD = Geod(ellps="WGS84")
 ALL_FUNCS = [wgs84_to_gcj02, gcj02_to_wgs84, gcj02_to_bd09, bd09_to_gcj02, wgs84_to_bd09, bd09_to_wgs84]
