@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import json
 import logging
@@ -11,6 +10,8 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from typing import Final
+
+import pandas as pd
 
 from zgc_geo import __version__
 from zgc_geo.catalogue import catalogue, layer_spec, load_layer
@@ -83,13 +84,11 @@ def _cmd_layers(args: argparse.Namespace) -> int:
         json.dump([dataclasses.asdict(e) for e in entries], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     elif args.format == "csv":
-        fields = [f.name for f in dataclasses.fields(entries[0])] if entries else []
-        writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(dataclasses.asdict(e) for e in entries)
+        table = pd.DataFrame([dataclasses.asdict(e) for e in entries])
+        sys.stdout.write(neutralise_formulas(table).to_csv(index=False))
     else:
         header = ("layer", "features", "geometry", "CRS", "sections")
-        rows = [(e.name, str(e.features), e.geometry_types, e.crs, e.sections) for e in entries]
+        rows = [(e.name, str(e.features), e.geometry_types, e.crs, e.sections or "—") for e in entries]
         widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
         print(_row(header, widths))
         for entry, row in zip(entries, rows, strict=True):

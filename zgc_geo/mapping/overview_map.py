@@ -7,6 +7,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -88,6 +89,28 @@ def _geojson(
         show=show,
         highlight_function=lambda _feature: {"weight": 3},
         zoom_on_click=False,
+    )
+
+
+def _located_rows(row: Any) -> list[tuple[str, object]]:
+    """The rows every estimated location shows: how accurate it is and where the plan names it."""
+    return [
+        ("定位精度 Location", f"{row.location_accuracy}: {row.location_note}"),
+        ("规划条款 Section", row.section),
+    ]
+
+
+def _marker_layer(
+    frame: gpd.GeoDataFrame, tips: Sequence[str], name: str, radius: int, path_style: dict[str, Any]
+) -> folium.GeoJson:
+    """Points as circle markers (polygons, if any, as areas) with the same HTML as tooltip and popup."""
+    return _geojson(
+        frame,
+        tooltips=tips,
+        popups=tips,
+        name=name,
+        marker=folium.CircleMarker(radius=radius),
+        style_for=lambda _f: path_style,
     )
 
 
@@ -240,90 +263,55 @@ def _add_park_labels(parks: gpd.GeoDataFrame) -> folium.FeatureGroup:
     return group
 
 
-def _feature_park_layers(plan: PlanData) -> list[folium.FeatureGroup]:
-    """One layer per cluster; a place in two clusters appears in both layers."""
+def _feature_park_tooltips(plan: PlanData) -> list[str]:
     places = plan.feature_parks
     park_names = plan.parks.set_index("park_id")["name_zh"]
     agg_names = plan.service_agglomerations.set_index("agglomeration_id")["name_zh"]
-    cluster_names = plan.clusters.set_index("cluster_id")
+    cluster_names = plan.clusters.set_index("cluster_id")["name_zh"]
+    tips = []
+    for p in places.itertuples():
+        outside = "" if p.inside_park == "yes" else "（园外 outside）"
+        rows = [
+            ("集群 Clusters", [cluster_names.get(c, c) for c in p.cluster_ids]),
+            ("聚集区 Agglomeration", agg_names.get(p.agglomeration_id, "") if p.agglomeration_id else ""),
+            ("所在分园 Host park", park_names.get(p.park_id, p.park_id) + outside),
+            *_located_rows(p),
+        ]
+        tips.append(detail_html(p.name_zh, p.name_en, rows))
+    return tips
+
+
+def _feature_park_layers(plan: PlanData) -> list[folium.FeatureGroup]:
+    """One layer per cluster; a place in two clusters appears in both layers."""
+    places = plan.feature_parks
+    tips = _feature_park_tooltips(plan)
     layers = []
     for cluster in plan.clusters.itertuples():
-        members = places[[cluster.cluster_id in ids for ids in places["cluster_ids"]]]
-        colour = style.cluster_colour(cluster.cluster_id)
+        member = np.array([cluster.cluster_id in ids for ids in places["cluster_ids"]], dtype=bool)
         group = folium.FeatureGroup(name=f"● {cluster.short_zh}集群 {cluster.short_en}", show=True)
-        tips = [
-            detail_html(
-                p.name_zh,
-                p.name_en,
-                [
-                    (
-                        "集群 Clusters",
-                        [
-                            cluster_names.loc[c, "name_zh"] if c in cluster_names.index else c
-                            for c in p.cluster_ids
-                        ],
-                    ),
-                    (
-                        "聚集区 Agglomeration",
-                        agg_names.get(p.agglomeration_id, "") if p.agglomeration_id else "",
-                    ),
-                    (
-                        "所在分园 Host park",
-                        park_names.get(p.park_id, p.park_id)
-                        + ("" if p.inside_park == "yes" else "（园外 outside）"),
-                    ),
-                    ("定位精度 Location", f"{p.location_accuracy}: {p.location_note}"),
-                    ("规划条款 Section", p.section),
-                ],
-            )
-            for p in members.itertuples()
-        ]
-        _geojson(
-            members,
-            tooltips=tips,
-            popups=tips,
-            name=cluster.cluster_id,
-            marker=folium.CircleMarker(radius=6),
-            style_for=lambda _f, c=colour: {  # type: ignore[misc]
-                "fill": True,
-                "fillColor": c,
-                "fillOpacity": 0.9,
-                "color": "#1b1b1b",
-                "weight": 1,
-                "className": style.FEATURE_PARK_CLASS,
-            },
-        ).add_to(group)
+        place_style = {
+            "fill": True,
+            "fillColor": style.cluster_colour(cluster.cluster_id),
+            "fillOpacity": 0.9,
+            "color": "#1b1b1b",
+            "weight": 1,
+            "className": style.FEATURE_PARK_CLASS,
+        }
+        member_tips = [tip for tip, keep in zip(tips, member, strict=True) if keep]
+        _marker_layer(places[member], member_tips, cluster.cluster_id, 6, place_style).add_to(group)
         layers.append(group)
     return layers
 
 
 def _add_fusion_areas(areas: gpd.GeoDataFrame) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="军民融合创新发展区 Military–civil fusion areas", show=True)
-    tips = [
-        detail_html(
-            a.name_zh,
-            a.name_en,
-            [
-                ("定位精度 Location", f"{a.location_accuracy}: {a.location_note}"),
-                ("规划条款 Section", a.section),
-            ],
-        )
-        for a in areas.itertuples()
-    ]
-    _geojson(
-        areas,
-        tooltips=tips,
-        popups=tips,
-        name="fusion",
-        marker=folium.CircleMarker(radius=9),
-        style_for=lambda _f: {
-            "fill": False,
-            "color": style.FUSION_COLOUR,
-            "weight": 3,
-            "className": style.FUSION_CLASS,
-        },
-    ).add_to(group)
+    tips = [detail_html(a.name_zh, a.name_en, _located_rows(a)) for a in areas.itertuples()]
+    fusion_style = {"fill": False, "color": style.FUSION_COLOUR, "weight": 3, "className": style.FUSION_CLASS}
+    _marker_layer(areas, tips, "fusion", 9, fusion_style).add_to(group)
     return group
+
+
+ZONE_GROUPS = {"4": "4 个战略合作功能区 one of the 4", "N": "N 产业项目承接地 one of the N"}
 
 
 def _add_cooperation_zones(zones: gpd.GeoDataFrame) -> folium.FeatureGroup:
@@ -333,35 +321,23 @@ def _add_cooperation_zones(zones: gpd.GeoDataFrame) -> folium.FeatureGroup:
             z.name_zh,
             z.name_en,
             [
-                (
-                    "类别 Group",
-                    {"4": "4 个战略合作功能区 one of the 4", "N": "N 产业项目承接地 one of the N"}.get(
-                        z.group, z.group
-                    ),
-                ),
+                ("类别 Group", ZONE_GROUPS.get(z.group, z.group)),
                 ("面积 Area", "—" if pd.isna(z.area_km2) else f"{z.area_km2:,.1f} km²"),
-                ("定位精度 Location", f"{z.location_accuracy}: {z.location_note}"),
-                ("规划条款 Section", z.section),
+                *_located_rows(z),
             ],
         )
         for z in zones.itertuples()
     ]
-    _geojson(
-        zones,
-        tooltips=tips,
-        popups=tips,
-        name="cooperation",
-        marker=folium.CircleMarker(radius=10),
-        style_for=lambda _f: {
-            "fill": True,
-            "fillColor": style.COOP_COLOUR,
-            "fillOpacity": 0.12,
-            "color": style.COOP_COLOUR,
-            "weight": 2,
-            "dashArray": "6 4",
-            "className": style.COOP_ZONE_CLASS,
-        },
-    ).add_to(group)
+    zone_style = {
+        "fill": True,
+        "fillColor": style.COOP_COLOUR,
+        "fillOpacity": 0.12,
+        "color": style.COOP_COLOUR,
+        "weight": 2,
+        "dashArray": "6 4",
+        "className": style.COOP_ZONE_CLASS,
+    }
+    _marker_layer(zones, tips, "cooperation", 10, zone_style).add_to(group)
     return group
 
 
