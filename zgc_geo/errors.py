@@ -37,3 +37,18 @@ class AssetsMissingError(ZgcGeoError, FileNotFoundError):
 
 class OptionError(ZgcGeoError, ValueError):
     """An option value is not one of the valid choices (the message lists them)."""
+
+
+class UnreadableInputError(ZgcGeoError, ValueError):
+    """An input file cannot be read at all (wrong format, corrupt, hostile archive, over a limit).
+
+    ``zgc-geo validate`` exits with 2 for this, as opposed to 1 for a readable file with errors.
+    """
+
+
+class UnsafeArchiveError(UnreadableInputError):
+    """An archive breaks a safety rule: zip bomb, path traversal, link, or too many members."""
+
+
+class InputTooLargeError(UnreadableInputError):
+    """An input is over the configured size limit."""

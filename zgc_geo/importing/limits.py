@@ -1,0 +1,59 @@
+"""Size limits for untrusted input, configurable, so that no upload can exhaust memory or disk."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from typing import Final
+
+from zgc_geo.errors import OptionError
+
+MIB: Final = 2**20
+
+#: Environment variables that override the defaults, in MiB (or a plain count / ratio).
+ENV_PREFIX: Final = "ZGC_GEO_IMPORT_"
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """Caps applied before and while reading an input.
+
+    ``max_file_mib`` caps any single file as received; archives are additionally
+    capped in total unpacked size, per-member compression ratio (zip bombs reach
+    ratios in the thousands; real shapefiles compress 3–20×) and member count.
+    """
+
+    max_file_mib: float = 200.0
+    max_unpacked_mib: float = 1024.0
+    max_compression_ratio: float = 200.0
+    max_archive_members: int = 2000
+    max_features: int = 1_000_000
+
+    @property
+    def max_file_bytes(self) -> int:
+        """``max_file_mib`` in bytes."""
+        return int(self.max_file_mib * MIB)
+
+    @property
+    def max_unpacked_bytes(self) -> int:
+        """``max_unpacked_mib`` in bytes."""
+        return int(self.max_unpacked_mib * MIB)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> ImportLimits:
+        """Defaults overridden by ``ZGC_GEO_IMPORT_MAX_FILE_MIB`` and the like."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, float | int] = {}
+        for spec in fields(cls):
+            name = ENV_PREFIX + spec.name.upper()
+            if name not in environ:
+                continue
+            kind = int if spec.type in ("int", int) else float
+            try:
+                value = kind(environ[name])
+            except ValueError:
+                raise OptionError(f"{name}={environ[name]!r} is not a number") from None
+            if value <= 0:
+                raise OptionError(f"{name} must be positive, not {value}")
+            values[spec.name] = value
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,101 @@
+"""The import report: every problem with row, field, value, severity and a fix hint."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Final, Literal
+
+import pandas as pd
+
+Severity = Literal["error", "warning", "info"]
+
+#: Errors block saving; warnings and notes do not.
+SEVERITIES: Final[tuple[Severity, ...]] = ("error", "warning", "info")
+
+REPORT_COLUMNS: Final = ("severity", "code", "row", "field", "value", "message", "hint")
+#: Values are shown to the user; cap them so a 10 MB cell cannot flood a report.
+MAX_VALUE_CHARS: Final = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth knowing) about an input.
+
+    ``row`` is the 1-based record number as the user would find it (feature number in
+    a vector file, data row under the header in a spreadsheet); ``None`` when the
+    problem concerns the whole file. ``code`` is a stable identifier for tests and
+    filters; ``message`` says what is wrong, ``hint`` what to do about it.
+    """
+
+    severity: Severity
+    code: str
+    message: str
+    hint: str = ""
+    row: int | None = None
+    field: str | None = None
+    value: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
+        if self.value is not None and len(self.value) > MAX_VALUE_CHARS:
+            object.__setattr__(self, "value", self.value[: MAX_VALUE_CHARS - 1] + "…")
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field:
+            where.append(f"field {self.field!r}")
+        if self.value is not None:
+            where.append(f"value {self.value!r}")
+        location = f" ({', '.join(where)})" if where else ""
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{self.severity}: {self.message}{location}{hint}"
+
+
+@dataclass
+class ImportReport:
+    """All problems found while reading and checking one input, in the order found."""
+
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        """Record one problem."""
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Record several problems."""
+        self.problems.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that block saving."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems worth fixing that do not block saving."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def usable(self) -> bool:
+        """True when nothing blocks saving (warnings are allowed)."""
+        return not self.errors
+
+    def verdict(self, features: int | None = None) -> str:
+        """One line a user can act on: usable or not, and how many errors and warnings."""
+        counted = f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+        size = f"{features} feature(s); " if features is not None else ""
+        if self.usable:
+            return f"USABLE: {self.source}: {size}{counted}"
+        return f"NOT USABLE: {self.source}: {size}{counted}; fix the errors and import again"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The report as a table (one row per problem), for display and export."""
+        rows = [asdict(p) for p in self.problems]
+        frame = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+        frame["row"] = frame["row"].astype("Int64")
+        return frame
