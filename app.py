@@ -18,7 +18,10 @@ with user_errors_shown():
     check_web_assets()
 
 navigation = st.navigation(
-    [st.Page(PAGES_DIR / "overview.py", title="总览 Overview", icon="🗺️", default=True)]
+    [
+        st.Page(PAGES_DIR / "overview.py", title="总览 Overview", icon="🗺️", default=True),
+        st.Page(PAGES_DIR / "data.py", title="数据导入 Data", icon="📥", url_path="data"),
+    ]
 )
 shared_sidebar()
 navigation.run()

@@ -15,7 +15,8 @@ import pandas as pd
 
 from zgc_geo import __version__
 from zgc_geo.catalogue import catalogue, layer_spec, load_layer
-from zgc_geo.errors import ZgcGeoError
+from zgc_geo.cli_import import add_import_commands
+from zgc_geo.errors import OptionError, UnreadableInputError, ZgcGeoError
 from zgc_geo.export_safety import neutralise_formulas
 from zgc_geo.plan_consistency import check_plan_consistency
 from zgc_geo.plan_data import plan_from_catalogue
@@ -23,7 +24,7 @@ from zgc_geo.plan_data import plan_from_catalogue
 EXIT_OK: Final = 0
 #: The data broke a rule (a layer failed validation, the plan is inconsistent).
 EXIT_DATA_ERROR: Final = 1
-#: The command line itself was wrong (argparse uses 2 as well).
+#: The command line was wrong or the input could not be read at all (argparse uses 2 too).
 EXIT_USAGE: Final = 2
 EXIT_INTERNAL: Final = 3
 
@@ -39,6 +40,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return int(args.handler(args))
+    except (UnreadableInputError, OptionError) as exc:
+        print(f"zgc-geo: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ZgcGeoError as exc:
         print(f"zgc-geo: error: {exc}", file=sys.stderr)
         return EXIT_DATA_ERROR
@@ -73,6 +77,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check the plan data for cross-layer consistency")
     check.set_defaults(handler=_cmd_check)
+    add_import_commands(sub)
     return parser
 
 

@@ -1,0 +1,260 @@
+"""Every export round-trips Chinese text and coordinates, is formula-safe, and is written atomically."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, Point, box
+
+from zgc_geo import exporting
+from zgc_geo.crs import ANALYSIS_CRS
+from zgc_geo.errors import OptionError
+from zgc_geo.exporting import write_layer
+
+FORMULA = '=HYPERLINK("http://evil.example","点我")'
+X0, Y0 = 440_000.0, 4_430_000.0
+
+
+@pytest.fixture
+def layer() -> gpd.GeoDataFrame:
+    """Two plots in EPSG:4548 (so every export must reproject), with Chinese text and a formula."""
+    geometries = [
+        box(X0, Y0, X0 + 123.4, Y0 + 98.7),
+        MultiPolygon([box(X0 + 500, Y0, X0 + 600, Y0 + 100), box(X0 + 700, Y0, X0 + 750, Y0 + 50)]),
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "plot_id": ["HD-001", "HD-002"],
+            "name": ["中关村软件园闲置地块", FORMULA],
+            "park_id": ["haidian", "haidian"],
+            "权利人": ["北京某某科技有限公司", "<script>alert('x')</script>"],
+            "far_current": [0.85, 1.2],
+            "idle_since": pd.array([2015, None], dtype="Int64"),
+            "lead_industries": [["大数据", "人工智能"], []],
+        },
+        geometry=geometries,
+        crs=ANALYSIS_CRS,
+    )
+
+
+def read_back(path: Path) -> gpd.GeoDataFrame:
+    """The features of an export, read the way a user's GIS or spreadsheet would."""
+    if path.suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            shp = next(n for n in archive.namelist() if n.endswith(".shp"))
+            encoding = archive.read(shp.removesuffix(".shp") + ".cpg").decode("ascii")
+        return pyogrio.read_dataframe(f"/vsizip/{path}/{shp}", encoding=encoding)
+    if path.suffix in {".csv", ".xlsx"}:
+        table = pd.read_csv(path, encoding="utf-8-sig") if path.suffix == ".csv" else pd.read_excel(path)
+        return gpd.GeoDataFrame(table, geometry=shapely.from_wkt(table.pop("wkt")), crs=4326)
+    return pyogrio.read_dataframe(path)
+
+
+def max_shift_m(original: gpd.GeoDataFrame, written: gpd.GeoDataFrame) -> float:
+    """The largest distance between original and written outlines, measured in EPSG:4548 metres."""
+    ours = original.geometry.to_crs(ANALYSIS_CRS).to_numpy()
+    theirs = written.geometry.to_crs(ANALYSIS_CRS).to_numpy()
+    return float(np.max(shapely.hausdorff_distance(ours, theirs)))
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".zip", ".kml", ".csv", ".xlsx"])
+def test_round_trip_keeps_chinese_text_and_coordinates(
+    tmp_path: Path, layer: gpd.GeoDataFrame, suffix: str
+) -> None:
+    path = tmp_path / f"闲置地块{suffix}"
+    write_layer(layer, path)
+    back = read_back(path)
+    assert back.crs.to_epsg() == 4326
+    assert len(back) == 2
+    assert max_shift_m(layer, back) < 0.5
+    name_column = "Name" if suffix == ".kml" else "name"
+    assert back[name_column].iloc[0] == "中关村软件园闲置地块"
+    if suffix == ".kml":
+        assert "权利人: 北京某某科技有限公司" in back["description"].iloc[0]
+    else:
+        assert back["权利人"].iloc[0] == "北京某某科技有限公司"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temporary files left
+
+
+def test_lists_are_written_as_separated_text(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    write_layer(layer, tmp_path / "out.gpkg")
+    back = pyogrio.read_dataframe(tmp_path / "out.gpkg")
+    assert back["lead_industries"].tolist() == ["大数据;人工智能", ""]
+
+
+def test_geojson_is_rfc7946(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    path = tmp_path / "out.geojson"
+    write_layer(layer, path)
+    text = path.read_text(encoding="utf-8")
+    assert '"crs"' not in text  # RFC 7946 has no crs member: it is always WGS84
+    assert "中关村软件园闲置地块" in text
+    lon, lat = shapely.from_geojson(text).geoms[0].exterior.coords[0]
+    assert 116 < lon < 117 and 39 < lat < 41  # lon/lat order
+
+
+def test_gpkg_holds_extra_tables_as_layers(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    summary = pd.DataFrame({"园区": ["海淀园"], "地块数": [2]})
+    assert write_layer(layer, tmp_path / "out.gpkg", layer="plots", tables={"summary": summary}) == []
+    assert pyogrio.list_layers(tmp_path / "out.gpkg").tolist() == [
+        ["plots", "MultiPolygon"],
+        ["summary", None],
+    ]
+    assert pyogrio.read_dataframe(tmp_path / "out.gpkg", layer="summary")["园区"].tolist() == ["海淀园"]
+
+
+def test_formats_without_tables_say_so(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    (problem,) = write_layer(layer, tmp_path / "out.geojson", tables={"summary": pd.DataFrame({"a": [1]})})
+    assert (problem.severity, problem.code) == ("info", "tables_not_written")
+    assert problem.message == "the extra tables (summary) are not written to .geojson files"
+
+
+@pytest.mark.parametrize(("encoding", "bytes_per_han"), [("UTF-8", 3), ("GBK", 2)])
+def test_shapefile_field_names_fit_ten_bytes_in_the_chosen_encoding(
+    tmp_path: Path, layer: gpd.GeoDataFrame, encoding: str, bytes_per_han: int
+) -> None:
+    layer["闲置起始年份"] = [2015, 2016]
+    layer["闲置起始年份备注"] = ["甲", "乙"]
+    path = tmp_path / "out.zip"
+    problems = write_layer(layer, path, shapefile_encoding=encoding)
+    with zipfile.ZipFile(path) as archive:
+        assert sorted(archive.namelist()) == ["out.cpg", "out.dbf", "out.prj", "out.shp", "out.shx"]
+        assert archive.read("out.cpg").decode("ascii") == encoding
+        dbf = archive.read("out.dbf")
+    assert "北京某某科技有限公司".encode(encoding) in dbf
+    back = read_back(path)
+    names = [c for c in back.columns if c != "geometry"]
+    assert all(len(n.encode(encoding)) <= 10 for n in names)
+    assert len({n.lower() for n in names}) == len(names)
+    renamed = [p for p in problems if p.code == "shapefile_fields_renamed"]
+    assert len(renamed) == 1 and renamed[0].severity == "warning"
+    short = "闲置起始年份"[: 10 // bytes_per_han]
+    assert f"闲置起始年份 → {short}" in renamed[0].message
+    assert "lead_industries → lead_indus" in renamed[0].message
+    assert back[short].tolist() == [2015, 2016]
+
+
+def test_shapefiles_refuse_mixed_geometry_kinds(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    mixed = pd.concat(
+        [layer, gpd.GeoDataFrame({"plot_id": ["P"]}, geometry=[Point(X0, Y0)], crs=ANALYSIS_CRS)]
+    )
+    with pytest.raises(OptionError, match=r"mixes point, polygon; export it as \.gpkg or \.geojson"):
+        write_layer(mixed, tmp_path / "out.zip")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_formulas_are_neutralised_in_csv_xlsx_dbf_and_kml(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    for suffix in (".csv", ".xlsx", ".zip", ".kml"):
+        write_layer(layer, tmp_path / f"out{suffix}")
+    csv = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig")
+    assert csv["name"].iloc[1] == "'" + FORMULA
+    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    cell = openpyxl.load_workbook(tmp_path / "out.xlsx")["features"]["B3"]
+    assert (cell.value, cell.data_type) == ("'" + FORMULA, "s")
+    assert read_back(tmp_path / "out.zip")["name"].iloc[1] == "'" + FORMULA
+    kml = read_back(tmp_path / "out.kml")
+    assert kml["Name"].iloc[1] == "'" + FORMULA
+    assert "name: '=HYPERLINK" in kml["description"].iloc[1]
+    # markup in the data stays text in the description viewers render as HTML
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;" in kml["description"].iloc[1]
+
+
+def test_kml_names_fall_back_to_the_plot_id(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    layer["name"] = ["", None]
+    write_layer(layer, tmp_path / "out.kml")
+    assert read_back(tmp_path / "out.kml")["Name"].tolist() == ["HD-001", "HD-002"]
+
+
+def test_csv_has_a_representative_point_inside_each_plot(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    write_layer(layer, tmp_path / "out.csv")
+    table = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig")
+    assert list(table.columns)[-3:] == ["lon", "lat", "wkt"]
+    points = gpd.GeoSeries(gpd.points_from_xy(table["lon"], table["lat"]), crs=4326)
+    assert points.within(layer.geometry.to_crs(4326), align=False).all()
+
+
+def test_xlsx_has_a_sheet_per_table_and_a_frozen_header(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    tables = {"汇总/summary": pd.DataFrame({"指标": ["=1+1"], "值": [2]}), "report": pd.DataFrame({"a": [1]})}
+    write_layer(layer, tmp_path / "out.xlsx", layer="地块", tables=tables)
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert book.sheetnames == ["地块", "汇总_summary", "report"]
+    assert all(book[name].freeze_panes == "A2" for name in book.sheetnames)
+    assert book["汇总_summary"]["A2"].value == "'=1+1"
+
+
+def test_unsupported_extension_lists_the_supported_ones(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    with pytest.raises(
+        OptionError,
+        match=r"files ending in \.shp are not supported; use one of \.gpkg, \.geojson, \.zip, \.kml",
+    ):
+        write_layer(layer, tmp_path / "out.shp")
+    with pytest.raises(OptionError, match="unknown shapefile encoding 'klingon'"):
+        write_layer(layer, tmp_path / "out.zip", shapefile_encoding="klingon")
+    with pytest.raises(OptionError, match=r"the folder .* does not exist"):
+        write_layer(layer, tmp_path / "missing" / "out.gpkg")
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".csv"])
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(
+    tmp_path: Path, layer: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    path = tmp_path / f"plots{suffix}"
+    path.write_bytes(b"the previous export")
+
+    def crash(_self_or_frame: object, target: object, *args: object, **kwargs: object) -> None:
+        Path(str(target)).write_bytes(b"half a fi")  # a partial file, then the disk fills up
+        raise OSError("No space left on device")
+
+    if suffix == ".gpkg":
+        monkeypatch.setattr(exporting.pyogrio, "write_dataframe", crash)
+    else:
+        monkeypatch.setattr(pd.DataFrame, "to_csv", crash)
+    with pytest.raises(OSError, match="No space left"):
+        write_layer(layer, path)
+    assert path.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_a_successful_write_replaces_the_old_file(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
+    path = tmp_path / "plots.gpkg"
+    path.write_bytes(b"the previous export")
+    write_layer(layer, path)
+    assert len(pyogrio.read_dataframe(path)) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plots.gpkg"]
+
+
+def test_shapefile_values_gbk_cannot_hold_or_too_long_are_fixed_and_reported(
+    tmp_path: Path, layer: gpd.GeoDataFrame
+) -> None:
+    layer["note"] = ["笑脸😀", "长" * 200]  # an emoji is not in GBK; 200 汉字 are 400 bytes in GBK
+    problems = write_layer(layer, tmp_path / "out.zip", shapefile_encoding="GBK")
+    (changed,) = [p for p in problems if p.code == "shapefile_values_changed"]
+    assert (changed.severity, changed.field) == ("warning", "note")
+    assert changed.message == (
+        "2 value(s) of 'note' were cut to 254 bytes or had characters GBK cannot hold replaced by '?'"
+    )
+    assert read_back(tmp_path / "out.zip")["note"].tolist() == ["笑脸?", "长" * 127]
+
+
+def test_xlsx_cuts_cells_at_the_excel_limit_and_drops_control_characters(
+    tmp_path: Path, layer: gpd.GeoDataFrame
+) -> None:
+    layer.loc[0, "geometry"] = Point(X0, Y0).buffer(100, quad_segs=1_000)  # a WKT of ~100,000 characters
+    layer.loc[1, "name"] = "控制\x01字符"
+    problems = write_layer(layer, tmp_path / "out.xlsx")
+    (too_long,) = problems
+    assert (too_long.severity, too_long.code, too_long.field) == ("warning", "xlsx_cell_too_long", "wkt")
+    assert (
+        too_long.message
+        == "1 cell(s) of 'wkt' on sheet 'features' were cut to Excel's limit of 32,767 characters"
+    )
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["features"]
+    assert sheet["B3"].value == "控制字符"
+    assert len(sheet["J2"].value) == 32_767

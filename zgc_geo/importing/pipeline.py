@@ -1,0 +1,250 @@
+"""The import pipeline: read any supported file, settle its CRS, check it, and report — one call."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final, Literal
+
+import geopandas as gpd
+import shapely
+
+from zgc_geo.catalogue import layer_spec, load_layer, validate_frame
+from zgc_geo.errors import InputTooLargeError, OptionError, UnreadableInputError
+from zgc_geo.importing.columns import ColumnMapping, guess_mapping
+from zgc_geo.importing.crs_guess import CrsCandidate, diagnose_location, resolve_crs, suggest_crs
+from zgc_geo.importing.limits import ImportLimits
+from zgc_geo.importing.plots import normalise_plots
+from zgc_geo.importing.raster import RasterInfo, inspect_raster
+from zgc_geo.importing.readers import read_vector
+from zgc_geo.importing.report import ImportReport, Problem
+from zgc_geo.importing.source import ReadResult
+from zgc_geo.importing.tables import read_table
+
+ImportKind = Literal["plots", "parks", "layer"]
+IMPORT_KINDS: Final[tuple[ImportKind, ...]] = ("plots", "parks", "layer")
+
+TABLE_SUFFIXES: Final = frozenset({".csv", ".txt", ".xlsx", ".xls"})
+RASTER_SUFFIXES: Final = frozenset({".tif", ".tiff"})
+VECTOR_SUFFIXES: Final = frozenset({".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".kmz"})
+#: Files an upload may contain: vector and table formats plus shapefile sidecars.
+UPLOAD_SUFFIXES: Final = TABLE_SUFFIXES | RASTER_SUFFIXES | VECTOR_SUFFIXES | {".dbf", ".shx", ".prj", ".cpg"}
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user decided (or left to detection) for one import.
+
+    ``crs`` accepts anything pyproj parses plus the datum names ``wgs84``, ``gcj02``
+    and ``bd09``; ``column_overrides`` maps canonical plot fields to source columns.
+    """
+
+    kind: ImportKind = "plots"
+    crs: str | None = None
+    encoding: str | None = None
+    layer: str | None = None
+    column_overrides: dict[str, str] = field(default_factory=dict)
+    x_column: str | None = None
+    y_column: str | None = None
+    wkt_column: str | None = None
+    limits: ImportLimits = field(default_factory=ImportLimits.from_env)
+
+    def __post_init__(self) -> None:
+        if self.kind not in IMPORT_KINDS:
+            raise OptionError(f"unknown import kind {self.kind!r}; valid: {', '.join(IMPORT_KINDS)}")
+
+
+@dataclass
+class ImportResult:
+    """The outcome of one import: the cleaned features (if any), the report, and what was read.
+
+    ``frame`` is None when nothing usable could be produced yet (e.g. the CRS must
+    be chosen first); ``crs_candidates`` then says what to offer the user.
+    """
+
+    report: ImportReport
+    frame: gpd.GeoDataFrame | None = None
+    read: ReadResult | None = None
+    raster: RasterInfo | None = None
+    mapping: ColumnMapping | None = None
+    crs_candidates: list[CrsCandidate] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        """One line: usable or not, features, error and warning counts."""
+        return self.report.verdict(None if self.frame is None else len(self.frame))
+
+
+def import_file(path: Path, options: ImportOptions | None = None) -> ImportResult:
+    """Read, settle the CRS of, and check one input file.
+
+    Raises
+    ------
+    UnreadableInputError
+        The file cannot be read at all (missing, corrupt, hostile, over a limit).
+    OptionError
+        An option is invalid (unknown CRS, encoding, layer …).
+    """
+    options = options or ImportOptions()
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableInputError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size > options.limits.max_file_bytes:
+        raise InputTooLargeError(
+            f"{path.name} is {size / 2**20:,.1f} MiB; the limit is {options.limits.max_file_mib:g} MiB "
+            "(raise ZGC_GEO_IMPORT_MAX_FILE_MIB if this file is genuine)"
+        )
+    suffix = path.suffix.lower()
+    if suffix in RASTER_SUFFIXES:
+        info = inspect_raster(path, options.limits)
+        return ImportResult(report=ImportReport(path.name, list(info.problems)), raster=info)
+    read = _read(path, suffix, options)
+    return _check(read, options)
+
+
+def _read(path: Path, suffix: str, options: ImportOptions) -> ReadResult:
+    if suffix in TABLE_SUFFIXES:
+        return read_table(
+            path,
+            encoding=options.encoding,
+            x_column=options.x_column,
+            y_column=options.y_column,
+            wkt_column=options.wkt_column,
+            sheet=options.layer,
+            limits=options.limits,
+        )
+    if suffix in VECTOR_SUFFIXES:
+        return read_vector(path, layer=options.layer, encoding=options.encoding, limits=options.limits)
+    supported = ", ".join(sorted(TABLE_SUFFIXES | VECTOR_SUFFIXES | RASTER_SUFFIXES))
+    raise UnreadableInputError(
+        f"{path.name}: files ending in {suffix or '(nothing)'} are not supported; use {supported}"
+    )
+
+
+def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
+    report = ImportReport(read.source_name, list(read.problems))
+    result = ImportResult(report=report, read=read)
+    if read.frame.empty:
+        if not report.errors:
+            report.add(
+                Problem(
+                    "error", "empty_file", "the file contains no features", "check the file and the layer"
+                )
+            )
+        return result
+    frame, problems = resolve_crs(
+        read.frame, options.crs, read.crs_basis, first_row_number=read.first_row_number
+    )
+    report.extend(problems)
+    if frame.crs is None:
+        result.crs_candidates = suggest_crs(read.frame)
+        return result
+    parks = load_layer("parks")
+    report.extend(diagnose_location(frame, parks, first_row_number=read.first_row_number))
+    if options.kind == "plots":
+        mapping = guess_mapping(list(frame.columns.drop(frame.geometry.name)))
+        if options.column_overrides:
+            mapping = mapping.with_overrides(options.column_overrides)
+        cleaned, problems = normalise_plots(
+            frame, mapping=mapping, parks=parks, first_row_number=read.first_row_number
+        )
+        result.mapping = mapping
+    elif options.kind == "parks":
+        cleaned, problems = _check_parks(frame)
+    else:
+        cleaned, problems = _clean_generic(frame, read.first_row_number)
+    report.extend(problems)
+    result.frame = cleaned
+    return result
+
+
+def _check_parks(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """A replacement parks layer must meet the shipped layer's contract (same ids, fields, types)."""
+    spec = layer_spec("parks")
+    problems = [
+        Problem("error", "parks_contract", line, "see the parks entry in layers/manifest.toml and the README")
+        for line in validate_frame(frame, spec)
+    ]
+    missing = sorted(set(load_layer("parks")["park_id"]) - set(frame.get(spec.id_field, [])))
+    if missing:
+        problems.append(
+            Problem(
+                "error",
+                "parks_missing",
+                f"{len(missing)} of the 16 park_id values are missing: {', '.join(missing)}",
+                "keep the shipped park_id values so clusters and feature parks still match",
+            )
+        )
+    return frame, problems
+
+
+def _clean_generic(frame: gpd.GeoDataFrame, first_row_number: int) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """Any other layer: repair invalid geometries, drop empty ones, report both by row."""
+    geoms = frame.geometry.to_numpy()
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    invalid = ~empty & ~shapely.is_valid(geoms)
+    problems = [
+        Problem(
+            "error",
+            "geometry_empty",
+            "empty geometry; the feature was dropped",
+            row=int(i) + first_row_number,
+        )
+        for i in empty.nonzero()[0]
+    ]
+    problems += [
+        Problem(
+            "warning",
+            "geometry_repaired",
+            "invalid geometry repaired with make_valid",
+            "check the shape",
+            row=int(i) + first_row_number,
+        )
+        for i in invalid.nonzero()[0]
+    ]
+    cleaned = frame.copy()
+    cleaned.loc[invalid, cleaned.geometry.name] = shapely.make_valid(geoms[invalid])
+    return gpd.GeoDataFrame(cleaned[~empty]), problems
+
+
+_SAFE_NAME = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff._\-]+")
+
+
+def stage_uploads(files: list[tuple[str, bytes]], dest: Path, limits: ImportLimits) -> Path:
+    """Write uploaded files into ``dest`` under safe names and return the one to import.
+
+    Upload names are untrusted: only the final name component survives, with
+    anything outside letters, digits, CJK, ``._-`` replaced. A shapefile may arrive
+    as its separate parts; the ``.shp`` is then the file to import.
+    """
+    if not files:
+        raise UnreadableInputError("no file was uploaded")
+    dest.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, data in files:
+        safe = _SAFE_NAME.sub("_", Path(name.replace("\\", "/")).name).lstrip(".") or "upload"
+        suffix = Path(safe).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise UnreadableInputError(
+                f"{name}: files ending in {suffix or '(nothing)'} are not accepted; "
+                f"accepted: {', '.join(sorted(UPLOAD_SUFFIXES))}"
+            )
+        if len(data) > limits.max_file_bytes:
+            raise InputTooLargeError(
+                f"{name} is {len(data) / 2**20:,.1f} MiB; the limit is {limits.max_file_mib:g} MiB"
+            )
+        target = dest / safe
+        target.write_bytes(data)
+        written.append(target)
+    shapefiles = [p for p in written if p.suffix.lower() == ".shp"]
+    if len(shapefiles) == 1:
+        return shapefiles[0]
+    primary = [p for p in written if p.suffix.lower() not in {".dbf", ".shx", ".prj", ".cpg"}]
+    if len(primary) != 1:
+        names = ", ".join(p.name for p in primary) or "only shapefile sidecars"
+        raise UnreadableInputError(
+            f"upload one dataset at a time (a file, a .zip, or one shapefile's parts); got {names}"
+        )
+    return primary[0]

@@ -1,0 +1,431 @@
+"""Normalise an idle industrial plot inventory (闲置/低效工业用地) to one canonical schema.
+
+Later analysis (FAR uplift, redevelopment modes, priority ranking) relies on this schema, so
+every value that cannot be trusted is reported with the row a user would look at, and
+nothing is silently guessed: areas are measured in EPSG:4548, never in degrees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from zgc_geo.catalogue import load_layer
+from zgc_geo.crs import ANALYSIS_CRS, M2_PER_MU, require_crs, to_storage_crs
+from zgc_geo.importing.columns import CANONICAL_FIELDS, ColumnMapping, apply_mapping, guess_mapping
+from zgc_geo.importing.land_use import classify_land_use
+from zgc_geo.importing.report import Problem, Severity
+
+OUTPUT_COLUMNS: Final = (
+    "plot_id", "name", "park_id", "land_use_code", "land_use_class", "area_m2", "area_mu",
+    "area_reported_m2", "far_current", "far_permitted", "floor_area_m2", "idle_since",
+    "land_rights", "owner", "status", "output_per_mu_wan", "tax_per_mu_wan",
+)  # fmt: skip
+#: Reported and drawn areas may differ by this share before a warning (survey vs drawing).
+AREA_TOLERANCE: Final = 0.05
+#: A FAR above this is implausible for any plot in Beijing (the tallest CBD towers reach ~15).
+FAR_MAX_PLAUSIBLE: Final = 20.0
+#: Floor area may differ from area × FAR by this share before a note.
+FLOOR_AREA_TOLERANCE: Final = 0.20
+#: Overlaps must exceed both to be reported: smaller ones are digitising slivers.
+OVERLAP_MIN_M2: Final = 1.0
+OVERLAP_MIN_SHARE: Final = 0.01
+#: Areas below this are zero: reprojecting a degenerate outline leaves a hair's-breadth sliver.
+ZERO_AREA_M2: Final = 0.01
+#: Rows named as examples in whole-file notes.
+EXAMPLE_ROWS: Final = 5
+#: Excel stores dates as days since 1899-12-30; serials in this range are the years 1927–2173.
+EXCEL_EPOCH: Final = dt.date(1899, 12, 30)
+EXCEL_SERIALS: Final = (10_000, 100_000)
+YEAR_RANGE: Final = (1800, 2200)
+#: Words that settle land rights: 国有, 国有建设用地, 国有出让, 国有划拨 → state; 集体, 农村集体 → collective.
+LAND_RIGHTS_WORDS: Final = (("state", ("国有", "state")), ("collective", ("集体", "collective")))
+_DROPPED: Final = "; the row is dropped"
+_NUMBER_HINT: Final = "write a plain number such as 1.2, without units (leave the cell empty if unknown)"
+
+#: Every problem this module reports: code → (severity, message, hint), filled in per row.
+MESSAGES: Final[dict[str, tuple[Severity, str, str]]] = {
+    "geometry_empty": ("error", f"the row has no geometry (missing or empty){_DROPPED}",
+                       "draw or re-export the plot outline, then import again"),
+    "geometry_type": ("error", f"plots must be polygons; you imported {{kind}}{_DROPPED}",
+                      "import the plot outlines (polygons), not centre points or boundary lines"),
+    "geometry_repaired": ("warning", "the outline was invalid ({value}) and was repaired with make_valid",
+                          "check the repaired outline on the map; fix the source if the repair is wrong"),
+    "geometry_zero_area": ("error", f"the polygon has (next to) zero area{_DROPPED}",
+                           "redraw the outline: its points lie on one line or one spot"),
+    "plot_id_generated": ("warning", "no plot id column was found; the ids are the row numbers",
+                          "map a column to plot_id if the data has one"),
+    "plot_id_empty": ("error", "the plot id is empty", "give every plot a unique id"),
+    "plot_id_duplicate": ("error", "plot id {value!r} is also used by row(s) {others}",
+                          "give every plot a unique id"),
+    "value_not_numeric": ("warning", "{value!r} is not a number", _NUMBER_HINT),
+    "far_not_numeric": ("error", "FAR {value!r} is not a number", _NUMBER_HINT),
+    "far_implausible": ("warning", f"FAR {{far:g}} is outside the plausible range 0–{FAR_MAX_PLAUSIBLE:g}",
+                        "check the value and its column (a floor area in the FAR column?)"),
+    "far_above_permitted": ("info", "current FAR {current:g} is above the permitted {permitted:g}",
+                            "allowed for existing buildings; noted for the FAR uplift analysis"),
+    "floor_area_inconsistent": (
+        "info", "floor area {floor:,.0f} m² differs from area × FAR = {expected:,.0f} m² "
+        f"by more than {FLOOR_AREA_TOLERANCE:.0%}", "check the floor area, the FAR and the area unit"),
+    "area_mismatch": (
+        "warning", "reported area {reported:,.0f} m² differs from the drawn area {drawn:,.0f} m² "
+        f"by more than {AREA_TOLERANCE:.0%} (ratio {{ratio:.3f}})",
+        "check the unit in the header (平方米, 亩 or 公顷) and the outline; analysis uses the drawn area, "
+        "measured in EPSG:4548"),
+    "idle_since_unparsable": ("warning", "cannot read a year from {value!r}",
+                              "write the year (2015), a date (2015-06-01) or 2015年"),
+    "idle_since_future": ("warning", "idle since {year}, which is in the future", "check the year"),
+    "land_rights_unknown": ("warning", "land rights {value!r} are neither state (国有) nor collective (集体)",
+                            "write 国有 / state or 集体 / collective"),
+    "park_unknown": ("warning", "park {value!r} is not one of the parks", "use a park name or id: {valid}"),
+    "outside_parks": ("info", "{count} plot(s) lie outside every park, e.g. row(s) {examples}",
+                      "check their coordinates and CRS, or give their park in a 园区 column"),
+    "plots_overlap": (
+        "warning", "plots {a!r} (row {row_a}) and {b!r} (row {row_b}) overlap by {overlap:,.1f} m² "
+        "({share:.0%} of the smaller)", "check both outlines: a plot counted twice inflates the idle area"),
+}  # fmt: skip
+
+_TYPE_WORDS: Final = {0: "points", 4: "points", 1: "lines", 2: "lines", 5: "lines"}
+_POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
+
+
+def problem(
+    code: str, *, row: int | None = None, field: str | None = None, value: object = None, **values: object
+) -> Problem:
+    """The problem ``code`` of :data:`MESSAGES`, its message filled in with ``value`` and ``values``."""
+    severity, message, hint = MESSAGES[code]
+    shown = None if value is None else str(value)
+    return Problem(
+        severity, code, message.format(value=shown, **values), hint.format(**values), row, field, shown
+    )
+
+
+def normalise_plots(
+    frame: gpd.GeoDataFrame,
+    *,
+    mapping: ColumnMapping | None = None,
+    parks: gpd.GeoDataFrame | None = None,
+    first_row_number: int = 1,
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """The plots in the canonical schema (EPSG:4326), and every problem found.
+
+    Rows without a usable polygon are dropped, each with an error saying so; every other
+    row is kept, problems or not, so the user sees all of them at once. Columns that map
+    to no canonical field follow the canonical ones unchanged. The index of ``frame`` is
+    kept, so a dropped row leaves a gap. ``parks`` defaults to the shipped parks layer.
+    """
+    require_crs(frame, "plot layer")
+    frame = to_storage_crs(frame)
+    if mapping is None:
+        mapping = guess_mapping([c for c in frame.columns if c != frame.geometry.name])
+    data, problems = apply_mapping(frame, mapping)
+    rows = np.arange(len(data)) + first_row_number
+    geoms, keep, geometry_problems = _clean_geometry(data.geometry.to_numpy(), rows)
+    data = data.set_geometry(gpd.GeoSeries(geoms, index=data.index, crs=frame.crs)).loc[keep]
+    checks = _Checks(data, mapping, rows[keep])
+    out = checks.run(parks if parks is not None else load_layer("parks"))
+    return out, problems + geometry_problems + checks.problems
+
+
+def _polygonal_parts(geoms: np.ndarray) -> np.ndarray:
+    """Each geometry reduced to its polygons: a Polygon, a MultiPolygon, or an empty Polygon."""
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    parts, inner = shapely.get_parts(parts, return_index=True)  # a collection may hold MultiPolygons
+    polygon = shapely.get_type_id(parts) == _POLYGON
+    parts, index = parts[polygon], index[inner][polygon]
+    result = np.array([shapely.Polygon()] * len(geoms), dtype=object)
+    single = np.bincount(index, minlength=len(geoms))[index] == 1
+    result[index[single]] = parts[single]
+    if (~single).any():
+        owners, compact = np.unique(index[~single], return_inverse=True)
+        result[owners] = shapely.multipolygons(parts[~single], indices=compact)
+    return result
+
+
+def _clean_geometry(geoms: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    """2-D, valid (Multi)Polygons, which rows to keep, and the geometry problems by row."""
+    original = shapely.force_2d(geoms)
+    geoms = original.copy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    types = shapely.get_type_id(geoms)
+    collection = types == _COLLECTION
+    geoms[collection] = _polygonal_parts(geoms[collection])
+    polygonal = np.isin(types, [_POLYGON, _MULTIPOLYGON]) | (collection & ~shapely.is_empty(geoms))
+    wrong_type = ~missing & ~polygonal
+    invalid = polygonal & ~shapely.is_valid(geoms)
+    reasons = shapely.is_valid_reason(geoms[invalid])
+    geoms[invalid] = _polygonal_parts(shapely.make_valid(geoms[invalid]))
+    area = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(ANALYSIS_CRS).area.fillna(0).to_numpy()
+    zero = polygonal & ~missing & (area < ZERO_AREA_M2)
+    found = [
+        *(problem("geometry_empty", row=int(r), field="geometry") for r in rows[missing]),
+        *(
+            problem(
+                "geometry_type",
+                row=int(r),
+                field="geometry",
+                value=g.geom_type,
+                kind=_TYPE_WORDS.get(int(t), "a collection without polygons"),
+            )
+            for r, t, g in zip(rows[wrong_type], types[wrong_type], original[wrong_type], strict=True)
+        ),
+        *(
+            problem("geometry_repaired", row=int(r), field="geometry", value=v)
+            for r, v in zip(rows[invalid], reasons, strict=True)
+        ),
+        *(problem("geometry_zero_area", row=int(r), field="geometry") for r in rows[zero]),
+    ]
+    return geoms, ~(missing | wrong_type | zero), sorted(found, key=lambda p: p.row or 0)
+
+
+def _text(series: pd.Series, *, fold: bool = False) -> pd.Series:
+    """Cells as stripped text (<NA> when empty); integral floats lose their ``.0`` (Excel ids).
+
+    ``fold`` also makes full-width forms half-width (NFKC), for numbers and codes; names
+    and other free text keep their characters.
+    """
+
+    def one(value: object) -> str | None:
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            value = int(value)
+        text = unicodedata.normalize("NFKC", str(value)) if fold else str(value)
+        return text.strip() or None
+
+    positions, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = np.array([None, *(one(u) for u in uniques)], dtype=object)[positions + 1]
+    return pd.Series(values, index=series.index, dtype="string")
+
+
+def _year(value: str) -> int | None:
+    """The year of an idle-since cell: 2015, 2015年, 2015-06-01, 2015/6, 20150601 or an Excel serial."""
+    matched = re.match(r"^(\d{4})(?:$|年|[-/.]\d|\d{4}$)", value)
+    if matched and YEAR_RANGE[0] <= int(matched.group(1)) <= YEAR_RANGE[1]:
+        return int(matched.group(1))
+    try:
+        serial = float(value)
+    except ValueError:
+        return None
+    if EXCEL_SERIALS[0] <= serial < EXCEL_SERIALS[1]:
+        return (EXCEL_EPOCH + dt.timedelta(days=int(serial))).year
+    return None
+
+
+def _rights(value: str) -> str | None:
+    lowered = value.lower()
+    kinds = {kind for kind, words in LAND_RIGHTS_WORDS if any(word in lowered for word in words)}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _park_key(value: str) -> str:
+    folded = re.sub(r"[\s\-–—·_]+", "", unicodedata.normalize("NFKC", str(value)).lower())
+    return folded.removeprefix("中关村")
+
+
+def park_lookup(parks: pd.DataFrame) -> dict[str, str]:
+    """Name key → park_id for the id, 海淀园, 海淀, Haidian Park, Haidian and each part of 大兴-亦庄园.
+
+    Derived from the parks layer's own names, so authoritative replacements keep working;
+    a variant shared by two parks is left out rather than guessed.
+    """
+    keys: dict[str, set[str]] = {}
+    for park_id, zh, en in zip(parks["park_id"], parks["name_zh"], parks["name_en"], strict=True):
+        zh_base, en_base = str(zh).removesuffix("园"), re.sub(r"(?i)\s*park$", "", str(en))
+        variants = {park_id, zh, zh_base, en, en_base, *re.split(r"[-–—]", en_base)}
+        for part in re.split(r"[-–—]", zh_base):
+            variants |= {part, part + "园"}
+        for variant in variants:
+            keys.setdefault(_park_key(variant), set()).add(park_id)
+    return {key: ids.pop() for key, ids in keys.items() if key and len(ids) == 1}
+
+
+class _Checks:
+    """The attribute and cross-row checks of one plot table; problems collect in ``problems``."""
+
+    def __init__(self, data: gpd.GeoDataFrame, mapping: ColumnMapping, rows: np.ndarray) -> None:
+        self.data, self.mapping, self.rows = data, mapping, rows
+        self.metric = data.geometry.to_crs(ANALYSIS_CRS)
+        self.problems: list[Problem] = []
+        self.out: dict[str, pd.Series] = {}
+
+    def field_name(self, canonical: str) -> str:
+        """The column the user knows: the source header, else the canonical name."""
+        return self.mapping.source(canonical) or canonical
+
+    def column(self, canonical: str, *, fold: bool = False) -> pd.Series:
+        if canonical in self.data.columns:
+            return _text(self.data[canonical], fold=fold)
+        return pd.Series(pd.NA, index=self.data.index, dtype="string")
+
+    def report(
+        self, mask: pd.Series | np.ndarray, code: str, canonical: str, **values: pd.Series | str
+    ) -> None:
+        """One problem per row where ``mask`` holds, filled in with that row's ``values``."""
+        raw = self.column(canonical)
+        for p in np.flatnonzero(np.asarray(pd.array(mask, dtype="boolean").fillna(False), dtype=bool)):
+            row_values = {k: v.iloc[p] if isinstance(v, pd.Series) else v for k, v in values.items()}
+            value = raw.iloc[p]
+            self.problems.append(
+                problem(
+                    code,
+                    row=int(self.rows[p]),
+                    field=self.field_name(canonical),
+                    value=None if pd.isna(value) else value,
+                    **row_values,
+                )
+            )
+
+    def number(self, canonical: str, code: str = "value_not_numeric") -> pd.Series:
+        """The column as floats in its canonical unit; cells that are not numbers are reported."""
+        text = self.column(canonical, fold=True)
+        parsed = pd.to_numeric(text.str.replace(r"[,\s]", "", regex=True), errors="coerce").astype(float)
+        self.report(parsed.isna() & text.notna(), code, canonical)
+        return parsed * self.mapping.factor(canonical)
+
+    def run(self, parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """Run every check and assemble the canonical frame."""
+        for canonical in ("name", "land_use_code", "owner", "status"):
+            self.out[canonical] = self.column(canonical)
+        for check in (self.plot_ids, self.areas, self.far, self.idle_since, self.land_rights, self.land_use):
+            check()
+        self.park_ids(parks)
+        self.overlaps()
+        extras = [c for c in self.data.columns if c not in CANONICAL_FIELDS and c != self.data.geometry.name]
+        table = pd.DataFrame({name: self.out[name] for name in OUTPUT_COLUMNS}, index=self.data.index)
+        result = pd.concat([table, self.data[extras]], axis=1)
+        return gpd.GeoDataFrame(result, geometry=self.data.geometry.rename("geometry"), crs=self.data.crs)
+
+    def plot_ids(self) -> None:
+        if "plot_id" not in self.data.columns:
+            self.out["plot_id"] = pd.Series(self.rows.astype(str), index=self.data.index, dtype="string")
+            self.problems.append(problem("plot_id_generated", field="plot_id"))
+            return
+        ids = self.out["plot_id"] = self.column("plot_id")
+        self.report(ids.isna(), "plot_id_empty", "plot_id")
+        duplicated = ids.duplicated(keep=False) & ids.notna()
+        rows = pd.Series(self.rows, index=ids.index)[duplicated]
+        members = rows.groupby(ids[duplicated]).agg(list)
+        others = pd.Series("", index=ids.index)
+        others[duplicated] = [
+            ", ".join(str(r) for r in members[i] if r != n)
+            for i, n in zip(ids[duplicated], rows, strict=True)
+        ]
+        self.report(duplicated, "plot_id_duplicate", "plot_id", others=others)
+
+    def areas(self) -> None:
+        drawn = self.out["area_m2"] = pd.Series(self.metric.area.to_numpy(), index=self.data.index)
+        self.out["area_mu"] = drawn / M2_PER_MU
+        reported = self.out["area_reported_m2"] = self.number("area_reported")
+        ratio = reported / drawn
+        self.report(
+            (ratio - 1).abs() > AREA_TOLERANCE,
+            "area_mismatch",
+            "area_reported",
+            reported=reported,
+            drawn=drawn,
+            ratio=ratio,
+        )
+
+    def far(self) -> None:
+        current = self.out["far_current"] = self.number("far_current", "far_not_numeric")
+        permitted = self.out["far_permitted"] = self.number("far_permitted", "far_not_numeric")
+        for name, far in (("far_current", current), ("far_permitted", permitted)):
+            self.report((far < 0) | (far > FAR_MAX_PLAUSIBLE), "far_implausible", name, far=far)
+        self.report(
+            current > permitted, "far_above_permitted", "far_current", current=current, permitted=permitted
+        )
+        floor = self.out["floor_area_m2"] = self.number("floor_area_m2")
+        expected = self.out["area_reported_m2"].fillna(self.out["area_m2"]) * current
+        self.report(
+            (floor / expected - 1).abs() > FLOOR_AREA_TOLERANCE,
+            "floor_area_inconsistent",
+            "floor_area_m2",
+            floor=floor,
+            expected=expected,
+        )
+        self.out["output_per_mu_wan"] = self.number("output_per_mu_wan")
+        self.out["tax_per_mu_wan"] = self.number("tax_per_mu_wan")
+
+    def idle_since(self) -> None:
+        text = self.column("idle_since", fold=True)
+        years = text.map({v: _year(v) for v in text.dropna().unique()}).astype("Int64")
+        self.out["idle_since"] = years
+        self.report(years.isna() & text.notna(), "idle_since_unparsable", "idle_since")
+        self.report(years > dt.date.today().year, "idle_since_future", "idle_since", year=years)
+
+    def land_rights(self) -> None:
+        text = self.column("land_rights", fold=True)
+        rights = text.map({v: _rights(v) for v in text.dropna().unique()}).astype("string")
+        self.out["land_rights"] = rights
+        self.report(rights.isna() & text.notna(), "land_rights_unknown", "land_rights")
+
+    def land_use(self) -> None:
+        """Class from the code; a given land_use_class column fills rows whose code gives none."""
+        code = self.out["land_use_code"]
+        classes, _schemes, found = classify_land_use(
+            code, first_row_number=0, field=self.field_name("land_use_code")
+        )
+        self.problems += [dataclasses.replace(p, row=int(self.rows[p.row or 0])) for p in found]
+        given = self.column("land_use_class")
+        if given.notna().any():
+            classes = classes.fillna(classify_land_use(given)[0])
+        self.out["land_use_class"] = classes
+
+    def park_ids(self, parks: gpd.GeoDataFrame) -> None:
+        """Park names or ids normalised to park_id; plots without one are placed by location."""
+        lookup = park_lookup(parks)
+        given = self.column("park_id")
+        park = given.map({v: lookup.get(_park_key(v)) for v in given.dropna().unique()}).astype("string")
+        valid = ", ".join(f"{zh} ({pid})" for pid, zh in zip(parks["park_id"], parks["name_zh"], strict=True))
+        self.report(park.isna() & given.notna(), "park_unknown", "park_id", valid=valid)
+        locate = given.isna().to_numpy()
+        if locate.any():
+            points = gpd.GeoDataFrame(geometry=self.data.geometry[locate].representative_point())
+            joined = gpd.sjoin(
+                points, parks[["park_id", "geometry"]].to_crs(self.data.crs), predicate="within"
+            )
+            found = joined.loc[~joined.index.duplicated(), "park_id"]
+            park.loc[found.index] = found.astype("string")
+            outside = self.rows[locate & park.isna().to_numpy()]
+            if len(outside):
+                examples = ", ".join(map(str, outside[:EXAMPLE_ROWS])) + (
+                    " …" if len(outside) > EXAMPLE_ROWS else ""
+                )
+                self.problems.append(
+                    problem("outside_parks", field="park_id", count=len(outside), examples=examples)
+                )
+        self.out["park_id"] = park
+
+    def overlaps(self) -> None:
+        """Pairs of plots sharing more than a sliver, found with one bulk spatial-index query."""
+        geoms = self.metric.to_numpy()
+        left, right = self.metric.sindex.query(geoms, predicate="intersects")
+        left, right = left[left < right], right[left < right]
+        shared = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+        smaller = np.minimum(shapely.area(geoms[left]), shapely.area(geoms[right]))
+        overlapping = (shared > OVERLAP_MIN_M2) & (shared > OVERLAP_MIN_SHARE * smaller)
+        ids = self.out["plot_id"].fillna("(no id)").to_numpy()
+        for a, b, overlap, small in zip(
+            left[overlapping], right[overlapping], shared[overlapping], smaller[overlapping], strict=True
+        ):
+            self.problems.append(
+                problem(
+                    "plots_overlap",
+                    row=int(self.rows[a]),
+                    field="geometry",
+                    value=ids[b],
+                    a=ids[a],
+                    b=ids[b],
+                    row_a=int(self.rows[a]),
+                    row_b=int(self.rows[b]),
+                    overlap=overlap,
+                    share=overlap / small,
+                )
+            )

@@ -1,0 +1,172 @@
+"""Widgets of the Data page: import options, the column-mapping form, report and downloads."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+from typing import Final
+
+import streamlit as st
+
+from zgc_geo.exporting import write_layer
+from zgc_geo.importing.columns import CANONICAL_FIELDS
+from zgc_geo.importing.crs_guess import suggest_crs
+from zgc_geo.importing.limits import ImportLimits
+from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file, stage_uploads
+from zgc_geo.importing.report_export import report_bytes
+
+AUTO: Final = "auto"
+FILE_CRS: Final = "(file)"
+ENCODINGS: Final = (AUTO, "UTF-8", "GBK", "GB18030", "BIG5")
+#: Offered in every CRS list, after the candidates detected from the coordinates.
+COMMON_CRS: Final = ("EPSG:4326", "EPSG:4490", "EPSG:4548", "EPSG:4527", "EPSG:32650", "gcj02", "bd09")
+STATE_KEYS: Final = ("import_crs", "import_crs_other", "import_layer", "import_overrides", "import_encoding")
+UNMAPPED: Final = "—"
+
+
+def uploads_digest(files: list[tuple[str, bytes]]) -> str:
+    """A digest of the uploaded names and bytes: a new upload resets the page's choices."""
+    digest = hashlib.sha256()
+    for name, data in files:
+        digest.update(name.encode("utf-8", "replace") + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def reset_choices_on_new_upload(digest: str) -> None:
+    """Forget layer, CRS, encoding and column choices made for a previous file."""
+    if st.session_state.get("import_digest") != digest:
+        for key in STATE_KEYS:
+            st.session_state.pop(key, None)
+        st.session_state["import_digest"] = digest
+
+
+@st.cache_data(show_spinner="读取并检查 Reading and checking…", max_entries=4)
+def run_import(files: tuple[tuple[str, bytes], ...], options: ImportOptions) -> ImportResult:
+    """Stage the upload in a private temporary folder and import it (cached per upload and options)."""
+    with tempfile.TemporaryDirectory(prefix="zgc-geo-upload-") as scratch:
+        path = stage_uploads(list(files), Path(scratch), options.limits)
+        return import_file(path, options)
+
+
+def current_options(kind: str, limits: ImportLimits) -> ImportOptions:
+    """Options from the widgets' state (set on earlier runs of the page)."""
+    encoding = st.session_state.get("import_encoding", AUTO)
+    crs = st.session_state.get("import_crs", FILE_CRS)
+    if crs == "other":
+        crs = (st.session_state.get("import_crs_other") or "").strip() or FILE_CRS
+    return ImportOptions(
+        kind=kind,  # type: ignore[arg-type]
+        crs=None if crs == FILE_CRS else crs,
+        encoding=None if encoding == AUTO else encoding,
+        layer=st.session_state.get("import_layer"),
+        column_overrides=dict(st.session_state.get("import_overrides", {})),
+        limits=limits,
+    )
+
+
+def source_controls(result: ImportResult) -> None:
+    """Encoding, layer and CRS choices, offered with what was detected."""
+    read = result.read
+    cols = st.columns(3)
+    basis = f" — {read.encoding} ({read.encoding_basis})" if read and read.encoding else ""
+    cols[0].selectbox("编码 Encoding", ENCODINGS, key="import_encoding", help=f"detected{basis}")
+    if read and len(read.layers) > 1:
+        cols[1].selectbox("图层 Layer / sheet", read.layers, key="import_layer")
+    candidates = [c.key for c in (result.crs_candidates or (suggest_crs(read.frame) if read else []))]
+    options = list(dict.fromkeys([FILE_CRS, *candidates, *COMMON_CRS, "other"]))
+    file_label = (
+        f"(file: {read.frame.crs.to_string()})"
+        if read is not None and read.frame.crs
+        else "(none in the file)"
+    )
+    cols[2].selectbox(
+        "坐标系 CRS",
+        options,
+        key="import_crs",
+        format_func=lambda key: file_label if key == FILE_CRS else key,
+        help="Candidates first, from the coordinate ranges. gcj02/bd09: lon/lat copied from Amap/Baidu.",
+    )
+    if st.session_state.get("import_crs") == "other":
+        cols[2].text_input("EPSG code or PROJ string", key="import_crs_other", placeholder="EPSG:2435")
+
+
+def mapping_form(result: ImportResult) -> None:
+    """Let the user correct which column holds each canonical plot field."""
+    if result.mapping is None or result.read is None:
+        return
+    columns = [str(c) for c in result.read.frame.columns if c != result.read.frame.geometry.name]
+    with (
+        st.expander("列映射 Column mapping (detected from the headers — correct it here)"),
+        st.form("column_mapping"),
+    ):
+        chosen = {}
+        grid = st.columns(3)
+        for i, name in enumerate(CANONICAL_FIELDS):
+            current = result.mapping.source(name) or UNMAPPED
+            options = [UNMAPPED, *columns]
+            chosen[name] = grid[i % 3].selectbox(
+                name,
+                options,
+                index=options.index(current) if current in options else 0,
+                key=f"map_{name}",
+            )
+        if st.form_submit_button("应用 Apply"):
+            changed = {
+                name: ("" if column == UNMAPPED else column)
+                for name, column in chosen.items()
+                if column != (result.mapping.source(name) or UNMAPPED)
+            }
+            st.session_state["import_overrides"] = (
+                dict(st.session_state.get("import_overrides", {})) | changed
+            )
+            st.rerun()
+
+
+def report_section(result: ImportResult) -> None:
+    """Verdict, the problem table and its downloads."""
+    if result.report.usable and result.frame is not None:
+        st.success(result.verdict)
+    else:
+        st.error(result.verdict)
+    table = result.report.to_frame()
+    if not table.empty:
+        st.dataframe(table, hide_index=True, width="stretch")
+        stem = Path(result.report.source).stem or "import"
+        cols = st.columns(2)
+        cols[0].download_button(
+            "报告 Report (CSV)", report_bytes(result.report, ".csv"), f"{stem}_report.csv", "text/csv"
+        )
+        cols[1].download_button(
+            "报告 Report (XLSX)",
+            report_bytes(result.report, ".xlsx"),
+            f"{stem}_report.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
+def cleaned_downloads(result: ImportResult) -> None:
+    """Offer the cleaned data (WGS84) as GeoPackage or GeoJSON; blocked while errors remain."""
+    if result.frame is None:
+        return
+    blocked = not result.report.usable
+    if blocked:
+        st.info("修正错误后才能保存 Fix the errors above before saving the cleaned data.")
+    stem = Path(result.report.source).stem or "import"
+    cols = st.columns(2)
+    for col, suffix, mime in (
+        (cols[0], ".gpkg", "application/geopackage+sqlite3"),
+        (cols[1], ".geojson", "application/geo+json"),
+    ):
+        data = b"" if blocked else _file_bytes(result, suffix)
+        col.download_button(
+            f"下载清洗后数据 Cleaned data ({suffix})", data, f"{stem}_clean{suffix}", mime, disabled=blocked
+        )
+
+
+def _file_bytes(result: ImportResult, suffix: str) -> bytes:
+    assert result.frame is not None
+    with tempfile.TemporaryDirectory(prefix="zgc-geo-export-") as scratch:
+        target = Path(scratch) / f"export{suffix}"
+        write_layer(result.frame, target)
+        return target.read_bytes()
