@@ -200,8 +200,8 @@ def classify_land_use(
     # One problem per distinct value, not per row: an inventory of 5,000 rows coded "0601"
     # needs one explanation, with the rows it concerns, not 5,000 identical lines.
     problems = []
-    for u, notes in enumerate(templates):
-        if not notes:
+    for u, value_notes in enumerate(templates):
+        if not value_notes:
             continue
         rows = np.flatnonzero(positions == u) + first_row_number
         where = _rows_text(rows)
@@ -209,7 +209,7 @@ def classify_land_use(
             Problem(
                 "warning", code, f"{message} ({where})", hint, row=int(rows[0]), field=field, value=texts[u]
             )
-            for code, message, hint in notes
+            for code, message, hint in value_notes
         ]
     index = codes.index
     classes = pd.Series([class_of[u] if u >= 0 else None for u in positions], index=index, dtype="string")
