@@ -12,15 +12,17 @@ from zgc_geo.ui.sidebar import shared_sidebar
 
 PAGES_DIR = Path(__file__).parent / "zgc_geo" / "ui" / "pages"
 
-st.set_page_config(page_title="zgc-geo 中关村规划工作台", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="zgc-geo 中关村规划工作台", layout="wide")
 
 with user_errors_shown():
     check_web_assets()
 
+# No page icons: Streamlit fetches Material icons from fonts.gstatic.com, and emoji need a
+# font intranet machines often lack. The browser tests fail on any non-local request.
 navigation = st.navigation(
     [
-        st.Page(PAGES_DIR / "overview.py", title="总览 Overview", icon="🗺️", default=True),
-        st.Page(PAGES_DIR / "data.py", title="数据导入 Data", icon="📥", url_path="data"),
+        st.Page(PAGES_DIR / "overview.py", title="总览 Overview", default=True),
+        st.Page(PAGES_DIR / "data.py", title="数据导入 Data", url_path="data"),
     ]
 )
 shared_sidebar()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import pandas as pd
 import pytest
 
 from zgc_geo.errors import OptionError
@@ -73,7 +74,15 @@ def test_attribute_text_is_escaped_in_tooltips(plan: PlanData) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, "—"), (float("nan"), "—"), ("", "—"), (["a", "<b>"], "a、&lt;b&gt;"), ("x&y", "x&amp;y")],
+    [
+        (None, "—"),
+        (float("nan"), "—"),
+        (pd.NA, "—"),
+        ("", "—"),
+        (["a", "<b>"], "a、&lt;b&gt;"),
+        ("x&y", "x&amp;y"),
+        (3.5, "3.5"),
+    ],
 )
 def test_text_escapes_and_marks_missing_values(value: object, expected: str) -> None:
     assert text(value) == expected

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable, Sequence
+
+import pandas as pd
 
 #: A placeholder shown where a value is missing, instead of "nan" or "None".
 MISSING = "—"
 
 
 def text(value: object) -> str:
-    """Escape one value for HTML; missing values (None, NaN, "", []) become an em dash.
+    """Escape one value for HTML; missing values (None, NaN, <NA>, "", []) become an em dash.
 
     Everything that reaches a Leaflet tooltip or popup passes through here: folium
     inserts tooltip fields with ``innerHTML``, so an unescaped ``<script>`` in an
     imported attribute would run in the user's browser.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (not isinstance(value, list | tuple | str) and pd.isna(value)):
         return MISSING
     if isinstance(value, list | tuple):
         value = "、".join(str(v) for v in value)
