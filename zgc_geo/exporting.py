@@ -14,6 +14,7 @@ import html
 import re
 import shutil
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -296,7 +297,10 @@ def _write_kml(
     )
     kml.insert(1, "Description", description)
     data = gpd.GeoDataFrame(kml, geometry=frame.geometry.to_numpy(), crs=frame.crs)
-    pyogrio.write_dataframe(data, target, layer=layer or target.stem, driver="KML")
+    with warnings.catch_warnings():
+        # GDAL makes the layer name valid XML (闲置地块-2024 → 闲置地块_2024) and warns; it is a label only.
+        warnings.filterwarnings("ignore", r"Layer name .* adjusted to", RuntimeWarning)
+        pyogrio.write_dataframe(data, target, layer=layer or target.stem, driver="KML")
     return []
 
 

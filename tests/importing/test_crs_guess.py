@@ -279,6 +279,19 @@ def test_web_datum_offset_is_detected_on_points_and_polygons(
         assert shapely.equals(web.geometry.array, shifted(frame, to_datum).geometry.array).all()  # untouched
 
 
+def test_web_datum_check_survives_invalid_polygons(
+    plot_points: gpd.GeoDataFrame, parks: gpd.GeoDataFrame
+) -> None:
+    # A bowtie used to make the park overlay raise a GEOS TopologyException (an internal error).
+    polygons = plot_points.to_crs("EPSG:4548").buffer(150).to_crs("EPSG:4326")
+    x0, y0, x1, y1 = polygons.iloc[0].bounds
+    polygons.iloc[0] = shapely.Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1), (x0, y0)])
+    assert not polygons.iloc[0].is_valid
+    web = shifted(polygons.to_frame("geometry"), datums.wgs84_to_gcj02)
+    assert [p.code for p in diagnose_location(web, parks)] == ["gcj02_offset"]
+    assert diagnose_location(polygons.to_frame("geometry"), parks) == []
+
+
 def test_web_datum_check_does_not_fire_on_correct_data_unrelated_to_parks(parks: gpd.GeoDataFrame) -> None:
     # Points scattered around the parks (inside and out) move in and out of parks alike when "corrected".
     rng = np.random.default_rng(7)

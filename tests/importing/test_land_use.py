@@ -116,7 +116,7 @@ def test_an_ambiguity_no_rule_can_settle_is_left_unclassified() -> None:
     assert classes.isna().all() and schemes.isna().all()
     assert (
         problems[0].message
-        == "the code means 科研 (research) in A, 商务 (commercial_business) in B; left unclassified (row 1)"
+        == "the code means 科研 (research) in A, 商务 (commercial_business) in B; left unclassified"
     )
 
 

@@ -341,6 +341,7 @@ def test_land_use_is_classified_with_user_rows(parks: gpd.GeoDataFrame) -> None:
     assert [(p.code, p.row, p.field, p.value) for p in problems] == [
         ("land_use_unknown", 7, "用地性质", "Q7")
     ]
+    assert problems[0].message == "land-use code 'Q7' is not in any known scheme"
 
 
 def test_overlapping_plots_are_reported_per_pair(parks: gpd.GeoDataFrame) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -156,6 +157,20 @@ def test_undecodable_dbf_asks_for_an_encoding(plots: gpd.GeoDataFrame, tmp_path:
     dbf.write_bytes(dbf.read_bytes().replace(b"XXXX", b"\xff\x80\xff\x80"))
     with pytest.raises(
         UnreadableInputError, match=r"bad.dbf: the attribute text is undecodable .* --encoding"
+    ):
+        read_vector(path)
+
+
+def test_utf8_field_names_cut_mid_character_are_named(plots: gpd.GeoDataFrame, tmp_path: Path) -> None:
+    # GDAL (and so QGIS) cut 地块名称 to 10 UTF-8 bytes: 地块名 plus the first byte of 称.
+    path = tmp_path / "qgis.shp"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's note about it is undecodable itself
+        plots.rename(columns={"名称": "地块名称"}).to_file(path, encoding="UTF-8", engine="pyogrio")
+    with pytest.raises(
+        UnreadableInputError,
+        match=r"qgis.dbf: the text is UTF-8, but the field name\(s\) '地块名…' end in half a character: "
+        r".* rename those fields, or save the layer as GeoPackage",
     ):
         read_vector(path)
 
@@ -496,7 +511,7 @@ def test_kmz_without_kml(tmp_path: Path) -> None:
 def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "big.geojson"
     path.write_text('{"type": "FeatureCollection", "features": []}' + " " * 5000)
-    with pytest.raises(InputTooLargeError, match=r"big.geojson is 0.0 MiB; the limit is 0.001 MiB"):
+    with pytest.raises(InputTooLargeError, match=r"big.geojson is [0-9,]+ bytes; the limit is 0.001 MiB"):
         read_vector(path, limits=ImportLimits(max_file_mib=0.001))
 
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Final
 
-from zgc_geo.errors import InputTooLargeError, UnreadableInputError, UnsafeArchiveError, ZgcGeoError
+from zgc_geo.errors import UnreadableInputError, UnsafeArchiveError, ZgcGeoError
 from zgc_geo.importing.encoding import CHINESE_LEGACY
-from zgc_geo.importing.limits import MIB, ImportLimits
+from zgc_geo.importing.limits import MIB, ImportLimits, format_mib
 from zgc_geo.importing.report import Problem
 
 #: Zip general-purpose flag bits (APPNOTE 4.4.4): 0 = encrypted, 11 = name is UTF-8.
@@ -120,10 +120,7 @@ def safe_extract(
     ignored = frozenset(s.lower() for s in ignored_suffixes)
     try:
         size = archive.stat().st_size
-        if size > limits.max_file_bytes:
-            raise InputTooLargeError(
-                f"{archive.name} is {size / MIB:,.1f} MiB; the limit is {limits.max_file_mib:g} MiB"
-            )
+        limits.check_file_size(archive.name, size)
         with zipfile.ZipFile(archive) as zf:
             plan = _vet(archive.name, zf.infolist(), limits)
             result = ExtractedArchive(root=dest)
@@ -161,7 +158,7 @@ def _vet(
     declared = sum(info.file_size for info in infos)
     if declared > limits.max_unpacked_bytes:
         raise UnsafeArchiveError(
-            f"{archive} would unpack to {declared / MIB:,.1f} MiB; the limit is "
+            f"{archive} would unpack to {format_mib(declared)}; the limit is "
             f"{limits.max_unpacked_mib:g} MiB (raise ZGC_GEO_IMPORT_MAX_UNPACKED_MIB if it is genuine)"
         )
     plan: list[tuple[zipfile.ZipInfo, str]] = []

@@ -383,6 +383,9 @@ def _offset_problems(
     positions = np.flatnonzero(candidates)
     positions = positions[np.linspace(0, positions.size - 1, min(positions.size, _SAMPLE)).astype(int)]
     geoms = np.asarray(frame.geometry.array)[positions]
+    # An invalid outline (a bowtie) makes the overlays below raise; buffer(0) is repair enough here.
+    broken = ~shapely.is_valid(geoms) & (shapely.get_dimensions(geoms) == 2)
+    geoms[broken] = shapely.buffer(geoms[broken], 0)
     as_given = _metric(geoms)
     near = shapely.dwithin(as_given, area, OFFSET_NEAR_M)
     if near.sum() < OFFSET_MIN_FEATURES:
@@ -442,7 +445,7 @@ def _corrector(datum: str) -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarra
 def _park_fit(geoms: np.ndarray, area: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
     """Share of each feature inside the parks (0/1 unless polygonal) and its distance to them."""
     score = shapely.intersects(area, geoms).astype(float)
-    polygonal = shapely.get_dimensions(geoms) == 2
+    polygonal = (shapely.get_dimensions(geoms) == 2) & (shapely.area(geoms) > 0)
     if polygonal.any():
         parts = geoms[polygonal]
         score[polygonal] = shapely.area(shapely.intersection(parts, area)) / shapely.area(parts)

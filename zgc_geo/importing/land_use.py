@@ -139,6 +139,7 @@ def classify_land_use(
     first_row_number: int = 1,
     field: str = "land_use_code",
     vocabulary: LandUseVocabulary | None = None,
+    row_numbers: np.ndarray | None = None,
 ) -> tuple[pd.Series, pd.Series, list[Problem]]:
     """The land-use class and scheme of every value, and the problems found.
 
@@ -146,7 +147,8 @@ def classify_land_use(
     then the Chinese name (一类工业用地 or 一类工业) or a class id/name, then a code followed
     by a name (``M1 一类工业``). Empty values give <NA> silently; unknown values give <NA>
     and one ``land_use_unknown`` warning per distinct value, listing its rows. Rows are
-    numbered by position from ``first_row_number``.
+    numbered by position from ``first_row_number``, or by ``row_numbers`` (one per value)
+    when the rows are not consecutive.
     """
     vocab = vocabulary or load_vocabulary()
     positions, uniques = pd.factorize(codes, use_na_sentinel=True)
@@ -203,12 +205,12 @@ def classify_land_use(
     for u, value_notes in enumerate(templates):
         if not value_notes:
             continue
-        rows = np.flatnonzero(positions == u) + first_row_number
-        where = _rows_text(rows)
+        at = np.flatnonzero(positions == u)
+        rows = at + first_row_number if row_numbers is None else np.asarray(row_numbers)[at]
+        # A single row is already named by the problem's own row; several are listed.
+        where = f" ({_rows_text(rows)})" if len(rows) > 1 else ""
         problems += [
-            Problem(
-                "warning", code, f"{message} ({where})", hint, row=int(rows[0]), field=field, value=texts[u]
-            )
+            Problem("warning", code, f"{message}{where}", hint, row=int(rows[0]), field=field, value=texts[u])
             for code, message, hint in value_notes
         ]
     index = codes.index
@@ -218,9 +220,9 @@ def classify_land_use(
 
 
 def _rows_text(rows: np.ndarray, shown: int = 10) -> str:
-    """``1 row`` / ``12 rows: 2, 3, 5, …`` — enough row numbers to find them, not a flood."""
+    """``12 rows: 2, 3, 5, …`` — enough row numbers to find them, not a flood."""
     listed = ", ".join(str(int(r)) for r in rows[:shown]) + (", …" if len(rows) > shown else "")
-    return f"row {listed}" if len(rows) == 1 else f"{len(rows)} rows: {listed}"
+    return f"{len(rows)} rows: {listed}"
 
 
 def _scheme(chosen: Reading | None, readings: tuple[Reading, ...], dominant: str | None) -> str | None:

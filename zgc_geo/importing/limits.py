@@ -6,12 +6,17 @@ import os
 from dataclasses import dataclass, fields
 from typing import Final
 
-from zgc_geo.errors import OptionError
+from zgc_geo.errors import InputTooLargeError, OptionError
 
 MIB: Final = 2**20
 
 #: Environment variables that override the defaults, in MiB (or a plain count / ratio).
 ENV_PREFIX: Final = "ZGC_GEO_IMPORT_"
+
+
+def format_mib(size: int) -> str:
+    """A byte count for messages: MiB for real files, bytes below 0.1 MiB (never "0.0 MiB")."""
+    return f"{size / MIB:,.1f} MiB" if size >= MIB / 10 else f"{size:,} bytes"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,14 @@ class ImportLimits:
     def max_unpacked_bytes(self) -> int:
         """``max_unpacked_mib`` in bytes."""
         return int(self.max_unpacked_mib * MIB)
+
+    def check_file_size(self, name: str, size: int) -> None:
+        """Refuse an input of ``size`` bytes over :attr:`max_file_mib`, before reading any of it."""
+        if size > self.max_file_bytes:
+            raise InputTooLargeError(
+                f"{name} is {format_mib(size)}; the limit is {self.max_file_mib:g} MiB "
+                "(raise ZGC_GEO_IMPORT_MAX_FILE_MIB if this file is genuine)"
+            )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ImportLimits:

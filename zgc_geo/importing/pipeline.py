@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Final, Literal
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 from zgc_geo.catalogue import layer_spec, load_layer, validate_frame
-from zgc_geo.errors import InputTooLargeError, OptionError, UnreadableInputError
+from zgc_geo.errors import OptionError, UnreadableInputError
 from zgc_geo.importing.columns import ColumnMapping, guess_mapping
 from zgc_geo.importing.crs_guess import CrsCandidate, diagnose_location, resolve_crs, suggest_crs
 from zgc_geo.importing.limits import ImportLimits
@@ -28,6 +29,8 @@ IMPORT_KINDS: Final[tuple[ImportKind, ...]] = ("plots", "parks", "layer")
 TABLE_SUFFIXES: Final = frozenset({".csv", ".txt", ".xlsx", ".xls"})
 RASTER_SUFFIXES: Final = frozenset({".tif", ".tiff"})
 VECTOR_SUFFIXES: Final = frozenset({".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".kmz"})
+#: Codes of resolve_crs errors saying the numbers do not fit the CRS (features cannot be placed).
+CRS_UNFIT_CODES: Final = frozenset({"zone_prefix", "crs_mismatch"})
 #: Files an upload may contain: vector and table formats plus shapefile sidecars.
 UPLOAD_SUFFIXES: Final = TABLE_SUFFIXES | RASTER_SUFFIXES | VECTOR_SUFFIXES | {".dbf", ".shx", ".prj", ".cpg"}
 
@@ -90,12 +93,7 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
     path = Path(path)
     if not path.is_file():
         raise UnreadableInputError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > options.limits.max_file_bytes:
-        raise InputTooLargeError(
-            f"{path.name} is {size / 2**20:,.1f} MiB; the limit is {options.limits.max_file_mib:g} MiB "
-            "(raise ZGC_GEO_IMPORT_MAX_FILE_MIB if this file is genuine)"
-        )
+    options.limits.check_file_size(path.name, path.stat().st_size)
     suffix = path.suffix.lower()
     if suffix in RASTER_SUFFIXES:
         info = inspect_raster(path, options.limits)
@@ -138,9 +136,14 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         read.frame, options.crs, read.crs_basis, first_row_number=read.first_row_number
     )
     report.extend(problems)
-    if frame.crs is None:
+    placed, unfit = _placed(frame), bool({p.code for p in problems} & CRS_UNFIT_CODES)
+    if frame.crs is None or (unfit and not placed.any()):
+        # Without positions every further check would only repeat the CRS error, once per row.
         result.crs_candidates = suggest_crs(read.frame)
         return result
+    if unfit:  # the rows are named in the CRS error; drop their infinite coordinates, not "repair" them
+        frame = frame.copy()
+        frame.loc[~placed, frame.geometry.name] = None
     parks = load_layer("parks")
     report.extend(diagnose_location(frame, parks, first_row_number=read.first_row_number))
     if options.kind == "plots":
@@ -158,6 +161,11 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
     report.extend(problems)
     result.frame = cleaned
     return result
+
+
+def _placed(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Which features have finite coordinates (a failed transformation gives inf)."""
+    return np.isfinite(shapely.bounds(frame.geometry.to_numpy())).all(axis=1)
 
 
 def _check_parks(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Problem]]:
@@ -231,10 +239,7 @@ def stage_uploads(files: list[tuple[str, bytes]], dest: Path, limits: ImportLimi
                 f"{name}: files ending in {suffix or '(nothing)'} are not accepted; "
                 f"accepted: {', '.join(sorted(UPLOAD_SUFFIXES))}"
             )
-        if len(data) > limits.max_file_bytes:
-            raise InputTooLargeError(
-                f"{name} is {len(data) / 2**20:,.1f} MiB; the limit is {limits.max_file_mib:g} MiB"
-            )
+        limits.check_file_size(name, len(data))
         target = dest / safe
         target.write_bytes(data)
         written.append(target)

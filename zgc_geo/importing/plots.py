@@ -7,7 +7,6 @@ nothing is silently guessed: areas are measured in EPSG:4548, never in degrees.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -370,9 +369,9 @@ class _Checks:
         """Class from the code; a given land_use_class column fills rows whose code gives none."""
         code = self.out["land_use_code"]
         classes, _schemes, found = classify_land_use(
-            code, first_row_number=0, field=self.field_name("land_use_code")
+            code, field=self.field_name("land_use_code"), row_numbers=self.rows
         )
-        self.problems += [dataclasses.replace(p, row=int(self.rows[p.row or 0])) for p in found]
+        self.problems += found
         given = self.column("land_use_class")
         if given.notna().any():
             classes = classes.fillna(classify_land_use(given)[0])

@@ -14,8 +14,8 @@ from pyproj import CRS
 from rasterio._err import CPLE_BaseError  # GDAL's errors; rasterio does not re-export them
 from rasterio.warp import transform_bounds
 
-from zgc_geo.errors import InputTooLargeError, UnreadableInputError
-from zgc_geo.importing.limits import MIB, ImportLimits
+from zgc_geo.errors import UnreadableInputError
+from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.report import Problem
 
 Bounds = tuple[float, float, float, float]
@@ -99,12 +99,7 @@ def inspect_raster(path: Path, limits: ImportLimits | None = None) -> RasterInfo
 def _check_file(path: Path, limits: ImportLimits) -> None:
     if not path.is_file():
         raise UnreadableInputError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > limits.max_file_bytes:
-        raise InputTooLargeError(
-            f"{path.name} is {size / MIB:,.1f} MiB; the limit is {limits.max_file_mib:g} MiB "
-            "(raise ZGC_GEO_IMPORT_MAX_FILE_MIB if this file is genuine)"
-        )
+    limits.check_file_size(path.name, path.stat().st_size)
     with path.open("rb") as fh:
         head = fh.read(4)
     if not head.startswith(_TIFF_MAGIC):

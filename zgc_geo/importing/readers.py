@@ -167,12 +167,7 @@ def _sniff(head: bytes) -> str | None:
 def _check_size(path: Path, limits: ImportLimits) -> None:
     if not path.is_file():
         raise UnreadableInputError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size > limits.max_file_bytes:
-        raise InputTooLargeError(
-            f"{path.name} is {size / MIB:,.1f} MiB; the limit is {limits.max_file_mib:g} MiB "
-            "(raise ZGC_GEO_IMPORT_MAX_FILE_MIB if this file is genuine)"
-        )
+    limits.check_file_size(path.name, path.stat().st_size)
 
 
 # --- Shapefile ------------------------------------------------------------------------------------
@@ -218,7 +213,8 @@ def _shapefile_encoding(job: _Job, dbf: Path, cpg: Path | None, given: str | Non
     """
     if given:
         return _chosen(job, EncodingChoice(given, "given with --encoding"), guessed=False)
-    header, sample = _dbf_sample(dbf)
+    header, names, records = _dbf_sample(dbf)
+    sample = b" ".join(names) + b" " + records
     declared = _cpg_choice(job, cpg) if cpg else None
     if declared is None and (ldid := dbf_declared_encoding(header)):
         declared = EncodingChoice(ldid.encoding, f"no .cpg file; {ldid.basis}")
@@ -234,6 +230,14 @@ def _shapefile_encoding(job: _Job, dbf: Path, cpg: Path | None, given: str | Non
     if declared:
         return _chosen(job, declared, guessed=False)
     detected = detect_text_encoding(sample)
+    cut = [repr(name.decode("utf-8", errors="ignore") + "…") for name in names if _cut_utf8(name)]
+    if detected is None and cut and _fits(records, "utf-8"):
+        raise UnreadableInputError(
+            f"{dbf.name}: the text is UTF-8, but the field name(s) {', '.join(cut)} end in half a "
+            "character: a tool cut long Chinese field names to the 10 bytes a shapefile allows (3 Chinese "
+            "characters in UTF-8); rename those fields, or save the layer as GeoPackage or as a GBK "
+            "shapefile, and import again"
+        )
     if detected is None:
         raise UnreadableInputError(
             f"{dbf.name}: the attribute text is undecodable as UTF-8 or GBK/GB18030; "
@@ -281,8 +285,17 @@ def _fits(sample: bytes, codec: str) -> bool:
     return True
 
 
-def _dbf_sample(dbf: Path) -> tuple[bytes, bytes]:
-    """The DBF header and a sample of its text: the field names plus character-field bytes.
+def _cut_utf8(name: bytes) -> bool:
+    """True for a field name that is UTF-8 up to a last character cut in half (GDAL/QGIS do that)."""
+    try:
+        name.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start > 0 and exc.reason == "unexpected end of data"
+    return False
+
+
+def _dbf_sample(dbf: Path) -> tuple[bytes, list[bytes], bytes]:
+    """The DBF header and a sample of its text: the field names, and character-field bytes.
 
     Only character (C) fields are sampled: binary field types would fail the UTF-8
     test for no reason. Records come from the start and the end, in case Chinese
@@ -304,10 +317,10 @@ def _dbf_sample(dbf: Path) -> tuple[bytes, bytes]:
         if n_records > 2 * per_part:
             fh.seek(header_len + (n_records - per_part) * record_len)
             sample += _text_columns(fh.read(per_part * record_len), record_len, spans)
-    return header, names + b" " + sample
+    return header, names, sample
 
 
-def _dbf_text_fields(descriptors: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+def _dbf_text_fields(descriptors: bytes) -> tuple[list[bytes], list[tuple[int, int]]]:
     names: list[bytes] = []
     spans: list[tuple[int, int]] = []
     offset = 1  # byte 0 of each record is the deletion flag
@@ -322,7 +335,7 @@ def _dbf_text_fields(descriptors: bytes) -> tuple[bytes, list[tuple[int, int]]]:
         if kind == b"C":
             spans.append((offset, width))
         offset += width
-    return b" ".join(names), spans
+    return names, spans
 
 
 def _text_columns(block: bytes, record_len: int, spans: list[tuple[int, int]]) -> bytes:

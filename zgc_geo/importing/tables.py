@@ -100,12 +100,7 @@ def read_table(
         A named column or sheet does not exist.
     """
     path, limits = Path(path), limits or ImportLimits.from_env()
-    size = path.stat().st_size
-    if size > limits.max_file_bytes:
-        raise InputTooLargeError(
-            f"{path.name}: {size / 2**20:.1f} MiB is over the {limits.max_file_mib:g} MiB limit; "
-            "split the table or raise ZGC_GEO_IMPORT_MAX_FILE_MIB."
-        )
+    limits.check_file_size(path.name, path.stat().st_size)
     with path.open("rb") as handle:
         magic = handle.read(8)
     is_zip = magic.startswith(_ZIP_MAGIC)
@@ -349,7 +344,7 @@ def _geometry_columns(
         return match
 
     if (x is None) != (y is None):
-        raise OptionError(f"{source}: give both x_column and y_column, not only one")
+        raise OptionError(f"{source}: give both --x-column and --y-column, not only one")
     if wkt is not None or (x is not None and y is not None):
         return (named(wkt), None) if wkt is not None else (None, (named(x or ""), named(y or "")))
     wkt, x, y = _find(columns, WKT_NAMES), _find(columns, LON_NAMES), _find(columns, LAT_NAMES)
@@ -360,7 +355,7 @@ def _geometry_columns(
             f"{source}: no coordinate columns among the headers {columns}; recognised names (any "
             f"case, units in brackets ignored) are lon/x: {', '.join(LON_NAMES)}; lat/y: "
             f"{', '.join(LAT_NAMES)}; WKT: {', '.join(WKT_NAMES)}. Rename the columns or pass "
-            "the x_column/y_column or wkt_column import options."
+            "--x-column/--y-column or --wkt-column to zgc-geo validate."
         )
     return None, (x, y)
 
@@ -418,7 +413,7 @@ def _point_geometry(
             f"Y = easting): {x.name!r} values such as {np.nanmedian(x.values):.0f} are northings and "
             f"{y.name!r} values such as {np.nanmedian(y.values):.0f} eastings, so they were swapped"
         )
-        fix = f"if this is wrong, import again with x_column={x.name!r}, y_column={y.name!r} to keep them"
+        fix = f"if this is wrong, import again with --x-column {x.name} --y-column {y.name} to keep them"
         problems.append(Problem("warning", "axes_surveying_convention", what, fix))
         x, y = y, x
     message = f"points built from {x.name!r} (lon/easting) and {y.name!r} (lat/northing)"
