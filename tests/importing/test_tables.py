@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 import shapely
 
 from zgc_geo.catalogue import load_layer
-from zgc_geo.errors import InputTooLargeError, OptionError, UnreadableInputError
+from zgc_geo.errors import InputTooLargeError, OptionError, UnreadableInputError, UnsafeArchiveError
 from zgc_geo.importing.crs_guess import resolve_crs
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.report import Problem
@@ -345,3 +347,34 @@ def test_utf16_tab_text_from_excel_and_leading_blank_lines(tmp_path: Path) -> No
     result = read_table(write(tmp_path, "plots.csv", "\r\n名称\tlon\tlat\r\n海淀\t116.3\tx\r\n", "utf-16"))
     assert (result.encoding, result.first_row_number) == ("utf-16", 3)
     assert only(result, "coordinate_not_number").row == 3
+
+
+def _xlsx_with(tmp_path: Path, member: str, payload: bytes) -> Path:
+    """A real workbook with one member replaced, as a hostile upload would be."""
+    source = tmp_path / "ok.xlsx"
+    pd.DataFrame({"经度": ["116.3"], "纬度": ["39.9"]}).to_excel(source, index=False)
+    target = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = payload if info.filename == member else zin.read(info.filename)
+            zout.writestr(info.filename, data)
+    return target
+
+
+def test_xlsx_zip_bomb_is_refused_before_openpyxl_inflates_it(tmp_path: Path) -> None:
+    bomb = _xlsx_with(tmp_path, "xl/worksheets/sheet1.xml", b"<a/>" + b" " * (3 * 2**20))
+    expected = r"hostile.xlsx: member 'xl/worksheets/sheet1.xml'.*compression"
+    with pytest.raises(UnsafeArchiveError, match=expected):
+        read_table(bomb)
+
+
+def test_xlsx_with_xml_entities_is_refused(tmp_path: Path) -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>'
+    )
+    hostile = _xlsx_with(tmp_path, "xl/worksheets/sheet1.xml", laughs)
+    with pytest.raises(UnreadableInputError, match=r"hostile.xlsx: is not a readable .xlsx workbook"):
+        read_table(hostile)

@@ -146,6 +146,25 @@ def safe_extract(
     return result
 
 
+def vet_archive(archive: Path, limits: ImportLimits) -> None:
+    """Apply the archive safety rules to a zip-based file that another library will open.
+
+    XLSX workbooks are zip archives: openpyxl would inflate a bomb member without a
+    second thought, so the same member-count, unpacked-size, ratio and name rules run
+    first. Nothing is extracted.
+    """
+    limits.check_file_size(archive.name, archive.stat().st_size)
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            _vet(archive.name, zf.infolist(), limits)
+    except ZgcGeoError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableInputError(
+            f"{archive.name} is not a readable ZIP-based file or is damaged ({exc})"
+        ) from None
+
+
 def _vet(
     archive: str, infos: list[zipfile.ZipInfo], limits: ImportLimits
 ) -> list[tuple[zipfile.ZipInfo, str]]:

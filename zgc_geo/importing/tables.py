@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zgc_geo.errors import InputTooLargeError, OptionError, UnreadableInputError
+from zgc_geo.importing.archives import vet_archive
 from zgc_geo.importing.encoding import (
     CHINESE_LEGACY,
     EncodingChoice,
@@ -112,6 +113,8 @@ def read_table(
     problems: list[Problem] = []
     choice, chosen, sheets = EncodingChoice("", ""), None, tuple[str, ...]()
     if is_zip or path.suffix.lower() in {".xlsx", ".xlsm"}:
+        if is_zip:
+            vet_archive(path, limits)
         table, first_row, chosen, sheets = _read_xlsx(path, sheet, limits, problems)
     elif sheet is not None:
         raise OptionError(f"{path.name}: a sheet (--layer) applies to .xlsx workbooks only, not to CSV")
