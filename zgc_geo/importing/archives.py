@@ -146,7 +146,13 @@ def safe_extract(
     return result
 
 
-def vet_archive(archive: Path, limits: ImportLimits) -> None:
+def vet_archive(
+    archive: Path,
+    limits: ImportLimits,
+    *,
+    kind: str = "ZIP archive",
+    hint: str = "check that the upload finished",
+) -> None:
     """Apply the archive safety rules to a zip-based file that another library will open.
 
     XLSX workbooks are zip archives: openpyxl would inflate a bomb member without a
@@ -160,9 +166,7 @@ def vet_archive(archive: Path, limits: ImportLimits) -> None:
     except ZgcGeoError:
         raise
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise UnreadableInputError(
-            f"{archive.name} is not a readable ZIP-based file or is damaged ({exc})"
-        ) from None
+        raise UnreadableInputError(f"{archive.name}: is not a readable {kind} ({exc}); {hint}") from None
 
 
 def _vet(

@@ -114,7 +114,12 @@ def read_table(
     choice, chosen, sheets = EncodingChoice("", ""), None, tuple[str, ...]()
     if is_zip or path.suffix.lower() in {".xlsx", ".xlsm"}:
         if is_zip:
-            vet_archive(path, limits)
+            vet_archive(
+                path,
+                limits,
+                kind=".xlsx workbook",
+                hint="open it in Excel or WPS and save it again as .xlsx or CSV UTF-8",
+            )
         table, first_row, chosen, sheets = _read_xlsx(path, sheet, limits, problems)
     elif sheet is not None:
         raise OptionError(f"{path.name}: a sheet (--layer) applies to .xlsx workbooks only, not to CSV")
