@@ -52,3 +52,8 @@ chromium:
 	else \
 		echo "Chromium is missing: run 'sudo apt-get install chromium fonts-noto-cjk' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
 	fi
+
+# Times the land-stock fast path (zgc_geo/stock/bulk.py) at 10k/100k/1M plots against plain GeoPandas.
+.PHONY: bench
+bench: install
+	$(PY) benchmarks/bench_stock.py

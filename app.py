@@ -22,6 +22,7 @@ with user_errors_shown():
 navigation = st.navigation(
     [
         st.Page(PAGES_DIR / "overview.py", title="总览 Overview", default=True),
+        st.Page(PAGES_DIR / "stock.py", title="存量盘活 Stock", url_path="stock"),
         st.Page(PAGES_DIR / "data.py", title="数据导入 Data", url_path="data"),
     ]
 )

@@ -31,7 +31,7 @@ def add_import_commands(sub: argparse._SubParsersAction) -> None:
     validate.add_argument("--encoding", help="text encoding of the attributes, e.g. GBK or UTF-8")
     validate.add_argument("--as", dest="kind", choices=IMPORT_KINDS, default="plots", help="what the file is")
     validate.add_argument("--layer", help="layer (GeoPackage, KML) or sheet (XLSX) to read")
-    _add_table_options(validate)
+    add_table_options(validate)
     validate.add_argument("--report", type=Path, help="write the full report to this .csv or .xlsx file")
     validate.set_defaults(handler=_cmd_validate)
 
@@ -49,7 +49,7 @@ def add_import_commands(sub: argparse._SubParsersAction) -> None:
     )
     convert.add_argument("--encoding", help="text encoding of SRC's attributes, e.g. GBK")
     convert.add_argument("--layer", help="layer or sheet of SRC to read")
-    _add_table_options(convert)
+    add_table_options(convert)
     convert.set_defaults(handler=_cmd_convert)
 
 
@@ -57,14 +57,16 @@ def _add_crs_options(parser: argparse.ArgumentParser, flag: str, what: str) -> N
     parser.add_argument(flag, dest="crs", help=f"{what}: EPSG:4548, EPSG:4527, wgs84, gcj02, bd09 …")
 
 
-def _add_table_options(parser: argparse.ArgumentParser) -> None:
+def add_table_options(parser: argparse.ArgumentParser) -> None:
+    """The CSV/XLSX column options shared by every command that imports a file."""
     group = parser.add_argument_group("CSV/XLSX columns (detected from the headers when not given)")
     group.add_argument("--x-column", help="column with longitude / easting")
     group.add_argument("--y-column", help="column with latitude / northing")
     group.add_argument("--wkt-column", help="column with WKT geometries")
 
 
-def _options(args: argparse.Namespace, kind: str) -> ImportOptions:
+def import_options(args: argparse.Namespace, kind: str) -> ImportOptions:
+    """Import options from the parsed command line."""
     return ImportOptions(
         kind=kind,  # type: ignore[arg-type]
         crs=args.crs,
@@ -76,7 +78,8 @@ def _options(args: argparse.Namespace, kind: str) -> ImportOptions:
     )
 
 
-def _print_result(result: ImportResult) -> None:
+def print_result(result: ImportResult) -> None:
+    """The verdict line, then the problems (capped) and any CRS candidates."""
     print(result.verdict)
     for problem in result.report.problems[:MAX_PROBLEMS_PRINTED]:
         print(f"  {problem}")
@@ -88,8 +91,8 @@ def _print_result(result: ImportResult) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    result = import_file(args.path, _options(args, args.kind))
-    _print_result(result)
+    result = import_file(args.path, import_options(args, args.kind))
+    print_result(result)
     if args.report:
         write_report(result.report, args.report)
         print(f"  report written to {args.report}")
@@ -98,9 +101,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    result = import_file(args.src, _options(args, "layer"))
+    result = import_file(args.src, import_options(args, "layer"))
     if result.frame is None or not result.report.usable:
-        _print_result(result)
+        print_result(result)
         print(f"  nothing written: fix the errors in {args.src.name} first", file=sys.stderr)
         return EXIT_HAS_ERRORS
     frame, crs = result.frame, args.dst_crs

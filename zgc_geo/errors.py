@@ -52,3 +52,24 @@ class UnsafeArchiveError(UnreadableInputError):
 
 class InputTooLargeError(UnreadableInputError):
     """An input is over the configured size limit."""
+
+
+class ConcurrentEditError(ZgcGeoError, RuntimeError):
+    """Someone else changed the same plot since it was loaded; nothing was saved.
+
+    The message says who changed it when, what the plot's values are now, and to reload the
+    plot and apply the change again: silently overwriting a colleague's decision is the
+    failure this error exists to prevent.
+    """
+
+
+class WorkspaceError(ZgcGeoError, OSError):
+    """The workspace cannot do what was asked; the message names the thing and the fix.
+
+    A missing or damaged workspace file, an unknown inventory or plot, an inventory name
+    already taken, or plot ids that are missing, empty or not unique.
+    """
+
+
+class RulesError(ZgcGeoError, ValueError):
+    """A rules or scenario file (TOML or JSON) breaks its contract; the message names the key and the fix."""

@@ -77,7 +77,10 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.fail(f"Streamlit app not found: {app}", pytrace=False)
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    scratch = tmp_path_factory.mktemp("streamlit")
+    log_path = scratch / "server.log"
+    # A private workspace and a known reviewer name: tests never touch a user's workspace.gpkg.
+    env = {**os.environ, "ZGC_GEO_WORKSPACE": str(scratch / "workspace.gpkg"), "ZGC_GEO_USER": "browser-test"}
     command = [
         sys.executable,
         "-m",
@@ -104,6 +107,7 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # own process group, so _stop reaches children
+            env=env,
         )
     try:
         _wait_healthy(proc, f"{base_url}/_stcore/health", log_path)

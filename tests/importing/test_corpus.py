@@ -19,7 +19,7 @@ def cli_args(case: Case, path: Path) -> list[str]:
 def import_options(argv: list[str]) -> ImportOptions:
     """The ImportOptions `zgc-geo validate` builds from ``argv``, parsed by the CLI's own parser."""
     args = cli._build_parser().parse_args(argv)
-    return cli_import._options(args, args.kind)
+    return cli_import.import_options(args, args.kind)
 
 
 def test_the_corpus_is_large_and_its_names_unique() -> None:

@@ -15,6 +15,8 @@ from zgc_geo.importing.crs_guess import suggest_crs
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file, stage_uploads
 from zgc_geo.importing.report_export import report_bytes
+from zgc_geo.ui.workspace_access import reviewer, workspace
+from zgc_geo.workspace import name_from_text
 
 AUTO: Final = "auto"
 FILE_CRS: Final = "(file)"
@@ -161,6 +163,34 @@ def cleaned_downloads(result: ImportResult) -> None:
         data = b"" if blocked else _file_bytes(result, suffix)
         col.download_button(
             f"下载清洗后数据 Cleaned data ({suffix})", data, f"{stem}_clean{suffix}", mime, disabled=blocked
+        )
+
+
+def save_to_workspace(result: ImportResult, kind: str) -> None:
+    """Store a usable plot inventory in the workspace, where the stock page reviews it."""
+    if kind != "plots" or result.frame is None or not result.report.usable:
+        return
+    st.subheader("保存到工作区 Save into the workspace")
+    stem = Path(result.report.source.split("/")[0]).stem
+    cols = st.columns([2, 3, 1])
+    name = cols[0].text_input(
+        "清单名称 Inventory name (a-z, 0-9, _)", value=name_from_text(stem), key="save_name"
+    )
+    title = cols[1].text_input("标题 Title", value=stem, key="save_title")
+    replace = cols[2].checkbox("替换同名 Replace", help="keeps decisions of plots that are still there")
+    if st.button("保存 Save", type="primary"):
+        store = workspace()
+        info = store.save_inventory(
+            name,
+            result.frame,
+            title=title or name,
+            source=result.report.source,
+            user=reviewer(),
+            replace=replace,
+        )
+        st.success(
+            f"已保存 Saved {info.plot_count} plots as '{info.name}' — review them on the "
+            "存量盘活 Stock page (sidebar)."
         )
 
 

@@ -1,6 +1,9 @@
-"""Show a folium map in Streamlit with locally served Leaflet, never a CDN."""
+"""Show folium maps in Streamlit with locally served Leaflet, never a CDN."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
 
 import folium
 import streamlit as st
@@ -9,11 +12,44 @@ from streamlit_folium import st_folium
 from zgc_geo.mapping.web_assets import use_local_assets
 
 
-def show_map(m: folium.Map, key: str, height: int = 640) -> None:
-    """Render ``m`` without reruns on pan/zoom (nothing is returned to Python).
+def _local(m: folium.Map) -> folium.Map:
+    # Rewrites every JS/CSS link to /app/static/… and refuses elements that need a CDN,
+    # so the map draws on an intranet.
+    return use_local_assets(m, st.get_option("server.baseUrlPath") or "")
 
-    ``use_local_assets`` rewrites every JS/CSS link to ``/app/static/…`` and refuses
-    elements that would need a CDN, so the map draws on an intranet.
+
+def show_map(m: folium.Map, key: str, height: int = 640) -> None:
+    """Render ``m`` without reruns on pan/zoom (nothing is returned to Python)."""
+    st_folium(_local(m), key=key, height=height, use_container_width=True, returned_objects=[])
+
+
+def interactive_map(
+    m: folium.Map,
+    key: str,
+    *,
+    layer: folium.FeatureGroup,
+    returned: Iterable[str],
+    height: int = 600,
+) -> dict[str, Any]:
+    """Render a static base map with ``layer`` updated in place, keeping the user's view.
+
+    The base map stays byte-identical across reruns, so the component keeps its Leaflet
+    map (no flicker); ``layer`` is swapped in place; the last view (centre, zoom) the user
+    left is passed back so a rerun never jumps.
     """
-    use_local_assets(m, st.get_option("server.baseUrlPath") or "")
-    st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+    view = st.session_state.get(f"{key}_view", {})
+    state = st_folium(
+        _local(m),
+        key=key,
+        height=height,
+        use_container_width=True,
+        feature_group_to_add=layer,
+        center=view.get("center"),
+        zoom=view.get("zoom"),
+        returned_objects=list({*returned, "center", "zoom"}),
+    )
+    state = state or {}
+    center, zoom = state.get("center"), state.get("zoom")
+    if center and zoom:
+        st.session_state[f"{key}_view"] = {"center": (center["lat"], center["lng"]), "zoom": zoom}
+    return state

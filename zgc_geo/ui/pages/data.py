@@ -16,6 +16,7 @@ from zgc_geo.ui.import_panel import (
     report_section,
     reset_choices_on_new_upload,
     run_import,
+    save_to_workspace,
     source_controls,
     uploads_digest,
 )
@@ -62,6 +63,7 @@ with user_errors_shown():
         plan = cached_plan()
         show_map(build_preview_map(result.frame, plan.parks, plan.districts), key="import_preview_map")
         st.dataframe(result.frame.drop(columns=result.frame.geometry.name), width="stretch")
+        save_to_workspace(result, kind)
         cleaned_downloads(result)
     elif result.crs_candidates:
         st.warning("文件没有坐标系 The file declares no CRS: choose one above (candidates are listed first).")

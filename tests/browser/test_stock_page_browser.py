@@ -1,0 +1,84 @@
+"""Click a plot, record a decision, reload: the decision and its audit entry are still there."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import FrameLocator, Page, expect
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TIMEOUT_MS = 90_000
+PLOT_ID = "demo-haidian-001"
+
+
+def _open_stock_page(page: Page, base_url: str) -> FrameLocator:
+    page.goto(f"{base_url}/stock", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_IFRAME).first
+    expect(frame.locator("path.zgc-stock-plot")).to_have_count(300, timeout=TIMEOUT_MS)
+    return frame
+
+
+def _click_plot(page: Page, frame: FrameLocator, plot_id: str) -> None:
+    """Click the polygon of ``plot_id``: a real DOM click on its SVG path, found through Leaflet.
+
+    streamlit-folium keeps the map as ``window.map``; the click goes to the path element, as a
+    user's click on the polygon does, whatever its size at the current zoom.
+    """
+    found = frame.locator(".leaflet-container").first.evaluate(
+        """(_element, plotId) => {
+            let path = null;
+            const visit = layer => {
+                const props = layer.feature && layer.feature.properties;
+                if (props && props.plot_id === plotId && layer._path) { path = layer._path; }
+                if (layer.eachLayer) { layer.eachLayer(visit); }
+            };
+            window.map.eachLayer(visit);
+            if (path) { path.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true})); }
+            return path !== null;
+        }""",
+        plot_id,
+    )
+    assert found, f"no polygon for {plot_id} on the map"
+    expect(page.get_by_role("heading", name=re.compile(plot_id))).to_be_visible(timeout=TIMEOUT_MS)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_decision_survives_a_reload_with_its_audit_entry(
+    page: Page, streamlit_server: str, external_requests: list[str], artifacts_dir: Path
+) -> None:
+    try:
+        frame = _open_stock_page(page, streamlit_server)
+        frame.locator(".leaflet-container").first.evaluate("el => { el.dataset.zgcMark = 'kept'; }")
+        _click_plot(page, frame, PLOT_ID)
+        # The rerun updated the plots layer in place: same Leaflet container, so no flicker.
+        expect(frame.locator(".leaflet-container[data-zgc-mark='kept']")).to_have_count(1)
+
+        form = page.locator('[data-testid="stForm"]').first
+        status = form.get_by_role("combobox").first
+        expect(status).to_have_value("待审查 Unreviewed")
+        status.click()
+        page.keyboard.type("Recommended")
+        page.keyboard.press("Enter")
+        expect(status).to_have_value("拟盘活 Recommended for revitalisation")
+        form.locator("textarea").fill("浏览器测试：拟容积率调整")
+        form.get_by_role("button", name=re.compile("Record decision")).click()
+        expect(page.get_by_text("已记录 Recorded: " + PLOT_ID)).to_be_visible(timeout=TIMEOUT_MS)
+
+        page.reload(wait_until="domcontentloaded")
+        frame = _open_stock_page(page, streamlit_server)
+        _click_plot(page, frame, PLOT_ID)
+        form = page.locator('[data-testid="stForm"]').first
+        expect(form.get_by_role("combobox").first).to_have_value(
+            "拟盘活 Recommended for revitalisation", timeout=TIMEOUT_MS
+        )
+        audit = page.locator('[data-testid="stTable"]').first
+        expect(audit).to_contain_text("recommended", timeout=TIMEOUT_MS)
+        expect(audit).to_contain_text("browser-test")
+        expect(audit).to_contain_text("浏览器测试：拟容积率调整")
+        assert external_requests == [], ", ".join(external_requests)
+        assert page.locator('[data-testid="stException"]').count() == 0
+    finally:
+        page.screenshot(path=str(artifacts_dir / "stock_page.png"), full_page=True)

@@ -1,0 +1,186 @@
+"""Maps of the land stock: a static base (districts, parks) and a plots layer updated in place."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from typing import Final
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from zgc_geo.crs import ANALYSIS_CRS
+from zgc_geo.mapping import style
+from zgc_geo.mapping.html_text import detail_html, legend_html
+from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
+
+#: Plots sent to the browser at most; beyond, the highest-priority plots in view are shown.
+MAX_MAP_PLOTS: Final = 3000
+#: Above this many plots Leaflet draws on a canvas instead of one SVG path per plot.
+CANVAS_THRESHOLD: Final = 1500
+#: Display-only simplification (metres); analysis keeps the full geometry.
+SIMPLIFY_M: Final = 1.0
+PLOT_CLASS: Final = "zgc-stock-plot"
+SELECTED_COLOUR: Final = "#00e5ff"
+
+#: Five priority bands (score 0–100), light to dark: ColorBrewer YlOrRd, print-safe.
+PRIORITY_BANDS: Final = ((0, "#ffffb2"), (20, "#fecc5c"), (40, "#fd8d3c"), (60, "#f03b20"), (80, "#bd0026"))
+STATUS_COLOURS: Final[dict[str, str]] = {
+    "unreviewed": "#bdbdbd",
+    "under_review": "#fdb863",
+    "recommended": "#1a9641",
+    "deferred": "#5e3c99",
+    "not_suitable": "#d7191c",
+    "revitalised": "#2b83ba",
+}
+COLOUR_MODES: Final = ("priority", "review_status")
+
+
+def build_stock_base_map(
+    parks: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    *,
+    colour_by: str,
+    status_labels: Mapping[str, str],
+    canvas: bool,
+) -> folium.Map:
+    """Districts, parks, scale and the legend of ``colour_by``: everything that does not change per click.
+
+    Keeping this map identical across reruns is what stops the component from
+    re-creating Leaflet (and losing the view) when only the plots change.
+    """
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, prefer_canvas=canvas)
+    add_map_css(m)
+    folium.GeoJson(
+        districts[["geometry"]].__geo_interface__,
+        name="北京市行政区 Districts",
+        style_function=lambda _f: {"fill": False, "color": style.DISTRICT_LINE, "weight": 1},
+    ).add_to(m)
+    folium.GeoJson(
+        parks[["geometry"]].__geo_interface__,
+        name="十六分园 Parks",
+        style_function=lambda _f: {
+            "fillColor": style.PARK_FILL,
+            "fillOpacity": 0.08,
+            "color": style.PARK_FILL,
+            "weight": 1.2,
+            "className": style.PARK_CLASS,
+        },
+    ).add_to(m)
+    minx, miny, maxx, maxy = parks.total_bounds
+    m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
+    MetricScale().add_to(m)
+    Legend(_legend(colour_by, status_labels)).add_to(m)
+    return m
+
+
+def _legend(colour_by: str, status_labels: Mapping[str, str]) -> str:
+    def swatch(colour: str) -> str:
+        return f"<span class='zgc-swatch' style='background:{colour}'></span>"
+
+    if colour_by == "review_status":
+        entries = [(swatch(c), status_labels.get(k, k)) for k, c in STATUS_COLOURS.items()]
+        return legend_html("审查状态 Review status", entries)
+    bands = [*PRIORITY_BANDS, (100, "")]
+    entries = [(swatch(c), f"{lo}–{hi}") for (lo, c), (hi, _) in itertools.pairwise(bands)]
+    return legend_html("优先级 Priority score", entries)
+
+
+def plot_colours(plots: pd.DataFrame, colour_by: str) -> np.ndarray:
+    """Fill colour per plot for the chosen colouring (vectorised)."""
+    if colour_by == "review_status":
+        return plots["review_status"].map(STATUS_COLOURS).fillna("#bdbdbd").to_numpy()
+    score = pd.to_numeric(plots.get("priority_score"), errors="coerce").fillna(0).to_numpy()
+    edges = np.array([lo for lo, _ in PRIORITY_BANDS[1:]])
+    palette = np.array([c for _, c in PRIORITY_BANDS])
+    return palette[np.searchsorted(edges, score, side="right")]
+
+
+def plots_for_display(
+    plots: gpd.GeoDataFrame, view_bounds: tuple[float, float, float, float] | None
+) -> tuple[gpd.GeoDataFrame, int]:
+    """The plots to send: those in view, highest priority first, capped; and how many were in view.
+
+    Geometry is simplified by :data:`SIMPLIFY_M` metres and rounded to 1e-6° (≈ 0.1 m),
+    which shrinks the payload for 20,000-plot inventories without visible change.
+    """
+    shown = plots
+    if view_bounds is not None:
+        minx, miny, maxx, maxy = view_bounds
+        hits = shown.sindex.query(shapely.box(minx, miny, maxx, maxy), predicate="intersects")
+        shown = shown.iloc[np.sort(hits)]
+    in_view = len(shown)
+    if in_view > MAX_MAP_PLOTS:
+        order = shown["priority_score"].fillna(-1).to_numpy().argsort(kind="stable")[::-1]
+        shown = shown.iloc[np.sort(order[:MAX_MAP_PLOTS])]
+    metric = shown.geometry.to_crs(ANALYSIS_CRS).to_numpy()
+    simple = gpd.GeoSeries(shapely.simplify(metric, SIMPLIFY_M, preserve_topology=True), crs=ANALYSIS_CRS)
+    out = shown.copy()
+    out[out.geometry.name] = shapely.set_precision(simple.to_crs(4326).to_numpy(), 1e-6)
+    return out, in_view
+
+
+def plots_layer(
+    plots: gpd.GeoDataFrame, *, colour_by: str, selected: str | None, tooltip_of: Mapping[str, str]
+) -> folium.FeatureGroup:
+    """The plots as one GeoJson layer inside a FeatureGroup (what st_folium updates in place).
+
+    Properties sent per plot: its id (so a click tells Python which plot), a fill colour
+    and the escaped tooltip HTML; nothing else of the attributes leaves the server.
+    """
+    ids = plots["plot_id"].astype(str).to_numpy()
+    colours = plot_colours(plots, colour_by)
+    data = gpd.GeoDataFrame(
+        {
+            "plot_id": ids,
+            "fill_colour": colours,
+            "selected": ids == (selected or ""),
+            "tooltip": [tooltip_of.get(i, "") for i in ids],
+        },
+        geometry=plots.geometry.to_numpy(),
+        crs=plots.crs,
+    )
+    group = folium.FeatureGroup(name="地块 Plots")
+    folium.GeoJson(
+        data.__geo_interface__,
+        name="plots",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill_colour"],
+            "fillOpacity": 0.75,
+            "color": SELECTED_COLOUR if f["properties"]["selected"] else "#333333",
+            "weight": 4 if f["properties"]["selected"] else 0.8,
+            "className": PLOT_CLASS,
+        },
+        highlight_function=lambda _f: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+    ).add_to(group)
+    return group
+
+
+def plot_tooltips(plots: pd.DataFrame, status_labels: Mapping[str, str]) -> dict[str, str]:
+    """Escaped hover text per plot id: name, park, area, status, priority."""
+    rows = zip(
+        plots["plot_id"].astype(str),
+        plots.get("name", plots["plot_id"]),
+        plots.get("park_id", pd.Series([""] * len(plots))),
+        plots.get("area_ha", pd.Series([np.nan] * len(plots))),
+        plots.get("review_status", pd.Series(["unreviewed"] * len(plots))),
+        plots.get("priority_score", pd.Series([np.nan] * len(plots))),
+        strict=True,
+    )
+    return {
+        plot_id: detail_html(
+            name,
+            plot_id,
+            [
+                ("分园 Park", park),
+                ("面积 Area", f"{area:,.2f} ha" if pd.notna(area) else None),
+                ("审查 Review", status_labels.get(str(status), status)),
+                ("优先级 Priority", f"{score:.0f}" if pd.notna(score) else None),
+            ],
+        )
+        for plot_id, name, park, area, status, score in rows
+    }

@@ -1,0 +1,247 @@
+"""The five kinds of inefficient land (低效用地 "五未"), where the inventory's fields allow telling them.
+
+批而未供 approved but not supplied · 供而未用 supplied, nothing built · 用而未尽 built below potential ·
+建而未投 built, not producing · 投而未达标 producing below standard. The plan (§五(二)2) asks to
+鼓励多元主体参与低效用地再开发和利用; which kind a plot is decides who can act on it. Each kind's
+test and its parameters are documented in ``layers/stock_rules.toml`` ``[inefficiency]``; a kind
+whose fields the inventory lacks is skipped, and every plot's reason says which field is missing,
+so "no kind" is never mistaken for "efficient".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from zgc_geo.errors import RulesError
+from zgc_geo.stock.efficiency import CLASSES
+from zgc_geo.stock.scenario import number, read_rules_file, stock_rules_path
+
+KINDS: Final = (
+    "approved_unsupplied",
+    "supplied_unused",
+    "underused",
+    "built_not_operating",
+    "below_standard",
+)
+#: Fields each kind needs: (every one of these, then at least one of each group).
+FIELDS: Final[dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]]] = {
+    "approved_unsupplied": (("status",), ()),
+    "supplied_unused": (("owner",), (("floor_area_m2", "far_current"),)),
+    "underused": (("far_current", "far_permitted"), ()),
+    "built_not_operating": ((), (("floor_area_m2", "far_current"), ("output_per_mu_wan", "status"))),
+    "below_standard": ((), (("output_per_mu_wan", "tax_per_mu_wan"),)),
+}
+#: Parameters each kind takes (besides its labels), with how to check them.
+_PARAMETERS: Final = {
+    "approved_unsupplied": ("status_words",),
+    "built_not_operating": ("status_words",),
+    "underused": ("ratio",),
+    "below_standard": ("classes",),
+    "supplied_unused": (),
+}
+NO_MATCH: Final = "none of the checked kinds matched"
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """One kind: its id, labels and parameters (status words, FAR ratio, efficiency classes)."""
+
+    id: str
+    label_zh: str
+    label_en: str
+    params: Mapping[str, Any]
+
+    @property
+    def label(self) -> str:
+        """``批而未供 (Approved but not supplied)``."""
+        return f"{self.label_zh} ({self.label_en})"
+
+
+@dataclass(frozen=True)
+class InefficiencyRules:
+    """The kinds to test, in the order that decides which one a plot gets."""
+
+    kinds: tuple[KindRule, ...]
+
+    def labels(self) -> dict[str, str]:
+        """Kind id → Chinese label, for tables and the UI."""
+        return {kind.id: kind.label_zh for kind in self.kinds}
+
+
+def _words(raw: Mapping[str, Any], where: str, problems: list[str]) -> tuple[str, ...]:
+    words = raw.get("status_words")
+    if not isinstance(words, list) or not words or not all(isinstance(w, str) and w.strip() for w in words):
+        problems.append(f'{where}.status_words must be a non-empty list of texts, e.g. ["停产", "未投产"]')
+        return ()
+    return tuple(words)
+
+
+def inefficiency_rules(raw: Mapping[str, Any], source: str = "inefficiency rules") -> InefficiencyRules:
+    """Rules from the ``[inefficiency]`` table of a parsed rules file; all problems raised at once."""
+    table = raw.get("inefficiency", raw)
+    problems: list[str] = []
+    order = table.get("order", list(KINDS))
+    if not isinstance(order, list) or len(set(order)) != len(order):
+        problems.append("inefficiency.order must be a list of distinct kind ids")
+        order = []
+    kinds: list[KindRule] = []
+    for kind in order:
+        where = f"inefficiency.{kind}"
+        if kind not in KINDS:
+            problems.append(f"inefficiency.order names {kind!r}; the kinds are {', '.join(KINDS)}")
+            continue
+        entry = table.get(kind, {})
+        for key in sorted(set(entry) - {"label_zh", "label_en", *_PARAMETERS[kind]}):
+            problems.append(f"{where}.{key} is not a parameter of {kind}")
+        labels = [entry.get("label_zh"), entry.get("label_en")]
+        if not all(isinstance(label, str) and label for label in labels):
+            problems.append(f"{where} needs label_zh and label_en texts")
+        params: dict[str, Any] = {}
+        if "status_words" in _PARAMETERS[kind]:
+            params["status_words"] = _words(entry, where, problems)
+        if kind == "underused":
+            params["ratio"] = number(entry, "ratio", where, problems)
+            if not 0 < params["ratio"] <= 1:
+                problems.append(f"{where}.ratio must be above 0 and at most 1 (share of the permitted FAR)")
+        if kind == "below_standard":
+            params["classes"] = tuple(entry.get("classes", ()))
+            if not params["classes"] or set(params["classes"]) - set(CLASSES):
+                problems.append(f"{where}.classes must list efficiency classes out of {', '.join(CLASSES)}")
+        kinds.append(KindRule(kind, str(labels[0]), str(labels[1]), params))
+    if problems:
+        raise RulesError(f"{source}: " + "; ".join(problems))
+    return InefficiencyRules(tuple(kinds))
+
+
+def load_inefficiency_rules(path: Path | None = None) -> InefficiencyRules:
+    """The ``[inefficiency]`` rules of ``layers/stock_rules.toml`` (or of ``path``)."""
+    path = path or stock_rules_path()
+    return inefficiency_rules(read_rules_file(path), str(path))
+
+
+def missing_fields(kind: str, available: Collection[str]) -> list[str]:
+    """What keeps ``kind`` from being tested: ``'status'``, ``'floor_area_m2' or 'far_current'`` …"""
+    every, groups = FIELDS[kind]
+    missing = [f"'{name}'" for name in every if name not in available]
+    missing += [" or ".join(f"'{n}'" for n in group) for group in groups if not set(group) & set(available)]
+    return missing
+
+
+def _num(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype=float)
+    return pd.to_numeric(frame[column], errors="coerce").astype(float)
+
+
+def _present(frame: pd.DataFrame, column: str) -> pd.Series:
+    """True where a text field holds something other than blanks."""
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    text = frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip()
+    return text != ""
+
+
+def _word(frame: pd.DataFrame, words: Sequence[str]) -> pd.Series:
+    """The first of ``words`` each status text contains (NaN where none)."""
+    if "status" not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype=object)
+    pattern = "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+    status = frame["status"].astype(object).where(frame["status"].notna(), "").astype(str)
+    return status.str.extract(pattern, expand=False, flags=re.IGNORECASE)
+
+
+def _fmt(values: pd.Series) -> pd.Series:
+    return values.round(2).astype(str)
+
+
+_Test = Callable[[pd.DataFrame, Mapping[str, Any]], tuple[pd.Series, pd.Series]]
+
+
+def _approved_unsupplied(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
+    word = _word(frame, params["status_words"])
+    owner, rights = _present(frame, "owner"), _present(frame, "land_rights")
+    match = word.notna() & ~(owner & rights)
+    missing = pd.Series(
+        np.where(owner, "no land rights are recorded", "no owner is recorded"), index=frame.index
+    )
+    return match, "status mentions '" + word.fillna("") + "' and " + missing
+
+
+def _supplied_unused(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
+    floor, far = _num(frame, "floor_area_m2"), _num(frame, "far_current")
+    match = _present(frame, "owner") & ((floor == 0) | (far == 0))
+    why = np.where(floor == 0, "an owner holds the land but the floor area is 0", "")
+    why = np.where((floor != 0) & (far == 0), "an owner holds the land but the current FAR is 0", why)
+    return match, pd.Series(why, index=frame.index)
+
+
+def _underused(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
+    far, permitted, ratio = _num(frame, "far_current"), _num(frame, "far_permitted"), params["ratio"]
+    match = (far > 0) & (far < ratio * permitted)
+    return match, "current FAR " + _fmt(far) + f" < {ratio:g} × permitted FAR " + _fmt(permitted)
+
+
+def _built_not_operating(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
+    built = (_num(frame, "floor_area_m2") > 0) | (_num(frame, "far_current") > 0)
+    output, word = _num(frame, "output_per_mu_wan"), _word(frame, params["status_words"])
+    by_status = output.isna() & word.notna()
+    match = built & ((output == 0) | by_status)
+    why = ("built, output unknown and status mentions '" + word.fillna("") + "'").where(
+        by_status, "built but the output per mu is 0"
+    )
+    return match, why
+
+
+def _below_standard(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
+    klass = frame.get("efficiency_class", pd.Series(np.nan, index=frame.index))
+    match = klass.isin(list(params["classes"]))
+    return match, "land-efficiency class " + klass.astype(object).fillna("").astype(str)
+
+
+_TESTS: Final[dict[str, _Test]] = {
+    "approved_unsupplied": _approved_unsupplied,
+    "supplied_unused": _supplied_unused,
+    "underused": _underused,
+    "built_not_operating": _built_not_operating,
+    "below_standard": _below_standard,
+}
+
+
+def classify_inefficiency(
+    frame: pd.DataFrame, rules: InefficiencyRules | None = None, *, available: Collection[str] | None = None
+) -> pd.DataFrame:
+    """``inefficiency_kind`` (first matching kind id, NaN for none) and ``inefficiency_reason``.
+
+    ``available`` names the inventory fields that hold data; by default, every column of
+    ``frame`` with at least one value. Kinds needing a field outside it are not tested, and
+    the reason of every plot ends with ``not checked: … (no 'status' in the inventory)``.
+    ``below_standard`` reads ``efficiency_class`` (run :func:`classify_efficiency` first).
+    """
+    rules = rules or load_inefficiency_rules()
+    if available is None:
+        available = {c for c in frame.columns if frame[c].notna().any()}
+    kind = pd.Series(np.nan, index=frame.index, dtype=object)
+    reason = pd.Series(NO_MATCH, index=frame.index, dtype=object)
+    skipped: list[str] = []
+    for rule in rules.kinds:
+        missing = missing_fields(rule.id, available)
+        if missing:
+            skipped.append(f"{rule.label_zh} (no {', no '.join(missing)} in the inventory)")
+            continue
+        match, why = _TESTS[rule.id](frame, rule.params)
+        first = (match.fillna(False).astype(bool) & kind.isna()).to_numpy()
+        kind[first] = rule.id
+        reason[first] = (f"{rule.label}: " + why.astype(str))[first]
+    if skipped:
+        reason = reason + "; not checked: " + ", ".join(skipped)
+    return pd.DataFrame(
+        {"inefficiency_kind": kind.astype("str"), "inefficiency_reason": reason.astype("str")},
+        index=frame.index,
+    )

@@ -1,0 +1,72 @@
+"""The workspace as the pages use it: opened from settings, seeded with the demo, analyses cached."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+import streamlit as st
+
+from zgc_geo.catalogue import layer_spec
+from zgc_geo.importing.pipeline import ImportOptions, import_file
+from zgc_geo.settings import user_name, workspace_path
+from zgc_geo.stock.analysis import StockAnalysis, analyse_stock
+from zgc_geo.stock.scenario import PlotRatioScenario
+from zgc_geo.ui.cached import cached_plan
+from zgc_geo.workspace import DECISION_COLUMNS, GeoPackageStore, WorkspaceStore
+
+DEMO_INVENTORY: Final = "demo"
+DEMO_TITLE: Final = "【示例】合成示例清单 Synthetic demo inventory (not real plots)"
+REVIEWER_KEY: Final = "reviewer"
+
+
+def workspace() -> WorkspaceStore:
+    """The workspace named by the settings (``ZGC_GEO_WORKSPACE``, default ``workspace.gpkg``)."""
+    return GeoPackageStore(workspace_path())
+
+
+@st.cache_resource(show_spinner="准备示例清单 Preparing the demo inventory…")
+def _seeded(path: str) -> bool:
+    store = GeoPackageStore(Path(path))
+    if any(info.name == DEMO_INVENTORY for info in store.inventories()):
+        return True
+    demo = layer_spec("demo_stock_inventory").path
+    result = import_file(demo, ImportOptions(kind="plots"))
+    if result.frame is None or not result.report.usable:
+        raise RuntimeError(f"the shipped demo inventory does not import cleanly: {result.verdict}")
+    store.save_inventory(
+        DEMO_INVENTORY, result.frame, title=DEMO_TITLE, source=demo.name, user="zgc-geo", synthetic=True
+    )
+    return True
+
+
+def ensure_demo_inventory() -> None:
+    """Put the synthetic demo inventory into the workspace once, so the page works out of the box."""
+    _seeded(str(workspace_path()))
+
+
+def reviewer() -> str:
+    """The name decisions are recorded under: the sidebar's value, else the settings' user name."""
+    return str(st.session_state.get(REVIEWER_KEY) or user_name())
+
+
+@st.cache_data(show_spinner="分析地块 Analysing plots…", max_entries=8)
+def _analysed(
+    path: str, inventory: str, imported_at: str, scenario: PlotRatioScenario, weights: dict[str, float]
+) -> StockAnalysis:
+    del imported_at  # a cache key only: a re-import of the same name reruns the analysis
+    plots = GeoPackageStore(Path(path)).load_inventory(inventory)
+    plots = plots.drop(columns=[c for c in DECISION_COLUMNS if c in plots.columns])
+    return analyse_stock(plots, cached_plan(), scenario=scenario, weights=weights or None)
+
+
+def analysed_inventory(
+    store: WorkspaceStore, inventory: str, scenario: PlotRatioScenario, weights: dict[str, float]
+) -> tuple[StockAnalysis, pd.DataFrame]:
+    """The cached analysis of ``inventory`` plus its current decisions (never cached: they change)."""
+    info = next(i for i in store.inventories() if i.name == inventory)
+    analysis = _analysed(str(workspace_path()), inventory, info.imported_at, scenario, weights)
+    current = store.load_inventory(inventory)
+    decisions = current[["plot_id", *[c for c in DECISION_COLUMNS if c in current.columns]]]
+    return analysis, decisions

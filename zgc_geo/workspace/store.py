@@ -1,0 +1,237 @@
+"""The workspace storage contract: what any backend (GeoPackage today, a server database later) keeps.
+
+A workspace holds imported plot inventories, one review decision per plot and an append-only
+audit log. The contract lives here, with the checks every backend must apply the same way
+(names, decision fields, review statuses, the conflict message), so that swapping the backend
+changes no page and no error a user sees.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Protocol, runtime_checkable
+
+import geopandas as gpd
+import pandas as pd
+
+from zgc_geo.errors import OptionError, WorkspaceError
+
+
+@dataclass(frozen=True)
+class StatusLabel:
+    """How a review status is shown: Chinese first (the planners' language), English beside it."""
+
+    zh: str
+    en: str
+
+
+#: The review vocabulary, in workflow order. It is the workspace's own field and never the
+#: imported ``status`` column, which is the land bureau's and is kept as imported.
+REVIEW_STATUSES: Final[Mapping[str, StatusLabel]] = {
+    "unreviewed": StatusLabel("待审查", "Unreviewed"),
+    "under_review": StatusLabel("审查中", "Under review"),
+    "recommended": StatusLabel("拟盘活", "Recommended for revitalisation"),
+    "deferred": StatusLabel("暂缓", "Deferred"),
+    "not_suitable": StatusLabel("不宜盘活", "Not suitable"),
+    "revitalised": StatusLabel("已盘活", "Revitalised"),
+}
+DEFAULT_REVIEW_STATUS: Final = "unreviewed"
+#: Keys a decision change may carry (``note`` and ``mode`` are free text; None clears them).
+DECISION_FIELDS: Final = ("review_status", "note", "mode")
+#: Columns :meth:`WorkspaceStore.load_inventory` adds to the imported plots.
+DECISION_COLUMNS: Final = (
+    "review_status", "review_note", "review_mode", "decision_version", "decided_by", "decided_at",
+)  # fmt: skip
+#: Columns of :meth:`WorkspaceStore.audit_log`; ``reverts`` is the change an undo reverted.
+AUDIT_COLUMNS: Final = (
+    "audit_id", "change_id", "time", "user", "inventory", "plot_id", "field", "old_value",
+    "new_value", "note", "action", "version", "reverts",
+)  # fmt: skip
+#: Audit actions: a decision, the undo of one, and importing or replacing an inventory.
+AUDIT_ACTIONS: Final = ("decide", "undo", "import", "replace")
+NAME_PATTERN: Final = re.compile(r"[a-z][a-z0-9_]{0,47}")
+NAME_RULE: Final = "1–48 lower-case ASCII letters, digits or underscores, starting with a letter"
+
+
+@dataclass(frozen=True)
+class InventoryInfo:
+    """One imported inventory: its slug ``name``, what it is, where and by whom it came from."""
+
+    name: str
+    title: str
+    source: str
+    imported_at: str
+    imported_by: str
+    plot_count: int
+    synthetic: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The current review decision of one plot; ``version`` 0 means nobody has decided yet.
+
+    ``version`` goes up by one with every change, undo included, and never goes back: it is
+    what a session sends back as ``expected_version`` to prove it saw the latest state.
+    """
+
+    inventory: str
+    plot_id: str
+    review_status: str = DEFAULT_REVIEW_STATUS
+    note: str | None = None
+    mode: str | None = None
+    version: int = 0
+    updated_at: str | None = None
+    updated_by: str | None = None
+
+
+@runtime_checkable
+class WorkspaceStore(Protocol):
+    """Storage for inventories, decisions and the audit log; every write is atomic and audited.
+
+    Implementations raise :class:`~zgc_geo.errors.OptionError` for invalid arguments,
+    :class:`~zgc_geo.errors.WorkspaceError` for unknown or conflicting names and unusable
+    storage, and :class:`~zgc_geo.errors.ConcurrentEditError` when a plot changed since the
+    caller loaded it.
+    """
+
+    def inventories(self) -> list[InventoryInfo]:
+        """Every inventory in the workspace, by name."""
+        ...
+
+    def save_inventory(
+        self,
+        name: str,
+        plots: gpd.GeoDataFrame,
+        *,
+        title: str,
+        source: str,
+        user: str,
+        synthetic: bool = False,
+        replace: bool = False,
+    ) -> InventoryInfo:
+        """Store ``plots`` (reprojected to EPSG:4326) as inventory ``name``; replacing keeps the
+        decisions of plot ids that still exist and audits how many were kept and orphaned."""
+        ...
+
+    def load_inventory(self, name: str) -> gpd.GeoDataFrame:
+        """The plots as imported plus the :data:`DECISION_COLUMNS`, in EPSG:4326."""
+        ...
+
+    def decision(self, name: str, plot_id: str) -> Decision:
+        """The current decision of one plot (version 0 when never decided)."""
+        ...
+
+    def record_decision(
+        self,
+        name: str,
+        plot_id: str,
+        changes: Mapping[str, str | None],
+        *,
+        expected_version: int,
+        user: str,
+        note: str = "",
+    ) -> Decision:
+        """Apply ``changes`` if the plot is still at ``expected_version``; audit each changed field."""
+        ...
+
+    def undo_last(self, name: str, user: str) -> Decision | None:
+        """Revert ``user``'s latest not yet undone decision in ``name``; None if there is none."""
+        ...
+
+    def audit_log(self, name: str | None = None, plot_id: str | None = None) -> pd.DataFrame:
+        """The audit rows (:data:`AUDIT_COLUMNS`), optionally of one inventory or plot, newest last."""
+        ...
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the whole workspace at ``target`` (a file, or a folder to put it in)."""
+        ...
+
+
+def check_name(name: str) -> str:
+    """``name`` if it is a valid inventory slug: it becomes a table name, so it is kept plain."""
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+        raise OptionError(f"inventory name {name!r} is not valid: use {NAME_RULE} (e.g. 'haidian_2024')")
+    return name
+
+
+def name_from_text(text: str) -> str:
+    """A valid inventory name made from a file name or title (Chinese-only text gives "inventory").
+
+    Import screens and the CLI propose it; the user may still choose another.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "_", ascii_text).strip("_")
+    if not slug or not slug[0].isalpha():
+        slug = f"inventory_{slug}".rstrip("_")
+    return slug[:48]
+
+
+def check_user(user: str) -> str:
+    """The stripped user name; an empty one would make the audit trail anonymous."""
+    cleaned = user.strip() if isinstance(user, str) else ""
+    if not cleaned:
+        raise OptionError("the user name is empty; pass the signed-in user or set ZGC_GEO_USER")
+    return cleaned
+
+
+def status_choices() -> str:
+    """The valid review statuses with their labels, for error messages."""
+    return ", ".join(f"{key} ({label.zh})" for key, label in REVIEW_STATUSES.items())
+
+
+def check_changes(changes: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The validated ``changes``: known fields only, a known status, free text stripped (empty → None)."""
+    unknown = sorted(set(changes) - set(DECISION_FIELDS))
+    if unknown:
+        raise OptionError(
+            f"unknown decision field(s) {', '.join(map(repr, unknown))}; valid: {', '.join(DECISION_FIELDS)}"
+        )
+    cleaned: dict[str, str | None] = {}
+    for field, value in changes.items():
+        if value is not None and not isinstance(value, str):
+            raise OptionError(f"decision field {field!r} must be text or None, not {type(value).__name__}")
+        cleaned[field] = (value.strip() or None) if value is not None else None
+    if "review_status" in cleaned and cleaned["review_status"] not in REVIEW_STATUSES:
+        raise OptionError(f"unknown review status {changes['review_status']!r}; valid: {status_choices()}")
+    return cleaned
+
+
+def describe(decision: Decision) -> str:
+    """The decision's values in words, for messages: status with its label, note and mode."""
+    label = REVIEW_STATUSES[decision.review_status].zh
+    return (
+        f"review status {decision.review_status} ({label}), note {decision.note or '—'}, "
+        f"mode {decision.mode or '—'}"
+    )
+
+
+def conflict_message(current: Decision, expected_version: int) -> str:
+    """Why a change was refused: who changed the plot when, what it is now, and what to do."""
+    plot = f"plot {current.plot_id!r} of inventory {current.inventory!r}"
+    if current.version == 0:
+        changed = f"{plot} has no decision (version 0) but you loaded version {expected_version}"
+    else:
+        changed = (
+            f"{plot} was changed by {current.updated_by} at {current.updated_at} "
+            f"(now version {current.version}; you loaded version {expected_version})"
+        )
+    return (
+        f"{changed}. It is now: {describe(current)}. Your change was not saved: "
+        "reload the plot and apply your change again."
+    )
+
+
+def utc_now() -> str:
+    """Now in UTC as ISO 8601 with milliseconds and a Z, the GeoPackage DATETIME form."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def unknown_inventory(name: str, known: list[str], where: str) -> WorkspaceError:
+    """The error for a name that is not an inventory of the workspace ``where``."""
+    have = ", ".join(known) if known else "none yet: import one first"
+    return WorkspaceError(f"the workspace {where} has no inventory {name!r}; it has: {have}")
