@@ -22,6 +22,7 @@ from zgc_geo.crs import ANALYSIS_CRS, M2_PER_MU, require_crs, to_storage_crs
 from zgc_geo.importing.columns import CANONICAL_FIELDS, ColumnMapping, apply_mapping, guess_mapping
 from zgc_geo.importing.land_use import classify_land_use
 from zgc_geo.importing.report import Problem, Severity
+from zgc_geo.polygons import polygonal_parts
 
 OUTPUT_COLUMNS: Final = (
     "plot_id", "name", "park_id", "land_use_code", "land_use_class", "area_m2", "area_mu",
@@ -134,21 +135,6 @@ def normalise_plots(
     return out, problems + geometry_problems + checks.problems
 
 
-def _polygonal_parts(geoms: np.ndarray) -> np.ndarray:
-    """Each geometry reduced to its polygons: a Polygon, a MultiPolygon, or an empty Polygon."""
-    parts, index = shapely.get_parts(geoms, return_index=True)
-    parts, inner = shapely.get_parts(parts, return_index=True)  # a collection may hold MultiPolygons
-    polygon = shapely.get_type_id(parts) == _POLYGON
-    parts, index = parts[polygon], index[inner][polygon]
-    result = np.array([shapely.Polygon()] * len(geoms), dtype=object)
-    single = np.bincount(index, minlength=len(geoms))[index] == 1
-    result[index[single]] = parts[single]
-    if (~single).any():
-        owners, compact = np.unique(index[~single], return_inverse=True)
-        result[owners] = shapely.multipolygons(parts[~single], indices=compact)
-    return result
-
-
 def _clean_geometry(geoms: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
     """2-D, valid (Multi)Polygons, which rows to keep, and the geometry problems by row."""
     original = shapely.force_2d(geoms)
@@ -156,12 +142,12 @@ def _clean_geometry(geoms: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     types = shapely.get_type_id(geoms)
     collection = types == _COLLECTION
-    geoms[collection] = _polygonal_parts(geoms[collection])
+    geoms[collection] = polygonal_parts(geoms[collection])
     polygonal = np.isin(types, [_POLYGON, _MULTIPOLYGON]) | (collection & ~shapely.is_empty(geoms))
     wrong_type = ~missing & ~polygonal
     invalid = polygonal & ~shapely.is_valid(geoms)
     reasons = shapely.is_valid_reason(geoms[invalid])
-    geoms[invalid] = _polygonal_parts(shapely.make_valid(geoms[invalid]))
+    geoms[invalid] = polygonal_parts(shapely.make_valid(geoms[invalid]))
     area = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(ANALYSIS_CRS).area.fillna(0).to_numpy()
     zero = polygonal & ~missing & (area < ZERO_AREA_M2)
     found = [

@@ -11,7 +11,7 @@ import numpy as np
 import shapely
 
 from zgc_geo.crs import ANALYSIS_CRS
-from zgc_geo.mapping import style
+from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.html_text import detail_html
 from zgc_geo.mapping.map_controls import MetricScale, add_map_css
 
@@ -47,27 +47,7 @@ def build_preview_map(
     """
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
     add_map_css(m)
-    folium.GeoJson(
-        districts[["geometry"]].__geo_interface__,
-        name="北京市行政区 Districts",
-        style_function=lambda _f: {
-            "fill": False,
-            "color": style.DISTRICT_LINE,
-            "weight": 1,
-            "className": style.DISTRICT_CLASS,
-        },
-    ).add_to(m)
-    folium.GeoJson(
-        parks[["geometry"]].__geo_interface__,
-        name="十六分园 Parks",
-        style_function=lambda _f: {
-            "fillColor": style.PARK_FILL,
-            "fillOpacity": 0.15,
-            "color": style.PARK_FILL,
-            "weight": 1,
-            "className": style.PARK_CLASS,
-        },
-    ).add_to(m)
+    add_context_layers(m, parks, districts, park_opacity=0.15)
     shown = _display_sample(frame)
     if not shown.empty:
         _feature_layer(shown, name_field).add_to(m)

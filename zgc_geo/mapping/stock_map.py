@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 
 from zgc_geo.crs import ANALYSIS_CRS
-from zgc_geo.mapping import style
+from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.html_text import detail_html, legend_html
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 
@@ -54,22 +54,7 @@ def build_stock_base_map(
     """
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, prefer_canvas=canvas)
     add_map_css(m)
-    folium.GeoJson(
-        districts[["geometry"]].__geo_interface__,
-        name="北京市行政区 Districts",
-        style_function=lambda _f: {"fill": False, "color": style.DISTRICT_LINE, "weight": 1},
-    ).add_to(m)
-    folium.GeoJson(
-        parks[["geometry"]].__geo_interface__,
-        name="十六分园 Parks",
-        style_function=lambda _f: {
-            "fillColor": style.PARK_FILL,
-            "fillOpacity": 0.08,
-            "color": style.PARK_FILL,
-            "weight": 1.2,
-            "className": style.PARK_CLASS,
-        },
-    ).add_to(m)
+    add_context_layers(m, parks, districts, park_opacity=0.08)
     minx, miny, maxx, maxy = parks.total_bounds
     m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     MetricScale().add_to(m)

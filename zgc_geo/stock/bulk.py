@@ -25,6 +25,7 @@ from pyproj import CRS, Transformer
 
 from zgc_geo.crs import ANALYSIS_CRS, require_crs, require_projected, require_same_crs
 from zgc_geo.errors import LayerError
+from zgc_geo.polygons import polygonal_parts
 
 #: Label of plots that lie in no park, in :func:`park_sums` and the park summary.
 OUTSIDE: Final = "(outside all parks)"
@@ -61,25 +62,6 @@ def read_plots(path: str | Path, layer: str | int | None = None) -> gpd.GeoDataF
     geoms = np.concatenate(parts) if parts else np.empty(0, dtype=object)
     geometry = gpd.GeoSeries(geoms, index=attributes.index, crs=meta["crs"], name="geometry")
     return gpd.GeoDataFrame(attributes, geometry=geometry)
-
-
-def polygonal_parts(geoms: np.ndarray) -> np.ndarray:
-    """Each geometry reduced to its polygons: a Polygon, a MultiPolygon, or an empty Polygon.
-
-    ``make_valid`` may return collections holding lines or points where an outline
-    collapsed; a plot is an area, so only the polygonal parts are kept.
-    """
-    parts, index = shapely.get_parts(geoms, return_index=True)
-    parts, inner = shapely.get_parts(parts, return_index=True)  # a collection may hold MultiPolygons
-    polygon = shapely.get_type_id(parts) == _POLYGON
-    parts, index = parts[polygon], index[inner][polygon]
-    result = np.full(len(geoms), shapely.Polygon(), dtype=object)
-    single = np.bincount(index, minlength=len(geoms))[index] == 1
-    result[index[single]] = parts[single]
-    if (~single).any():
-        owners, compact = np.unique(index[~single], return_inverse=True)
-        result[owners] = shapely.multipolygons(parts[~single], indices=compact)
-    return result
 
 
 def repair_polygons(geoms: np.ndarray) -> np.ndarray:
