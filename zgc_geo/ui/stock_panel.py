@@ -167,11 +167,12 @@ def record_panel(store: WorkspaceStore, inventory: str, plot: pd.Series) -> None
     """One plot: its figures, the suggested redevelopment modes with their rules, and the decision form."""
     st.subheader(f"{plot.get('name') or plot['plot_id']} · {plot['plot_id']}")
     cols = st.columns(4)
-    cols[0].metric("优先级 Priority", f"{plot['priority_score']:.0f}", f"rank {int(plot['priority_rank'])}")
-    cols[1].metric("面积 Area", f"{plot['area_ha']:.2f} ha", f"{plot['area_mu']:.1f} 亩", delta_color="off")
-    extra = plot.get("extra_floor_area_m2")
-    cols[2].metric("可增建筑面积 Extra floor area", "—" if pd.isna(extra) else f"{extra:,.0f} m²")
-    cols[3].metric("效率等级 Efficiency", plot.get("efficiency_class") or "—")
+    cols[0].metric(
+        f"优先级 Priority (rank {int(plot['priority_rank'])})", _shown(plot["priority_score"], "{:.0f}")
+    )
+    cols[1].metric("面积 Area", f"{plot['area_ha']:.2f} ha · {plot['area_mu']:.1f} 亩")
+    cols[2].metric("可增建筑面积 Extra floor area", _shown(plot.get("extra_floor_area_m2"), "{:,.0f} m²"))
+    cols[3].metric("效率等级 Efficiency class", _shown(plot.get("efficiency_class"), "{}"))
     with st.expander("建议盘活方式 Suggested redevelopment modes — and the rules behind them", expanded=True):
         suggestions = explain_suggestions(plot)
         if not suggestions:
@@ -185,6 +186,11 @@ def record_panel(store: WorkspaceStore, inventory: str, plot: pd.Series) -> None
         parts = {c.removeprefix("prio_"): plot[c] for c in plot.index if c.startswith("prio_")}
         st.bar_chart(pd.Series(parts, name="points"))
     _decision_form(store, inventory, plot)
+
+
+def _shown(value: object, template: str) -> str:
+    """A metric value, or an em dash when it is missing (NaN must never reach the page as "nan")."""
+    return "—" if value is None or (not isinstance(value, str) and pd.isna(value)) else template.format(value)
 
 
 def _decision_form(store: WorkspaceStore, inventory: str, plot: pd.Series) -> None:
