@@ -53,7 +53,10 @@ chromium:
 		echo "Chromium is missing: run 'sudo apt-get install chromium fonts-noto-cjk' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
 	fi
 
-# Times the land-stock fast path (zgc_geo/stock/bulk.py) at 10k/100k/1M plots against plain GeoPandas.
+# Times the land-stock fast path (zgc_geo/stock/bulk.py) at 10k/100k/1M plots against plain GeoPandas,
+# and the suitability model over all of Beijing at 30 m and 10 m against GDAL's command-line tools
+# (zgc_geo/siting/; GDAL's tools are optional: without them the issue's figures are the reference).
 .PHONY: bench
 bench: install
 	$(PY) benchmarks/bench_stock.py
+	$(PY) benchmarks/bench_siting.py

@@ -16,6 +16,7 @@ import pandas as pd
 from zgc_geo import __version__
 from zgc_geo.catalogue import catalogue, layer_spec, load_layer
 from zgc_geo.cli_import import add_import_commands
+from zgc_geo.cli_site import add_site_command
 from zgc_geo.cli_stock import add_stock_command
 from zgc_geo.errors import OptionError, UnreadableInputError, ZgcGeoError
 from zgc_geo.export_safety import neutralise_formulas
@@ -80,6 +81,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_cmd_check)
     add_import_commands(sub)
     add_stock_command(sub)
+    add_site_command(sub)
     return parser
 
 

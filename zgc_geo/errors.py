@@ -73,3 +73,10 @@ class WorkspaceError(ZgcGeoError, OSError):
 
 class RulesError(ZgcGeoError, ValueError):
     """A rules or scenario file (TOML or JSON) breaks its contract; the message names the key and the fix."""
+
+
+class SitingError(ZgcGeoError, ValueError):
+    """A siting input (factor, weight, AHP judgement, candidate, constraint) breaks its contract.
+
+    The message names the option, factor, candidate, file row or column at fault and the fix.
+    """

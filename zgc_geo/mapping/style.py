@@ -52,6 +52,9 @@ MAP_CSS: Final = """
 .zgc-legend-row { display: flex; align-items: center; gap: 6px; }
 .zgc-swatch { display: inline-block; width: 14px; height: 14px; flex: none; border: 1px solid #333; }
 .zgc-swatch.round { border-radius: 50%; }
+.zgc-rank-label { width: 22px; height: 22px; line-height: 22px; border-radius: 50%; background: #d7301f;
+  color: #fff; font-weight: 700; font-size: 12px; text-align: center; border: 2px solid #fff;
+  box-shadow: 0 1px 3px rgba(0,0,0,0.5); text-shadow: none; }
 """
 
 

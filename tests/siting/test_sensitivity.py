@@ -1,0 +1,175 @@
+"""Monte-Carlo weight sensitivity on cases whose answer can be worked out analytically."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from zgc_geo.errors import SitingError
+from zgc_geo.siting import sensitivity
+from zgc_geo.siting.ranking import rank_candidates
+from zgc_geo.siting.sensitivity import percent, weight_sensitivity
+
+#: D is best on both factors (always first), C worst on both (always last). A is all factor 1,
+#: B all factor 2, so with weights 0.55 / 0.45 and multipliers u1, u2 ~ U(0.8, 1.2), B overtakes A
+#: exactly when u2 / u1 > 11/9, which has probability (1.2 − 0.8k)² / (2k · 0.4²) with k = 11/9.
+SCORES = pd.DataFrame(
+    {"f1": [1.0, 1.0, 0.0, 0.1], "f2": [1.0, 0.0, 1.0, 0.1]},
+    index=pd.Index(["D", "A", "B", "C"], name="plot_id"),
+)
+WEIGHTS = {"f1": 0.55, "f2": 0.45}
+K = 11 / 9
+P_SWAP = (1.2 - 0.8 * K) ** 2 / (2 * K * 0.4**2)  # ≈ 0.1263
+
+
+def test_dominant_candidate_stays_first_and_near_tie_swaps_as_expected() -> None:
+    result = weight_sensitivity(SCORES, WEIGHTS, runs=20_000, top_n=3)
+    c = result.candidates
+    assert list(c.index) == ["D", "A", "B", "C"]
+    assert c["rank_in_base"].to_list() == [1, 2, 3, 4]
+    assert c.loc["D", "p_first"] == 1.0
+    assert c.loc["C", "p_top_n"] == 0.0
+    swap = result.pairs.set_index(["a", "b"]).loc[("A", "B"), "p_swap"]
+    assert swap == pytest.approx(P_SWAP, abs=0.01)  # standard error ≈ 0.0024 at 20,000 runs
+    assert result.pairs["p_swap"].iloc[0] == swap  # the only pair that ever swaps comes first
+    assert result.pairs["p_swap"].iloc[1:].eq(0).all()
+    assert c.loc["A", ["median_rank", "rank_p05", "rank_p95"]].to_list() == [2, 2, 3]
+    assert c.loc["B", ["median_rank", "rank_p05", "rank_p95"]].to_list() == [3, 2, 3]
+    assert result.statements == [
+        "Plot D stays first in 100 % of runs.",
+        "Plot A and plot B swap places in 13 % of runs.",
+    ]
+    assert (
+        result.verdict
+        == "First place is robust to ±20 % weight changes; the ranking from place 2 down is unstable."
+    )
+
+
+def test_entry_into_the_top_n() -> None:
+    labels = {"D": "海淀 plot 3", "A": "plot 7", "B": "plot 12"}
+    result = weight_sensitivity(SCORES, WEIGHTS, runs=20_000, top_n=2, labels=labels)
+    c = result.candidates
+    assert c.loc["B", "p_top_n"] == pytest.approx(P_SWAP, abs=0.01)
+    assert c.loc["A", "p_top_n"] == pytest.approx(1 - P_SWAP, abs=0.01)
+    assert c["label"].to_list() == ["海淀 plot 3", "plot 7", "plot 12", "plot C"]
+    assert result.statements == [
+        "海淀 plot 3 stays first in 100 % of runs.",
+        "Plot 12 enters the top 2 in 13 % of runs.",
+    ]
+
+
+def test_unstable_leader_is_said_so() -> None:
+    scores = SCORES.loc[["A", "B", "C"]]
+    result = weight_sensitivity(scores, {"f1": 1, "f2": 1}, runs=20_000, top_n=2)
+    assert result.candidates.loc["A", "p_first"] == pytest.approx(0.5, abs=0.015)  # symmetric
+    first, second = result.candidates.loc["A", "p_first"], result.candidates.loc["B", "p_first"]
+    assert first + second == 1.0
+    assert (
+        result.statements[0]
+        == f"Plot A is first in only {percent(first)} of runs; plot B is first in {percent(second)}."
+    )
+    assert (
+        result.verdict == "The ranking is unstable from first place down under ±20 % weight changes; "
+        "see which candidates swap."
+    )
+
+
+def test_robust_ranking_verdict() -> None:
+    result = weight_sensitivity(SCORES, WEIGHTS, perturb_pct=5, runs=2000, top_n=3)
+    assert result.pairs["p_swap"].eq(0).all()  # ±5 % never lets B (45) catch A (55)
+    assert result.statements == ["Plot D stays first in 100 % of runs."]
+    assert result.verdict == "The top 3 are robust to ±5 % weight changes."
+    assert weight_sensitivity(SCORES, WEIGHTS, perturb_pct=0, top_n=1).verdict == (
+        "First place is robust to ±0 % weight changes."
+    )
+
+
+def test_base_ranking_matches_rank_candidates_and_respects_eligibility() -> None:
+    scores = SCORES.copy()
+    scores.loc["C", "f2"] = np.nan
+    failed = pd.Series({"D": ["flood zone"]})
+    ranking = rank_candidates(scores, WEIGHTS, constraints_failed=failed)
+    result = weight_sensitivity(scores, WEIGHTS, eligible=ranking["eligible"], runs=200, top_n=1)
+    assert list(result.candidates.index) == ["A", "B"]  # D fails a constraint, C has no score
+    eligible_ranks = ranking.loc[result.candidates.index, "rank"].to_list()
+    assert result.candidates["rank_in_base"].to_list() == eligible_ranks == [1, 2]
+
+
+def test_ties_follow_candidate_id_as_in_the_base_ranking() -> None:
+    scores = pd.DataFrame({"f1": [0.5, 0.5], "f2": [0.5, 0.5]}, index=[12, 7])
+    result = weight_sensitivity(scores, {"f1": 1, "f2": 1}, runs=100, top_n=1)
+    assert list(result.candidates.index) == [7, 12]
+    assert result.candidates["p_first"].to_list() == [1.0, 0.0]
+
+
+def test_deterministic_with_the_seed() -> None:
+    one = weight_sensitivity(SCORES, WEIGHTS, runs=500, top_n=2, seed=42)
+    two = weight_sensitivity(SCORES, WEIGHTS, runs=500, top_n=2, seed=42)
+    pd.testing.assert_frame_equal(one.candidates, two.candidates)
+    pd.testing.assert_frame_equal(one.pairs, two.pairs)
+    assert (one.statements, one.verdict) == (two.statements, two.verdict)
+    other = weight_sensitivity(SCORES, WEIGHTS, runs=500, top_n=2, seed=43)
+    assert other.candidates.loc["B", "p_top_n"] != one.candidates.loc["B", "p_top_n"]
+
+
+def test_chunking_does_not_change_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = weight_sensitivity(SCORES, WEIGHTS, runs=300, top_n=2)
+    monkeypatch.setattr(sensitivity, "CHUNK_CELLS", 7)  # one run per chunk
+    chunked = weight_sensitivity(SCORES, WEIGHTS, runs=300, top_n=2)
+    pd.testing.assert_frame_equal(whole.candidates, chunked.candidates)
+    pd.testing.assert_frame_equal(whole.pairs, chunked.pairs)
+
+
+def test_many_notable_swaps_are_summarised() -> None:
+    rng = np.random.default_rng(1)
+    scores = pd.DataFrame(rng.random((200, 3)), columns=["a", "b", "c"])
+    result = weight_sensitivity(scores, {"a": 1, "b": 1, "c": 1}, runs=500, top_n=10, perturb_pct=40)
+    swaps = [s for s in result.statements if " and " in s and "swap places in" in s]
+    assert len(swaps) == sensitivity.MAX_STATEMENTS
+    assert any(
+        s.endswith("more pair(s) in the top 10 swap places in at least 10 % of runs.")
+        for s in result.statements
+    )
+
+
+def test_percent_wording() -> None:
+    assert [percent(x) for x in (1.0, 0.999, 0.4, 0.001, 0.0)] == [
+        "100 %",
+        "over 99 %",
+        "40 %",
+        "under 1 %",
+        "0 %",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"perturb_pct": 100}, r"perturb_pct = 100 must be in \[0, 100\)"),
+        ({"perturb_pct": -5}, r"perturb_pct = -5 must be in \[0, 100\)"),
+        ({"runs": 0}, r"runs = 0 and top_n = 10 must both be at least 1"),
+        (
+            {"eligible": pd.Series({"Z": True})},
+            r"eligible must be indexed by unique candidate ids .* unknown: Z",
+        ),
+        ({"eligible": pd.Series(False, index=SCORES.index)}, r"no eligible, fully scored candidate"),
+    ],
+)
+def test_option_errors(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(SitingError, match=message):
+        weight_sensitivity(SCORES, WEIGHTS, **kwargs)  # type: ignore[arg-type]
+
+
+def test_ten_thousand_candidates_thousand_runs_in_seconds() -> None:
+    rng = np.random.default_rng(7)
+    factors = [f"f{k}" for k in range(6)]
+    scores = pd.DataFrame(rng.random((10_000, 6)), columns=factors)
+    start = time.perf_counter()
+    result = weight_sensitivity(scores, dict(zip(factors, [3, 2, 2, 1, 1, 1], strict=True)), runs=1000)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 5.0, f"took {elapsed:.1f} s"
+    assert len(result.candidates) == 10_000
+    assert result.candidates["p_top_n"].sum() == pytest.approx(10.0)  # exactly 10 in the top 10 per run

@@ -1,0 +1,60 @@
+"""``zgc-geo site``: ranked candidates, suitability GeoTIFF, weights and AHP options, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyogrio
+import pytest
+import rasterio
+
+from zgc_geo.catalogue import layer_spec
+from zgc_geo.cli import main
+
+DEMO = str(layer_spec("demo_stock_inventory").path)
+
+
+def test_site_writes_ranking_and_raster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out, tif = tmp_path / "ranked.gpkg", tmp_path / "suit.tif"
+    args = ["site", "frontier_it", "--plots", DEMO, "--out", str(out), "--raster", str(tif)]
+    assert main([*args, "--weights", "near_feature_parks=3,in_core_parks=2,near_parks=1"]) == 0
+    printed = capsys.readouterr().out
+    assert "near_feature_parks=0.50" in printed and "    1. demo-" in printed
+    assert "weight changes" in printed  # the robustness verdict
+    ranked = pyogrio.read_dataframe(out, layer="ranked")
+    assert ranked["rank"].min() == 1 and {"score", "contrib_near_feature_parks"} <= set(ranked.columns)
+    with rasterio.open(tif) as raster:
+        assert raster.crs.to_epsg() == 4548 and raster.res == (30.0, 30.0)
+        assert raster.profile["tiled"] and raster.profile["compress"] == "deflate"
+
+
+def test_site_with_an_inconsistent_ahp_matrix_flags_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ahp = tmp_path / "ahp.csv"
+    ahp.write_text(
+        "factor,near_feature_parks,in_core_parks,near_parks\n"
+        "near_feature_parks,1,9,1/9\n"
+        "in_core_parks,1/9,1,9\n"
+        "near_parks,9,1/9,1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.csv"
+    assert main(["site", "bio_health", "--plots", DEMO, "--out", str(out), "--ahp", str(ahp)]) == 0
+    assert "INCONSISTENT — CR > 0.1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--weights", "near_parks=x"], "--weights entry 'near_parks=x' is not name=number"),
+        (["--weights", "speed=1"], "weights do not match the factors"),
+        (["--weights", "near_parks=1", "--ahp", "a.csv"], "give either --weights or --ahp"),
+    ],
+)
+def test_bad_options_exit_2_or_1_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    code = main(["site", "frontier_it", "--plots", DEMO, "--out", str(tmp_path / "o.gpkg"), *extra])
+    assert code in (1, 2)
+    assert message in capsys.readouterr().err

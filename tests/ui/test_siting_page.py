@@ -1,0 +1,57 @@
+"""The siting page under AppTest: run on the demo inventory, AHP weights with CR, stale-result warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "siting.py")
+
+
+@pytest.fixture(autouse=True)
+def private_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZGC_GEO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+
+
+def _run_siting() -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=300).run()
+    assert not at.exception, at.exception
+    next(b for b in at.button if "Run siting" in b.label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_ranked_candidates_with_robustness_figure() -> None:
+    at = _run_siting()
+    ranking = next(d.value for d in at.dataframe if "score" in d.value.columns)
+    assert ranking["rank"].iloc[0] == 1
+    assert {"contrib_near_feature_parks", "contrib_in_core_parks", "contrib_near_parks"} <= set(
+        ranking.columns
+    )
+    assert at.info and "weight changes" in at.info[0].value
+    labels = [b.label for b in at.get("download_button")]
+    assert any("GeoTIFF" in label for label in labels) and any(".xlsx" in label for label in labels)
+
+
+def test_why_this_plot_and_not_that_one() -> None:
+    at = _run_siting()
+    last = at.selectbox(key="why_a").options[-1]
+    at.selectbox(key="why_b").set_value(last).run()
+    lines = [m.value for m in at.markdown]
+    assert any(" beats " in line and " points" in line for line in lines), lines[:5]
+
+
+def test_ahp_weights_show_the_consistency_ratio_and_flag_inconsistency() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=300).run()
+    at.toggle(key="site_use_ahp").set_value(True).run()
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["CR 一致性比率"] == "0.000"  # all judgements 1: perfectly consistent
+    assert metrics["near_parks"] == "0.333"  # equal weights until the user judges otherwise
+
+
+def test_changing_a_setting_marks_the_result_stale() -> None:
+    at = _run_siting()
+    at.slider(key="site_perturb").set_value(30).run()
+    assert any("settings changed" in w.value for w in at.warning)

@@ -1,0 +1,108 @@
+"""``zgc-geo site``: where should a new project of a cluster go — ranked candidates from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, print_result
+from zgc_geo.errors import OptionError
+from zgc_geo.exporting import write_layer
+from zgc_geo.importing.pipeline import ImportOptions, import_file
+from zgc_geo.plan_data import plan_from_catalogue
+from zgc_geo.siting.ahp import ahp_weights, read_ahp_file
+from zgc_geo.siting.analysis import SitingOptions, SitingResult, site_cluster
+from zgc_geo.siting.overlay import write_suitability_geotiff
+
+SHOWN = 10
+
+
+def add_site_command(sub: argparse._SubParsersAction) -> None:
+    """Register ``site`` on the main parser's subcommands."""
+    site = sub.add_parser(
+        "site",
+        help="rank candidate plots for a new project of a cluster (raster suitability + sensitivity)",
+        description="Exit codes: 0 done, 1 the candidates file has errors, "
+        "2 unreadable input or bad options.",
+    )
+    site.add_argument("cluster_id", help="frontier_it, bio_health, smart_mfg_materials, eco_energy, …")
+    site.add_argument("--plots", type=Path, required=True, help="candidate plots (any format validate reads)")
+    site.add_argument(
+        "--out", type=Path, required=True, help="ranked candidates: .gpkg .xlsx .geojson .csv …"
+    )
+    site.add_argument("--raster", type=Path, help="also write the suitability GeoTIFF here")
+    site.add_argument("--resolution", type=float, default=30.0, help="cell size in metres (default 30)")
+    site.add_argument(
+        "--weights", help="direct weights, e.g. near_feature_parks=3,in_core_parks=2,near_parks=1"
+    )
+    site.add_argument("--ahp", type=Path, help="AHP pairwise matrix (.csv or .toml) instead of --weights")
+    site.add_argument("--study-area", choices=("parks", "beijing"), default="parks")
+    site.add_argument("--top", type=int, default=10, help="N of the top-N robustness figure (default 10)")
+    site.add_argument("--perturb", type=float, default=20.0, help="weight perturbation ± %% (default 20)")
+    site.add_argument("--crs", help="the candidates file's CRS when it declares none")
+    site.set_defaults(handler=_cmd_site)
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """``a=3,b=2`` → ``{"a": 3.0, "b": 2.0}``; a malformed entry is named in the error."""
+    weights = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            raise OptionError(f"--weights entry {part!r} is not name=number (e.g. near_parks=2)") from None
+    return weights
+
+
+def _cmd_site(args: argparse.Namespace) -> int:
+    if args.weights and args.ahp:
+        raise OptionError("give either --weights or --ahp, not both")
+    imported = import_file(args.plots, ImportOptions(kind="plots", crs=args.crs))
+    if imported.frame is None or not imported.report.usable:
+        print_result(imported)
+        print(f"  nothing ranked: fix the errors in {args.plots.name} first")
+        return EXIT_HAS_ERRORS
+    ahp = None
+    if args.ahp:
+        matrix = read_ahp_file(args.ahp)
+        ahp = ahp_weights(matrix.matrix, matrix.names)
+        flag = "consistent" if ahp.consistent else "INCONSISTENT — CR > 0.1, revisit the judgements"
+        print(f"AHP weights: CR = {ahp.cr:.3f} ({flag})")
+    options = SitingOptions(
+        cluster_id=args.cluster_id,
+        study_area=args.study_area,
+        resolution_m=args.resolution,
+        weights=parse_weights(args.weights) if args.weights else None,
+        ahp=ahp,
+        top_n=args.top,
+        perturb_pct=args.perturb,
+    )
+    result = site_cluster(plan_from_catalogue(), imported.frame, options)
+    _print_ranking(result)
+    tables = {"parameters": result.parameters()}
+    if result.sensitivity is not None:
+        tables["sensitivity"] = result.sensitivity.candidates.reset_index()
+    for problem in write_layer(result.candidates, args.out, tables=tables):
+        print(f"  {problem}")
+    print(f"wrote {len(result.candidates)} ranked candidate(s) to {args.out}")
+    if args.raster:
+        write_suitability_geotiff(args.raster, result.grid, result.suitability)
+        print(f"wrote the suitability raster ({result.grid.width} × {result.grid.height}) to {args.raster}")
+    return EXIT_USABLE
+
+
+def _print_ranking(result: SitingResult) -> None:
+    top = result.candidates.head(SHOWN)
+    print(
+        f"cluster {result.options.cluster_id}: weights "
+        + ", ".join(f"{k}={v:.2f}" for k, v in result.weights.items())
+    )
+    for row in top.itertuples():
+        failed = f"  fails: {', '.join(row.failed_constraints)}" if row.failed_constraints else ""
+        label = getattr(row, "name", "") or ""
+        print(f"  {row.rank:>3}. {row.plot_id}  {label}  score {row.score:.1f}{failed}")
+    if result.sensitivity is not None:
+        print(result.sensitivity.verdict)
+        for statement in result.sensitivity.statements:
+            print(f"  - {statement}")

@@ -1,0 +1,1 @@
+"""Site suitability: factors, weights (direct or AHP), ranking of candidate plots and its sensitivity."""

@@ -1,0 +1,238 @@
+"""Cluster siting in one call: factors on a grid, suitability, candidate ranking, robustness."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from zgc_geo.crs import to_analysis_crs
+from zgc_geo.errors import SitingError
+from zgc_geo.plan_data import PlanData
+from zgc_geo.siting.ahp import AhpResult
+from zgc_geo.siting.factors import FactorSpec, cluster_factor_sources, cluster_factor_specs, factor_array
+from zgc_geo.siting.grid import Grid, StudyKind, study_grid
+from zgc_geo.siting.overlay import constraint_mask, weighted_overlay
+from zgc_geo.siting.ranking import rank_candidates
+from zgc_geo.siting.sensitivity import SensitivityResult, weight_sensitivity
+from zgc_geo.siting.standardise import standardise
+from zgc_geo.siting.zonal import zonal_means
+
+Progress = Callable[[float, str], None]
+EXCLUSION: Final = "exclusion zone 排除区"
+PROTECTED: Final = "protected area 保护区"
+OUTSIDE: Final = "outside the study area 研究区外"
+
+
+@dataclass(frozen=True)
+class SitingOptions:
+    """Everything a siting run depends on, so that a result can always say how it was made.
+
+    ``specs`` replaces the cluster's default factors (e.g. with edited thresholds); ``extra``
+    adds (spec, source) pairs — a user's vector layer (EPSG:4548 geometries) or GeoTIFF path.
+    Weights come from ``ahp`` when given, else ``weights``, else are equal.
+    """
+
+    cluster_id: str
+    study_area: StudyKind = "parks"
+    resolution_m: float = 30.0
+    specs: tuple[FactorSpec, ...] | None = None
+    extra: tuple[tuple[FactorSpec, Any], ...] = ()
+    weights: Mapping[str, float] | None = None
+    ahp: AhpResult | None = None
+    exclusions: gpd.GeoDataFrame | None = None
+    protected: gpd.GeoDataFrame | None = None
+    top_n: int = 10
+    perturb_pct: float = 20.0
+    runs: int = 1000
+    seed: int = 0
+
+
+@dataclass
+class SitingResult:
+    """The suitability surface, the ranked candidates (EPSG:4326) and how robust the ranking is."""
+
+    grid: Grid
+    suitability: np.ndarray
+    specs: list[FactorSpec]
+    weights: pd.Series
+    candidates: gpd.GeoDataFrame
+    sensitivity: SensitivityResult | None
+    options: SitingOptions
+    notes: list[str] = field(default_factory=list)
+
+    def parameters(self) -> pd.DataFrame:
+        """The run's parameters as a table (exported next to the ranking)."""
+        rows = [
+            ("cluster", self.options.cluster_id, ""),
+            ("study area", self.options.study_area, ""),
+            ("resolution", f"{self.grid.resolution_m:g} m", f"{self.grid.width} × {self.grid.height} cells"),
+            ("weights", "AHP" if self.options.ahp else "direct", self._ahp_note()),
+            *(
+                (f"factor {s.id}", f"{s.direction}, {s.lower:g}–{s.upper:g} {s.unit}", s.source_note)
+                for s in self.specs
+            ),
+            *((f"weight {k}", f"{v:.4f}", "") for k, v in self.weights.items()),
+            ("sensitivity", f"±{self.options.perturb_pct:g} %, {self.options.runs} runs", ""),
+            *(("note", n, "") for n in self.notes),
+        ]
+        return pd.DataFrame(rows, columns=["parameter", "value", "detail"])
+
+    def _ahp_note(self) -> str:
+        ahp = self.options.ahp
+        if ahp is None:
+            return ""
+        flag = "consistent" if ahp.consistent else "INCONSISTENT (CR > 0.1): revisit the judgements"
+        return f"CR = {ahp.cr:.3f}, {flag}"
+
+
+def resolve_weights(specs: Sequence[FactorSpec], options: SitingOptions) -> pd.Series:
+    """Normalised weights per factor id: from AHP, else the direct entries, else equal."""
+    ids = [s.id for s in specs]
+    raw = options.ahp.weights_by_name if options.ahp is not None else options.weights
+    if raw is None:
+        raw = dict.fromkeys(ids, 1.0)
+    unknown = sorted(set(raw) - set(ids))
+    missing = sorted(set(ids) - set(raw))
+    if unknown or missing:
+        raise SitingError(
+            "weights do not match the factors: "
+            + "; ".join(
+                part
+                for part in (
+                    f"unknown {', '.join(unknown)}" if unknown else "",
+                    f"missing {', '.join(missing)}" if missing else "",
+                )
+                if part
+            )
+            + f" (factors: {', '.join(ids)})"
+        )
+    weights = pd.Series({i: float(raw[i]) for i in ids})
+    if (weights < 0).any() or weights.sum() <= 0:
+        raise SitingError(f"weights must be ≥ 0 and not all 0; got {weights.to_dict()}")
+    return weights / weights.sum()
+
+
+def site_cluster(
+    plan: PlanData, candidates: gpd.GeoDataFrame, options: SitingOptions, progress: Progress | None = None
+) -> SitingResult:
+    """Suitability for ``options.cluster_id`` and a defensible ranking of ``candidates``.
+
+    Candidates (idle plots or uploaded sites, with a ``plot_id``) are scored by the mean of
+    each standardised factor over their cells, so each candidate's score splits into factor
+    contributions; candidates overlapping an exclusion or protected area, or outside the study
+    area, are listed with the constraint they fail.
+    """
+    report = progress or (lambda _share, _text: None)
+    if "plot_id" not in candidates.columns or candidates.empty:
+        raise SitingError("candidates need a plot_id column and at least one feature")
+    specs = list(options.specs or cluster_factor_specs(plan, options.cluster_id))
+    sources: dict[str, Any] = dict(cluster_factor_sources(plan, options.cluster_id))
+    for spec, source in options.extra:
+        specs.append(spec)
+        sources[spec.id] = source
+    weights = resolve_weights(specs, options)
+    report(0.05, "网格 Building the grid")
+    grid, inside = study_grid(plan, options.study_area, options.resolution_m)
+    standardised: dict[str, np.ndarray] = {}
+    for number, spec in enumerate(specs, start=1):
+        report(0.05 + 0.6 * number / len(specs), f"因子 Factor {number}/{len(specs)}: {spec.label_zh}")
+        raw = factor_array(spec, grid, sources[spec.id])
+        standardised[spec.id] = standardise(raw, spec.direction, spec.lower, spec.upper, out=raw)
+    report(0.7, "约束与叠加 Constraints and overlay")
+    masks = _constraint_masks(grid, options)
+    blocked = np.logical_or.reduce([*masks.values(), np.zeros(grid.shape, dtype=bool)])
+    suitability = weighted_overlay(standardised, weights.to_dict(), blocked, inside=inside)
+    report(0.8, "候选地块 Scoring candidates")
+    ranked = _rank(
+        grid,
+        standardised=standardised,
+        suitability=suitability,
+        masks=masks,
+        inside=inside,
+        candidates=candidates,
+        weights=weights,
+    )
+    report(0.9, "敏感性 Sensitivity")
+    sensitivity = _sensitivity(ranked, specs, weights, options, candidates)
+    report(1.0, "完成 Done")
+    notes = [] if options.specs else [f"innovation centres of {options.cluster_id}: not located in the plan"]
+    return SitingResult(grid, suitability, specs, weights, ranked, sensitivity, options, notes)
+
+
+def _constraint_masks(grid: Grid, options: SitingOptions) -> dict[str, np.ndarray]:
+    masks = {}
+    if options.exclusions is not None and not options.exclusions.empty:
+        masks[EXCLUSION] = constraint_mask(grid, to_analysis_crs(options.exclusions).geometry)
+    if options.protected is not None and not options.protected.empty:
+        # A protected area must not be built on at all: every cell it touches is excluded.
+        masks[PROTECTED] = constraint_mask(
+            grid, to_analysis_crs(options.protected).geometry, all_touched=True
+        )
+    return masks
+
+
+def _rank(
+    grid: Grid,
+    *,
+    standardised: Mapping[str, np.ndarray],
+    suitability: np.ndarray,
+    masks: Mapping[str, np.ndarray],
+    inside: np.ndarray,
+    candidates: gpd.GeoDataFrame,
+    weights: pd.Series,
+) -> gpd.GeoDataFrame:
+    metric = to_analysis_crs(candidates).set_index(candidates["plot_id"].astype(str)).geometry
+    arrays = {**standardised, "suitability_mean": suitability}
+    arrays |= {f"share_{name}": mask.astype(np.float32) for name, mask in masks.items()}
+    arrays["share_inside"] = inside.astype(np.float32)
+    zonal = zonal_means(grid, arrays, metric)
+    failed = pd.Series([[] for _ in range(len(zonal))], index=zonal.index, dtype=object)
+    for name in masks:
+        hit = zonal[f"share_{name}"].fillna(0) > 0
+        failed[hit] = failed[hit].map(lambda names, n=name: [*names, n])
+    outside = zonal["share_inside"].fillna(0) < 0.5
+    failed[outside] = failed[outside].map(lambda names: [*names, OUTSIDE])
+    ranking = rank_candidates(zonal[list(weights.index)], weights.to_dict(), constraints_failed=failed)
+    attributes = candidates.assign(plot_id=candidates["plot_id"].astype(str)).set_index("plot_id")
+    merged = attributes.join(ranking, how="left").join(zonal[["suitability_mean", "cell_count"]], how="left")
+    merged = merged.join(zonal[list(weights.index)].add_prefix("factor_"), how="left")
+    return gpd.GeoDataFrame(
+        merged.reset_index(), geometry=candidates.geometry.name, crs=candidates.crs
+    ).sort_values("rank", na_position="last", kind="stable")
+
+
+def _sensitivity(
+    ranked: gpd.GeoDataFrame,
+    specs: Sequence[FactorSpec],
+    weights: pd.Series,
+    options: SitingOptions,
+    candidates: gpd.GeoDataFrame,
+) -> SensitivityResult | None:
+    scored = ranked[ranked["eligible"].fillna(False).astype(bool) & ranked["score"].notna()]
+    if len(scored) < 2:
+        return None
+    scores = scored.set_index("plot_id")[[f"factor_{s.id}" for s in specs]]
+    scores.columns = [s.id for s in specs]
+    labels = _labels(scored)
+    return weight_sensitivity(
+        scores,
+        weights.to_dict(),
+        perturb_pct=options.perturb_pct,
+        runs=options.runs,
+        top_n=min(options.top_n, len(scores)),
+        seed=options.seed,
+        labels=labels,
+    )
+
+
+def _labels(frame: pd.DataFrame) -> dict[str, str]:
+    names = frame["name"] if "name" in frame.columns else frame["plot_id"]
+    return {
+        str(pid): (f"{name} ({pid})" if isinstance(name, str) and name and name != pid else f"plot {pid}")
+        for pid, name in zip(frame["plot_id"], names, strict=True)
+    }

@@ -1,0 +1,235 @@
+"""Rank candidate plots by weighted linear combination, with each factor's share of the score.
+
+A park manager has to answer "why this plot and not that one?" in a coordination meeting, so
+the ranking carries, per candidate, the points each factor contributes (they add up to the
+score) and every constraint the candidate fails, and :func:`explain_difference` turns two
+rows into sentences. Factor scores come in already standardised to 0–1 (zonal means per
+candidate); this module only weights, sums and orders them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from zgc_geo.errors import SitingError
+
+#: Output column prefix for a factor's contribution, in points out of 100.
+CONTRIB_PREFIX: Final = "contrib_"
+#: Standardised scores may overshoot [0, 1] by float noise this small.
+SCORE_TOLERANCE: Final = 1e-9
+#: Differences below this many points are shown as equal (scores are shown to one decimal).
+SHOWN_PRECISION: Final = 0.05
+
+
+def rank_candidates(
+    factor_scores: pd.DataFrame,
+    weights: Mapping[str, float],
+    *,
+    constraints_failed: pd.Series | None = None,
+    exclude_failed: bool = True,
+) -> pd.DataFrame:
+    """Score (0–100), rank and per-factor contribution of every candidate.
+
+    Parameters
+    ----------
+    factor_scores
+        Candidates × factors, standardised 0–1 (1 = most suitable), index = candidate id.
+    weights
+        One non-negative weight per factor column; normalised here to sum to 1 so direct entries
+        such as 3, 2, 1 work as well as AHP weights.
+    constraints_failed
+        Per candidate id, the names of the constraints it fails (a list, a single name, or
+        empty/None); candidates not in it fail none.
+    exclude_failed
+        True: candidates failing a constraint are ranked after every eligible one, whatever their
+        score. False: they compete on score alone (a "what if the constraint were waived" view).
+        Either way they stay listed with ``eligible=False`` and their ``failed_constraints``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by candidate id, ordered by rank, with ``score`` = 100 × Σ w·s, ``rank`` (1 = best;
+        equal scores are ordered by candidate id so the order is reproducible), one
+        ``contrib_<factor>`` column per factor (points; they sum to the score),
+        ``failed_constraints`` (list), ``eligible`` and ``not_scored_reason``. A candidate with a
+        missing factor score gets no score and no rank (rank <NA>) and is listed last; the reason names
+        the missing factors, and the contributions of the factors it has are still shown.
+    """
+    scores = check_factor_scores(factor_scores)
+    w = normalise_weights(weights, list(scores.columns))
+    contrib = scores.to_numpy() * w.to_numpy() * 100.0
+    missing = np.isnan(contrib)
+    score = np.where(missing.any(axis=1), np.nan, np.nan_to_num(contrib).sum(axis=1))
+    failed = _failed_lists(constraints_failed, scores.index)
+    eligible = np.array([not f for f in failed], dtype=bool)
+    scored = ~np.isnan(score)
+    group = np.where(~scored, 2, np.where(eligible | (not exclude_failed), 0, 1))
+    order = np.lexsort((_id_rank(scores.index), -np.nan_to_num(score), group))
+    rank = pd.array([pd.NA] * len(score), dtype="Int64")
+    rank[: int(scored.sum())] = np.arange(1, int(scored.sum()) + 1)
+    columns = {f"{CONTRIB_PREFIX}{f}": contrib[order, k] for k, f in enumerate(scores.columns)}
+    reasons = [
+        f"no value for {', '.join(scores.columns[row])}; fill the gap or drop the factor" if row.any() else ""
+        for row in missing[order]
+    ]
+    return pd.DataFrame(
+        {
+            "score": score[order],
+            "rank": rank,
+            **columns,
+            "eligible": eligible[order],
+            "failed_constraints": pd.Series([failed[k] for k in order], dtype=object).to_numpy(),
+            "not_scored_reason": reasons,
+        },
+        index=scores.index[order],
+    )
+
+
+def explain_difference(
+    result: pd.DataFrame,
+    a: Hashable,
+    b: Hashable,
+    *,
+    labels: Mapping[Any, str] | None = None,
+    factor_labels: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Why candidate ``a`` ranks above (or below) ``b``, in sentences with points.
+
+    The first line gives the gap in points; then one line per factor whose contribution differs,
+    largest advantage for ``a`` first ("distance to feature parks: +9.1 points", factor names as
+    given, not capitalised); then any
+    constraint either fails. ``result`` is the output of :func:`rank_candidates`; ``labels``
+    names candidates (default ``plot <id>``), ``factor_labels`` names factors (default the id).
+    """
+    for candidate in (a, b):
+        if candidate not in result.index:
+            raise SitingError(f"candidate {candidate!r} is not in the ranking; pick one of its index ids.")
+    name = {c: (labels or {}).get(c, f"plot {c}") for c in (a, b)}
+    for c in (a, b):
+        if pd.isna(result.at[c, "score"]):
+            return [_sentence(f"{name[c]} has no score: {result.at[c, 'not_scored_reason']}.")]
+    sa, sb = float(result.at[a, "score"]), float(result.at[b, "score"])
+    gap = sa - sb
+    if gap >= SHOWN_PRECISION:
+        head = f"{name[a]} beats {name[b]} by {gap:.1f} points ({sa:.1f} vs {sb:.1f})."
+    elif gap <= -SHOWN_PRECISION:
+        head = f"{name[a]} trails {name[b]} by {-gap:.1f} points ({sa:.1f} vs {sb:.1f})."
+    else:
+        head = f"{name[a]} and {name[b]} score the same to one decimal ({sa:.1f})."
+    lines = [_sentence(head)]
+    factors = [c for c in result.columns if c.startswith(CONTRIB_PREFIX)]
+    diffs = result.loc[a, factors].astype(float) - result.loc[b, factors].astype(float)
+    for column, diff in diffs.sort_values(ascending=False, kind="stable").items():
+        if abs(diff) >= SHOWN_PRECISION:
+            factor = str(column).removeprefix(CONTRIB_PREFIX)
+            lines.append(f"{(factor_labels or {}).get(factor, factor)}: {signed(diff)} points")
+    for c in (a, b):
+        failed = list(result.at[c, "failed_constraints"])
+        if failed:
+            lines.append(
+                _sentence(f"{name[c]} fails {', '.join(failed)}, so it is not eligible whatever its score.")
+            )
+    return lines
+
+
+def check_factor_scores(factor_scores: pd.DataFrame) -> pd.DataFrame:
+    """``factor_scores`` as floats, or a :class:`SitingError` naming the column or candidate at fault."""
+    if not isinstance(factor_scores, pd.DataFrame) or factor_scores.shape[1] == 0:
+        raise SitingError("factor_scores must be a DataFrame with one column per factor.")
+    if factor_scores.index.has_duplicates:
+        dupes = factor_scores.index[factor_scores.index.duplicated()].unique()
+        raise SitingError(f"candidate ids must be unique; repeated: {', '.join(map(str, dupes[:5]))}.")
+    not_numeric = [
+        str(c) for c in factor_scores.columns if not pd.api.types.is_numeric_dtype(factor_scores[c])
+    ]
+    if not_numeric:
+        raise SitingError(
+            f"factor column(s) {', '.join(not_numeric)} are not numeric; standardise them first."
+        )
+    scores = factor_scores.astype(float)
+    values = scores.to_numpy()
+    outside = ~np.isnan(values) & ((values < -SCORE_TOLERANCE) | (values > 1 + SCORE_TOLERANCE))
+    if outside.any():
+        i, j = (int(k) for k in np.argwhere(outside)[0])
+        raise SitingError(
+            f"candidate {scores.index[i]!r}, factor {scores.columns[j]!r} = {values[i, j]:g} is outside 0–1; "
+            "pass standardised factor scores (1 = most suitable)."
+        )
+    return scores.clip(0.0, 1.0)
+
+
+def normalise_weights(weights: Mapping[str, float], factors: Sequence[str]) -> pd.Series:
+    """Weights over ``factors`` (in that order) summing to 1, or a :class:`SitingError` naming the fault."""
+    known = [str(f) for f in factors]
+    missing = [f for f in known if f not in weights]
+    unknown = [str(k) for k in weights if k not in known]
+    if missing or unknown:
+        parts = [f"no weight for factor(s) {', '.join(missing)}"] if missing else []
+        parts += [f"weights for unknown factor(s) {', '.join(unknown)}"] if unknown else []
+        raise SitingError(
+            f"{'; '.join(parts)}: give exactly one weight per factor column ({', '.join(known)})."
+        )
+    w = pd.Series({f: weights[f] for f in known}, dtype=float)
+    bad = w[~np.isfinite(w) | (w < 0)]
+    if not bad.empty:
+        raise SitingError(
+            f"weight for {bad.index[0]} = {bad.iloc[0]:g}: weights must be finite and ≥ 0 "
+            "(a factor that should count against a site is standardised the other way round)."
+        )
+    if w.sum() <= 0:
+        raise SitingError("all weights are 0; give at least one factor a positive weight.")
+    return w / w.sum()
+
+
+def id_order(index: pd.Index) -> np.ndarray:
+    """Positions of ``index`` sorted by candidate id: the tie-break for equal scores."""
+    try:
+        return np.asarray(index.argsort(), dtype=np.intp)
+    except TypeError:  # mixed id types: sort them as text
+        return np.asarray(index.astype(str).argsort(), dtype=np.intp)
+
+
+def signed(value: float) -> str:
+    """``+9.1`` / ``−3.0`` (a true minus sign, as in print)."""
+    return f"+{value:.1f}" if value >= 0 else f"−{-value:.1f}"
+
+
+def _id_rank(index: pd.Index) -> np.ndarray:
+    rank = np.empty(len(index), dtype=np.intp)
+    rank[id_order(index)] = np.arange(len(index))
+    return rank
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _failed_lists(constraints_failed: pd.Series | None, index: pd.Index) -> list[list[str]]:
+    """One list of failed constraint names per candidate of ``index``."""
+    if constraints_failed is None:
+        return [[] for _ in range(len(index))]
+    if not isinstance(constraints_failed, pd.Series) or constraints_failed.index.has_duplicates:
+        raise SitingError("constraints_failed must be a Series indexed by unique candidate ids.")
+    unknown = constraints_failed.index.difference(index)
+    if len(unknown):
+        raise SitingError(
+            f"constraints_failed names candidates not in factor_scores: {', '.join(map(str, unknown[:5]))}; "
+            "use the same candidate ids."
+        )
+    lists: list[list[str]] = []
+    for candidate, value in constraints_failed.reindex(index).items():
+        if isinstance(value, str):
+            lists.append([value] if value else [])
+        elif isinstance(value, list | tuple | set | frozenset | np.ndarray):
+            lists.append(list(dict.fromkeys(str(v) for v in value)))
+        elif value is None or pd.isna(value):
+            lists.append([])
+        else:
+            raise SitingError(
+                f"constraints_failed for candidate {candidate!r} = {value!r}; give a list of constraint names"
+            )
+    return lists

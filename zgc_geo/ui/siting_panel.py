@@ -1,0 +1,173 @@
+"""Widgets of the siting page: factors and weights (direct or AHP), candidates, results and exports."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from zgc_geo.exporting import write_layer
+from zgc_geo.importing.pipeline import ImportOptions
+from zgc_geo.siting.ahp import AhpResult, ahp_weights, most_inconsistent_pairs
+from zgc_geo.siting.analysis import SitingOptions, SitingResult
+from zgc_geo.siting.factors import FactorSpec
+from zgc_geo.siting.overlay import write_suitability_geotiff
+from zgc_geo.siting.ranking import explain_difference
+from zgc_geo.ui.import_panel import run_import
+
+DIRECTIONS: Final = ("cost", "benefit")
+
+
+def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str, float]]:
+    """Editable thresholds, direction and direct weight per factor (the documented defaults first)."""
+    table = pd.DataFrame(
+        {
+            "id": [s.id for s in defaults],
+            "factor": [f"{s.label_zh} {s.label_en}" for s in defaults],
+            "direction": [s.direction for s in defaults],
+            "lower": [s.lower for s in defaults],
+            "upper": [s.upper for s in defaults],
+            "unit": [s.unit for s in defaults],
+            "weight": [1.0] * len(defaults),
+        }
+    )
+    edited = st.data_editor(
+        table,
+        hide_index=True,
+        disabled=["id", "factor", "unit"],
+        column_config={
+            "direction": st.column_config.SelectboxColumn("方向 Direction", options=list(DIRECTIONS)),
+            "lower": st.column_config.NumberColumn("下限 Lower"),
+            "upper": st.column_config.NumberColumn("上限 Upper"),
+            "weight": st.column_config.NumberColumn("权重 Weight", min_value=0.0),
+        },
+        key="siting_factors",
+    )
+    specs = [
+        FactorSpec(
+            s.id,
+            s.label_zh,
+            s.label_en,
+            s.kind,
+            row.direction,
+            float(row.lower),
+            float(row.upper),
+            s.unit,
+            s.source_note,
+        )
+        for s, row in zip(defaults, edited.itertuples(), strict=True)
+    ]
+    return specs, dict(zip(edited["id"], edited["weight"].astype(float), strict=True))
+
+
+def ahp_form(specs: list[FactorSpec]) -> AhpResult:
+    """A pairwise matrix (Saaty 1–9) whose upper triangle the user fills; weights and CR shown."""
+    ids = [s.id for s in specs]
+    st.caption(
+        "上三角填写：行比列重要几倍（1–9，或 1/3 等倒数） "
+        "Fill the upper triangle: how much more important the row is than the column."
+    )
+    matrix = st.data_editor(
+        pd.DataFrame(np.ones((len(ids), len(ids))), index=ids, columns=ids), key="siting_ahp"
+    ).to_numpy(dtype=float)
+    upper = np.triu_indices(len(ids), 1)
+    full = np.ones_like(matrix)
+    full[upper] = matrix[upper]
+    full[(upper[1], upper[0])] = 1.0 / np.where(matrix[upper] > 0, matrix[upper], np.nan)
+    result = ahp_weights(full, ids)
+    cols = st.columns(len(ids) + 1)
+    for col, (name, weight) in zip(cols, result.weights_by_name.items(), strict=False):
+        col.metric(name, f"{weight:.3f}")
+    cols[-1].metric("CR 一致性比率", f"{result.cr:.3f}")
+    if not result.consistent:
+        st.warning(
+            "CR > 0.1：判断不一致，请复核 — the judgements are inconsistent; revisit: "
+            + "; ".join(str(p) for p in most_inconsistent_pairs(full, result.weights, ids))
+        )
+    return result
+
+
+def options_signature(options: SitingOptions) -> tuple[object, ...]:
+    """What a result depends on, comparable across reruns (frames by their content hash)."""
+
+    def frame_key(frame: gpd.GeoDataFrame | None) -> object:
+        return None if frame is None else int(pd.util.hash_pandas_object(frame.to_wkb(), index=False).sum())
+
+    ahp = None if options.ahp is None else tuple(options.ahp.weights)
+    weights = tuple(sorted((options.weights or {}).items()))
+    return (
+        options.cluster_id,
+        options.study_area,
+        options.resolution_m,
+        options.specs,
+        weights,
+        ahp,
+        frame_key(options.exclusions),
+        frame_key(options.protected),
+        options.top_n,
+        options.perturb_pct,
+    )
+
+
+def uploaded_frame(label: str, key: str, kind: str) -> object:
+    """A file the user uploads, imported through the usual pipeline (None when absent or unusable)."""
+    upload = st.file_uploader(label, key=key)
+    if upload is None:
+        return None
+    result = run_import(((upload.name, upload.getvalue()),), ImportOptions(kind=kind))  # type: ignore[arg-type]
+    if result.frame is None or not result.report.usable:
+        st.error(result.verdict)
+        return None
+    return result.frame
+
+
+def results_section(result: SitingResult) -> None:
+    """The ranked table, a score comparison, robustness in words, and the exports."""
+    ranked = result.candidates
+    shown = [
+        "rank",
+        "plot_id",
+        "name",
+        "score",
+        *[f"contrib_{s.id}" for s in result.specs],
+        "failed_constraints",
+    ]
+    st.dataframe(
+        ranked[[c for c in shown if c in ranked.columns]], hide_index=True, width="stretch", height=360
+    )
+    ids = ranked["plot_id"].tolist()
+    cols = st.columns(2)
+    a = cols[0].selectbox("为什么是这块 Why this plot …", ids, index=0, key="why_a")
+    b = cols[1].selectbox("… 而不是那块 … and not that one?", ids, index=min(1, len(ids) - 1), key="why_b")
+    if a != b:
+        labels = {s.id: s.label_zh for s in result.specs}
+        for line in explain_difference(ranked.set_index("plot_id"), a, b, factor_labels=labels):
+            st.write(line)
+    if result.sensitivity is not None:
+        sens = result.sensitivity
+        st.subheader(f"稳健性 Robustness — weights ±{sens.perturb_pct:g} %, {sens.runs} runs")
+        st.info(sens.verdict)
+        for statement in sens.statements:
+            st.write(f"- {statement}")
+        top = sens.candidates.head(15)
+        st.bar_chart(top.set_index("label")["p_top_n"], y_label=f"P(top {sens.top_n})", horizontal=True)
+
+
+def exports(result: SitingResult, stem: str) -> None:
+    """Suitability GeoTIFF and the ranked candidates (GeoPackage, XLSX with parameters and robustness)."""
+    cols = st.columns(3)
+    with tempfile.TemporaryDirectory(prefix="zgc-geo-site-") as scratch:
+        tif = write_suitability_geotiff(Path(scratch) / f"{stem}.tif", result.grid, result.suitability)
+        cols[0].download_button("适宜性栅格 Suitability (GeoTIFF)", tif.read_bytes(), tif.name, "image/tiff")
+        tables = {"parameters": result.parameters()}
+        if result.sensitivity is not None:
+            tables["robustness"] = result.sensitivity.candidates.reset_index()
+        for col, suffix in ((cols[1], ".gpkg"), (cols[2], ".xlsx")):
+            target = Path(scratch) / f"{stem}_ranked{suffix}"
+            write_layer(result.candidates, target, tables=tables)
+            col.download_button(f"排名 Ranked candidates ({suffix})", target.read_bytes(), target.name)
