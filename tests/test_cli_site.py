@@ -58,3 +58,27 @@ def test_bad_options_exit_2_or_1_with_a_message(
     code = main(["site", "frontier_it", "--plots", DEMO, "--out", str(tmp_path / "o.gpkg"), *extra])
     assert code in (1, 2)
     assert message in capsys.readouterr().err
+
+
+def test_extra_distance_layer_and_exclusion(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stations = tmp_path / "stations.geojson"
+    stations.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"中关村"},'
+        '"geometry":{"type":"Point","coordinates":[116.3104,39.9827]}}]}',
+        encoding="utf-8",
+    )
+    haidian = tmp_path / "no_go.geojson"
+    haidian.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"x"},'
+        '"geometry":{"type":"Polygon","coordinates":[[[116.0,39.9],[116.4,39.9],[116.4,40.2],[116.0,40.2],[116.0,39.9]]]}}]}',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.gpkg"
+    args = ["site", "frontier_it", "--plots", DEMO, "--out", str(out), "--distance-layer", str(stations)]
+    assert main([*args, "--exclude", str(haidian)]) == 0
+    capsys.readouterr()
+    ranked = pyogrio.read_dataframe(out, layer="r")
+    assert "contrib_user_distance" in ranked.columns
+    excluded = ranked[ranked["plot_id"].str.startswith("demo-haidian")]
+    assert not excluded["eligible"].any()
+    assert ranked.loc[ranked["eligible"], "rank"].max() < excluded["rank"].min()

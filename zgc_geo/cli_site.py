@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import geopandas as gpd
+
 from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, print_result
-from zgc_geo.errors import OptionError
+from zgc_geo.crs import to_analysis_crs
+from zgc_geo.errors import LayerError, OptionError
 from zgc_geo.exporting import write_layer
 from zgc_geo.importing.pipeline import ImportOptions, import_file
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.siting.ahp import ahp_weights, read_ahp_file
 from zgc_geo.siting.analysis import SitingOptions, SitingResult, site_cluster
+from zgc_geo.siting.factors import FactorSpec
 from zgc_geo.siting.overlay import write_suitability_geotiff
 
 SHOWN = 10
@@ -40,6 +44,17 @@ def add_site_command(sub: argparse._SubParsersAction) -> None:
     site.add_argument("--top", type=int, default=10, help="N of the top-N robustness figure (default 10)")
     site.add_argument("--perturb", type=float, default=20.0, help="weight perturbation ± %% (default 20)")
     site.add_argument("--crs", help="the candidates file's CRS when it declares none")
+    site.add_argument(
+        "--distance-layer",
+        type=Path,
+        help="extra factor: distance to this layer's features (e.g. rail stations)",
+    )
+    site.add_argument(
+        "--distance-range",
+        default="500,3000",
+        help="lower,upper metres of --distance-layer (default 500,3000)",
+    )
+    site.add_argument("--exclude", type=Path, help="constraint: candidates overlapping these polygons fail")
     site.set_defaults(handler=_cmd_site)
 
 
@@ -53,6 +68,36 @@ def parse_weights(text: str) -> dict[str, float]:
         except ValueError:
             raise OptionError(f"--weights entry {part!r} is not name=number (e.g. near_parks=2)") from None
     return weights
+
+
+def _layer(path: Path) -> gpd.GeoDataFrame:
+    """A helper layer read through the import pipeline; its errors stop the run with exit 1."""
+    result = import_file(path, ImportOptions(kind="layer"))
+    if result.frame is None or not result.report.usable:
+        raise LayerError(f"{path.name}: {result.verdict}; run zgc-geo validate {path} --as layer for details")
+    return result.frame
+
+
+def _distance_factor(args: argparse.Namespace) -> tuple[tuple[FactorSpec, object], ...]:
+    try:
+        lower, upper = (float(v) for v in args.distance_range.split(","))
+    except ValueError:
+        raise OptionError(
+            f"--distance-range {args.distance_range!r} must be two numbers: lower,upper"
+        ) from None
+    name = args.distance_layer.stem
+    spec = FactorSpec(
+        "user_distance",
+        f"距{name}距离",
+        f"Distance to {name}",
+        "distance",
+        "cost",
+        lower,
+        upper,
+        "m",
+        f"user layer {args.distance_layer.name}",
+    )
+    return ((spec, to_analysis_crs(_layer(args.distance_layer)).geometry.to_numpy()),)
 
 
 def _cmd_site(args: argparse.Namespace) -> int:
@@ -69,6 +114,8 @@ def _cmd_site(args: argparse.Namespace) -> int:
         ahp = ahp_weights(matrix.matrix, matrix.names)
         flag = "consistent" if ahp.consistent else "INCONSISTENT — CR > 0.1, revisit the judgements"
         print(f"AHP weights: CR = {ahp.cr:.3f} ({flag})")
+    extra = _distance_factor(args) if args.distance_layer else ()
+    exclusions = _layer(args.exclude) if args.exclude else None
     options = SitingOptions(
         cluster_id=args.cluster_id,
         study_area=args.study_area,
@@ -77,6 +124,8 @@ def _cmd_site(args: argparse.Namespace) -> int:
         ahp=ahp,
         top_n=args.top,
         perturb_pct=args.perturb,
+        extra=extra,
+        exclusions=exclusions,
     )
     result = site_cluster(plan_from_catalogue(), imported.frame, options)
     _print_ranking(result)

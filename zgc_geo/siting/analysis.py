@@ -32,8 +32,9 @@ OUTSIDE: Final = "outside the study area 研究区外"
 class SitingOptions:
     """Everything a siting run depends on, so that a result can always say how it was made.
 
-    ``specs`` replaces the cluster's default factors (e.g. with edited thresholds); ``extra``
-    adds (spec, source) pairs — a user's vector layer (EPSG:4548 geometries) or GeoTIFF path.
+    ``extra`` adds (spec, source) pairs — a user's vector layer (EPSG:4548 geometries, a
+    distance factor) or GeoTIFF path (a raster factor). ``specs``, when given, is the full list
+    of factors to use (the defaults with edited thresholds plus the extra ones).
     Weights come from ``ahp`` when given, else ``weights``, else are equal.
     """
 
@@ -130,11 +131,17 @@ def site_cluster(
     report = progress or (lambda _share, _text: None)
     if "plot_id" not in candidates.columns or candidates.empty:
         raise SitingError("candidates need a plot_id column and at least one feature")
-    specs = list(options.specs or cluster_factor_specs(plan, options.cluster_id))
+    extra_specs = [spec for spec, _ in options.extra]
+    specs = (
+        list(options.specs)
+        if options.specs
+        else [*cluster_factor_specs(plan, options.cluster_id), *extra_specs]
+    )
     sources: dict[str, Any] = dict(cluster_factor_sources(plan, options.cluster_id))
-    for spec, source in options.extra:
-        specs.append(spec)
-        sources[spec.id] = source
+    sources |= {spec.id: source for spec, source in options.extra}
+    unsourced = [spec.id for spec in specs if spec.id not in sources]
+    if unsourced:
+        raise SitingError(f"no data for factor(s) {', '.join(unsourced)}: add their layer as an extra factor")
     weights = resolve_weights(specs, options)
     report(0.05, "网格 Building the grid")
     grid, inside = study_grid(plan, options.study_area, options.resolution_m)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from zgc_geo.crs import to_analysis_crs
 from zgc_geo.exporting import write_layer
 from zgc_geo.importing.pipeline import ImportOptions
 from zgc_geo.siting.ahp import AhpResult, ahp_weights, most_inconsistent_pairs
@@ -18,9 +19,10 @@ from zgc_geo.siting.analysis import SitingOptions, SitingResult
 from zgc_geo.siting.factors import FactorSpec
 from zgc_geo.siting.overlay import write_suitability_geotiff
 from zgc_geo.siting.ranking import explain_difference
+from zgc_geo.siting.standardise import Direction
 from zgc_geo.ui.import_panel import run_import
 
-DIRECTIONS: Final = ("cost", "benefit")
+DIRECTIONS: Final[tuple[Direction, ...]] = ("cost", "benefit")
 
 
 def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str, float]]:
@@ -29,11 +31,11 @@ def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str
         {
             "id": [s.id for s in defaults],
             "factor": [f"{s.label_zh} {s.label_en}" for s in defaults],
+            "weight": [1.0] * len(defaults),
             "direction": [s.direction for s in defaults],
             "lower": [s.lower for s in defaults],
             "upper": [s.upper for s in defaults],
             "unit": [s.unit for s in defaults],
-            "weight": [1.0] * len(defaults),
         }
     )
     edited = st.data_editor(
@@ -171,3 +173,63 @@ def exports(result: SitingResult, stem: str) -> None:
             target = Path(scratch) / f"{stem}_ranked{suffix}"
             write_layer(result.candidates, target, tables=tables)
             col.download_button(f"排名 Ranked candidates ({suffix})", target.read_bytes(), target.name)
+
+
+def extra_factors() -> list[tuple[FactorSpec, Any]]:
+    """The user's own factor layers: distance to a vector layer's features, or a GeoTIFF's values."""
+    extra: list[tuple[FactorSpec, Any]] = []
+    with st.expander("附加因子 Extra factors: your own layers, e.g. rail stations or a DEM (optional)"):
+        vector = uploaded_frame(
+            "矢量图层 Vector layer — distance to its features", "site_extra_vector", "layer"
+        )
+        if vector is not None:
+            cols = st.columns(4)
+            label = cols[0].text_input("名称 Name", "距站点距离 Distance to stations", key="x_vec_label")
+            direction = cols[1].selectbox("方向 Direction", DIRECTIONS, key="x_vec_dir")
+            lower = cols[2].number_input("下限 Lower (m)", min_value=0.0, value=500.0, key="x_vec_lower")
+            upper = cols[3].number_input("上限 Upper (m)", min_value=1.0, value=3000.0, key="x_vec_upper")
+            spec = FactorSpec(
+                "user_distance",
+                label,
+                label,
+                "distance",
+                direction,
+                lower,
+                upper,
+                "m",
+                "layer uploaded by the user",
+            )
+            extra.append((spec, to_analysis_crs(vector).geometry.to_numpy()))
+        raster = st.file_uploader(
+            "GeoTIFF — its values on the grid (DEM, land cover …)", type=["tif", "tiff"]
+        )
+        if raster is not None:
+            path = _session_file(raster.name, raster.getvalue())
+            cols = st.columns(4)
+            label = cols[0].text_input("名称 Name", Path(raster.name).stem, key="x_tif_label")
+            direction = cols[1].selectbox("方向 Direction", DIRECTIONS, key="x_tif_dir")
+            lower = cols[2].number_input("下限 Lower", value=0.0, key="x_tif_lower")
+            upper = cols[3].number_input("上限 Upper", value=100.0, key="x_tif_upper")
+            spec = FactorSpec(
+                "user_raster",
+                label,
+                label,
+                "raster",
+                direction,
+                lower,
+                upper,
+                "raster units",
+                f"GeoTIFF uploaded by the user ({raster.name})",
+            )
+            extra.append((spec, path))
+    return extra
+
+
+def _session_file(name: str, data: bytes) -> Path:
+    """Keep an upload on disk for this session (rasterio reads files, not bytes); same bytes, same file."""
+    folder = st.session_state.setdefault("site_scratch", tempfile.mkdtemp(prefix="zgc-geo-site-upload-"))
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in Path(name).name) or "factor.tif"
+    path = Path(folder) / safe
+    if not path.exists() or path.read_bytes() != data:
+        path.write_bytes(data)
+    return path

@@ -13,6 +13,7 @@ from zgc_geo.ui.map_view import show_map
 from zgc_geo.ui.siting_panel import (
     ahp_form,
     exports,
+    extra_factors,
     factor_table,
     options_signature,
     results_section,
@@ -73,7 +74,8 @@ with user_errors_shown():
             st.stop()
 
     st.subheader("因子与权重 Factors and weights")
-    specs, direct = factor_table(cluster_factor_specs(plan, cluster_id))
+    extra = extra_factors()
+    specs, direct = factor_table([*cluster_factor_specs(plan, cluster_id), *(spec for spec, _ in extra)])
     use_ahp = st.toggle("层次分析法 Derive the weights by AHP pairwise comparison", key="site_use_ahp")
     ahp = ahp_form(specs) if use_ahp else None
     with st.expander("约束 Constraints: exclusion zones and protected areas (optional)"):
@@ -88,6 +90,7 @@ with user_errors_shown():
         study_area="beijing" if area == "beijing" else "parks",
         resolution_m=float(resolution),
         specs=tuple(specs),
+        extra=tuple(extra),
         weights=direct,
         ahp=ahp,
         exclusions=exclusions,
