@@ -285,5 +285,5 @@ def test_read_toml_errors(tmp_path: Path, text: str, message: str) -> None:
 def test_read_file_suffix_and_missing(tmp_path: Path) -> None:
     with pytest.raises(SitingError, match=r"must be a \.csv matrix or a \.toml \[pairs\] table"):
         read_ahp_file(tmp_path / "ahp.xlsx")
-    with pytest.raises(SitingError, match="AHP file not found"):
+    with pytest.raises(SitingError, match=r"AHP file \(.csv or .toml\) not found; pass an existing file"):
         read_ahp_file(tmp_path / "missing.csv")

@@ -21,6 +21,7 @@ from typing import Final, Literal, NamedTuple
 import numpy as np
 
 from zgc_geo.errors import SitingError
+from zgc_geo.user_files import read_user_text
 
 Method = Literal["eigenvector", "geometric_mean"]
 MatrixLike = np.ndarray | Sequence[Sequence[float]]
@@ -235,12 +236,7 @@ def read_ahp_file(path: str | Path) -> AhpMatrix:
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".toml"}:
         raise SitingError(f"{path}: AHP judgements must be a .csv matrix or a .toml [pairs] table.")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise SitingError(f"{path}: AHP file not found; pass an existing .csv or .toml file.") from exc
-    except UnicodeDecodeError as exc:
-        raise SitingError(f"{path}: not UTF-8 text ({exc}); save the file as UTF-8.") from exc
+    text = read_user_text(path, what="AHP file (.csv or .toml)", error=SitingError)
     try:
         found = _read_csv(text) if suffix == ".csv" else _read_toml(text)
         matrix, names = check_pairwise(*found)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from zgc_geo.errors import RulesError
 from zgc_geo.manifest import default_data_dir
+from zgc_geo.user_files import read_user_text
 
 STOCK_RULES_NAME: Final = "stock_rules.toml"
 MODES: Final = ("set_far", "increase_pct")
@@ -38,12 +39,7 @@ def stock_rules_path(data_dir: Path | None = None) -> Path:
 def read_rules_file(path: Path) -> dict[str, Any]:
     """A TOML (or, by its ``.json`` suffix, JSON) rules file as a dict; errors name the file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise RulesError(f"{path}: rules file not found; pass an existing TOML or JSON file.") from exc
-    except UnicodeDecodeError as exc:
-        raise RulesError(f"{path}: not UTF-8 text ({exc}); save the file as UTF-8.") from exc
+    text = read_user_text(path, what="rules file (TOML or JSON)", error=RulesError)
     try:
         raw = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
