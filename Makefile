@@ -1,5 +1,6 @@
 # zgc-geo: the two set-up commands of the README.
-#   make run   installs everything into .venv and static/node_modules, then starts the app
+#   make run   installs everything into .venv and static/node_modules (and, as root, Debian's Chromium and
+#              CJK fonts for print export), then starts the app
 #   make test  installs everything (test tools and Debian's Chromium too) and runs the whole suite
 # Both are safe to repeat: each install step re-runs only when its lock file changed.
 
@@ -8,12 +9,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test assets chromium lint
+.PHONY: run test install install-test assets chromium pdf-tools lint
 
-run: install assets
+# Print export (PNG/PDF) renders with Chromium; without it (and not root) the app still runs.
+run: CHROMIUM_OPTIONAL := 1
+run: install assets chromium
 	$(PY) -m streamlit run app.py
 
-test: install-test assets chromium lint
+test: install-test assets chromium pdf-tools lint
 	$(PY) -m pytest
 
 lint: install-test
@@ -44,13 +47,25 @@ static/node_modules/.package-lock.json: static/package.json static/package-lock.
 	npm ci --prefix static --no-audit --no-fund
 	@touch $@
 
-# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+# The browser tests and print export (zgc-geo map --out x.pdf|png) drive Debian's Chromium, with the
+# Noto CJK fonts for Chinese labels (Playwright's own browser download is not used).
 chromium:
-	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	@if [ -x "$(CHROMIUM)" ] && fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' && fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei'; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-cjk; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-cjk fonts-wqy-microhei; \
+	elif [ -n "$(CHROMIUM_OPTIONAL)" ]; then \
+		echo "Note: print export to PNG/PDF needs Chromium and CJK fonts: run 'sudo apt-get install chromium fonts-noto-cjk fonts-wqy-microhei'. HTML export and the app work without them."; \
 	else \
-		echo "Chromium is missing: run 'sudo apt-get install chromium fonts-noto-cjk' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
+		echo "Chromium or its CJK fonts are missing: run 'sudo apt-get install chromium fonts-noto-cjk fonts-wqy-microhei' (or set CHROMIUM=/path/to/chromium)"; exit 1; \
+	fi
+
+# The print-export tests read PDFs with poppler's pdfinfo, pdffonts and pdftotext.
+pdf-tools:
+	@if command -v pdffonts >/dev/null && command -v pdfinfo >/dev/null && command -v pdftotext >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils; \
+	else \
+		echo "poppler-utils is missing: run 'sudo apt-get install poppler-utils'"; exit 1; \
 	fi
 
 # Times the land-stock fast path (zgc_geo/stock/bulk.py) at 10k/100k/1M plots against plain GeoPandas,

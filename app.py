@@ -24,6 +24,8 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "overview.py", title="总览 Overview", default=True),
         st.Page(PAGES_DIR / "stock.py", title="存量盘活 Stock", url_path="stock"),
         st.Page(PAGES_DIR / "siting.py", title="集群选址 Siting", url_path="siting"),
+        st.Page(PAGES_DIR / "coverage.py", title="集群覆盖 Coverage", url_path="coverage"),
+        st.Page(PAGES_DIR / "bth.py", title="京津冀 Beijing–Tianjin–Hebei", url_path="bth"),
         st.Page(PAGES_DIR / "data.py", title="数据导入 Data", url_path="data"),
     ]
 )

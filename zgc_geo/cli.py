@@ -15,10 +15,12 @@ import pandas as pd
 
 from zgc_geo import __version__
 from zgc_geo.catalogue import catalogue, layer_spec, load_layer
+from zgc_geo.cli_coverage import add_coverage_command
 from zgc_geo.cli_import import add_import_commands
+from zgc_geo.cli_map import add_map_command
 from zgc_geo.cli_site import add_site_command
 from zgc_geo.cli_stock import add_stock_command
-from zgc_geo.errors import OptionError, UnreadableInputError, ZgcGeoError
+from zgc_geo.errors import OptionError, PrintError, UnreadableInputError, ZgcGeoError
 from zgc_geo.export_safety import neutralise_formulas
 from zgc_geo.plan_consistency import check_plan_consistency
 from zgc_geo.plan_data import plan_from_catalogue
@@ -42,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return int(args.handler(args))
-    except (UnreadableInputError, OptionError) as exc:
+    except (UnreadableInputError, OptionError, PrintError) as exc:
         print(f"zgc-geo: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ZgcGeoError as exc:
@@ -82,6 +84,8 @@ def _build_parser() -> argparse.ArgumentParser:
     add_import_commands(sub)
     add_stock_command(sub)
     add_site_command(sub)
+    add_map_command(sub)
+    add_coverage_command(sub)
     return parser
 
 

@@ -80,3 +80,11 @@ class SitingError(ZgcGeoError, ValueError):
 
     The message names the option, factor, candidate, file row or column at fault and the fix.
     """
+
+
+class PrintError(ZgcGeoError, RuntimeError):
+    """A map cannot be printed to PNG or PDF: no Chromium, a page that needs the internet, a failed render.
+
+    The message says what is missing and how to fix it (install Chromium and fonts-noto-cjk, pick
+    "no basemap" or local tiles for print, …).
+    """

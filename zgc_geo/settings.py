@@ -15,6 +15,8 @@ from typing import Final
 WORKSPACE_ENV: Final = "ZGC_GEO_WORKSPACE"
 #: Environment variable naming the user recorded in the audit log.
 USER_ENV: Final = "ZGC_GEO_USER"
+#: Environment variable holding the Tianditu (天地图) web-service key; never written in code or config.
+TIANDITU_KEY_ENV: Final = "ZGC_GEO_TIANDITU_KEY"
 #: Workspace file name used when ``ZGC_GEO_WORKSPACE`` is not set.
 DEFAULT_WORKSPACE: Final = "workspace.gpkg"
 #: Recorded when no user name can be found at all.
@@ -48,3 +50,13 @@ def user_name() -> str:
     except (OSError, KeyError, ImportError):  # no USER/LOGNAME and no passwd entry (containers)
         name = ""
     return name or UNKNOWN_USER
+
+
+def tianditu_key() -> str | None:
+    """The Tianditu (天地图) key from ``$ZGC_GEO_TIANDITU_KEY``, or ``None`` when it is not set.
+
+    The key is per deployment (apply at https://console.tianditu.gov.cn/), so it lives only in the
+    environment, never in the repository. Without one the Tianditu basemap is listed as unavailable,
+    with this variable named as the fix.
+    """
+    return os.environ.get(TIANDITU_KEY_ENV, "").strip() or None

@@ -13,7 +13,8 @@ import shapely
 
 from zgc_geo.crs import area_km2
 from zgc_geo.mapping import style
-from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap
+from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
+from zgc_geo.mapping.display_datum import plan_to_display
 from zgc_geo.mapping.html_text import bilingual_title, detail_html, legend_html, text
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.plan_data import PlanData, park_cluster_roles
@@ -27,23 +28,25 @@ def build_overview_map(plan: PlanData, basemap: str = NO_BASEMAP) -> folium.Map:
     Layers, bottom to top: Beijing–Tianjin–Hebei outlines, district outlines, the
     16 parks with labels, cooperation zones, military–civil fusion areas and one
     toggleable layer of feature parks per cluster. Every tooltip is built from
-    escaped text (see :mod:`zgc_geo.mapping.html_text`).
+    escaped text (see :mod:`zgc_geo.mapping.html_text`). On a GCJ-02 basemap (Amap) every
+    layer is drawn shifted to match it; figures such as areas come from the WGS84 plan.
     """
+    shown = plan_to_display(plan, basemap_datum(basemap))
     m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_snap=0.25)
     add_map_css(m)
     add_basemap(m, basemap)
-    _add_region(plan.region).add_to(m)
-    _add_districts(plan.districts).add_to(m)
-    _add_parks(plan).add_to(m)
-    _add_park_labels(plan.parks).add_to(m)
-    _add_cooperation_zones(plan.cooperation_zones).add_to(m)
-    _add_fusion_areas(plan.military_civil_fusion).add_to(m)
-    for layer in _feature_park_layers(plan):
+    _add_region(shown.region).add_to(m)
+    _add_districts(shown.districts).add_to(m)
+    _add_parks(plan, shown.parks).add_to(m)
+    _add_park_labels(shown.parks).add_to(m)
+    _add_cooperation_zones(shown.cooperation_zones).add_to(m)
+    _add_fusion_areas(shown.military_civil_fusion).add_to(m)
+    for layer in _feature_park_layers(shown):
         layer.add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     MetricScale().add_to(m)
     Legend(_legend_body(plan)).add_to(m)
-    m.fit_bounds(_bounds_latlon(plan.parks))
+    m.fit_bounds(_bounds_latlon(shown.parks))
     return m
 
 
@@ -210,9 +213,10 @@ def _park_rows(plan: PlanData) -> list[list[tuple[str, object]]]:
     return rows
 
 
-def _add_parks(plan: PlanData) -> folium.FeatureGroup:
+def _add_parks(plan: PlanData, shown: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
+    """The parks drawn with ``shown``'s geometry (display datum) and ``plan``'s figures."""
     group = folium.FeatureGroup(name="十六分园 The 16 sub-parks", show=True)
-    parks = plan.parks
+    parks = plan.parks if shown is None else shown
     rows = _park_rows(plan)
     tips = [
         detail_html(p.name_zh, p.name_en, r[:PARK_TOOLTIP_ROWS])

@@ -11,7 +11,9 @@ import numpy as np
 import shapely
 
 from zgc_geo.crs import ANALYSIS_CRS
+from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
+from zgc_geo.mapping.display_datum import to_display
 from zgc_geo.mapping.html_text import detail_html
 from zgc_geo.mapping.map_controls import MetricScale, add_map_css
 
@@ -38,39 +40,46 @@ def build_preview_map(
     districts: gpd.GeoDataFrame,
     *,
     name_field: str | None = "name",
+    basemap: str = NO_BASEMAP,
 ) -> folium.Map:
     """Imported features (red) over the 16 parks and district outlines, fitted to the data.
 
     Large inputs are sampled to :data:`MAX_PREVIEW_FEATURES` and simplified by
     :data:`SIMPLIFY_M` metres before they go to the browser; every tooltip value is
-    escaped (imported attributes are untrusted).
+    escaped (imported attributes are untrusted). On a GCJ-02 basemap everything is
+    drawn shifted to match it.
     """
+    datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
     add_map_css(m)
-    add_context_layers(m, parks, districts, park_opacity=0.15)
-    shown = _display_sample(frame)
+    add_basemap(m, basemap)
+    add_context_layers(m, parks, districts, park_opacity=0.15, datum=datum)
+    shown = _display_sample(frame, datum)
     if not shown.empty:
         _feature_layer(shown, name_field).add_to(m)
         minx, miny, maxx, maxy = shown.total_bounds
         m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     else:
-        minx, miny, maxx, maxy = parks.total_bounds
+        minx, miny, maxx, maxy = to_display(parks, datum).total_bounds
         m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     folium.LayerControl(collapsed=True).add_to(m)
     MetricScale().add_to(m)
     return m
 
 
-def _display_sample(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def _display_sample(frame: gpd.GeoDataFrame, datum: str = "wgs84") -> gpd.GeoDataFrame:
     valid = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
     if len(valid) > MAX_PREVIEW_FEATURES:
         # Every k-th feature, not the first N: the sample then covers the whole area.
         step = int(np.ceil(len(valid) / MAX_PREVIEW_FEATURES))
         valid = valid.iloc[::step]
     metric = valid.geometry.to_crs(ANALYSIS_CRS)
-    simplified = gpd.GeoSeries(
-        shapely.simplify(metric.to_numpy(), SIMPLIFY_M, preserve_topology=True), crs=ANALYSIS_CRS
-    ).to_crs(4326)
+    simplified = to_display(
+        gpd.GeoSeries(
+            shapely.simplify(metric.to_numpy(), SIMPLIFY_M, preserve_topology=True), crs=ANALYSIS_CRS
+        ).to_crs(4326),
+        datum,
+    )
     out = valid.copy()
     out[out.geometry.name] = shapely.set_precision(simplified.to_numpy(), 1e-6)
     return out

@@ -13,6 +13,8 @@ from PIL import Image
 from pyproj import CRS, Transformer
 from rasterio.enums import Resampling
 
+from zgc_geo.mapping.display_datum import grid_to_display
+
 #: Longest side of the display image: enough detail on screen, a bounded payload.
 MAX_DISPLAY_PX: Final = 1400
 WEB_MERCATOR: Final = CRS.from_epsg(3857)
@@ -40,12 +42,16 @@ def colour_ramp(values: np.ndarray) -> np.ndarray:
     return rgba
 
 
-def overlay_image(array: np.ndarray, transform: Affine, crs: CRS) -> tuple[str, list[list[float]]]:
+def overlay_image(
+    array: np.ndarray, transform: Affine, crs: CRS, *, datum: str = "wgs84"
+) -> tuple[str, list[list[float]]]:
     """PNG data URI of ``array`` warped to Web Mercator, and its bounds as [[south, west], [north, east]].
 
     Leaflet stretches an image overlay linearly in Web Mercator, so the raster is
     warped to EPSG:3857 first (nearest neighbour: no invented values); its size is capped
-    at :data:`MAX_DISPLAY_PX` so a 10 m grid of all Beijing stays a few hundred KB.
+    at :data:`MAX_DISPLAY_PX` so a 10 m grid of all Beijing stays a few hundred KB. For a
+    GCJ-02 basemap (``datum="gcj02"``) the display image is then resampled onto GCJ-02
+    positions by :func:`~zgc_geo.mapping.display_datum.grid_to_display`.
     """
     height, width = array.shape
     left, top = transform @ (0, 0)
@@ -69,6 +75,8 @@ def overlay_image(array: np.ndarray, transform: Affine, crs: CRS) -> tuple[str, 
         dst_nodata=np.nan,
         resampling=Resampling.nearest,
     )
+    display, dst_transform = grid_to_display(display, dst_transform, datum)
+    dst_height, dst_width = display.shape
     buffer = io.BytesIO()
     Image.fromarray(colour_ramp(display)).save(buffer, format="PNG", optimize=True)
     uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

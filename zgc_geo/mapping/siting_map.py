@@ -9,7 +9,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
+from zgc_geo.mapping.display_datum import to_display
 from zgc_geo.mapping.html_text import detail_html, legend_html, text
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.mapping.raster_overlay import RAMP, overlay_image
@@ -22,21 +24,28 @@ LABELLED: Final = 10
 
 
 def build_siting_map(
-    result: SitingResult, parks: gpd.GeoDataFrame, districts: gpd.GeoDataFrame
+    result: SitingResult,
+    parks: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    *,
+    basemap: str = NO_BASEMAP,
 ) -> folium.Map:
     """Suitability (0–100) under the parks and the candidates, the top ranks labelled.
 
     Every candidate carries a score card as tooltip: rank, score, each factor's points and
-    any constraint it fails — the "why this plot" a meeting asks for.
+    any constraint it fails — the "why this plot" a meeting asks for. On a GCJ-02 basemap
+    the surface and every layer are drawn shifted to match it.
     """
+    datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
     add_map_css(m)
-    uri, bounds = overlay_image(result.suitability, result.grid.transform, result.grid.crs)
+    add_basemap(m, basemap)
+    uri, bounds = overlay_image(result.suitability, result.grid.transform, result.grid.crs, datum=datum)
     folium.raster_layers.ImageOverlay(
         image=uri, bounds=bounds, name="适宜性 Suitability (0–100)", interactive=False, zindex=1
     ).add_to(m)
-    add_context_layers(m, parks, districts, park_opacity=0.0)
-    candidates = result.candidates
+    add_context_layers(m, parks, districts, park_opacity=0.0, datum=datum)
+    candidates = to_display(result.candidates, datum)
     _candidate_layer(candidates, result).add_to(m)
     _rank_labels(candidates.head(LABELLED)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)

@@ -13,7 +13,9 @@ import pandas as pd
 import shapely
 
 from zgc_geo.crs import ANALYSIS_CRS
+from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
+from zgc_geo.mapping.display_datum import bounds_to_display, box_from_display, to_display
 from zgc_geo.mapping.html_text import detail_html, legend_html
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 
@@ -46,17 +48,21 @@ def build_stock_base_map(
     colour_by: str,
     status_labels: Mapping[str, str],
     canvas: bool,
+    basemap: str = NO_BASEMAP,
 ) -> folium.Map:
     """Districts, parks, scale and the legend of ``colour_by``: everything that does not change per click.
 
     Keeping this map identical across reruns is what stops the component from
-    re-creating Leaflet (and losing the view) when only the plots change.
+    re-creating Leaflet (and losing the view) when only the plots change. Pass the same
+    ``basemap`` to :func:`plots_for_display` so the plots are shifted with the base.
     """
+    datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, prefer_canvas=canvas)
     add_map_css(m)
-    add_context_layers(m, parks, districts, park_opacity=0.08)
+    add_basemap(m, basemap)
+    add_context_layers(m, parks, districts, park_opacity=0.08, datum=datum)
     minx, miny, maxx, maxy = parks.total_bounds
-    m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
+    m.fit_bounds(bounds_to_display([[float(miny), float(minx)], [float(maxy), float(maxx)]], datum))
     MetricScale().add_to(m)
     Legend(_legend(colour_by, status_labels)).add_to(m)
     return m
@@ -85,16 +91,23 @@ def plot_colours(plots: pd.DataFrame, colour_by: str) -> np.ndarray:
 
 
 def plots_for_display(
-    plots: gpd.GeoDataFrame, view_bounds: tuple[float, float, float, float] | None
+    plots: gpd.GeoDataFrame,
+    view_bounds: tuple[float, float, float, float] | None,
+    *,
+    basemap: str = NO_BASEMAP,
 ) -> tuple[gpd.GeoDataFrame, int]:
     """The plots to send: those in view, highest priority first, capped; and how many were in view.
 
     Geometry is simplified by :data:`SIMPLIFY_M` metres and rounded to 1e-6° (≈ 0.1 m),
     which shrinks the payload for 20,000-plot inventories without visible change.
+    ``view_bounds`` (minx, miny, maxx, maxy) is read off the map, so it is in ``basemap``'s
+    datum; the returned geometry is too (shifted for a GCJ-02 basemap): draw it with
+    :func:`plots_layer`, analyse the original ``plots``.
     """
+    datum = basemap_datum(basemap)
     shown = plots
     if view_bounds is not None:
-        minx, miny, maxx, maxy = view_bounds
+        minx, miny, maxx, maxy = box_from_display(view_bounds, datum)
         hits = shown.sindex.query(shapely.box(minx, miny, maxx, maxy), predicate="intersects")
         shown = shown.iloc[np.sort(hits)]
     in_view = len(shown)
@@ -104,7 +117,8 @@ def plots_for_display(
     metric = shown.geometry.to_crs(ANALYSIS_CRS).to_numpy()
     simple = gpd.GeoSeries(shapely.simplify(metric, SIMPLIFY_M, preserve_topology=True), crs=ANALYSIS_CRS)
     out = shown.copy()
-    out[out.geometry.name] = shapely.set_precision(simple.to_crs(4326).to_numpy(), 1e-6)
+    lonlat = to_display(simple.to_crs(4326), datum)
+    out[out.geometry.name] = shapely.set_precision(lonlat.to_numpy(), 1e-6)
     return out, in_view
 
 

@@ -4,24 +4,46 @@ from __future__ import annotations
 
 import streamlit as st
 
-from zgc_geo.mapping.basemaps import BASEMAPS, NO_BASEMAP
+from zgc_geo.mapping.basemaps import NO_BASEMAP, Basemap, available_basemaps
 
 BASEMAP_KEY = "basemap"
 
 
+def basemap_label(basemap: Basemap) -> str:
+    """The radio label: name, whether it needs internet, and the GCJ-02 note for Amap."""
+    if basemap.key == NO_BASEMAP:
+        return basemap.label
+    parts = [basemap.label, "需联网 needs internet" if basemap.needs_internet else "离线 offline"]
+    if basemap.datum == "gcj02":
+        parts.append("GCJ-02: overlays are shifted to match 叠加图层已按 GCJ-02 偏移")
+    return " — ".join(parts)
+
+
 def shared_sidebar() -> None:
     """Draw the shared sidebar once per run (called from ``app.py``)."""
+    everything = available_basemaps()
+    usable = {b.key: b for b in everything if b.available}
+    unavailable = [b for b in everything if not b.available]
+    reasons = "\n".join(f"- {b.label}: {b.reason}" for b in unavailable)
     with st.sidebar:
-        options = [NO_BASEMAP, *BASEMAPS]
-        labels = {NO_BASEMAP: "无底图（离线可用）No basemap (works offline)"}
-        labels |= {key: f"{b.label} — 需联网 needs internet" for key, b in BASEMAPS.items()}
-        st.radio("底图 Basemap", options, format_func=labels.__getitem__, key=BASEMAP_KEY)
-        st.caption(
-            "高德、百度等国内底图采用 GCJ-02 / BD-09 坐标，与本系统的 WGS84 数据相差约 500 m，故不提供。 "
-            "Amap/Baidu tiles use GCJ-02/BD-09 and would shift WGS84 data by ~500 m, so they are not offered."
+        if st.session_state.get(BASEMAP_KEY) not in usable:
+            st.session_state[BASEMAP_KEY] = NO_BASEMAP  # e.g. its key or tile set was removed
+        st.radio(
+            "底图 Basemap",
+            list(usable),
+            format_func=lambda key: basemap_label(usable[key]),
+            key=BASEMAP_KEY,
+            help="数据均为 WGS84；在线底图需联网。"
+            "All data is WGS84; online basemaps need internet."
+            + (f"\n\n不可用 Unavailable here:\n{reasons}" if reasons else ""),
         )
+        for basemap in unavailable:
+            st.caption(f"不可用 Unavailable — {basemap.label}: {basemap.reason}")
 
 
 def chosen_basemap() -> str:
-    """The basemap key the user picked (``"none"`` until they pick one)."""
-    return str(st.session_state.get(BASEMAP_KEY, NO_BASEMAP))
+    """The basemap key the user picked (``"none"`` until they pick one, or if it is no longer usable)."""
+    key = str(st.session_state.get(BASEMAP_KEY, NO_BASEMAP))
+    if key != NO_BASEMAP and key not in {b.key for b in available_basemaps() if b.available}:
+        return NO_BASEMAP
+    return key

@@ -21,6 +21,7 @@ from zgc_geo.ui.import_panel import (
     uploads_digest,
 )
 from zgc_geo.ui.map_view import show_map
+from zgc_geo.ui.sidebar import chosen_basemap
 
 KIND_LABELS = {
     "plots": "地块清单 Plot inventory",
@@ -61,7 +62,10 @@ with user_errors_shown():
         )
     if result.frame is not None:
         plan = cached_plan()
-        show_map(build_preview_map(result.frame, plan.parks, plan.districts), key="import_preview_map")
+        show_map(
+            build_preview_map(result.frame, plan.parks, plan.districts, basemap=chosen_basemap()),
+            key="import_preview_map",
+        )
         st.dataframe(result.frame.drop(columns=result.frame.geometry.name), width="stretch")
         save_to_workspace(result, kind)
         cleaned_downloads(result)

@@ -10,6 +10,7 @@ from zgc_geo.siting.factors import cluster_factor_specs
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.map_view import show_map
+from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.siting_panel import (
     ahp_form,
     exports,
@@ -112,6 +113,6 @@ with user_errors_shown():
         st.stop()
     if signature != options_signature(options):
         st.warning("设置已更改 The settings changed since this result: press Run siting again to update it.")
-    show_map(build_siting_map(result, plan.parks, plan.districts), key="siting_map")
+    show_map(build_siting_map(result, plan.parks, plan.districts, basemap=chosen_basemap()), key="siting_map")
     results_section(result)
     exports(result, stem=f"zgc_site_{result.options.cluster_id}")

@@ -17,6 +17,7 @@ from zgc_geo.stock.scenario import default_scenario
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.map_view import interactive_map
+from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.stock_panel import (
     STATUS_LABELS,
     audit_panel,
@@ -65,10 +66,18 @@ with user_errors_shown():
         format_func={"priority": "优先级 Priority", "review_status": "审查状态 Review status"}.get,
     )
     selected = st.session_state.get("stock_selected")
+    basemap = chosen_basemap()
     big = len(shown) > CANVAS_THRESHOLD
-    display, in_view = plots_for_display(shown, st.session_state.get("stock_bounds") if big else None)
+    display, in_view = plots_for_display(
+        shown, st.session_state.get("stock_bounds") if big else None, basemap=basemap
+    )
     base = build_stock_base_map(
-        plan.parks, plan.districts, colour_by=colour_by, status_labels=STATUS_LABELS, canvas=big
+        plan.parks,
+        plan.districts,
+        colour_by=colour_by,
+        status_labels=STATUS_LABELS,
+        canvas=big,
+        basemap=basemap,
     )
     layer = plots_layer(
         display, colour_by=colour_by, selected=selected, tooltip_of=plot_tooltips(display, STATUS_LABELS)

@@ -1,0 +1,302 @@
+"""Map export: standalone HTML that opens offline, and PNG/PDF printed by headless Chromium.
+
+The browser-marked tests launch Debian's Chromium (``/usr/bin/chromium`` or ``$ZGC_CHROMIUM``) and
+read the PDFs with poppler-utils (``pdfinfo``, ``pdffonts``, ``pdftotext``); both are installed by
+``.ci/run``. A missing tool fails the test with the install command rather than skipping it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import folium
+import numpy as np
+import pytest
+from PIL import Image
+from playwright.sync_api import Route, sync_playwright
+from scipy import ndimage
+
+from zgc_geo.cli import main
+from zgc_geo.errors import OptionError, PrintError
+from zgc_geo.mapping.overview_map import build_overview_map
+from zgc_geo.mapping.print_layout import HEADER_MM, MARGIN_MM, PrintSpec, print_html
+from zgc_geo.mapping.web_assets import STATIC_DIR_ENV
+from zgc_geo.plan_data import PlanData
+from zgc_geo.print_export import (
+    CHROMIUM_ARGS,
+    CHROMIUM_ENV,
+    chromium_path,
+    export_map,
+    render_print,
+    write_html,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PT_PER_MM = 72 / 25.4
+POPPLER_HINT = "install poppler-utils (sudo apt-get install poppler-utils; .ci/run does this)"
+LATIN_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+CJK_TITLE = "中关村科学城"
+browser = pytest.mark.browser
+slow = pytest.mark.slow
+
+
+def _tool(name: str, *args: str) -> str:
+    if shutil.which(name) is None:
+        pytest.fail(f"{name} not found: {POPPLER_HINT}", pytrace=False)
+    return subprocess.run([name, *args], check=True, capture_output=True, text=True).stdout
+
+
+def _page_size_pt(pdf: Path) -> tuple[float, float, int]:
+    info = _tool("pdfinfo", str(pdf))
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    pages = re.search(r"Pages:\s+(\d+)", info)
+    assert size and pages, info
+    return float(size.group(1)), float(size.group(2)), int(pages.group(1))
+
+
+def _assert_paper(pdf: Path, width_mm: float, height_mm: float) -> None:
+    width, height, pages = _page_size_pt(pdf)
+    assert pages == 1
+    # Chromium rounds the sheet to whole device units: within 1 pt (0.35 mm) of ISO 216.
+    assert width == pytest.approx(width_mm * PT_PER_MM, abs=1.0)
+    assert height == pytest.approx(height_mm * PT_PER_MM, abs=1.0)
+
+
+# --- fast checks: the print page and the options, no browser ---------------------------------
+
+
+def test_print_page_is_laid_out_and_escaped(plan: PlanData) -> None:
+    spec = PrintSpec(title="<script>alert(1)</script> 一区多园", subtitle="a & b", paper="A3", lang="en")
+    page = print_html(build_overview_map(plan), spec)
+    assert "@page { size: 420.0mm 297.0mm; margin: 0; }" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 一区多园" in page and "<script>alert(1)" not in page
+    assert "a &amp; b" in page
+    assert "Schematic park outlines — not approved boundaries" in page
+    assert "WGS84" in page and "Web Mercator" in page and spec.date in page
+    assert 'class="zgc-north"' in page  # north arrow
+    assert ".leaflet-control-zoom, .zgc-print .leaflet-control-layers { display: none" in page
+    assert "map.options.zoomSnap = 0" in page and "[[39.65, 115.978], [40.46, 117.092]]" in page
+    assert '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif' in page
+    # Leaflet is inlined: no script or stylesheet is loaded from anywhere.
+    assert not re.search(r"<(?:script|link)\b[^>]*\b(?:src|href)=", page)
+
+
+def test_print_spec_checks_its_options() -> None:
+    assert PrintSpec(title="t", paper="A4", orientation="portrait").size_mm == (210.0, 297.0)
+    assert PrintSpec(title="t").size_png_px == (2339, 1654)
+    for bad in ({"dpi": 150}, {"paper": "Letter"}, {"orientation": "up"}, {"lang": "fr"}, {"date": "1/2"}):
+        with pytest.raises(OptionError):
+            PrintSpec(title="t", **bad)  # type: ignore[arg-type]
+
+
+def test_unknown_format_exits_2_listing_the_formats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["map", "--out", str(tmp_path / "x.doc")]) == 2
+    assert ".html, .png, .pdf" in capsys.readouterr().err
+    assert not (tmp_path / "x.doc").exists()
+
+
+def test_unknown_layer_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["map", "--out", str(tmp_path / "x.html"), "--layers", "parks,nope"]) == 2
+    assert "nope" in (err := capsys.readouterr().err) and "feature_parks" in err and "frontier_it" in err
+
+
+def test_missing_chromium_exits_2_with_the_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-chromium"))
+    with pytest.raises(PrintError, match="apt-get install chromium fonts-noto-cjk"):
+        chromium_path()
+    assert main(["map", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert "fonts-noto-cjk" in capsys.readouterr().err
+
+
+def test_html_export_with_selected_layers(tmp_path: Path) -> None:
+    out = tmp_path / "parks.html"
+    assert main(["map", "--out", str(out), "--layers", "parks,labels,frontier_it"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert '"className": "zgc-park"' in page and "zgc-label" in page
+    assert '"className": "zgc-district"' not in page and '"className": "zgc-coop-zone"' not in page
+    assert "/app/static" not in page
+
+
+# --- Chromium: PDF, PNG, the CJK glyph check, offline HTML, CLI --------------------------------
+
+
+@slow
+@browser
+def test_pdf_a3_landscape_embeds_its_cjk_font(plan: PlanData, tmp_path: Path) -> None:
+    out = export_map(
+        build_overview_map(plan),
+        tmp_path / "overview.pdf",
+        PrintSpec(title="中关村国家自主创新示范区 一区多园", paper="A3", orientation="landscape"),
+    )
+    _assert_paper(out, 420, 297)
+    rows = [line.split() for line in _tool("pdffonts", str(out)).splitlines()[2:]]
+    assert rows, "the PDF has no fonts: the text was not drawn as text"
+    # Columns from the right: emb sub uni object-id generation; every font must be embedded.
+    assert all(row[-5] == "yes" for row in rows), _tool("pdffonts", str(out))
+    # The print font stack puts WenQuanYi Micro Hei (TrueType outlines) first, so the Chinese text is
+    # embedded as a named CID TrueType subset, not as the unnamed Type 3 fonts Chromium makes of CFF.
+    cjk = [row for row in rows if "WenQuanYiMicroHei" in row[0]]
+    assert cjk and all(" ".join(row[1:-5]).startswith("CID TrueType") for row in cjk), _tool(
+        "pdffonts", str(out)
+    )
+    text = _tool("pdftotext", str(out), "-")
+    assert "中关村国家自主创新示范区" in text and "海淀园" in text  # real text, with a Unicode map
+
+
+@slow
+@browser
+def test_png_a4_landscape_at_200_dpi(plan: PlanData, tmp_path: Path) -> None:
+    out = export_map(build_overview_map(plan), tmp_path / "overview.png", PrintSpec(title="一区多园"))
+    with Image.open(out) as image:
+        width, height = image.size
+        dpi = image.info.get("dpi")
+    assert abs(width - 2339) <= 2 and abs(height - 1654) <= 2
+    assert dpi is not None and round(dpi[0]) == 200
+
+
+def _title_ink(png: Path) -> np.ndarray:
+    """Dark pixels of the title line: the first three quarters of the header, left half of the sheet."""
+    px = 200 / 25.4
+    with Image.open(png) as image:
+        grey = np.asarray(image.convert("L"))
+    top, bottom = round(MARGIN_MM * px), round((MARGIN_MM + 0.75 * HEADER_MM) * px)
+    return grey[top:bottom, round(MARGIN_MM * px) : grey.shape[1] // 2] < 128
+
+
+def _boxes(ink: np.ndarray) -> int:
+    """Glyphs drawn as tofu: connected shapes enclosing more empty area than they have ink."""
+    labels, _count = ndimage.label(ink)
+    hollow = 0
+    for index, region in enumerate(ndimage.find_objects(labels), start=1):
+        shape = labels[region] == index
+        holes = int(ndimage.binary_fill_holes(shape).sum() - shape.sum())
+        hollow += holes > shape.sum()
+    return hollow
+
+
+@slow
+@browser
+def test_png_really_contains_cjk_glyphs(tmp_path: Path) -> None:
+    """Print the same title twice: normally, and in a Chromium that can see only a Latin font.
+
+    The second browser's ``FONTCONFIG_FILE`` lists only DejaVu, so it draws each Chinese character
+    as a .notdef box ("tofu"); that render is the reference of what missing glyphs look like. The
+    normal render must differ from it over most of the title's ink and contain no tofu box.
+    """
+    spec = PrintSpec(title=CJK_TITLE, lang="en")
+
+    def sheet() -> str:
+        m = folium.Map(tiles=None)
+        m.fit_bounds([[39.95, 116.25], [40.05, 116.40]])
+        return print_html(m, spec)
+
+    assert LATIN_FONT_DIR.is_dir(), f"{LATIN_FONT_DIR} missing: apt-get install fonts-dejavu-core"
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>{LATIN_FONT_DIR}</dir><cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>",
+        encoding="utf-8",
+    )
+    normal = render_print(sheet(), tmp_path / "cjk.png", spec)
+    tofu = render_print(
+        sheet(), tmp_path / "tofu.png", spec, browser_env={**os.environ, "FONTCONFIG_FILE": str(conf)}
+    )
+    ink, tofu_ink = _title_ink(normal), _title_ink(tofu)
+    # The reference really is tofu: one hollow box per character.
+    assert _boxes(tofu_ink) == len(CJK_TITLE), "the Latin-only render did not draw tofu boxes"
+    # The normal render is something else: no box, far more ink, and different pixels almost everywhere.
+    assert _boxes(ink) == 0
+    assert ink.sum() > 2 * tofu_ink.sum()
+    assert (ink ^ tofu_ink).sum() > 0.5 * (ink | tofu_ink).sum()
+
+
+@slow
+@browser
+def test_html_export_draws_offline_from_disk(plan: PlanData, tmp_path: Path) -> None:
+    out = write_html(build_overview_map(plan), tmp_path / "overview.html")
+    requested: list[str] = []
+
+    def block_all(route: Route) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            requested.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def draw() -> tuple[int, int]:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(chromium_path()), args=list(CHROMIUM_ARGS)
+            )
+            try:
+                context = chromium.new_context(
+                    viewport={"width": 1200, "height": 900}, service_workers="block"
+                )
+                context.route("**/*", block_all)
+                page = context.new_page()
+                page.goto(out.as_uri(), wait_until="load")
+                page.locator("path.zgc-park").nth(15).wait_for(state="attached", timeout=30_000)
+                return page.locator("path.zgc-park").count(), page.locator(".zgc-legend").count()
+            finally:
+                chromium.close()
+
+    # A worker thread: the browser tests' session may hold a Playwright loop in this thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        parks, legends = pool.submit(draw).result()
+    assert (parks, legends) == (16, 1)
+    assert requested == []
+
+
+@slow
+@browser
+def test_cli_prints_an_english_a4_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "x.pdf"
+    assert main(["map", "--out", str(out), "--paper", "A4", "--lang", "en"]) == 0
+    assert "wrote" in capsys.readouterr().out
+    _assert_paper(out, 297, 210)
+    text = _tool("pdftotext", str(out), "-")
+    assert "Zhongguancun National Innovation Demonstration Zone" in text
+    assert "Schematic park outlines" in text
+
+
+@slow
+@browser
+def test_local_tiles_print_from_the_static_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiles under static/tiles (served at /app/static/tiles by the app) are read from disk for print."""
+    static = tmp_path / "static"
+    (static / "node_modules").parent.mkdir(parents=True)
+    (static / "node_modules").symlink_to(REPO_ROOT / "static" / "node_modules")
+    for x in (0, 1):  # zoom 1 is the whole world in four tiles; Leaflet scales them up
+        (static / "tiles" / "flat" / "1" / str(x)).mkdir(parents=True)
+        for y in (0, 1):
+            Image.new("RGB", (256, 256), (255, 0, 255)).save(
+                static / "tiles" / "flat" / "1" / str(x) / f"{y}.png"
+            )
+    monkeypatch.setenv(STATIC_DIR_ENV, str(static))
+    m = folium.Map(tiles=None)
+    folium.TileLayer("/app/static/tiles/flat/{z}/{x}/{y}.png", attr="test tiles", max_native_zoom=1).add_to(m)
+    m.fit_bounds([[39.9, 116.3], [40.0, 116.4]])
+    out = export_map(m, tmp_path / "tiles.png", PrintSpec(title="tiles"))
+    with Image.open(out) as image:
+        rgb = np.asarray(image.convert("RGB")).astype(int)
+    magenta = (rgb[..., 0] > 240) & (rgb[..., 1] < 15) & (rgb[..., 2] > 240)
+    assert magenta.mean() > 0.5  # the map frame is most of the sheet
+
+
+@slow
+@browser
+def test_online_basemap_refuses_to_print_offline(plan: PlanData, tmp_path: Path) -> None:
+    out = tmp_path / "osm.pdf"
+    with pytest.raises(PrintError, match=r'tile\.openstreetmap\.org.*pick "no basemap"'):
+        export_map(build_overview_map(plan, "osm"), out, PrintSpec(title="t"))
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []  # no half-written file either

@@ -1,0 +1,59 @@
+"""Coverage and Beijing–Tianjin–Hebei pages under AppTest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages"
+
+
+@pytest.fixture(autouse=True)
+def private_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZGC_GEO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+
+
+def _coverage() -> AppTest:
+    at = AppTest.from_file(str(PAGES / "coverage.py"), default_timeout=300).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_matrix_cell_shows_its_places_and_switches_the_cluster() -> None:
+    at = _coverage()
+    at.session_state["cov_matrix"] = {"selection": {"rows": [], "columns": [], "cells": [(15, "前沿信息")]}}
+    at.run()
+    assert "延庆园 × 前沿信息 Frontier IT: 延庆园—中关村长城脚下创新家园" in at.info[0].value
+    assert at.selectbox(key="cov_cluster").value == "frontier_it"
+
+
+def test_findings_cite_sections_and_include_the_yanqing_case() -> None:
+    at = _coverage()
+    findings = next(d.value for d in at.dataframe if "kind" in d.value.columns)
+    yanqing = findings[(findings["park_id"] == "yanqing") & (findings["cluster_id"] == "frontier_it")]
+    assert len(yanqing) == 1 and "§五(一)1" in str(yanqing.iloc[0]["sections"])
+
+
+def test_what_if_site_raises_coverage_of_a_park() -> None:
+    at = _coverage()
+    at.selectbox(key="cov_cluster").set_value("bio_health").run()
+    at.number_input[0].set_value(116.17)  # 房山园 良乡, far from the bio-health feature parks
+    at.number_input[1].set_value(39.744)
+    next(b for b in at.button if "Add site" in b.label).click().run()
+    table = next(d.value for d in at.dataframe if "covered_share_change" in d.value.columns)
+    fangshan = table.set_index("park_id").loc["fangshan"]
+    assert fangshan["covered_share_before"] < fangshan["covered_share_after"]
+    next(b for b in at.button if "Clear sites" in b.label).click().run()
+    assert not any("covered_share_change" in d.value.columns for d in at.dataframe)
+
+
+def test_bth_page_lists_zones_distances_and_steering() -> None:
+    at = AppTest.from_file(str(PAGES / "bth.py"), default_timeout=300).run()
+    assert not at.exception and not at.error
+    zones = at.dataframe[0].value
+    assert len(zones) == 6
+    tianjin = zones.set_index("name_zh").loc["天津滨海－中关村科技园"]
+    assert 100 < tianjin["km_to_core"] < 200
+    assert any("§六(一)1" in m.value for m in at.markdown)

@@ -1,0 +1,126 @@
+"""``zgc-geo coverage``: the park × cluster matrix, plan-consistency findings and spatial coverage as XLSX."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import unicodedata
+from collections import Counter
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, print_result
+from zgc_geo.coverage.bth import CORE_PLACE_ID, steering_table, zone_distances
+from zgc_geo.coverage.findings import FINDING_KINDS, findings_table, plan_findings
+from zgc_geo.coverage.matrix import cell_label, coverage_matrix, matrix_wide
+from zgc_geo.coverage.spatial import coverage_table
+from zgc_geo.errors import OptionError
+from zgc_geo.importing.pipeline import ImportOptions, import_file
+from zgc_geo.plan_data import plan_from_catalogue
+from zgc_geo.table_export import write_tables
+
+DEFAULT_RADIUS_KM: Final = 3.0
+#: Role markers of the printed matrix: ● core (以……为核心), ○ focus (为重点).
+MARKERS: Final = {"core": "●", "focus": "○", "": " "}
+
+
+def add_coverage_command(sub: argparse._SubParsersAction) -> None:
+    """Register ``coverage`` on the main parser's subcommands."""
+    coverage = sub.add_parser(
+        "coverage",
+        help="park × cluster matrix, plan-consistency findings (§五(一), §五(二)1) and spatial coverage",
+        description="Writes sheets matrix, matrix_long, findings, coverage, bth_distances and "
+        "bth_steering. Exit codes: 0 done, 1 the --plots file has errors, 2 unreadable input or "
+        "bad options.",
+    )
+    coverage.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
+    coverage.add_argument(
+        "--plots", type=Path, help="idle-plot inventory (any format zgc-geo validate reads) to count too"
+    )
+    coverage.add_argument(
+        "--radius-km",
+        type=float,
+        default=DEFAULT_RADIUS_KM,
+        help=f"reach of a feature park in km (default {DEFAULT_RADIUS_KM:g})",
+    )
+    coverage.add_argument("--crs", help="the --plots file's CRS when it declares none: EPSG:4548, gcj02 …")
+    coverage.set_defaults(handler=_cmd_coverage)
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    if args.out.suffix.lower() != ".xlsx":
+        raise OptionError(f"--out {args.out.name}: the coverage report is a workbook; name it *.xlsx")
+    if not (math.isfinite(args.radius_km) and args.radius_km > 0):
+        raise OptionError(
+            f"--radius-km must be a number above 0 (got {args.radius_km:g}); e.g. --radius-km 3"
+        )
+    radius_m = args.radius_km * 1000.0
+    plots = None
+    if args.plots:
+        imported = import_file(args.plots, ImportOptions(kind="plots", crs=args.crs))
+        print_result(imported)
+        if imported.frame is None or not imported.report.usable:
+            print(f"  nothing written: fix the errors in {args.plots.name} first")
+            return EXIT_HAS_ERRORS
+        plots = imported.frame
+    plan = plan_from_catalogue()
+    long = coverage_matrix(plan)
+    long["label"] = long.apply(cell_label, axis=1)
+    findings = plan_findings(plan)
+    coverage = coverage_table(plan, radius_m, plots)
+    print(_matrix_text(long))
+    print()
+    counts = Counter(f.kind for f in findings)
+    print(f"{len(findings)} finding(s): " + ", ".join(f"{counts[k]} {k}" for k in FINDING_KINDS))
+    print()
+    print(_coverage_text(coverage, args.radius_km))
+    tables = {
+        "matrix": matrix_wide(long, "label").reset_index(),
+        "matrix_long": long,
+        "findings": findings_table(findings),
+        "coverage": coverage,
+        "bth_distances": zone_distances(plan),
+        "bth_steering": steering_table(plan),
+    }
+    for problem in write_tables(args.out, tables):
+        print(f"  {problem}")
+    print(f"\nwrote {', '.join(tables)} to {args.out} (BTH distances from {CORE_PLACE_ID}, 中关村大街)")
+    return EXIT_USABLE
+
+
+def _matrix_text(long: pd.DataFrame) -> str:
+    """Parks × clusters, each cell a role marker and the feature-park count (● core, ○ focus)."""
+    cells = long.assign(cell=long["role"].map(MARKERS).fillna(" ") + long["feature_parks"].astype(str))
+    wide = matrix_wide(cells, "cell")
+    header = ["分园", *map(str, wide.columns)]
+    rows = [[str(park), *map(str, values)] for park, values in zip(wide.index, wide.to_numpy(), strict=True)]
+    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "park × cluster: ● core (以……为核心), ○ focus (为重点), number = feature parks (§五(一), §五(二)1)"
+    ]
+    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [header, *rows]]
+    return "\n".join(lines)
+
+
+def _coverage_text(coverage: pd.DataFrame, radius_km: float) -> str:
+    """The core/focus rows of the coverage table: the parks each cluster is built on."""
+    named = coverage[coverage["role"] != ""]
+    columns = ["cluster_id", "park_id", "role", "covered_share"]
+    columns += [c for c in ("plots", "plots_covered_share") if c in coverage.columns]
+    table = named[columns].copy()
+    for column in ("covered_share", "plots_covered_share"):
+        if column in table.columns:
+            table[column] = (table[column] * 100).round(0)
+    title = f"share of core/focus parks within {radius_km:g} km of the cluster's feature parks (%, §五(一))"
+    return title + "\n" + table.to_string(index=False)
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

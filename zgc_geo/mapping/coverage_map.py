@@ -1,0 +1,168 @@
+"""Cluster coverage on a map: core parks highlighted, feature parks, reach, gaps and proposed sites."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from zgc_geo.mapping import style
+from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
+from zgc_geo.mapping.display_datum import plan_to_display, point_to_display, to_display
+from zgc_geo.mapping.html_text import bilingual_title, detail_html, legend_html
+from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
+from zgc_geo.plan_data import PlanData
+
+REACH_CLASS: Final = "zgc-reach"
+GAP_CLASS: Final = "zgc-gap"
+SITE_CLASS: Final = "zgc-proposed-site"
+CELL_PLACE_CLASS: Final = "zgc-cell-place"
+GAP_COLOUR: Final = "#d7301f"
+
+
+def build_coverage_map(
+    plan: PlanData, cluster_id: str, *, highlight: Sequence[str] = (), basemap: str = NO_BASEMAP
+) -> folium.Map:
+    """The static part of a cluster's coverage map: core/focus parks strong, others faded, feature parks.
+
+    ``highlight`` place ids are drawn larger (the places behind a clicked matrix cell). What
+    changes with the radius and the what-if sites comes from :func:`coverage_layer`, which the
+    page swaps in place so the map keeps its view.
+    """
+    cluster = plan.clusters.set_index("cluster_id").loc[cluster_id]
+    colour = style.cluster_colour(cluster_id)
+    plan = plan_to_display(plan, basemap_datum(basemap))
+    m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
+    add_map_css(m)
+    add_basemap(m, basemap)
+    folium.GeoJson(
+        plan.districts[["geometry"]].__geo_interface__,
+        name="北京市行政区 Districts",
+        style_function=lambda _f: {"fill": False, "color": style.DISTRICT_LINE, "weight": 1},
+    ).add_to(m)
+    core = set(cluster["core_park_ids"])
+    parks = plan.parks.assign(core=plan.parks["park_id"].isin(core))
+    tips = [bilingual_title(p.name_zh, p.name_en) for p in parks.itertuples()]
+    folium.GeoJson(
+        gpd.GeoDataFrame(
+            {"tooltip": tips, "core": parks["core"].to_numpy()},
+            geometry=parks.geometry.to_numpy(),
+            crs=parks.crs,
+        ).__geo_interface__,
+        name="十六分园 Parks (core/focus strong)",
+        style_function=lambda f: {
+            "fillColor": style.CORE_PARK_FILL if f["properties"]["core"] else "#c9d3df",
+            "fillOpacity": 0.5 if f["properties"]["core"] else 0.2,
+            "color": "#102a43" if f["properties"]["core"] else "#9aa5b1",
+            "weight": 1.5 if f["properties"]["core"] else 0.8,
+            "className": style.PARK_CLASS,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+    ).add_to(m)
+    _places(plan, cluster_id, colour, set(highlight)).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    MetricScale().add_to(m)
+    Legend(_legend(cluster, colour)).add_to(m)
+    minx, miny, maxx, maxy = plan.parks.total_bounds
+    m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
+    return m
+
+
+def coverage_layer(
+    cluster_id: str,
+    *,
+    reach: gpd.GeoDataFrame,
+    gaps: gpd.GeoDataFrame,
+    sites: Sequence[tuple[float, float]] = (),
+    basemap: str = NO_BASEMAP,
+) -> folium.FeatureGroup:
+    """What the radius and the proposed sites change: the reach, the gaps and the sites themselves.
+
+    ``reach`` and ``gaps`` are EPSG:4326 polygons from :mod:`zgc_geo.coverage.spatial`;
+    ``sites`` are (lon, lat) pairs.
+    """
+    colour = style.cluster_colour(cluster_id)
+    datum = basemap_datum(basemap)
+    reach, gaps = to_display(reach, datum), to_display(gaps, datum)
+    group = folium.FeatureGroup(name="覆盖 Coverage")
+    _polygons(reach, "可达范围 Within reach", colour, REACH_CLASS, 0.18).add_to(group)
+    _polygons(gaps, "覆盖缺口 Gaps (park area out of reach)", GAP_COLOUR, GAP_CLASS, 0.35).add_to(group)
+    for number, (lon, lat) in enumerate(sites, start=1):
+        folium.CircleMarker(
+            list(point_to_display(lat, lon, datum)),
+            radius=9,
+            color="#000000",
+            weight=3,
+            fill=True,
+            fill_color="#ffd400",
+            fill_opacity=1.0,
+            tooltip=f"拟议地点 Proposed site {number}: {lon:.5f}, {lat:.5f}",
+            className=SITE_CLASS,
+        ).add_to(group)
+    return group
+
+
+def _polygons(frame: gpd.GeoDataFrame, name: str, colour: str, css: str, opacity: float) -> folium.GeoJson:
+    data = gpd.GeoDataFrame(geometry=frame.geometry.to_numpy(), crs=frame.crs)
+    return folium.GeoJson(
+        data.__geo_interface__,
+        name=name,
+        style_function=lambda _f: {
+            "fillColor": colour,
+            "fillOpacity": opacity,
+            "color": colour,
+            "weight": 1,
+            "className": css,
+        },
+    )
+
+
+def _places(plan: PlanData, cluster_id: str, colour: str, highlight: set[str]) -> folium.GeoJson:
+    places = plan.feature_parks[[cluster_id in ids for ids in plan.feature_parks["cluster_ids"]]]
+    tips = [
+        detail_html(p.name_zh, p.name_en, [("分园 Park", p.park_id), ("精度 Location", p.location_accuracy)])
+        for p in places.itertuples()
+    ]
+    data = gpd.GeoDataFrame(
+        {"tooltip": tips, "hit": places["place_id"].isin(highlight).to_numpy()},
+        geometry=places.geometry.to_numpy(),
+        crs=places.crs,
+    )
+    return folium.GeoJson(
+        data.__geo_interface__,
+        name="特色园区 Feature parks",
+        marker=folium.CircleMarker(radius=6),
+        style_function=lambda f: {
+            "fill": True,
+            "fillColor": colour,
+            "fillOpacity": 0.95,
+            "color": "#000000" if f["properties"]["hit"] else "#1b1b1b",
+            "weight": 4 if f["properties"]["hit"] else 1,
+            "radius": 10 if f["properties"]["hit"] else 6,
+            "className": f"{style.FEATURE_PARK_CLASS} {CELL_PLACE_CLASS}"
+            if f["properties"]["hit"]
+            else style.FEATURE_PARK_CLASS,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
+    )
+
+
+def _legend(cluster: pd.Series, colour: str) -> str:
+    def swatch(fill: str, line: str, round_: bool = False) -> str:
+        shape = "zgc-swatch round" if round_ else "zgc-swatch"
+        return f"<span class='{shape}' style='background:{fill};border-color:{line}'></span>"
+
+    return legend_html(
+        f"{cluster['short_zh']} {cluster['short_en']}",
+        [
+            (swatch(style.CORE_PARK_FILL, "#102a43"), "核心/重点园区 Core or focus park"),
+            (swatch("#c9d3df", "#9aa5b1"), "其他分园 Other park"),
+            (swatch(colour, "#1b1b1b", round_=True), "特色园区 Feature park"),
+            (swatch(colour + "55", colour), "可达范围 Within reach"),
+            (swatch(GAP_COLOUR + "88", GAP_COLOUR), "覆盖缺口 Gap"),
+            (swatch("#ffd400", "#000", round_=True), "拟议地点 Proposed site"),
+        ],
+    )

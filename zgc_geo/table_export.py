@@ -1,0 +1,67 @@
+"""Write a workbook of plain tables (no geometry), atomically and formula-safe.
+
+:func:`zgc_geo.exporting.write_layer` writes a layer with extra tables; a report made only of
+tables (a matrix, findings, a coverage table) has no layer to put first. This writer gives such
+reports the same guarantees: text a spreadsheet could execute is quoted, list cells become
+``;``-separated text, over-long cells are cut and reported, and the file appears only when
+complete (written in a temporary folder beside it, then renamed into place).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Final
+
+import pandas as pd
+
+from zgc_geo.errors import OptionError
+from zgc_geo.export_safety import neutralise_formulas
+from zgc_geo.exporting import _flatten, _sheet_name, _xlsx_safe
+from zgc_geo.importing.report import Problem
+
+TABLE_ONLY_SUFFIXES: Final = (".xlsx",)
+
+
+def write_tables(path: Path, tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Write each table to its own sheet of an XLSX workbook, in the order given.
+
+    Sheet names are made legal for Excel (31 characters, no ``[]:*?/\\``, unique ignoring
+    case); the index is not written, so put labels in columns. Returns what the format
+    forced (cells cut to Excel's limit).
+
+    Raises
+    ------
+    OptionError
+        ``path`` does not end in ``.xlsx``, its folder does not exist, or no table is given.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in TABLE_ONLY_SUFFIXES:
+        raise OptionError(
+            f"cannot write {path.name}: a table report is written as "
+            f"{' or '.join(TABLE_ONLY_SUFFIXES)}, not {path.suffix or '(no extension)'}"
+        )
+    if not path.parent.is_dir():
+        raise OptionError(f"cannot write {path}: the folder {path.parent} does not exist")
+    if not tables:
+        raise OptionError(f"nothing to write to {path.name}: no tables given")
+    used: set[str] = set()
+    sheets = [
+        (_sheet_name(name, used), neutralise_formulas(_flatten(table))) for name, table in tables.items()
+    ]
+    problems: list[Problem] = []
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        target = staging / path.name
+        with pd.ExcelWriter(target, engine="openpyxl") as writer:
+            for sheet, table in sheets:
+                safe, found = _xlsx_safe(table, sheet)
+                problems += found
+                safe.to_excel(writer, sheet_name=sheet, index=False)
+                writer.sheets[sheet].freeze_panes = "A2"
+        target.replace(path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return problems
