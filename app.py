@@ -8,7 +8,7 @@ import streamlit as st
 
 from zgc_geo.mapping.web_assets import check_web_assets
 from zgc_geo.ui.guard import user_errors_shown
-from zgc_geo.ui.sidebar import shared_sidebar
+from zgc_geo.ui.sidebar import apply_presentation_page_style, shared_sidebar
 
 PAGES_DIR = Path(__file__).parent / "zgc_geo" / "ui" / "pages"
 
@@ -30,4 +30,5 @@ navigation = st.navigation(
     ]
 )
 shared_sidebar()
+apply_presentation_page_style()
 navigation.run()

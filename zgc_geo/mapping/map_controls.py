@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Final
 
 import folium
 from branca.element import Element, Figure, MacroElement
@@ -60,6 +61,23 @@ class MetricScale(MacroElement):
     def __init__(self) -> None:
         super().__init__()
         self._name = "MetricScale"
+
+
+#: Presentation mode: labels readable from the back of a meeting room, no on-map controls.
+PRESENTATION_CSS: Final = """
+.zgc-label { font-size: 18px !important; }
+.zgc-label .zgc-en { font-size: 13px !important; }
+.zgc-district-label { font-size: 15px !important; }
+.zgc-legend { font-size: 15px !important; max-width: 360px !important; }
+.leaflet-control-zoom, .leaflet-control-layers { display: none !important; }
+"""
+
+
+def add_presentation_css(m: folium.Map) -> None:
+    """Large labels and hidden zoom/layer controls, for a projector."""
+    root = m.get_root()
+    assert isinstance(root, Figure), "a folium.Map always renders inside a branca Figure"
+    root.header.add_child(Element(f"<style>{PRESENTATION_CSS}</style>"), name="zgc_presentation_css")
 
 
 def add_map_css(m: folium.Map) -> None:

@@ -9,18 +9,29 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from zgc_geo.mapping.map_controls import add_presentation_css
 from zgc_geo.mapping.web_assets import use_local_assets
+from zgc_geo.ui.sidebar import presentation_mode
+
+#: Map height in presentation mode: most of a 1080-line projector.
+PRESENTATION_HEIGHT = 860
 
 
 def _local(m: folium.Map) -> folium.Map:
     # Rewrites every JS/CSS link to /app/static/… and refuses elements that need a CDN,
     # so the map draws on an intranet.
+    if presentation_mode():
+        add_presentation_css(m)
     return use_local_assets(m, st.get_option("server.baseUrlPath") or "")
+
+
+def _height(height: int) -> int:
+    return PRESENTATION_HEIGHT if presentation_mode() else height
 
 
 def show_map(m: folium.Map, key: str, height: int = 640) -> None:
     """Render ``m`` without reruns on pan/zoom (nothing is returned to Python)."""
-    st_folium(_local(m), key=key, height=height, use_container_width=True, returned_objects=[])
+    st_folium(_local(m), key=key, height=_height(height), use_container_width=True, returned_objects=[])
 
 
 def interactive_map(
@@ -41,7 +52,7 @@ def interactive_map(
     state = st_folium(
         _local(m),
         key=key,
-        height=height,
+        height=_height(height),
         use_container_width=True,
         feature_group_to_add=layer,
         center=view.get("center"),

@@ -7,6 +7,15 @@ import streamlit as st
 from zgc_geo.mapping.basemaps import NO_BASEMAP, Basemap, available_basemaps
 
 BASEMAP_KEY = "basemap"
+PRESENTATION_KEY = "presentation"
+#: Streamlit's own chrome hidden and the page widened in presentation mode.
+PRESENTATION_PAGE_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stToolbar"], footer { display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
+  padding: 0.5rem 1rem !important; }
+</style>
+"""
 
 
 def basemap_label(basemap: Basemap) -> str:
@@ -39,6 +48,22 @@ def shared_sidebar() -> None:
         )
         for basemap in unavailable:
             st.caption(f"不可用 Unavailable — {basemap.label}: {basemap.reason}")
+        st.toggle(
+            "演示模式 Presentation mode",
+            key=PRESENTATION_KEY,
+            help="全宽大地图、大字标注、隐藏控件 — full-width map, large labels, controls hidden.",
+        )
+
+
+def presentation_mode() -> bool:
+    """True when the user asked for the projector layout."""
+    return bool(st.session_state.get(PRESENTATION_KEY, False))
+
+
+def apply_presentation_page_style() -> None:
+    """Hide Streamlit's header and widen the page while presentation mode is on."""
+    if presentation_mode():
+        st.markdown(PRESENTATION_PAGE_CSS, unsafe_allow_html=True)
 
 
 def chosen_basemap() -> str:

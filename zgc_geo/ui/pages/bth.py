@@ -8,6 +8,7 @@ from zgc_geo.coverage.bth import core_point, steering_table, zone_distances
 from zgc_geo.mapping.bth_map import build_bth_map
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
+from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import show_map
 from zgc_geo.ui.sidebar import chosen_basemap
 
@@ -21,6 +22,12 @@ with user_errors_shown():
     plan = cached_plan()
     distances = zone_distances(plan)
     show_map(build_bth_map(plan, distances, core_point(plan), basemap=chosen_basemap()), key="bth_map")
+    map_export_panel(
+        lambda: build_bth_map(plan, distances, core_point(plan), basemap=chosen_basemap()),
+        key="bth_export",
+        title="京津冀科技创新园区链",
+        subtitle="“4+N”产业合作功能区与距中关村核心的距离（§六(一)1）",
+    )
 
     st.subheader("合作功能区 Cooperation zones and their distances (km)")
     parks = plan.parks.set_index("park_id")["name_zh"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import folium
 import geopandas as gpd
 import streamlit as st
 
@@ -14,6 +15,7 @@ from zgc_geo.mapping.display_datum import point_from_display
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.coverage_panel import add_site, matrix_table, proposed_sites, site_inputs
 from zgc_geo.ui.guard import user_errors_shown
+from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import interactive_map
 from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.workspace_access import ensure_demo_inventory, workspace
@@ -74,6 +76,18 @@ with user_errors_shown():
     base = build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap)
     layer = coverage_layer(cluster_id, reach=reach_frame, gaps=gaps, sites=sites, basemap=basemap)
     state = interactive_map(base, f"cov_map_{cluster_id}", layer=layer, returned=["last_clicked"])
+
+    def printable_coverage_map() -> folium.Map:
+        m = build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap)
+        coverage_layer(cluster_id, reach=reach_frame, gaps=gaps, sites=sites, basemap=basemap).add_to(m)
+        return m
+
+    map_export_panel(
+        printable_coverage_map,
+        key="coverage_export",
+        title=f"{names[cluster_id]} 集群覆盖",
+        subtitle=f"可达半径 {radius_km:g} km" + (f"，拟议地点 {len(sites)} 处" if sites else ""),
+    )
     clicked = state.get("last_clicked")
     if clicked and (clicked["lng"], clicked["lat"]) != st.session_state.get("cov_last_click"):
         st.session_state["cov_last_click"] = (clicked["lng"], clicked["lat"])

@@ -20,6 +20,7 @@ from zgc_geo.ui.import_panel import (
     source_controls,
     uploads_digest,
 )
+from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import show_map
 from zgc_geo.ui.sidebar import chosen_basemap
 
@@ -65,6 +66,12 @@ with user_errors_shown():
         show_map(
             build_preview_map(result.frame, plan.parks, plan.districts, basemap=chosen_basemap()),
             key="import_preview_map",
+        )
+        map_export_panel(
+            lambda: build_preview_map(result.frame, plan.parks, plan.districts, basemap=chosen_basemap()),
+            key="data_export",
+            title="导入数据预览",
+            subtitle=result.report.source,
         )
         st.dataframe(result.frame.drop(columns=result.frame.geometry.name), width="stretch")
         save_to_workspace(result, kind)

@@ -9,6 +9,7 @@ from zgc_geo.mapping.overview_map import build_overview_map
 from zgc_geo.plan_tables import cluster_table, headline, park_table, targets_table
 from zgc_geo.ui.cached import cached_plan, parks_spec
 from zgc_geo.ui.guard import user_errors_shown
+from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import show_map
 from zgc_geo.ui.sidebar import chosen_basemap
 
@@ -45,6 +46,12 @@ with user_errors_shown():
     )
 
     show_map(build_overview_map(plan, basemap=chosen_basemap()), key="overview_map")
+    map_export_panel(
+        lambda: build_overview_map(plan, basemap=chosen_basemap()),
+        key="overview_export",
+        title="中关村国家自主创新示范区 一区多园",
+        subtitle="十六分园、六大产业集群特色园区与京津冀合作功能区",
+    )
 
     st.subheader("分园 Sub-parks")
     parks = park_table(plan)

@@ -9,6 +9,7 @@ from zgc_geo.siting.analysis import SitingOptions, site_cluster
 from zgc_geo.siting.factors import cluster_factor_specs
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
+from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import show_map
 from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.siting_panel import (
@@ -114,5 +115,11 @@ with user_errors_shown():
     if signature != options_signature(options):
         st.warning("设置已更改 The settings changed since this result: press Run siting again to update it.")
     show_map(build_siting_map(result, plan.parks, plan.districts, basemap=chosen_basemap()), key="siting_map")
+    map_export_panel(
+        lambda: build_siting_map(result, plan.parks, plan.districts, basemap=chosen_basemap()),
+        key="siting_export",
+        title=f"{clusters.loc[result.options.cluster_id, 'short_zh']}集群选址适宜性",
+        subtitle="适宜性 0–100 与候选地块排名",
+    )
     results_section(result)
     exports(result, stem=f"zgc_site_{result.options.cluster_id}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import folium
 import streamlit as st
 
 from zgc_geo.mapping.stock_map import (
@@ -16,6 +17,7 @@ from zgc_geo.stock.filters import filter_mask
 from zgc_geo.stock.scenario import default_scenario
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
+from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import interactive_map
 from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.stock_panel import (
@@ -85,6 +87,20 @@ with user_errors_shown():
     state = interactive_map(
         base, "stock_map", layer=layer, returned=["last_active_drawing", *(["bounds"] if big else [])]
     )
+
+    def printable_stock_map() -> folium.Map:
+        m = build_stock_base_map(
+            plan.parks,
+            plan.districts,
+            colour_by=colour_by,
+            status_labels=STATUS_LABELS,
+            canvas=big,
+            basemap=basemap,
+        )
+        plots_layer(display, colour_by=colour_by, selected=None, tooltip_of={}).add_to(m)
+        return m
+
+    map_export_panel(printable_stock_map, key="stock_export", title=f"存量盘活 · {infos[name].title}")
     st.caption(
         f"{len(display)} of {len(shown)} filtered plots on the map ({len(plots)} in the inventory)"
         + (f"; {in_view} in view — zoom in to see the rest" if in_view > len(display) else "")
