@@ -8,6 +8,7 @@ read the PDFs with poppler-utils (``pdfinfo``, ``pdffonts``, ``pdftotext``); bot
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 import folium
+import geopandas as gpd
 import numpy as np
 import pytest
 from PIL import Image
@@ -22,7 +24,9 @@ from playwright.sync_api import Route, sync_playwright
 from scipy import ndimage
 
 from zgc_geo.cli import main
+from zgc_geo.coverage.spatial import reach, uncovered
 from zgc_geo.errors import OptionError, PrintError
+from zgc_geo.mapping.coverage_map import build_coverage_map, coverage_layer
 from zgc_geo.mapping.overview_map import build_overview_map
 from zgc_geo.mapping.print_layout import HEADER_MM, MARGIN_MM, PrintSpec, print_html
 from zgc_geo.mapping.web_assets import STATIC_DIR_ENV
@@ -124,6 +128,28 @@ def test_html_export_with_selected_layers(tmp_path: Path) -> None:
     assert '"className": "zgc-park"' in page and "zgc-label" in page
     assert '"className": "zgc-district"' not in page and '"className": "zgc-coop-zone"' not in page
     assert "/app/static" not in page
+
+
+def _legend_html(page: str) -> str:
+    """The legend control's body, decoded from the script that builds it."""
+    found = re.search(r'div\.innerHTML = ("(?:[^"\\]|\\.)*")', page)
+    assert found, "no legend on the page"
+    return str(json.loads(found.group(1)))
+
+
+def test_the_legend_explains_only_the_selected_layers(tmp_path: Path) -> None:
+    out = tmp_path / "parks.html"
+    assert main(["map", "--out", str(out), "--layers", "parks,frontier_it", "--lang", "en"]) == 0
+    legend = _legend_html(out.read_text(encoding="utf-8"))
+    assert "Sub-park (schematic outline)" in legend and "Frontier IT" in legend
+    for dropped in ("Bio-health", "District boundary", "Cooperation zone", "Military", "Other"):
+        assert dropped not in legend, dropped
+
+
+def test_a_map_with_nothing_to_explain_has_no_legend(tmp_path: Path) -> None:
+    out = tmp_path / "labels.html"
+    assert main(["map", "--out", str(out), "--layers", "labels"]) == 0
+    assert "legend.onAdd" not in out.read_text(encoding="utf-8")
 
 
 # --- Chromium: PDF, PNG, the CJK glyph check, offline HTML, CLI --------------------------------
@@ -266,6 +292,9 @@ def test_cli_prints_an_english_a4_pdf(tmp_path: Path, capsys: pytest.CaptureFixt
     text = _tool("pdftotext", str(out), "-")
     assert "Zhongguancun National Innovation Demonstration Zone" in text
     assert "Schematic park outlines" in text
+    # The map itself is in English too: legend, park labels; no Chinese park name is printed.
+    assert "Sub-park (schematic outline)" in text and "Haidian Park" in text
+    assert "海淀园" not in text and "分园" not in text
 
 
 @slow
@@ -300,3 +329,31 @@ def test_online_basemap_refuses_to_print_offline(plan: PlanData, tmp_path: Path)
         export_map(build_overview_map(plan, "osm"), out, PrintSpec(title="t"))
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []  # no half-written file either
+
+
+def _coverage_map_with_live_layer(plan: PlanData) -> folium.Map:
+    """What the coverage page exports: the base map, then its reach-and-gaps layer added after it."""
+    reach_area = gpd.GeoDataFrame(geometry=[reach(plan, "frontier_it", 3000)], crs=4548).to_crs(4326)
+    m = build_coverage_map(plan, "frontier_it", lang="en")
+    gaps = uncovered(plan, "frontier_it", 3000)
+    coverage_layer("frontier_it", reach=reach_area, gaps=gaps, sites=[(116.3, 40.0)], lang="en").add_to(m)
+    return m
+
+
+def test_html_export_defines_a_late_layer_before_the_layer_control(plan: PlanData, tmp_path: Path) -> None:
+    m = _coverage_map_with_live_layer(plan)
+    late = next(reversed([c for c in m._children.values() if isinstance(c, folium.FeatureGroup)]))
+    page = write_html(m, tmp_path / "coverage.html").read_text(encoding="utf-8")
+    defined = page.index(f"var {late.get_name()} = ")
+    assert defined < page.index("L.control.layers("), "the control would list an undefined layer"
+
+
+@slow
+@browser
+def test_a_layer_added_after_the_base_map_prints(plan: PlanData, tmp_path: Path) -> None:
+    """The coverage page's export once failed with "reading 'setZIndex'" from the layer control."""
+    out = export_map(
+        _coverage_map_with_live_layer(plan), tmp_path / "coverage.pdf", PrintSpec(title="Coverage", lang="en")
+    )
+    text = _tool("pdftotext", str(out), "-")
+    assert "Coverage" in text and "Within reach" in text and "Proposed site" in text

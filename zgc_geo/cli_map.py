@@ -9,28 +9,18 @@ from pathlib import Path
 from typing import Final
 
 from zgc_geo.errors import OptionError
-from zgc_geo.mapping.overview_map import build_overview_map
+from zgc_geo.i18n import translate
+from zgc_geo.mapping.overview_map import build_overview_map, keep_layers
 from zgc_geo.mapping.print_layout import (
     LANGS,
     MIN_DPI,
     ORIENTATIONS,
     PAPER_MM,
     PrintSpec,
-    drop_overlays,
     overlay_ids,
 )
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.print_export import FORMATS, check_output, export_map
-
-TITLES: Final = {
-    "zh": "中关村国家自主创新示范区 一区多园",
-    "en": "Zhongguancun National Innovation Demonstration Zone — one zone, many parks",
-}
-SUBTITLES: Final = {
-    "zh": "十六分园 · 六大产业集群特色园区 · 军民融合创新发展区 · 京津冀合作功能区",
-    "en": "The 16 sub-parks · feature parks of the six clusters · military–civil fusion areas · "
-    "Beijing–Tianjin–Hebei cooperation zones",
-}
 
 #: ``--layers`` names → the overview map's overlay ids (see print_layout.overlay_id); the
 #: cluster ids of the plan (frontier_it, …) select one cluster's feature parks each.
@@ -91,10 +81,10 @@ def _cmd_map(args: argparse.Namespace) -> int:
     out: Path = args.out
     suffix = check_output(out)  # a wrong format fails before any work
     spec = PrintSpec(
-        title=args.title if args.title is not None else TITLES[args.lang],
+        title=args.title if args.title is not None else translate("overview.export_title", args.lang),
         subtitle=args.subtitle
         if args.subtitle is not None
-        else ("" if args.layers else SUBTITLES[args.lang]),
+        else ("" if args.layers else translate("overview.export_subtitle", args.lang)),
         paper=args.paper,
         orientation=args.orientation,
         dpi=args.dpi,
@@ -102,14 +92,14 @@ def _cmd_map(args: argparse.Namespace) -> int:
     )
     started = time.monotonic()
     plan = plan_from_catalogue()
-    m = build_overview_map(plan)
+    m = build_overview_map(plan, lang=args.lang)
     if args.layers is not None:
         keep = selected_overlays(args.layers, list(plan.clusters["cluster_id"]))
         present = set(overlay_ids(m))
         missing = keep - present
         if missing:
             raise OptionError(f"the overview map has no layer {', '.join(sorted(missing))}")
-        drop_overlays(m, present - keep)
+        keep_layers(m, plan, keep, lang=args.lang)
     export_map(m, out, spec)
     what = "standalone HTML" if suffix == ".html" else f"{spec.paper} {spec.orientation}"
     if suffix == ".png":

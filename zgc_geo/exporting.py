@@ -386,6 +386,11 @@ def _write_xlsx(
     sheets += [
         (_sheet_name(key, used), neutralise_formulas(_flatten(value))) for key, value in tables.items()
     ]
+    return write_sheets(target, sheets)
+
+
+def write_sheets(target: Path, sheets: list[tuple[str, pd.DataFrame]]) -> list[Problem]:
+    """Write formula-safe tables as XLSX sheets (header frozen); return what Excel's limits forced."""
     problems: list[Problem] = []
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for sheet, table in sheets:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
 from zgc_geo.errors import OptionError, PrintError
+from zgc_geo.mapping.map_controls import layer_control_last
 from zgc_geo.mapping.print_layout import MM_PER_INCH, FoliumMap, PrintSpec, print_html
 from zgc_geo.mapping.web_assets import inline_assets_html
 
@@ -274,7 +275,7 @@ def write_html(m: FoliumMap, out: Path) -> Path:
     """Write ``m`` as one self-contained HTML file (Leaflet inlined) that opens offline anywhere."""
     out = Path(out)
     check_output(out, (".html",))
-    _write_atomic(out, inline_assets_html(m).encode("utf-8"))
+    _write_atomic(out, inline_assets_html(layer_control_last(m)).encode("utf-8"))
     return out
 
 

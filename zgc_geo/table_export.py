@@ -19,7 +19,7 @@ import pandas as pd
 
 from zgc_geo.errors import OptionError
 from zgc_geo.export_safety import neutralise_formulas
-from zgc_geo.exporting import _flatten, _sheet_name, _xlsx_safe
+from zgc_geo.exporting import _flatten, _sheet_name, write_sheets
 from zgc_geo.importing.report import Problem
 
 TABLE_ONLY_SUFFIXES: Final = (".xlsx",)
@@ -51,16 +51,10 @@ def write_tables(path: Path, tables: Mapping[str, pd.DataFrame]) -> list[Problem
     sheets = [
         (_sheet_name(name, used), neutralise_formulas(_flatten(table))) for name, table in tables.items()
     ]
-    problems: list[Problem] = []
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         target = staging / path.name
-        with pd.ExcelWriter(target, engine="openpyxl") as writer:
-            for sheet, table in sheets:
-                safe, found = _xlsx_safe(table, sheet)
-                problems += found
-                safe.to_excel(writer, sheet_name=sheet, index=False)
-                writer.sheets[sheet].freeze_panes = "A2"
+        problems = write_sheets(target, sheets)
         target.replace(path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from zgc_geo.i18n import translate
 from zgc_geo.ui.coverage_panel import CELL_PX, PARK_PX, ROW_PX
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -45,7 +46,8 @@ def test_matrix_click_and_what_if_update_the_map(
         container = frame.locator(".leaflet-container").first
         container.click(position={"x": 120, "y": 120})
         expect(frame.locator("path.zgc-proposed-site")).to_have_count(1, timeout=TIMEOUT_MS)
-        expect(page.get_by_text(re.compile(r"with 1 proposed site"))).to_be_visible(timeout=TIMEOUT_MS)
+        with_site = translate("coverage.table_with_sites", "zh", count=1)
+        expect(page.get_by_text(re.compile(re.escape(with_site)))).to_be_visible(timeout=TIMEOUT_MS)
         assert external_requests == [], ", ".join(external_requests)
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:

@@ -19,7 +19,7 @@ def test_suitability_overlay_and_ranked_candidates_draw(
 ) -> None:
     page.goto(f"{streamlit_server}/siting", wait_until="domcontentloaded")
     try:
-        page.get_by_role("button", name=re.compile("Run siting")).click(timeout=TIMEOUT_MS)
+        page.locator(".st-key-site_run button").click(timeout=TIMEOUT_MS)
         frame = page.frame_locator(MAP_IFRAME).first
         overlay = frame.locator("img.leaflet-image-layer")
         expect(overlay).to_have_count(1, timeout=TIMEOUT_MS)
@@ -29,6 +29,7 @@ def test_suitability_overlay_and_ranked_candidates_draw(
         labels = frame.locator(".zgc-rank-label")
         expect(labels).to_have_count(10, timeout=TIMEOUT_MS)
         assert labels.first.inner_text().strip() == "1"
+        # The robustness verdict (its wording comes from zgc_geo.siting, in English).
         expect(page.get_by_text(re.compile(r"weight changes"))).to_be_visible(timeout=TIMEOUT_MS)
         assert external_requests == [], ", ".join(external_requests)
         assert page.locator('[data-testid="stException"]').count() == 0

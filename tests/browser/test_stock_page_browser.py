@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
+from tests.browser.streamlit_widgets import choose
+from zgc_geo.i18n import translate
+from zgc_geo.workspace import REVIEW_STATUSES
+
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 90_000
 PLOT_ID = "demo-haidian-001"
@@ -58,21 +62,19 @@ def test_decision_survives_a_reload_with_its_audit_entry(
 
         form = page.locator('[data-testid="stForm"]').first
         status = form.get_by_role("combobox").first
-        expect(status).to_have_value("待审查 Unreviewed")
-        status.click()
-        page.keyboard.type("Recommended")
-        page.keyboard.press("Enter")
-        expect(status).to_have_value("拟盘活 Recommended for revitalisation")
+        expect(status).to_have_value(REVIEW_STATUSES["unreviewed"].zh)  # the page is in Chinese by default
+        choose(page, status, REVIEW_STATUSES["recommended"].zh)
         form.locator("textarea").fill("浏览器测试：拟容积率调整")
-        form.get_by_role("button", name=re.compile("Record decision")).click()
-        expect(page.get_by_text("已记录 Recorded: " + PLOT_ID)).to_be_visible(timeout=TIMEOUT_MS)
+        form.get_by_role("button", name=translate("stock.record", "zh")).click()
+        recorded = translate("stock.recorded", "zh", plot=PLOT_ID, status=REVIEW_STATUSES["recommended"].zh)
+        expect(page.get_by_text(recorded)).to_be_visible(timeout=TIMEOUT_MS)
 
         page.reload(wait_until="domcontentloaded")
         frame = _open_stock_page(page, streamlit_server)
         _click_plot(page, frame, PLOT_ID)
         form = page.locator('[data-testid="stForm"]').first
         expect(form.get_by_role("combobox").first).to_have_value(
-            "拟盘活 Recommended for revitalisation", timeout=TIMEOUT_MS
+            REVIEW_STATUSES["recommended"].zh, timeout=TIMEOUT_MS
         )
         audit = page.locator('[data-testid="stTable"]').first
         expect(audit).to_contain_text("recommended", timeout=TIMEOUT_MS)

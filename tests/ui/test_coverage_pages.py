@@ -25,7 +25,7 @@ def test_matrix_cell_shows_its_places_and_switches_the_cluster() -> None:
     at = _coverage()
     at.session_state["cov_matrix"] = {"selection": {"rows": [], "columns": [], "cells": [(15, "前沿信息")]}}
     at.run()
-    assert "延庆园 × 前沿信息 Frontier IT: 延庆园—中关村长城脚下创新家园" in at.info[0].value
+    assert "延庆园 × 前沿信息：延庆园—中关村长城脚下创新家园" in at.info[0].value
     assert at.selectbox(key="cov_cluster").value == "frontier_it"
 
 
@@ -39,13 +39,13 @@ def test_findings_cite_sections_and_include_the_yanqing_case() -> None:
 def test_what_if_site_raises_coverage_of_a_park() -> None:
     at = _coverage()
     at.selectbox(key="cov_cluster").set_value("bio_health").run()
-    at.number_input[0].set_value(116.17)  # 房山园 良乡, far from the bio-health feature parks
-    at.number_input[1].set_value(39.744)
-    next(b for b in at.button if "Add site" in b.label).click().run()
+    at.number_input(key="cov_lon").set_value(116.17)  # 房山园 良乡, far from the bio-health feature parks
+    at.number_input(key="cov_lat").set_value(39.744)
+    at.button(key="cov_add_site").click().run()
     table = next(d.value for d in at.dataframe if "covered_share_change" in d.value.columns)
     fangshan = table.set_index("park_id").loc["fangshan"]
     assert fangshan["covered_share_before"] < fangshan["covered_share_after"]
-    next(b for b in at.button if "Clear sites" in b.label).click().run()
+    at.button(key="cov_clear_sites").click().run()
     assert not any("covered_share_change" in d.value.columns for d in at.dataframe)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from tests.fixture_files import write_gbk_plot_zip
+from zgc_geo.i18n import translate
 
 PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "data.py")
 
@@ -25,7 +26,7 @@ def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
 def test_without_upload_the_page_explains_what_to_do() -> None:
     at = _page()
     assert not at.exception
-    assert "Upload one dataset to start" in at.info[0].value
+    assert at.info[0].value == translate("data.upload_hint", "zh")
 
 
 def test_bureau_zip_without_prj_asks_for_the_crs_then_imports(tmp_path: Path) -> None:
@@ -42,7 +43,7 @@ def test_bureau_zip_without_prj_asks_for_the_crs_then_imports(tmp_path: Path) ->
     assert "海淀园闲置厂房" in set(cleaned["name"])
     assert set(cleaned["land_use_class"]) == {"industrial_m1"}
     labels = [b.label for b in at.get("download_button")]
-    assert any("Cleaned data (.gpkg)" in label for label in labels)
+    assert translate("data.cleaned", "zh", suffix=".gpkg") in labels
 
 
 def test_encoding_choice_is_offered_with_what_was_detected(tmp_path: Path) -> None:

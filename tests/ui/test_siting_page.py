@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from zgc_geo.i18n import translate
+
 PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "siting.py")
 
 
@@ -18,7 +20,7 @@ def private_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _run_siting() -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=300).run()
     assert not at.exception, at.exception
-    next(b for b in at.button if "Run siting" in b.label).click().run()
+    at.button(key="site_run").click().run()
     assert not at.exception, at.exception
     return at
 
@@ -47,11 +49,11 @@ def test_ahp_weights_show_the_consistency_ratio_and_flag_inconsistency() -> None
     at = AppTest.from_file(PAGE, default_timeout=300).run()
     at.toggle(key="site_use_ahp").set_value(True).run()
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["CR 一致性比率"] == "0.000"  # all judgements 1: perfectly consistent
+    assert metrics[translate("siting.cr", "zh")] == "0.000"  # all judgements 1: perfectly consistent
     assert metrics["near_parks"] == "0.333"  # equal weights until the user judges otherwise
 
 
 def test_changing_a_setting_marks_the_result_stale() -> None:
     at = _run_siting()
     at.slider(key="site_perturb").set_value(30).run()
-    assert any("settings changed" in w.value for w in at.warning)
+    assert translate("siting.stale", "zh") in [w.value for w in at.warning]

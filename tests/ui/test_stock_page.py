@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from zgc_geo.i18n import translate
 from zgc_geo.workspace import GeoPackageStore
 
 PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "stock.py")
@@ -33,18 +34,18 @@ def _plots_table(at: AppTest):
 
 
 def _record(at: AppTest, status: str, note: str) -> AppTest:
-    next(s for s in at.selectbox if s.label.startswith("审查状态")).set_value(status)
+    next(s for s in at.selectbox if s.label == translate("stock.review_status", "zh")).set_value(status)
     at.text_area[0].input(note)
-    next(b for b in at.button if "Record decision" in b.label).click()
+    next(b for b in at.button if b.label == translate("stock.record", "zh")).click()
     return at.run()
 
 
 def test_demo_inventory_works_out_of_the_box(workspace_file: Path) -> None:
     at = _page()
     assert not at.exception, at.exception
-    assert "synthetic demo data" in at.warning[0].value
+    assert at.warning[0].value == translate("stock.synthetic_warning", "zh")
     assert at.selectbox(key="stock_inventory").value == "demo"
-    assert "Click a plot on the map" in at.info[0].value
+    assert at.info[0].value == translate("stock.click_hint", "zh")
     summary = at.dataframe[-1].value
     assert "海淀园" in set(summary["name_zh"])
     assert workspace_file.exists()
@@ -53,7 +54,7 @@ def test_demo_inventory_works_out_of_the_box(workspace_file: Path) -> None:
 def test_recording_a_decision_is_stored_and_audited(workspace_file: Path) -> None:
     at = _record(_page(PLOT), "recommended", "容积率调整后自主开发")
     assert not at.exception and not at.error
-    assert "已记录 Recorded: demo-haidian-001" in at.success[0].value
+    assert at.success[0].value == "已记录：demo-haidian-001 → 拟盘活"
     store = GeoPackageStore(workspace_file)
     decision = store.decision("demo", PLOT)
     assert (decision.review_status, decision.updated_by, decision.version) == ("recommended", "planner-a", 1)
@@ -75,10 +76,10 @@ def test_a_stale_form_gets_a_clear_conflict_message(workspace_file: Path) -> Non
 
 def test_undo_reverts_my_last_decision(workspace_file: Path) -> None:
     at = _record(_page(PLOT), "not_suitable", "")
-    next(b for b in at.button if "Undo my last decision" in b.label).click()
+    at.button(key="stock_undo").click()
     at.run()
     assert not at.exception
-    assert "已撤销 Undone: demo-haidian-001" in at.success[0].value
+    assert at.success[0].value == "已撤销：demo-haidian-001"
     assert GeoPackageStore(workspace_file).decision("demo", PLOT).review_status == "unreviewed"
 
 

@@ -9,11 +9,12 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from zgc_geo.i18n import DEFAULT_LANG, pick, translate
 from zgc_geo.mapping import style
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import plan_to_display, to_display
-from zgc_geo.mapping.html_text import bilingual_title, detail_html, legend_html, text
+from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading, text
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.plan_data import PlanData
 
@@ -22,12 +23,17 @@ CORE_CLASS: Final = "zgc-core-point"
 
 
 def build_bth_map(
-    plan: PlanData, distances: pd.DataFrame, core: shapely.Point, *, basemap: str = NO_BASEMAP
+    plan: PlanData,
+    distances: pd.DataFrame,
+    core: shapely.Point,
+    *,
+    basemap: str = NO_BASEMAP,
+    lang: str = DEFAULT_LANG,
 ) -> folium.Map:
     """Region outlines, parks, the cooperation zones and a line from the core to each zone with its km.
 
     ``distances`` is :func:`zgc_geo.coverage.bth.zone_distances`; ``core`` the point distances are
-    measured from (EPSG:4326).
+    measured from (EPSG:4326). Text is in ``lang``.
     """
     datum = basemap_datum(basemap)
     plan = plan_to_display(plan, datum)
@@ -38,12 +44,12 @@ def build_bth_map(
     region = plan.region
     for level, weight, dash in (("province", 2.0, None), ("city", 0.8, "4 3")):
         part = region[region["level"] == level]
-        tips = [bilingual_title(r.name_zh, r.name_en) for r in part.itertuples()]
+        tips = [names_heading(lang, r.name_zh, r.name_en) for r in part.itertuples()]
         folium.GeoJson(
             gpd.GeoDataFrame(
                 {"tooltip": tips}, geometry=part.geometry.to_numpy(), crs=part.crs
             ).__geo_interface__,
-            name=f"{'省市界 Provinces' if level == 'province' else '地级市 Prefectures'}",
+            name=translate("map.layer.provinces" if level == "province" else "map.layer.prefectures", lang),
             style_function=lambda _f, w=weight, d=dash: {
                 "fill": False,
                 "color": style.REGION_LINE,
@@ -53,12 +59,13 @@ def build_bth_map(
             },
             tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
         ).add_to(m)
-    add_context_layers(m, plan.parks, plan.districts, park_opacity=0.4)
+    add_context_layers(m, plan.parks, plan.districts, park_opacity=0.4, lang=lang)
     zones = plan.cooperation_zones.merge(
         distances[["zone_id", "km_to_core", "km_to_nearest_park", "nearest_park_id"]]
     )
-    _zones(zones).add_to(m)
-    _links(zones, core).add_to(m)
+    park_names = {p.park_id: pick(lang, p.name_zh, p.name_en) for p in plan.parks.itertuples()}
+    _zones(zones, park_names, lang).add_to(m)
+    _links(zones, core, lang).add_to(m)
     folium.CircleMarker(
         [core.y, core.x],
         radius=8,
@@ -67,33 +74,38 @@ def build_bth_map(
         fill=True,
         fill_color="#ffd400",
         fill_opacity=1,
-        tooltip="中关村核心 Zhongguancun core (中关村大街)",
+        tooltip=translate("map.core_tooltip", lang),
         className=CORE_CLASS,
     ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     MetricScale().add_to(m)
-    Legend(_legend()).add_to(m)
+    Legend(_legend(lang)).add_to(m)
     minx, miny, maxx, maxy = region[region["level"] == "province"].total_bounds
     m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     return m
 
 
-def _zones(zones: gpd.GeoDataFrame) -> folium.GeoJson:
+def _zones(zones: gpd.GeoDataFrame, park_names: dict[str, object], lang: str) -> folium.GeoJson:
     groups = {
-        "4": "4 个战略合作功能区 one of the 4",
-        "N": "N 承接地 one of the N",
+        "4": translate("map.zone_group_4", lang),
+        "N": translate("map.zone_group_n", lang),
         "winter_olympics": "§四(三)4",
     }
     tips = [
-        detail_html(
+        names_detail(
+            lang,
             z.name_zh,
             z.name_en,
             [
-                ("类别 Group", groups.get(z.group, z.group)),
-                ("距核心 From the core", f"{z.km_to_core:,.0f} km"),
-                ("最近分园 Nearest park", f"{z.nearest_park_id} · {z.km_to_nearest_park:,.0f} km"),
-                ("定位 Location", f"{z.location_accuracy}: {z.location_note}"),
-                ("规划条款 Section", z.section),
+                (translate("map.row.group", lang), groups.get(z.group, z.group)),
+                (translate("map.row.from_core", lang), f"{z.km_to_core:,.0f} km"),
+                (
+                    translate("map.row.nearest_park", lang),
+                    f"{park_names.get(z.nearest_park_id, z.nearest_park_id)} · "
+                    f"{z.km_to_nearest_park:,.0f} km",
+                ),
+                (translate("map.row.location", lang), f"{z.location_accuracy}: {z.location_note}"),
+                (translate("map.row.section", lang), z.section),
             ],
         )
         for z in zones.itertuples()
@@ -101,7 +113,7 @@ def _zones(zones: gpd.GeoDataFrame) -> folium.GeoJson:
     data = gpd.GeoDataFrame({"tooltip": tips}, geometry=zones.geometry.to_numpy(), crs=zones.crs)
     return folium.GeoJson(
         data.__geo_interface__,
-        name="合作功能区 Cooperation zones (4+N)",
+        name=translate("map.layer.cooperation", lang),
         marker=folium.CircleMarker(radius=10),
         style_function=lambda _f: {
             "fill": True,
@@ -116,9 +128,9 @@ def _zones(zones: gpd.GeoDataFrame) -> folium.GeoJson:
     )
 
 
-def _links(zones: gpd.GeoDataFrame, core: shapely.Point) -> folium.FeatureGroup:
+def _links(zones: gpd.GeoDataFrame, core: shapely.Point, lang: str) -> folium.FeatureGroup:
     """Straight lines from the core to each zone's nearest point, labelled with the geodesic km."""
-    group = folium.FeatureGroup(name="距离 Distances from the core")
+    group = folium.FeatureGroup(name=translate("map.layer.distances", lang))
     metric = zones.to_crs(4548)
     core_metric = gpd.GeoSeries([core], crs=4326).to_crs(4548).iloc[0]
     ends = gpd.GeoSeries(shapely.shortest_line(core_metric, metric.geometry.to_numpy()), crs=4548).to_crs(
@@ -133,7 +145,8 @@ def _links(zones: gpd.GeoDataFrame, core: shapely.Point) -> folium.FeatureGroup:
         folium.Marker(
             [lat, lon],
             icon=folium.DivIcon(
-                html=f"{text(zone.name_zh)}<br><span class='zgc-en'>{zone.km_to_core:,.0f} km</span>",
+                html=f"{text(pick(lang, zone.name_zh, zone.name_en))}<br>"
+                f"<span class='zgc-en'>{zone.km_to_core:,.0f} km</span>",
                 class_name="zgc-label",
                 icon_size=(150, 30),
                 icon_anchor=(75, -8),
@@ -143,23 +156,26 @@ def _links(zones: gpd.GeoDataFrame, core: shapely.Point) -> folium.FeatureGroup:
     return group
 
 
-def _legend() -> str:
+def _legend(lang: str) -> str:
     return legend_html(
-        "京津冀 Beijing–Tianjin–Hebei",
+        translate("map.legend.bth", lang),
         [
             (
                 f"<span class='zgc-swatch' style='background:{style.COOP_COLOUR}33;"
                 f"border:2px dashed {style.COOP_COLOUR}'></span>",
-                "合作功能区 Cooperation zone",
+                translate("map.legend.cooperation_zone", lang),
             ),
             (
                 "<span class='zgc-swatch round' style='background:#ffd400'></span>",
-                "中关村核心 Zhongguancun core",
+                translate("map.legend.core", lang),
             ),
-            (f"<span class='zgc-swatch' style='background:{style.PARK_FILL}'></span>", "十六分园 Sub-parks"),
+            (
+                f"<span class='zgc-swatch' style='background:{style.PARK_FILL}'></span>",
+                translate("map.layer.parks_16", lang),
+            ),
             (
                 "<span class='zgc-swatch' style='background:#fff;border:2px solid #5e5e5e'></span>",
-                "省市界 Province / prefecture",
+                translate("map.legend.province_prefecture", lang),
             ),
         ],
     )

@@ -9,10 +9,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
+from zgc_geo.i18n import DEFAULT_LANG, pick, translate
 from zgc_geo.mapping import style
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.display_datum import plan_to_display, point_to_display, to_display
-from zgc_geo.mapping.html_text import bilingual_title, detail_html, legend_html
+from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.plan_data import PlanData
 
@@ -24,13 +25,18 @@ GAP_COLOUR: Final = "#d7301f"
 
 
 def build_coverage_map(
-    plan: PlanData, cluster_id: str, *, highlight: Sequence[str] = (), basemap: str = NO_BASEMAP
+    plan: PlanData,
+    cluster_id: str,
+    *,
+    highlight: Sequence[str] = (),
+    basemap: str = NO_BASEMAP,
+    lang: str = DEFAULT_LANG,
 ) -> folium.Map:
     """The static part of a cluster's coverage map: core/focus parks strong, others faded, feature parks.
 
     ``highlight`` place ids are drawn larger (the places behind a clicked matrix cell). What
     changes with the radius and the what-if sites comes from :func:`coverage_layer`, which the
-    page swaps in place so the map keeps its view.
+    page swaps in place so the map keeps its view. Text is in ``lang``.
     """
     cluster = plan.clusters.set_index("cluster_id").loc[cluster_id]
     colour = style.cluster_colour(cluster_id)
@@ -40,19 +46,19 @@ def build_coverage_map(
     add_basemap(m, basemap)
     folium.GeoJson(
         plan.districts[["geometry"]].__geo_interface__,
-        name="北京市行政区 Districts",
+        name=translate("map.layer.beijing_districts", lang),
         style_function=lambda _f: {"fill": False, "color": style.DISTRICT_LINE, "weight": 1},
     ).add_to(m)
     core = set(cluster["core_park_ids"])
     parks = plan.parks.assign(core=plan.parks["park_id"].isin(core))
-    tips = [bilingual_title(p.name_zh, p.name_en) for p in parks.itertuples()]
+    tips = [names_heading(lang, p.name_zh, p.name_en) for p in parks.itertuples()]
     folium.GeoJson(
         gpd.GeoDataFrame(
             {"tooltip": tips, "core": parks["core"].to_numpy()},
             geometry=parks.geometry.to_numpy(),
             crs=parks.crs,
         ).__geo_interface__,
-        name="十六分园 Parks (core/focus strong)",
+        name=translate("map.layer.parks_core_strong", lang),
         style_function=lambda f: {
             "fillColor": style.CORE_PARK_FILL if f["properties"]["core"] else "#c9d3df",
             "fillOpacity": 0.5 if f["properties"]["core"] else 0.2,
@@ -62,10 +68,10 @@ def build_coverage_map(
         },
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False),
     ).add_to(m)
-    _places(plan, cluster_id, colour, set(highlight)).add_to(m)
+    _places(plan, cluster_id, colour, set(highlight), lang).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     MetricScale().add_to(m)
-    Legend(_legend(cluster, colour)).add_to(m)
+    Legend(_legend(cluster, colour, lang)).add_to(m)
     minx, miny, maxx, maxy = plan.parks.total_bounds
     m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     return m
@@ -78,18 +84,19 @@ def coverage_layer(
     gaps: gpd.GeoDataFrame,
     sites: Sequence[tuple[float, float]] = (),
     basemap: str = NO_BASEMAP,
+    lang: str = DEFAULT_LANG,
 ) -> folium.FeatureGroup:
     """What the radius and the proposed sites change: the reach, the gaps and the sites themselves.
 
     ``reach`` and ``gaps`` are EPSG:4326 polygons from :mod:`zgc_geo.coverage.spatial`;
-    ``sites`` are (lon, lat) pairs.
+    ``sites`` are (lon, lat) pairs; names and tooltips are in ``lang``.
     """
     colour = style.cluster_colour(cluster_id)
     datum = basemap_datum(basemap)
     reach, gaps = to_display(reach, datum), to_display(gaps, datum)
-    group = folium.FeatureGroup(name="覆盖 Coverage")
-    _polygons(reach, "可达范围 Within reach", colour, REACH_CLASS, 0.18).add_to(group)
-    _polygons(gaps, "覆盖缺口 Gaps (park area out of reach)", GAP_COLOUR, GAP_CLASS, 0.35).add_to(group)
+    group = folium.FeatureGroup(name=translate("map.layer.coverage", lang))
+    _polygons(reach, translate("map.layer.within_reach", lang), colour, REACH_CLASS, 0.18).add_to(group)
+    _polygons(gaps, translate("map.layer.gaps", lang), GAP_COLOUR, GAP_CLASS, 0.35).add_to(group)
     for number, (lon, lat) in enumerate(sites, start=1):
         folium.CircleMarker(
             list(point_to_display(lat, lon, datum)),
@@ -99,7 +106,7 @@ def coverage_layer(
             fill=True,
             fill_color="#ffd400",
             fill_opacity=1.0,
-            tooltip=f"拟议地点 Proposed site {number}: {lon:.5f}, {lat:.5f}",
+            tooltip=translate("map.proposed_site", lang, number=number, lon=lon, lat=lat),
             className=SITE_CLASS,
         ).add_to(group)
     return group
@@ -120,10 +127,17 @@ def _polygons(frame: gpd.GeoDataFrame, name: str, colour: str, css: str, opacity
     )
 
 
-def _places(plan: PlanData, cluster_id: str, colour: str, highlight: set[str]) -> folium.GeoJson:
+def _places(plan: PlanData, cluster_id: str, colour: str, highlight: set[str], lang: str) -> folium.GeoJson:
     places = plan.feature_parks[[cluster_id in ids for ids in plan.feature_parks["cluster_ids"]]]
+    park_names = {p.park_id: pick(lang, p.name_zh, p.name_en) for p in plan.parks.itertuples()}
+    park, location = translate("map.row.park", lang), translate("map.row.location", lang)
     tips = [
-        detail_html(p.name_zh, p.name_en, [("分园 Park", p.park_id), ("精度 Location", p.location_accuracy)])
+        names_detail(
+            lang,
+            p.name_zh,
+            p.name_en,
+            [(park, park_names.get(p.park_id, p.park_id)), (location, p.location_accuracy)],
+        )
         for p in places.itertuples()
     ]
     data = gpd.GeoDataFrame(
@@ -133,7 +147,7 @@ def _places(plan: PlanData, cluster_id: str, colour: str, highlight: set[str]) -
     )
     return folium.GeoJson(
         data.__geo_interface__,
-        name="特色园区 Feature parks",
+        name=translate("map.layer.feature_parks", lang),
         marker=folium.CircleMarker(radius=6),
         style_function=lambda f: {
             "fill": True,
@@ -150,19 +164,19 @@ def _places(plan: PlanData, cluster_id: str, colour: str, highlight: set[str]) -
     )
 
 
-def _legend(cluster: pd.Series, colour: str) -> str:
+def _legend(cluster: pd.Series, colour: str, lang: str) -> str:
     def swatch(fill: str, line: str, round_: bool = False) -> str:
         shape = "zgc-swatch round" if round_ else "zgc-swatch"
         return f"<span class='{shape}' style='background:{fill};border-color:{line}'></span>"
 
     return legend_html(
-        f"{cluster['short_zh']} {cluster['short_en']}",
+        str(pick(lang, cluster["short_zh"], cluster["short_en"])),
         [
-            (swatch(style.CORE_PARK_FILL, "#102a43"), "核心/重点园区 Core or focus park"),
-            (swatch("#c9d3df", "#9aa5b1"), "其他分园 Other park"),
-            (swatch(colour, "#1b1b1b", round_=True), "特色园区 Feature park"),
-            (swatch(colour + "55", colour), "可达范围 Within reach"),
-            (swatch(GAP_COLOUR + "88", GAP_COLOUR), "覆盖缺口 Gap"),
-            (swatch("#ffd400", "#000", round_=True), "拟议地点 Proposed site"),
+            (swatch(style.CORE_PARK_FILL, "#102a43"), translate("map.legend.core_or_focus_park", lang)),
+            (swatch("#c9d3df", "#9aa5b1"), translate("map.legend.other_park", lang)),
+            (swatch(colour, "#1b1b1b", round_=True), translate("map.legend.feature_park", lang)),
+            (swatch(colour + "55", colour), translate("map.layer.within_reach", lang)),
+            (swatch(GAP_COLOUR + "88", GAP_COLOUR), translate("map.legend.gap", lang)),
+            (swatch("#ffd400", "#000", round_=True), translate("map.legend.proposed_site", lang)),
         ],
     )

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
+from zgc_geo.i18n import other, pick
+
 #: A placeholder shown where a value is missing, instead of "nan" or "None".
 MISSING = "—"
 
@@ -26,15 +28,25 @@ def text(value: object) -> str:
     return html.escape(value, quote=True) if value else MISSING
 
 
-def bilingual_title(name_zh: object, name_en: object) -> str:
-    """A two-line heading: Chinese name in bold, English name below."""
-    return f"<b>{text(name_zh)}</b><br><span class='zgc-en'>{text(name_en)}</span>"
+def heading_html(name: object, second: object) -> str:
+    """A two-line heading: ``name`` in bold, ``second`` (e.g. the name in the other language) below."""
+    return f"<b>{text(name)}</b><br><span class='zgc-en'>{text(second)}</span>"
 
 
-def detail_html(name_zh: object, name_en: object, rows: Sequence[tuple[str, object]]) -> str:
-    """A heading plus a two-column table of labelled values, every part escaped."""
+def names_heading(lang: str, name_zh: object, name_en: object) -> str:
+    """A feature's heading in ``lang``: its name in that language, the other language's name below."""
+    return heading_html(pick(lang, name_zh, name_en), other(lang, name_zh, name_en))
+
+
+def detail_html(name: object, second: object, rows: Sequence[tuple[str, object]]) -> str:
+    """A heading (see :func:`heading_html`) plus a two-column table of labelled values, all escaped."""
     body = "".join(f"<tr><th>{text(label)}</th><td>{text(value)}</td></tr>" for label, value in rows)
-    return f"<div class='zgc-detail'>{bilingual_title(name_zh, name_en)}<table>{body}</table></div>"
+    return f"<div class='zgc-detail'>{heading_html(name, second)}<table>{body}</table></div>"
+
+
+def names_detail(lang: str, name_zh: object, name_en: object, rows: Sequence[tuple[str, object]]) -> str:
+    """:func:`detail_html` headed by a feature's names, the one in ``lang`` first."""
+    return detail_html(pick(lang, name_zh, name_en), other(lang, name_zh, name_en), rows)
 
 
 def legend_html(title: str, entries: Iterable[tuple[str, str]]) -> str:

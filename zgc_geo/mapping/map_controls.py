@@ -85,3 +85,17 @@ def add_map_css(m: folium.Map) -> None:
     root = m.get_root()
     assert isinstance(root, Figure), "a folium.Map always renders inside a branca Figure"
     root.header.add_child(Element(f"<style>{MAP_CSS}</style>"), name="zgc_map_css")
+
+
+def layer_control_last(m: folium.Map) -> folium.Map:
+    """Move ``m``'s layer control after every overlay, so its script finds them all defined.
+
+    A page adds its live layer (coverage reach, plots …) to a copy of the base map for export,
+    after the base builder already placed the control: rendered in that order, the control's
+    script would list a layer whose variable is not yet assigned, and Leaflet stops the whole
+    map with "Cannot read properties of undefined (reading 'setZIndex')".
+    """
+    for name, child in list(m._children.items()):
+        if isinstance(child, folium.LayerControl):
+            m._children.move_to_end(name)
+    return m

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import folium
@@ -11,18 +11,26 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from zgc_geo.crs import area_km2
+from zgc_geo.i18n import DEFAULT_LANG, pick, translate
 from zgc_geo.mapping import style
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.display_datum import plan_to_display
-from zgc_geo.mapping.html_text import bilingual_title, detail_html, legend_html, text
+from zgc_geo.mapping.html_text import names_detail, names_heading, text
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
-from zgc_geo.plan_data import PlanData, park_cluster_roles
+from zgc_geo.mapping.overview_text import (
+    ZONE_GROUPS,
+    feature_park_tooltips,
+    legend_body,
+    located_rows,
+    park_rows,
+)
+from zgc_geo.mapping.print_layout import drop_overlays, overlay_ids
+from zgc_geo.plan_data import PlanData
 
 PARK_TOOLTIP_ROWS = 5  # the popup shows everything; the hover tooltip only the essentials
 
 
-def build_overview_map(plan: PlanData, basemap: str = NO_BASEMAP) -> folium.Map:
+def build_overview_map(plan: PlanData, basemap: str = NO_BASEMAP, *, lang: str = DEFAULT_LANG) -> folium.Map:
     """The plan on one map, drawable with no internet (no tiles unless ``basemap`` asks).
 
     Layers, bottom to top: Beijing–Tianjin–Hebei outlines, district outlines, the
@@ -30,24 +38,42 @@ def build_overview_map(plan: PlanData, basemap: str = NO_BASEMAP) -> folium.Map:
     toggleable layer of feature parks per cluster. Every tooltip is built from
     escaped text (see :mod:`zgc_geo.mapping.html_text`). On a GCJ-02 basemap (Amap) every
     layer is drawn shifted to match it; figures such as areas come from the WGS84 plan.
+    Labels, tooltips, layer names and the legend are in ``lang`` (``"zh"`` or ``"en"``);
+    tooltips name each feature in the other language too, on a second line.
     """
     shown = plan_to_display(plan, basemap_datum(basemap))
     m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_snap=0.25)
     add_map_css(m)
     add_basemap(m, basemap)
-    _add_region(shown.region).add_to(m)
-    _add_districts(shown.districts).add_to(m)
-    _add_parks(plan, shown.parks).add_to(m)
-    _add_park_labels(shown.parks).add_to(m)
-    _add_cooperation_zones(shown.cooperation_zones).add_to(m)
-    _add_fusion_areas(shown.military_civil_fusion).add_to(m)
-    for layer in _feature_park_layers(shown):
+    _add_region(shown.region, lang).add_to(m)
+    _add_districts(shown.districts, lang).add_to(m)
+    _add_parks(plan, shown.parks, lang).add_to(m)
+    _add_park_labels(shown.parks, lang).add_to(m)
+    _add_cooperation_zones(shown.cooperation_zones, lang).add_to(m)
+    _add_fusion_areas(shown.military_civil_fusion, lang).add_to(m)
+    for layer in _feature_park_layers(shown, lang):
         layer.add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     MetricScale().add_to(m)
-    Legend(_legend_body(plan)).add_to(m)
+    Legend(legend_body(plan, lang)).add_to(m)
     m.fit_bounds(_bounds_latlon(shown.parks))
     return m
+
+
+def keep_layers(m: folium.Map, plan: PlanData, keep: Collection[str], *, lang: str = DEFAULT_LANG) -> None:
+    """Cut ``m`` (from :func:`build_overview_map`) down to the overlays ``keep``, legend included.
+
+    ``keep`` holds overlay ids (see :func:`zgc_geo.mapping.print_layout.overlay_id`). The legend
+    is rebuilt from the kept layers so a printed map never explains symbols it does not draw;
+    with nothing left to explain, it is removed.
+    """
+    drop_overlays(m, set(overlay_ids(m)) - set(keep))
+    for name, child in list(m._children.items()):
+        if isinstance(child, Legend):
+            del m._children[name]
+    body = legend_body(plan, lang, keep)
+    if body:
+        Legend(body).add_to(m)
 
 
 def _bounds_latlon(frame: gpd.GeoDataFrame) -> list[list[float]]:
@@ -95,14 +121,6 @@ def _geojson(
     )
 
 
-def _located_rows(row: Any) -> list[tuple[str, object]]:
-    """The rows every estimated location shows: how accurate it is and where the plan names it."""
-    return [
-        ("定位精度 Location", f"{row.location_accuracy}: {row.location_note}"),
-        ("规划条款 Section", row.section),
-    ]
-
-
 def _marker_layer(
     frame: gpd.GeoDataFrame, tips: Sequence[str], name: str, radius: int, path_style: dict[str, Any]
 ) -> folium.GeoJson:
@@ -117,10 +135,10 @@ def _marker_layer(
     )
 
 
-def _add_region(region: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="京津冀省界 Beijing–Tianjin–Hebei outline", show=True)
+def _add_region(region: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=translate("map.layer.bth_outline", lang), show=True)
     provinces = region[region["level"] == "province"]
-    tips = [bilingual_title(r.name_zh, r.name_en) for r in provinces.itertuples()]
+    tips = [names_heading(lang, r.name_zh, r.name_en) for r in provinces.itertuples()]
     _geojson(
         provinces,
         tooltips=tips,
@@ -134,7 +152,7 @@ def _add_region(region: gpd.GeoDataFrame) -> folium.FeatureGroup:
         },
     ).add_to(group)
     cities = region[region["level"] == "city"]
-    tips = [bilingual_title(r.name_zh, r.name_en) for r in cities.itertuples()]
+    tips = [names_heading(lang, r.name_zh, r.name_en) for r in cities.itertuples()]
     _geojson(
         cities,
         tooltips=tips,
@@ -151,10 +169,11 @@ def _add_region(region: gpd.GeoDataFrame) -> folium.FeatureGroup:
     return group
 
 
-def _add_districts(districts: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="北京市行政区 Beijing districts", show=True)
+def _add_districts(districts: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=translate("map.layer.beijing_districts", lang), show=True)
+    area = translate("map.row.area", lang)
     tips = [
-        detail_html(r.name_zh, r.name_en, [("面积 Area", f"{r.area_km2:,.0f} km²")])
+        names_detail(lang, r.name_zh, r.name_en, [(area, f"{r.area_km2:,.0f} km²")])
         for r in districts.itertuples()
     ]
     _geojson(
@@ -172,7 +191,7 @@ def _add_districts(districts: gpd.GeoDataFrame) -> folium.FeatureGroup:
     ).add_to(group)
     points = districts.geometry.to_crs(3857).representative_point().to_crs(4326)
     for row, point in zip(districts.itertuples(), points, strict=True):
-        label = f"{text(row.name_zh)}"
+        label = text(pick(lang, row.name_zh, row.name_en))
         folium.Marker(
             [point.y, point.x],
             icon=folium.DivIcon(
@@ -183,46 +202,18 @@ def _add_districts(districts: gpd.GeoDataFrame) -> folium.FeatureGroup:
     return group
 
 
-def _park_rows(plan: PlanData) -> list[list[tuple[str, object]]]:
-    roles = park_cluster_roles(plan)
-    names = plan.clusters.set_index("cluster_id")["name_zh"]
-    counts = plan.feature_parks.groupby("park_id").size()
-    drawn = area_km2(plan.parks).round(1)
-    rows = []
-    for park, drawn_km2 in zip(plan.parks.itertuples(), drawn, strict=True):
-        mine = roles[roles["park_id"] == park.park_id]
-        clusters = [
-            f"{names.get(c, c)}（{'核心' if r == 'core' else '重点'}）"
-            for c, r in zip(mine.cluster_id, mine.role, strict=True)
-        ]
-        approved = "—" if pd.isna(park.planned_area_km2) else f"{park.planned_area_km2:g} km²"
-        rows.append(
-            [
-                ("所在区 District", f"{park.district_zh} {getattr(park, 'district_en', '')}".strip()),
-                ("定位 Role", f"{park.role} / {getattr(park, 'role_en', '')}"),
-                ("主导产业 Lead industries", park.lead_industries or "—（§五(二)1 未列 / not listed）"),
-                ("产业集群 Clusters (§五(一))", clusters or "—"),
-                ("特色园区 Feature parks", int(counts.get(park.park_id, 0))),
-                ("批复面积 Approved area", approved),
-                ("示意面积 Drawn area", f"{drawn_km2:g} km²"),
-                ("组成 Components", getattr(park, "components", "")),
-                ("精度 Accuracy", park.accuracy),
-                ("来源 Source", park.source),
-            ]
-        )
-    return rows
-
-
-def _add_parks(plan: PlanData, shown: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
+def _add_parks(plan: PlanData, shown: gpd.GeoDataFrame | None, lang: str) -> folium.FeatureGroup:
     """The parks drawn with ``shown``'s geometry (display datum) and ``plan``'s figures."""
-    group = folium.FeatureGroup(name="十六分园 The 16 sub-parks", show=True)
+    group = folium.FeatureGroup(name=translate("map.layer.parks_16", lang), show=True)
     parks = plan.parks if shown is None else shown
-    rows = _park_rows(plan)
+    rows = park_rows(plan, lang)
     tips = [
-        detail_html(p.name_zh, p.name_en, r[:PARK_TOOLTIP_ROWS])
+        names_detail(lang, p.name_zh, p.name_en, r[:PARK_TOOLTIP_ROWS])
         for p, r in zip(parks.itertuples(), rows, strict=True)
     ]
-    popups = [detail_html(p.name_zh, p.name_en, r) for p, r in zip(parks.itertuples(), rows, strict=True)]
+    popups = [
+        names_detail(lang, p.name_zh, p.name_en, r) for p, r in zip(parks.itertuples(), rows, strict=True)
+    ]
     core = set(
         parks.loc[
             parks["role"].str.contains("核心区", na=False) & ~parks["role"].str.contains("属", na=False),
@@ -247,9 +238,9 @@ def _add_parks(plan: PlanData, shown: gpd.GeoDataFrame | None = None) -> folium.
     return group
 
 
-def _add_park_labels(parks: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """Labels at each park's largest part, so a MultiPolygon gets one readable label."""
-    group = folium.FeatureGroup(name="分园名称 Park labels", show=True)
+def _add_park_labels(parks: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    """Labels at each park's largest part, so a MultiPolygon gets one readable label, in ``lang``."""
+    group = folium.FeatureGroup(name=translate("map.layer.park_labels", lang), show=True)
     metric = parks.geometry.to_crs(3857)
     largest = [max(getattr(g, "geoms", [g]), key=lambda part: part.area) for g in metric]
     anchors = gpd.GeoSeries(shapely.point_on_surface(largest), crs=3857).to_crs(4326)
@@ -257,7 +248,7 @@ def _add_park_labels(parks: gpd.GeoDataFrame) -> folium.FeatureGroup:
         folium.Marker(
             [point.y, point.x],
             icon=folium.DivIcon(
-                html=bilingual_title(park.name_zh, park.name_en),
+                html=f"<b>{text(pick(lang, park.name_zh, park.name_en))}</b>",
                 class_name="zgc-label",
                 icon_size=(140, 30),
                 icon_anchor=(70, -6),
@@ -267,32 +258,15 @@ def _add_park_labels(parks: gpd.GeoDataFrame) -> folium.FeatureGroup:
     return group
 
 
-def _feature_park_tooltips(plan: PlanData) -> list[str]:
-    places = plan.feature_parks
-    park_names = plan.parks.set_index("park_id")["name_zh"]
-    agg_names = plan.service_agglomerations.set_index("agglomeration_id")["name_zh"]
-    cluster_names = plan.clusters.set_index("cluster_id")["name_zh"]
-    tips = []
-    for p in places.itertuples():
-        outside = "" if p.inside_park == "yes" else "（园外 outside）"
-        rows = [
-            ("集群 Clusters", [cluster_names.get(c, c) for c in p.cluster_ids]),
-            ("聚集区 Agglomeration", agg_names.get(p.agglomeration_id, "") if p.agglomeration_id else ""),
-            ("所在分园 Host park", park_names.get(p.park_id, p.park_id) + outside),
-            *_located_rows(p),
-        ]
-        tips.append(detail_html(p.name_zh, p.name_en, rows))
-    return tips
-
-
-def _feature_park_layers(plan: PlanData) -> list[folium.FeatureGroup]:
+def _feature_park_layers(plan: PlanData, lang: str) -> list[folium.FeatureGroup]:
     """One layer per cluster; a place in two clusters appears in both layers."""
     places = plan.feature_parks
-    tips = _feature_park_tooltips(plan)
+    tips = feature_park_tooltips(plan, lang)
     layers = []
     for cluster in plan.clusters.itertuples():
         member = np.array([cluster.cluster_id in ids for ids in places["cluster_ids"]], dtype=bool)
-        group = folium.FeatureGroup(name=f"● {cluster.short_zh}集群 {cluster.short_en}", show=True)
+        name = translate("map.layer.cluster", lang, cluster=pick(lang, cluster.short_zh, cluster.short_en))
+        group = folium.FeatureGroup(name=name, show=True)
         place_style = {
             "fill": True,
             "fillColor": style.cluster_colour(cluster.cluster_id),
@@ -307,27 +281,28 @@ def _feature_park_layers(plan: PlanData) -> list[folium.FeatureGroup]:
     return layers
 
 
-def _add_fusion_areas(areas: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="军民融合创新发展区 Military–civil fusion areas", show=True)
-    tips = [detail_html(a.name_zh, a.name_en, _located_rows(a)) for a in areas.itertuples()]
+def _add_fusion_areas(areas: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=translate("map.layer.fusion", lang), show=True)
+    tips = [names_detail(lang, a.name_zh, a.name_en, located_rows(a, lang)) for a in areas.itertuples()]
     fusion_style = {"fill": False, "color": style.FUSION_COLOUR, "weight": 3, "className": style.FUSION_CLASS}
     _marker_layer(areas, tips, "fusion", 9, fusion_style).add_to(group)
     return group
 
 
-ZONE_GROUPS = {"4": "4 个战略合作功能区 one of the 4", "N": "N 产业项目承接地 one of the N"}
-
-
-def _add_cooperation_zones(zones: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="京津冀合作功能区 Cooperation zones (4+N)", show=True)
+def _add_cooperation_zones(zones: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=translate("map.layer.cooperation", lang), show=True)
     tips = [
-        detail_html(
+        names_detail(
+            lang,
             z.name_zh,
             z.name_en,
             [
-                ("类别 Group", ZONE_GROUPS.get(z.group, z.group)),
-                ("面积 Area", "—" if pd.isna(z.area_km2) else f"{z.area_km2:,.1f} km²"),
-                *_located_rows(z),
+                (
+                    translate("map.row.group", lang),
+                    translate(ZONE_GROUPS[z.group], lang) if z.group in ZONE_GROUPS else z.group,
+                ),
+                (translate("map.row.area", lang), "—" if pd.isna(z.area_km2) else f"{z.area_km2:,.1f} km²"),
+                *located_rows(z, lang),
             ],
         )
         for z in zones.itertuples()
@@ -343,45 +318,3 @@ def _add_cooperation_zones(zones: gpd.GeoDataFrame) -> folium.FeatureGroup:
     }
     _marker_layer(zones, tips, "cooperation", 10, zone_style).add_to(group)
     return group
-
-
-def _legend_body(plan: PlanData) -> str:
-    def swatch(fill: str, line: str = "#333", round_: bool = False, dashed: bool = False) -> str:
-        classes = "zgc-swatch round" if round_ else "zgc-swatch"
-        border = f"border:2px {'dashed' if dashed else 'solid'} {line};"
-        return f"<span class='{classes}' style='background:{fill};{border}'></span>"
-
-    parts = [
-        legend_html(
-            "分园 Sub-parks",
-            [
-                (swatch(style.CORE_PARK_FILL, "#102a43"), "核心区 Core area (海淀园)"),
-                (swatch(style.PARK_FILL, "#102a43"), "分园 Sub-park (schematic outline)"),
-            ],
-        ),
-        legend_html(
-            "特色园区（按集群）Feature parks by cluster",
-            [
-                (
-                    swatch(style.cluster_colour(c.cluster_id), "#1b1b1b", round_=True),
-                    f"{c.short_zh} {c.short_en}",
-                )
-                for c in plan.clusters.itertuples()
-            ],
-        ),
-        legend_html(
-            "其他 Other",
-            [
-                (
-                    swatch("transparent", style.FUSION_COLOUR, round_=True),
-                    "军民融合创新发展区 Military–civil fusion area",
-                ),
-                (
-                    swatch("rgba(123,50,148,0.15)", style.COOP_COLOUR, dashed=True),
-                    "京津冀合作功能区 Cooperation zone",
-                ),
-                (swatch("#ffffff", style.DISTRICT_LINE), "行政区界 District boundary"),
-            ],
-        ),
-    ]
-    return "".join(parts)

@@ -11,6 +11,7 @@ import numpy as np
 import shapely
 
 from zgc_geo.crs import ANALYSIS_CRS
+from zgc_geo.i18n import DEFAULT_LANG, translate
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import to_display
@@ -22,15 +23,17 @@ MAX_PREVIEW_FEATURES: Final = 5000
 #: Vertices closer than this (metres) are merged for display only; analysis keeps full detail.
 SIMPLIFY_M: Final = 2.0
 IMPORT_CLASS: Final = "zgc-import-feature"
-#: Fields shown in the tooltip when present, in this order, with bilingual labels.
+#: Stable name of the imported features' GeoJSON layer (not shown; its group is named in the map's language).
+IMPORT_LAYER: Final = "导入数据 Imported features"
+#: Fields shown in the tooltip when present, in this order, with the key of their label.
 TOOLTIP_FIELDS: Final = (
-    ("plot_id", "编号 ID"),
-    ("land_use_code", "用地性质 Land use"),
-    ("land_use_class", "用地类别 Class"),
-    ("area_m2", "面积 Area (m²)"),
-    ("park_id", "分园 Park"),
-    ("owner", "权利人 Owner"),
-    ("status", "状态 Status"),
+    ("plot_id", "map.field.plot_id"),
+    ("land_use_code", "map.field.land_use_code"),
+    ("land_use_class", "map.field.land_use_class"),
+    ("area_m2", "map.field.area_m2"),
+    ("park_id", "map.row.park"),
+    ("owner", "map.field.owner"),
+    ("status", "map.field.status"),
 )
 
 
@@ -41,22 +44,23 @@ def build_preview_map(
     *,
     name_field: str | None = "name",
     basemap: str = NO_BASEMAP,
+    lang: str = DEFAULT_LANG,
 ) -> folium.Map:
     """Imported features (red) over the 16 parks and district outlines, fitted to the data.
 
     Large inputs are sampled to :data:`MAX_PREVIEW_FEATURES` and simplified by
     :data:`SIMPLIFY_M` metres before they go to the browser; every tooltip value is
     escaped (imported attributes are untrusted). On a GCJ-02 basemap everything is
-    drawn shifted to match it.
+    drawn shifted to match it. Layer names and tooltip labels are in ``lang``.
     """
     datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
     add_map_css(m)
     add_basemap(m, basemap)
-    add_context_layers(m, parks, districts, park_opacity=0.15, datum=datum)
+    add_context_layers(m, parks, districts, park_opacity=0.15, datum=datum, lang=lang)
     shown = _display_sample(frame, datum)
     if not shown.empty:
-        _feature_layer(shown, name_field).add_to(m)
+        _feature_layer(shown, name_field, lang).add_to(m)
         minx, miny, maxx, maxy = shown.total_bounds
         m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     else:
@@ -85,8 +89,8 @@ def _display_sample(frame: gpd.GeoDataFrame, datum: str = "wgs84") -> gpd.GeoDat
     return out
 
 
-def _tooltips(frame: gpd.GeoDataFrame, name_field: str | None) -> list[str]:
-    present = [(column, label) for column, label in TOOLTIP_FIELDS if column in frame.columns]
+def _tooltips(frame: gpd.GeoDataFrame, name_field: str | None, lang: str) -> list[str]:
+    present = [(column, translate(key, lang)) for column, key in TOOLTIP_FIELDS if column in frame.columns]
     names: Sequence[object] = (
         frame[name_field].tolist() if name_field and name_field in frame.columns else [""] * len(frame)
     )
@@ -103,13 +107,15 @@ def _fmt(value: object) -> object:
     return value
 
 
-def _feature_layer(frame: gpd.GeoDataFrame, name_field: str | None) -> folium.GeoJson:
+def _feature_layer(frame: gpd.GeoDataFrame, name_field: str | None, lang: str) -> folium.FeatureGroup:
     data = gpd.GeoDataFrame(
-        {"tooltip": _tooltips(frame, name_field)}, geometry=frame.geometry.to_numpy(), crs=frame.crs
+        {"tooltip": _tooltips(frame, name_field, lang)}, geometry=frame.geometry.to_numpy(), crs=frame.crs
     )
-    return folium.GeoJson(
+    group = folium.FeatureGroup(name=translate("map.layer.imported", lang))
+    folium.GeoJson(
         data.__geo_interface__,
-        name="导入数据 Imported features",
+        name=IMPORT_LAYER,
+        control=False,
         style_function=lambda _f: {
             "fill": True,
             "fillColor": "#d7301f",
@@ -120,4 +126,5 @@ def _feature_layer(frame: gpd.GeoDataFrame, name_field: str | None) -> folium.Ge
         },
         marker=folium.CircleMarker(radius=5),
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-    )
+    ).add_to(group)
+    return group

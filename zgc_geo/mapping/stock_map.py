@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from zgc_geo.crs import ANALYSIS_CRS
+from zgc_geo.i18n import DEFAULT_LANG, translate
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import bounds_to_display, box_from_display, to_display
@@ -49,35 +50,37 @@ def build_stock_base_map(
     status_labels: Mapping[str, str],
     canvas: bool,
     basemap: str = NO_BASEMAP,
+    lang: str = DEFAULT_LANG,
 ) -> folium.Map:
     """Districts, parks, scale and the legend of ``colour_by``: everything that does not change per click.
 
     Keeping this map identical across reruns is what stops the component from
     re-creating Leaflet (and losing the view) when only the plots change. Pass the same
     ``basemap`` to :func:`plots_for_display` so the plots are shifted with the base.
+    ``status_labels`` name the review statuses in ``lang``, the language of the legend.
     """
     datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, prefer_canvas=canvas)
     add_map_css(m)
     add_basemap(m, basemap)
-    add_context_layers(m, parks, districts, park_opacity=0.08, datum=datum)
+    add_context_layers(m, parks, districts, park_opacity=0.08, datum=datum, lang=lang)
     minx, miny, maxx, maxy = parks.total_bounds
     m.fit_bounds(bounds_to_display([[float(miny), float(minx)], [float(maxy), float(maxx)]], datum))
     MetricScale().add_to(m)
-    Legend(_legend(colour_by, status_labels)).add_to(m)
+    Legend(_legend(colour_by, status_labels, lang)).add_to(m)
     return m
 
 
-def _legend(colour_by: str, status_labels: Mapping[str, str]) -> str:
+def _legend(colour_by: str, status_labels: Mapping[str, str], lang: str) -> str:
     def swatch(colour: str) -> str:
         return f"<span class='zgc-swatch' style='background:{colour}'></span>"
 
     if colour_by == "review_status":
         entries = [(swatch(c), status_labels.get(k, k)) for k, c in STATUS_COLOURS.items()]
-        return legend_html("审查状态 Review status", entries)
+        return legend_html(translate("map.legend.review_status", lang), entries)
     bands = [*PRIORITY_BANDS, (100, "")]
     entries = [(swatch(c), f"{lo}–{hi}") for (lo, c), (hi, _) in itertools.pairwise(bands)]
-    return legend_html("优先级 Priority score", entries)
+    return legend_html(translate("map.legend.priority_score", lang), entries)
 
 
 def plot_colours(plots: pd.DataFrame, colour_by: str) -> np.ndarray:
@@ -123,7 +126,12 @@ def plots_for_display(
 
 
 def plots_layer(
-    plots: gpd.GeoDataFrame, *, colour_by: str, selected: str | None, tooltip_of: Mapping[str, str]
+    plots: gpd.GeoDataFrame,
+    *,
+    colour_by: str,
+    selected: str | None,
+    tooltip_of: Mapping[str, str],
+    lang: str = DEFAULT_LANG,
 ) -> folium.FeatureGroup:
     """The plots as one GeoJson layer inside a FeatureGroup (what st_folium updates in place).
 
@@ -142,7 +150,7 @@ def plots_layer(
         geometry=plots.geometry.to_numpy(),
         crs=plots.crs,
     )
-    group = folium.FeatureGroup(name="地块 Plots")
+    group = folium.FeatureGroup(name=translate("map.layer.plots", lang))
     folium.GeoJson(
         data.__geo_interface__,
         name="plots",
@@ -159,8 +167,16 @@ def plots_layer(
     return group
 
 
-def plot_tooltips(plots: pd.DataFrame, status_labels: Mapping[str, str]) -> dict[str, str]:
-    """Escaped hover text per plot id: name, park, area, status, priority."""
+def plot_tooltips(
+    plots: pd.DataFrame, status_labels: Mapping[str, str], *, lang: str = DEFAULT_LANG
+) -> dict[str, str]:
+    """Escaped hover text per plot id: name, park, area, status, priority (row labels in ``lang``)."""
+    labels = [
+        translate("map.row.park", lang),
+        translate("map.row.area", lang),
+        translate("map.row.review", lang),
+        translate("map.row.priority", lang),
+    ]
     rows = zip(
         plots["plot_id"].astype(str),
         plots.get("name", plots["plot_id"]),
@@ -174,12 +190,18 @@ def plot_tooltips(plots: pd.DataFrame, status_labels: Mapping[str, str]) -> dict
         plot_id: detail_html(
             name,
             plot_id,
-            [
-                ("分园 Park", park),
-                ("面积 Area", f"{area:,.2f} ha" if pd.notna(area) else None),
-                ("审查 Review", status_labels.get(str(status), status)),
-                ("优先级 Priority", f"{score:.0f}" if pd.notna(score) else None),
-            ],
+            list(
+                zip(
+                    labels,
+                    [
+                        park,
+                        f"{area:,.2f} ha" if pd.notna(area) else None,
+                        status_labels.get(str(status), status),
+                        f"{score:.0f}" if pd.notna(score) else None,
+                    ],
+                    strict=True,
+                )
+            ),
         )
         for plot_id, name, park, area, status, score in rows
     }

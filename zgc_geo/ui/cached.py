@@ -10,6 +10,7 @@ import streamlit as st
 from zgc_geo.catalogue import layer_specs
 from zgc_geo.manifest import LayerSpec, manifest_path
 from zgc_geo.plan_data import PlanData, plan_from_catalogue
+from zgc_geo.ui.i18n import tr
 
 
 def _layer_fingerprint() -> str:
@@ -23,14 +24,15 @@ def _layer_fingerprint() -> str:
     return digest.hexdigest()
 
 
-@st.cache_resource(show_spinner="加载规划图层 Loading plan layers…", max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _plan(fingerprint: str) -> PlanData:
     return plan_from_catalogue()
 
 
 def cached_plan() -> PlanData:
     """The plan layers, loaded and validated once per change of the files (shared, read-only)."""
-    return _plan(_layer_fingerprint())
+    with st.spinner(tr("common.loading_plan")):  # shown only if loading takes over half a second
+        return _plan(_layer_fingerprint())
 
 
 def parks_spec() -> LayerSpec:

@@ -1,29 +1,87 @@
-"""Widgets of the coverage page: the clickable park × cluster matrix and the what-if sites."""
+"""Widgets of the coverage page: the clickable park × cluster matrix, the what-if sites, the tables."""
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
 
-from zgc_geo.coverage.matrix import cell_label
+from zgc_geo.coverage.spatial import OUTSIDE
 from zgc_geo.plan_data import PlanData
+from zgc_geo.ui.i18n import current_lang, local, tr
+from zgc_geo.ui.tables import show_table
 
 ROLE_COLOURS: Final = {"core": "#1f3f73", "focus": "#5b84b1", "": "#ffffff"}
+ROLE_WORDS: Final = {"core": "common.role_core", "focus": "common.role_focus"}
 SITES_KEY: Final = "cov_sites"
-PARK_COLUMN: Final = "分园 Park"
+#: Column id of the park names in the matrix (the cluster columns are named by the clusters).
+PARK_COLUMN: Final = "park"
 #: Fixed pixel sizes: the matrix reads the same on every screen (and a browser test can find a cell).
 ROW_PX: Final = 35
 PARK_PX: Final = 110
 CELL_PX: Final = 190
+COVERAGE_HEADINGS: Final = {
+    "park_id": "coverage.col.park_id",
+    "park_name": "coverage.col.park",
+    "role": "coverage.col.role",
+    "park_area_km2": "coverage.col.park_area_km2",
+    "covered_km2": "coverage.col.covered_km2",
+    "covered_share": "coverage.col.covered_share",
+    "covered_km2_before": "coverage.col.covered_km2_before",
+    "covered_km2_after": "coverage.col.covered_km2_after",
+    "covered_km2_change": "coverage.col.covered_km2_change",
+    "covered_share_before": "coverage.col.covered_share_before",
+    "covered_share_after": "coverage.col.covered_share_after",
+    "covered_share_change": "coverage.col.covered_share_change",
+    "plots": "coverage.col.plots",
+    "plots_covered": "coverage.col.plots_covered",
+    "plots_covered_share": "coverage.col.plots_covered_share",
+    "plot_area_ha": "coverage.col.plot_area_ha",
+    "plot_area_covered_ha": "coverage.col.plot_area_covered_ha",
+    "plots_covered_before": "coverage.col.plots_covered_before",
+    "plots_covered_after": "coverage.col.plots_covered_after",
+    "plots_covered_change": "coverage.col.plots_covered_change",
+    "plot_area_covered_ha_before": "coverage.col.plot_area_covered_ha_before",
+    "plot_area_covered_ha_after": "coverage.col.plot_area_covered_ha_after",
+    "plot_area_covered_ha_change": "coverage.col.plot_area_covered_ha_change",
+}
+FINDING_HEADINGS: Final = {
+    "kind": "coverage.col.kind",
+    "park_id": "coverage.col.park_id",
+    "cluster_id": "coverage.col.cluster_id",
+    "message_zh": "coverage.col.message",
+    "message_en": "coverage.col.message",
+    "sections": "coverage.col.sections",
+    "place_ids": "coverage.col.place_ids",
+}
+
+
+def cell_text(row: Mapping[str, Any]) -> str:
+    """A matrix cell, e.g. "核心 · 3 特色园区 · 2 创新中心"; "" for an empty cell.
+
+    The feature-park count is shown whenever the park is core or focus, even when it is 0,
+    because a named park without a feature park of the cluster is itself a finding.
+    """
+    role = str(row["role"])
+    places = int(row["feature_parks"])
+    centres = int(row["innovation_centres"])
+    parts = [tr(ROLE_WORDS[role])] if role in ROLE_WORDS else []
+    if places or parts:
+        parts.append(tr("coverage.cell_places", count=places))
+    if centres:
+        parts.append(tr("coverage.cell_centres", count=centres))
+    return " · ".join(parts)
 
 
 def matrix_table(plan: PlanData, long: pd.DataFrame) -> tuple[str, str] | None:
     """The 16 × 6 matrix as a heat map (colour = role, text = counts); returns the clicked (park, cluster)."""
-    parks = plan.parks.set_index("park_id")["name_zh"]
-    clusters = plan.clusters.set_index("cluster_id")["short_zh"]
-    labels = long.assign(label=[cell_label(row) for _, row in long.iterrows()])
+    parks = pd.Series({p.park_id: local(p.name_zh, p.name_en) for p in plan.parks.itertuples()})
+    clusters = pd.Series(
+        {c.cluster_id: str(local(c.short_zh, c.short_en)) for c in plan.clusters.itertuples()}
+    )
+    labels = long.assign(label=[cell_text(row) for _, row in long.iterrows()])
     wide = labels.pivot(index="park_id", columns="cluster_id", values="label").reindex(
         index=list(parks.index), columns=list(clusters.index)
     )
@@ -40,7 +98,7 @@ def matrix_table(plan: PlanData, long: pd.DataFrame) -> tuple[str, str] | None:
         hide_index=True,
         height=ROW_PX * (len(shown) + 1) + 3,
         column_config={
-            PARK_COLUMN: st.column_config.TextColumn(PARK_COLUMN, width=PARK_PX),
+            PARK_COLUMN: st.column_config.TextColumn(tr("coverage.col.park"), width=PARK_PX),
             **{name: st.column_config.TextColumn(name, width=CELL_PX) for name in clusters},
         },
     )
@@ -68,6 +126,22 @@ def _role_styles(roles: pd.DataFrame) -> pd.DataFrame:
     return roles.map(css)
 
 
+def coverage_table(plan: PlanData, table: pd.DataFrame) -> None:
+    """Coverage per park (before/after with proposed sites), parks and roles in the session's language."""
+    names = {p.park_id: local(p.name_zh, p.name_en) for p in plan.parks.itertuples()}
+    names[OUTSIDE] = tr("coverage.outside_parks")
+    roles = {role: tr(key) for role, key in ROLE_WORDS.items()}
+    shown = table.assign(park_name=table["park_id"].map(names), role=table["role"].map(roles).fillna(""))
+    columns = ["park_id", "park_name", *[c for c in shown.columns if c not in {"park_id", "park_name"}]]
+    show_table(shown[columns], COVERAGE_HEADINGS, hide=["park_name_zh"])
+
+
+def findings_shown(findings: pd.DataFrame) -> None:
+    """The plan-consistency findings, each message in the session's language only."""
+    other = "message_en" if current_lang() == "zh" else "message_zh"
+    show_table(findings, FINDING_HEADINGS, hide=[other])
+
+
 def proposed_sites() -> list[tuple[float, float]]:
     """The what-if sites of this session, as (lon, lat)."""
     return list(st.session_state.setdefault(SITES_KEY, []))
@@ -84,11 +158,15 @@ def add_site(lon: float, lat: float) -> None:
 def site_inputs() -> None:
     """Enter a site by coordinates, or clear the sites; clicking the map adds one too."""
     cols = st.columns([2, 2, 1, 1])
-    lon = cols[0].number_input("经度 Longitude (WGS84)", 115.4, 117.6, 116.30, step=0.001, format="%.5f")
-    lat = cols[1].number_input("纬度 Latitude (WGS84)", 39.4, 41.1, 40.00, step=0.001, format="%.5f")
-    if cols[2].button("添加 Add site"):
+    lon = cols[0].number_input(
+        tr("coverage.longitude"), 115.4, 117.6, 116.30, step=0.001, format="%.5f", key="cov_lon"
+    )
+    lat = cols[1].number_input(
+        tr("coverage.latitude"), 39.4, 41.1, 40.00, step=0.001, format="%.5f", key="cov_lat"
+    )
+    if cols[2].button(tr("coverage.add_site"), key="cov_add_site"):
         add_site(lon, lat)
         st.rerun()
-    if cols[3].button("清除 Clear sites"):
+    if cols[3].button(tr("coverage.clear_sites"), key="cov_clear_sites"):
         st.session_state[SITES_KEY] = []
         st.rerun()

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from zgc_geo.errors import ZgcGeoError
+from zgc_geo.ui.i18n import tr
 
 log = logging.getLogger("zgc_geo.ui")
 
@@ -28,9 +29,5 @@ def user_errors_shown() -> Iterator[None]:
         if type(exc).__module__.startswith("streamlit"):
             raise
         log.exception("internal error on page")
-        st.error(
-            "内部错误 Internal error: something went wrong inside zgc-geo. The details are in the "
-            "server log; please report them.",
-            icon="🛑",
-        )
+        st.error(tr("guard.internal_error"), icon="🛑")
         st.stop()

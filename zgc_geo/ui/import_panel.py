@@ -15,6 +15,8 @@ from zgc_geo.importing.crs_guess import suggest_crs
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file, stage_uploads
 from zgc_geo.importing.report_export import report_bytes
+from zgc_geo.ui.i18n import kept, tr
+from zgc_geo.ui.tables import show_table
 from zgc_geo.ui.workspace_access import reviewer, workspace
 from zgc_geo.workspace import name_from_text
 
@@ -25,6 +27,15 @@ ENCODINGS: Final = (AUTO, "UTF-8", "GBK", "GB18030", "BIG5")
 COMMON_CRS: Final = ("EPSG:4326", "EPSG:4490", "EPSG:4548", "EPSG:4527", "EPSG:32650", "gcj02", "bd09")
 STATE_KEYS: Final = ("import_crs", "import_crs_other", "import_layer", "import_overrides", "import_encoding")
 UNMAPPED: Final = "—"
+REPORT_HEADINGS: Final = {
+    "severity": "data.col.severity",
+    "code": "data.col.code",
+    "row": "data.col.row",
+    "field": "data.col.field",
+    "value": "data.col.value",
+    "message": "data.col.message",
+    "hint": "data.col.hint",
+}
 
 
 def uploads_digest(files: list[tuple[str, bytes]]) -> str:
@@ -43,12 +54,17 @@ def reset_choices_on_new_upload(digest: str) -> None:
         st.session_state["import_digest"] = digest
 
 
-@st.cache_data(show_spinner="读取并检查 Reading and checking…", max_entries=4)
-def run_import(files: tuple[tuple[str, bytes], ...], options: ImportOptions) -> ImportResult:
-    """Stage the upload in a private temporary folder and import it (cached per upload and options)."""
+@st.cache_data(show_spinner=False, max_entries=4)
+def _imported(files: tuple[tuple[str, bytes], ...], options: ImportOptions) -> ImportResult:
     with tempfile.TemporaryDirectory(prefix="zgc-geo-upload-") as scratch:
         path = stage_uploads(list(files), Path(scratch), options.limits)
         return import_file(path, options)
+
+
+def run_import(files: tuple[tuple[str, bytes], ...], options: ImportOptions) -> ImportResult:
+    """Stage the upload in a private temporary folder and import it (cached per upload and options)."""
+    with st.spinner(tr("data.reading")):  # shown only if it takes over half a second
+        return _imported(files, options)
 
 
 def current_options(kind: str, limits: ImportLimits) -> ImportOptions:
@@ -71,26 +87,37 @@ def source_controls(result: ImportResult) -> None:
     """Encoding, layer and CRS choices, offered with what was detected."""
     read = result.read
     cols = st.columns(3)
-    basis = f" — {read.encoding} ({read.encoding_basis})" if read and read.encoding else ""
-    cols[0].selectbox("编码 Encoding", ENCODINGS, key="import_encoding", help=f"detected{basis}")
+    detected = (
+        tr("data.encoding_detected", encoding=read.encoding, basis=read.encoding_basis)
+        if read and read.encoding
+        else tr("data.encoding_not_detected")
+    )
+    cols[0].selectbox(
+        tr("data.encoding"),
+        ENCODINGS,
+        key=kept("import_encoding"),
+        help=detected,
+        format_func={e: tr("data.encoding_auto") if e == AUTO else e for e in ENCODINGS}.__getitem__,
+    )
     if read and len(read.layers) > 1:
-        cols[1].selectbox("图层 Layer / sheet", read.layers, key="import_layer")
+        cols[1].selectbox(tr("data.layer"), read.layers, key="import_layer")
     candidates = [c.key for c in (result.crs_candidates or (suggest_crs(read.frame) if read else []))]
     options = list(dict.fromkeys([FILE_CRS, *candidates, *COMMON_CRS, "other"]))
     file_label = (
-        f"(file: {read.frame.crs.to_string()})"
+        tr("data.crs_file", crs=read.frame.crs.to_string())
         if read is not None and read.frame.crs
-        else "(none in the file)"
+        else tr("data.crs_none")
     )
+    labels = {key: key for key in options} | {FILE_CRS: file_label, "other": tr("data.crs_other")}
     cols[2].selectbox(
-        "坐标系 CRS",
+        tr("data.crs"),
         options,
-        key="import_crs",
-        format_func=lambda key: file_label if key == FILE_CRS else key,
-        help="Candidates first, from the coordinate ranges. gcj02/bd09: lon/lat copied from Amap/Baidu.",
+        key=kept("import_crs"),
+        format_func=labels.__getitem__,
+        help=tr("data.crs_help"),
     )
     if st.session_state.get("import_crs") == "other":
-        cols[2].text_input("EPSG code or PROJ string", key="import_crs_other", placeholder="EPSG:2435")
+        cols[2].text_input(tr("data.crs_code"), key="import_crs_other", placeholder="EPSG:2435")
 
 
 def mapping_form(result: ImportResult) -> None:
@@ -99,7 +126,7 @@ def mapping_form(result: ImportResult) -> None:
         return
     columns = [str(c) for c in result.read.frame.columns if c != result.read.frame.geometry.name]
     with (
-        st.expander("列映射 Column mapping (detected from the headers — correct it here)"),
+        st.expander(tr("data.column_mapping")),
         st.form("column_mapping"),
     ):
         chosen = {}
@@ -113,7 +140,7 @@ def mapping_form(result: ImportResult) -> None:
                 index=options.index(current) if current in options else 0,
                 key=f"map_{name}",
             )
-        if st.form_submit_button("应用 Apply"):
+        if st.form_submit_button(tr("data.apply")):
             changed = {
                 name: ("" if column == UNMAPPED else column)
                 for name, column in chosen.items()
@@ -133,14 +160,14 @@ def report_section(result: ImportResult) -> None:
         st.error(result.verdict)
     table = result.report.to_frame()
     if not table.empty:
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table, REPORT_HEADINGS)
         stem = Path(result.report.source).stem or "import"
         cols = st.columns(2)
         cols[0].download_button(
-            "报告 Report (CSV)", report_bytes(result.report, ".csv"), f"{stem}_report.csv", "text/csv"
+            tr("data.report_csv"), report_bytes(result.report, ".csv"), f"{stem}_report.csv", "text/csv"
         )
         cols[1].download_button(
-            "报告 Report (XLSX)",
+            tr("data.report_xlsx"),
             report_bytes(result.report, ".xlsx"),
             f"{stem}_report.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -153,7 +180,7 @@ def cleaned_downloads(result: ImportResult) -> None:
         return
     blocked = not result.report.usable
     if blocked:
-        st.info("修正错误后才能保存 Fix the errors above before saving the cleaned data.")
+        st.info(tr("data.fix_errors_first"))
     stem = Path(result.report.source).stem or "import"
     cols = st.columns(2)
     for col, suffix, mime in (
@@ -162,7 +189,12 @@ def cleaned_downloads(result: ImportResult) -> None:
     ):
         data = b"" if blocked else _file_bytes(result, suffix)
         col.download_button(
-            f"下载清洗后数据 Cleaned data ({suffix})", data, f"{stem}_clean{suffix}", mime, disabled=blocked
+            tr("data.cleaned", suffix=suffix),
+            data,
+            f"{stem}_clean{suffix}",
+            mime,
+            disabled=blocked,
+            key=f"import_clean{suffix.replace('.', '_')}",
         )
 
 
@@ -170,15 +202,13 @@ def save_to_workspace(result: ImportResult, kind: str) -> None:
     """Store a usable plot inventory in the workspace, where the stock page reviews it."""
     if kind != "plots" or result.frame is None or not result.report.usable:
         return
-    st.subheader("保存到工作区 Save into the workspace")
+    st.subheader(tr("data.save_heading"))
     stem = Path(result.report.source.split("/")[0]).stem
     cols = st.columns([2, 3, 1])
-    name = cols[0].text_input(
-        "清单名称 Inventory name (a-z, 0-9, _)", value=name_from_text(stem), key="save_name"
-    )
-    title = cols[1].text_input("标题 Title", value=stem, key="save_title")
-    replace = cols[2].checkbox("替换同名 Replace", help="keeps decisions of plots that are still there")
-    if st.button("保存 Save", type="primary"):
+    name = cols[0].text_input(tr("data.inventory_name"), value=name_from_text(stem), key="save_name")
+    title = cols[1].text_input(tr("data.inventory_title"), value=stem, key="save_title")
+    replace = cols[2].checkbox(tr("data.replace"), help=tr("data.replace_help"), key="save_replace")
+    if st.button(tr("data.save"), type="primary", key="save_go"):
         store = workspace()
         info = store.save_inventory(
             name,
@@ -188,10 +218,7 @@ def save_to_workspace(result: ImportResult, kind: str) -> None:
             user=reviewer(),
             replace=replace,
         )
-        st.success(
-            f"已保存 Saved {info.plot_count} plots as '{info.name}' — review them on the "
-            "存量盘活 Stock page (sidebar)."
-        )
+        st.success(tr("data.saved", count=info.plot_count, name=info.name, page=tr("nav.stock")))
 
 
 def _file_bytes(result: ImportResult, suffix: str) -> bytes:

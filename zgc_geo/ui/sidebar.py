@@ -1,13 +1,26 @@
-"""The sidebar shared by every page: basemap choice and a note on data accuracy."""
+"""The sidebar shared by every page: language, basemap choice and presentation mode."""
 
 from __future__ import annotations
 
+from typing import Final
+
 import streamlit as st
 
-from zgc_geo.mapping.basemaps import NO_BASEMAP, Basemap, available_basemaps
+from zgc_geo.i18n import DEFAULT_LANG, LANGS
+from zgc_geo.mapping.basemaps import LOCAL_PREFIX, NO_BASEMAP, Basemap, available_basemaps
+from zgc_geo.mapping.local_tiles import tiles_root
+from zgc_geo.settings import TIANDITU_KEY_ENV
+from zgc_geo.ui.i18n import LANG_KEY, LANG_NAMES, keep_choices, kept, tr
 
 BASEMAP_KEY = "basemap"
 PRESENTATION_KEY = "presentation"
+#: Basemaps whose names are translated; the others are proper names (OpenStreetMap, CARTO Positron).
+BASEMAP_NAMES: Final = {
+    NO_BASEMAP: "basemap.none",
+    "amap": "basemap.amap",
+    "tianditu": "basemap.tianditu",
+    "local": "basemap.local",
+}
 #: Streamlit's own chrome hidden and the page widened in presentation mode.
 PRESENTATION_PAGE_CSS = """
 <style>
@@ -18,14 +31,50 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], footer { display: non
 """
 
 
+def basemap_name(basemap: Basemap) -> str:
+    """The basemap's name in the session's language."""
+    if basemap.key.startswith(LOCAL_PREFIX):
+        return tr("basemap.local_named", name=basemap.key.removeprefix(LOCAL_PREFIX))
+    key = BASEMAP_NAMES.get(basemap.key)
+    return tr(key) if key else basemap.label
+
+
+def basemap_reason(basemap: Basemap) -> str:
+    """Why ``basemap`` cannot be used here (the known cases translated, a tile set's problem as is)."""
+    if basemap.key == "tianditu":
+        return tr("basemap.reason_tianditu", env=TIANDITU_KEY_ENV)
+    if basemap.key == "local":
+        return tr("basemap.reason_no_tiles", root=tiles_root())
+    return basemap.reason
+
+
 def basemap_label(basemap: Basemap) -> str:
     """The radio label: name, whether it needs internet, and the GCJ-02 note for Amap."""
     if basemap.key == NO_BASEMAP:
-        return basemap.label
-    parts = [basemap.label, "需联网 needs internet" if basemap.needs_internet else "离线 offline"]
+        return basemap_name(basemap)
+    parts = [
+        basemap_name(basemap),
+        tr("basemap.needs_internet") if basemap.needs_internet else tr("basemap.offline"),
+    ]
     if basemap.datum == "gcj02":
-        parts.append("GCJ-02: overlays are shifted to match 叠加图层已按 GCJ-02 偏移")
+        parts.append(tr("basemap.gcj02_note"))
     return " — ".join(parts)
+
+
+def language_control() -> None:
+    """中文 / English, at the top of the sidebar; kept in the URL (``?lang=en``) across reloads."""
+    if st.session_state.get(LANG_KEY) not in LANGS:
+        st.session_state[LANG_KEY] = DEFAULT_LANG
+    st.segmented_control(
+        tr("sidebar.language"),
+        list(LANGS),
+        format_func=LANG_NAMES.__getitem__,
+        key=LANG_KEY,
+        on_change=keep_choices,
+        required=True,
+        label_visibility="collapsed",
+        bind="query-params",
+    )
 
 
 def shared_sidebar() -> None:
@@ -33,26 +82,22 @@ def shared_sidebar() -> None:
     everything = available_basemaps()
     usable = {b.key: b for b in everything if b.available}
     unavailable = [b for b in everything if not b.available]
-    reasons = "\n".join(f"- {b.label}: {b.reason}" for b in unavailable)
+    reasons = "\n".join(f"- {basemap_name(b)}: {basemap_reason(b)}" for b in unavailable)
     with st.sidebar:
+        language_control()
         if st.session_state.get(BASEMAP_KEY) not in usable:
             st.session_state[BASEMAP_KEY] = NO_BASEMAP  # e.g. its key or tile set was removed
         st.radio(
-            "底图 Basemap",
+            tr("sidebar.basemap"),
             list(usable),
-            format_func=lambda key: basemap_label(usable[key]),
-            key=BASEMAP_KEY,
-            help="数据均为 WGS84；在线底图需联网。"
-            "All data is WGS84; online basemaps need internet."
-            + (f"\n\n不可用 Unavailable here:\n{reasons}" if reasons else ""),
+            format_func={key: basemap_label(b) for key, b in usable.items()}.__getitem__,
+            key=kept(BASEMAP_KEY),
+            help=tr("sidebar.basemap_help")
+            + (f"\n\n{tr('sidebar.unavailable_list')}\n{reasons}" if reasons else ""),
         )
         for basemap in unavailable:
-            st.caption(f"不可用 Unavailable — {basemap.label}: {basemap.reason}")
-        st.toggle(
-            "演示模式 Presentation mode",
-            key=PRESENTATION_KEY,
-            help="全宽大地图、大字标注、隐藏控件 — full-width map, large labels, controls hidden.",
-        )
+            st.caption(tr("sidebar.unavailable", name=basemap_name(basemap), reason=basemap_reason(basemap)))
+        st.toggle(tr("sidebar.presentation"), key=PRESENTATION_KEY, help=tr("sidebar.presentation_help"))
 
 
 def presentation_mode() -> bool:

@@ -20,9 +20,24 @@ from zgc_geo.siting.factors import FactorSpec
 from zgc_geo.siting.overlay import write_suitability_geotiff
 from zgc_geo.siting.ranking import explain_difference
 from zgc_geo.siting.standardise import Direction
+from zgc_geo.ui.i18n import kept, local, tr, tr_map
 from zgc_geo.ui.import_panel import run_import
+from zgc_geo.ui.tables import labelled, show_table
 
 DIRECTIONS: Final[tuple[Direction, ...]] = ("cost", "benefit")
+DIRECTION_LABELS: Final = {"cost": "siting.direction_cost", "benefit": "siting.direction_benefit"}
+RANKING_HEADINGS: Final = {
+    "rank": "siting.col.rank",
+    "plot_id": "siting.col.plot_id",
+    "name": "siting.col.name",
+    "score": "siting.col.score",
+    "failed_constraints": "siting.col.failed_constraints",
+}
+
+
+def factor_name(spec: FactorSpec) -> str:
+    """A factor's name in the session's language."""
+    return str(local(spec.label_zh, spec.label_en))
 
 
 def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str, float]]:
@@ -30,7 +45,7 @@ def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str
     table = pd.DataFrame(
         {
             "id": [s.id for s in defaults],
-            "factor": [f"{s.label_zh} {s.label_en}" for s in defaults],
+            "factor": [factor_name(s) for s in defaults],
             "weight": [1.0] * len(defaults),
             "direction": [s.direction for s in defaults],
             "lower": [s.lower for s in defaults],
@@ -43,10 +58,17 @@ def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str
         hide_index=True,
         disabled=["id", "factor", "unit"],
         column_config={
-            "direction": st.column_config.SelectboxColumn("方向 Direction", options=list(DIRECTIONS)),
-            "lower": st.column_config.NumberColumn("下限 Lower"),
-            "upper": st.column_config.NumberColumn("上限 Upper"),
-            "weight": st.column_config.NumberColumn("权重 Weight", min_value=0.0),
+            "id": st.column_config.TextColumn(tr("siting.col.id")),
+            "factor": st.column_config.TextColumn(tr("siting.col.factor")),
+            "direction": st.column_config.SelectboxColumn(
+                tr("siting.direction"),
+                options=list(DIRECTIONS),
+                format_func=labelled(tr_map(DIRECTION_LABELS)),
+            ),
+            "lower": st.column_config.NumberColumn(tr("siting.lower")),
+            "upper": st.column_config.NumberColumn(tr("siting.upper")),
+            "weight": st.column_config.NumberColumn(tr("siting.weight"), min_value=0.0),
+            "unit": st.column_config.TextColumn(tr("siting.col.unit")),
         },
         key="siting_factors",
     )
@@ -70,10 +92,7 @@ def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str
 def ahp_form(specs: list[FactorSpec]) -> AhpResult:
     """A pairwise matrix (Saaty 1–9) whose upper triangle the user fills; weights and CR shown."""
     ids = [s.id for s in specs]
-    st.caption(
-        "上三角填写：行比列重要几倍（1–9，或 1/3 等倒数） "
-        "Fill the upper triangle: how much more important the row is than the column."
-    )
+    st.caption(tr("siting.ahp_caption"))
     matrix = st.data_editor(
         pd.DataFrame(np.ones((len(ids), len(ids))), index=ids, columns=ids), key="siting_ahp"
     ).to_numpy(dtype=float)
@@ -85,12 +104,10 @@ def ahp_form(specs: list[FactorSpec]) -> AhpResult:
     cols = st.columns(len(ids) + 1)
     for col, (name, weight) in zip(cols, result.weights_by_name.items(), strict=False):
         col.metric(name, f"{weight:.3f}")
-    cols[-1].metric("CR 一致性比率", f"{result.cr:.3f}")
+    cols[-1].metric(tr("siting.cr"), f"{result.cr:.3f}")
     if not result.consistent:
-        st.warning(
-            "CR > 0.1：判断不一致，请复核 — the judgements are inconsistent; revisit: "
-            + "; ".join(str(p) for p in most_inconsistent_pairs(full, result.weights, ids))
-        )
+        pairs = "; ".join(str(p) for p in most_inconsistent_pairs(full, result.weights, ids))
+        st.warning(tr("siting.inconsistent", pairs=pairs))
     return result
 
 
@@ -139,25 +156,34 @@ def results_section(result: SitingResult) -> None:
         *[f"contrib_{s.id}" for s in result.specs],
         "failed_constraints",
     ]
-    st.dataframe(
-        ranked[[c for c in shown if c in ranked.columns]], hide_index=True, width="stretch", height=360
+    contributions = {f"contrib_{s.id}": factor_name(s) for s in result.specs}
+    show_table(
+        ranked[[c for c in shown if c in ranked.columns]],
+        RANKING_HEADINGS,
+        config={
+            c: st.column_config.NumberColumn(tr("siting.col.points", factor=n))
+            for c, n in contributions.items()
+        },
+        height=360,
     )
     ids = ranked["plot_id"].tolist()
     cols = st.columns(2)
-    a = cols[0].selectbox("为什么是这块 Why this plot …", ids, index=0, key="why_a")
-    b = cols[1].selectbox("… 而不是那块 … and not that one?", ids, index=min(1, len(ids) - 1), key="why_b")
+    a = cols[0].selectbox(tr("siting.why_a"), ids, index=0, key="why_a")
+    b = cols[1].selectbox(tr("siting.why_b"), ids, index=min(1, len(ids) - 1), key="why_b")
     if a != b:
-        labels = {s.id: s.label_zh for s in result.specs}
+        labels = {s.id: factor_name(s) for s in result.specs}
         for line in explain_difference(ranked.set_index("plot_id"), a, b, factor_labels=labels):
             st.write(line)
     if result.sensitivity is not None:
         sens = result.sensitivity
-        st.subheader(f"稳健性 Robustness — weights ±{sens.perturb_pct:g} %, {sens.runs} runs")
+        st.subheader(tr("siting.robustness", pct=sens.perturb_pct, runs=sens.runs))
         st.info(sens.verdict)
         for statement in sens.statements:
             st.write(f"- {statement}")
         top = sens.candidates.head(15)
-        st.bar_chart(top.set_index("label")["p_top_n"], y_label=f"P(top {sens.top_n})", horizontal=True)
+        st.bar_chart(
+            top.set_index("label")["p_top_n"], y_label=tr("siting.p_top", n=sens.top_n), horizontal=True
+        )
 
 
 def exports(result: SitingResult, stem: str) -> None:
@@ -165,29 +191,34 @@ def exports(result: SitingResult, stem: str) -> None:
     cols = st.columns(3)
     with tempfile.TemporaryDirectory(prefix="zgc-geo-site-") as scratch:
         tif = write_suitability_geotiff(Path(scratch) / f"{stem}.tif", result.grid, result.suitability)
-        cols[0].download_button("适宜性栅格 Suitability (GeoTIFF)", tif.read_bytes(), tif.name, "image/tiff")
+        cols[0].download_button(tr("siting.download_tif"), tif.read_bytes(), tif.name, "image/tiff")
         tables = {"parameters": result.parameters()}
         if result.sensitivity is not None:
             tables["robustness"] = result.sensitivity.candidates.reset_index()
         for col, suffix in ((cols[1], ".gpkg"), (cols[2], ".xlsx")):
             target = Path(scratch) / f"{stem}_ranked{suffix}"
             write_layer(result.candidates, target, tables=tables)
-            col.download_button(f"排名 Ranked candidates ({suffix})", target.read_bytes(), target.name)
+            col.download_button(tr("siting.download_ranked", suffix=suffix), target.read_bytes(), target.name)
 
 
 def extra_factors() -> list[tuple[FactorSpec, Any]]:
     """The user's own factor layers: distance to a vector layer's features, or a GeoTIFF's values."""
     extra: list[tuple[FactorSpec, Any]] = []
-    with st.expander("附加因子 Extra factors: your own layers, e.g. rail stations or a DEM (optional)"):
-        vector = uploaded_frame(
-            "矢量图层 Vector layer — distance to its features", "site_extra_vector", "layer"
-        )
+    with st.expander(tr("siting.extra_factors")):
+        vector = uploaded_frame(tr("siting.vector_layer"), "site_extra_vector", "layer")
         if vector is not None:
             cols = st.columns(4)
-            label = cols[0].text_input("名称 Name", "距站点距离 Distance to stations", key="x_vec_label")
-            direction = cols[1].selectbox("方向 Direction", DIRECTIONS, key="x_vec_dir")
-            lower = cols[2].number_input("下限 Lower (m)", min_value=0.0, value=500.0, key="x_vec_lower")
-            upper = cols[3].number_input("上限 Upper (m)", min_value=1.0, value=3000.0, key="x_vec_upper")
+            label = cols[0].text_input(
+                tr("siting.factor_name"), tr("siting.default_vector_name"), key="x_vec_label"
+            )
+            direction = cols[1].selectbox(
+                tr("siting.direction"),
+                DIRECTIONS,
+                format_func=tr_map(DIRECTION_LABELS).__getitem__,
+                key=kept("x_vec_dir"),
+            )
+            lower = cols[2].number_input(tr("siting.lower_m"), min_value=0.0, value=500.0, key="x_vec_lower")
+            upper = cols[3].number_input(tr("siting.upper_m"), min_value=1.0, value=3000.0, key="x_vec_upper")
             spec = FactorSpec(
                 "user_distance",
                 label,
@@ -200,16 +231,19 @@ def extra_factors() -> list[tuple[FactorSpec, Any]]:
                 "layer uploaded by the user",
             )
             extra.append((spec, to_analysis_crs(vector).geometry.to_numpy()))
-        raster = st.file_uploader(
-            "GeoTIFF — its values on the grid (DEM, land cover …)", type=["tif", "tiff"]
-        )
+        raster = st.file_uploader(tr("siting.raster_layer"), type=["tif", "tiff"], key="site_extra_raster")
         if raster is not None:
             path = _session_file(raster.name, raster.getvalue())
             cols = st.columns(4)
-            label = cols[0].text_input("名称 Name", Path(raster.name).stem, key="x_tif_label")
-            direction = cols[1].selectbox("方向 Direction", DIRECTIONS, key="x_tif_dir")
-            lower = cols[2].number_input("下限 Lower", value=0.0, key="x_tif_lower")
-            upper = cols[3].number_input("上限 Upper", value=100.0, key="x_tif_upper")
+            label = cols[0].text_input(tr("siting.factor_name"), Path(raster.name).stem, key="x_tif_label")
+            direction = cols[1].selectbox(
+                tr("siting.direction"),
+                DIRECTIONS,
+                format_func=tr_map(DIRECTION_LABELS).__getitem__,
+                key=kept("x_tif_dir"),
+            )
+            lower = cols[2].number_input(tr("siting.lower"), value=0.0, key="x_tif_lower")
+            upper = cols[3].number_input(tr("siting.upper"), value=100.0, key="x_tif_upper")
             spec = FactorSpec(
                 "user_raster",
                 label,

@@ -12,58 +12,105 @@ import streamlit as st
 from zgc_geo.errors import ConcurrentEditError
 from zgc_geo.exporting import write_layer
 from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS, PlotFilter
-from zgc_geo.stock.redevelopment import explain_suggestions
+from zgc_geo.stock.redevelopment import explain_suggestions, load_redevelopment_rules
 from zgc_geo.stock.scenario import FarRule, PlotRatioScenario
+from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
+from zgc_geo.ui.tables import labelled, show_table
 from zgc_geo.ui.workspace_access import reviewer
 from zgc_geo.workspace import REVIEW_STATUSES, WorkspaceStore
 
-STATUS_LABELS: Final = {key: f"{label.zh} {label.en}" for key, label in REVIEW_STATUSES.items()}
-MODE_LABELS: Final = {
-    "set_far": "设定容积率 Set a new permitted FAR",
-    "increase_pct": "提高百分比 Raise the permitted FAR by %",
-}
+MODE_LABELS: Final = {"set_far": "stock.mode_set_far", "increase_pct": "stock.mode_increase_pct"}
+#: Export choices: id → (suffix, shapefile encoding, label key).
 EXPORT_FORMATS: Final = {
-    "GeoPackage (.gpkg)": (".gpkg", "UTF-8"),
-    "Shapefile UTF-8 (.zip, with .cpg)": (".zip", "UTF-8"),
-    "Shapefile GBK (.zip, for older GIS)": (".zip", "GBK"),
-    "GeoJSON (.geojson)": (".geojson", "UTF-8"),
-    "KML (.kml)": (".kml", "UTF-8"),
-    "Excel (.xlsx: plots, per-park summary, parameters)": (".xlsx", "UTF-8"),
-    "CSV (.csv)": (".csv", "UTF-8"),
+    "gpkg": (".gpkg", "UTF-8", "stock.format_gpkg"),
+    "shp_utf8": (".zip", "UTF-8", "stock.format_shp_utf8"),
+    "shp_gbk": (".zip", "GBK", "stock.format_shp_gbk"),
+    "geojson": (".geojson", "UTF-8", "stock.format_geojson"),
+    "kml": (".kml", "UTF-8", "stock.format_kml"),
+    "xlsx": (".xlsx", "UTF-8", "stock.format_xlsx"),
+    "csv": (".csv", "UTF-8", "stock.format_csv"),
+}
+#: Headings of the plots table, the per-park summary and the audit log (column id → text key).
+PLOT_HEADINGS: Final = {
+    "priority_rank": "stock.col.priority_rank",
+    "plot_id": "stock.col.plot_id",
+    "name": "stock.col.name",
+    "analysis_park_id": "stock.col.park",
+    "land_use_class": "stock.col.land_use_class",
+    "area_ha": "stock.col.area_ha",
+    "years_idle": "stock.col.years_idle",
+    "far_current": "stock.col.far_current",
+    "far_target": "stock.col.far_target",
+    "extra_floor_area_m2": "stock.col.extra_floor_area_m2",
+    "efficiency_class": "stock.col.efficiency_class",
+    "inefficiency_kind": "stock.col.inefficiency_kind",
+    "review_status": "stock.col.review_status",
+    "priority_score": "stock.col.priority_score",
+}
+SUMMARY_HEADINGS: Final = {
+    "park_id": "stock.col.park_id",
+    "name_zh": "stock.col.park",
+    "name_en": "stock.col.park",
+    "plots": "stock.col.plots",
+    "idle_plots": "stock.col.idle_plots",
+    "idle_area_ha": "stock.col.idle_area_ha",
+    "idle_area_mu": "stock.col.idle_area_mu",
+    "extra_floor_area_m2": "stock.col.extra_floor_area_m2",
+    "class_none": "stock.col.class_none",
+    "kind_approved_unsupplied": "stock.col.kind_approved_unsupplied",
+    "kind_supplied_unused": "stock.col.kind_supplied_unused",
+    "kind_underused": "stock.col.kind_underused",
+    "kind_built_not_operating": "stock.col.kind_built_not_operating",
+    "kind_below_standard": "stock.col.kind_below_standard",
+    "mean_priority": "stock.col.mean_priority",
+}
+AUDIT_HEADINGS: Final = {
+    "audit_id": "stock.col.audit_id",
+    "change_id": "stock.col.change_id",
+    "time": "stock.col.time",
+    "user": "stock.col.user",
+    "inventory": "stock.col.inventory",
+    "plot_id": "stock.col.plot_id",
+    "field": "stock.col.field",
+    "old_value": "stock.col.old_value",
+    "new_value": "stock.col.new_value",
+    "note": "stock.col.note",
+    "action": "stock.col.action",
+    "version": "stock.col.version",
+    "reverts": "stock.col.reverts",
+}
+#: The priority components (``prio_<id>`` columns), as the "why this priority" chart names them.
+PRIORITY_PARTS: Final = {
+    "years_idle": "stock.part.years_idle",
+    "area": "stock.part.area",
+    "extra_floor_area": "stock.part.extra_floor_area",
+    "efficiency": "stock.part.efficiency",
+    "inefficiency": "stock.part.inefficiency",
+    "proximity": "stock.part.proximity",
+    "inside_park": "stock.part.inside_park",
 }
 #: Audit rows shown for one plot (the full log is in the workspace and in a backup).
 AUDIT_ROWS_SHOWN: Final = 50
-SHOWN_COLUMNS: Final = (
-    "priority_rank",
-    "plot_id",
-    "name",
-    "analysis_park_id",
-    "land_use_class",
-    "area_ha",
-    "years_idle",
-    "far_current",
-    "far_target",
-    "extra_floor_area_m2",
-    "efficiency_class",
-    "inefficiency_kind",
-    "review_status",
-    "priority_score",
-)
+
+
+def status_labels() -> dict[str, str]:
+    """Review status → its name in the session's language."""
+    return {key: str(local(label.zh, label.en)) for key, label in REVIEW_STATUSES.items()}
 
 
 def scenario_controls(default: PlotRatioScenario, park_names: dict[str, str]) -> PlotRatioScenario:
     """The FAR scenario: one rule for all industrial plots, plus optional per-park rules."""
-    with st.expander("容积率情景 Plot-ratio scenario (§五(二)2: higher FAR, use stays industrial)"):
+    with st.expander(tr("stock.scenario")):
         cols = st.columns(3)
         mode = cols[0].selectbox(
-            "方式 Mode",
+            tr("stock.mode"),
             list(MODE_LABELS),
-            format_func=MODE_LABELS.__getitem__,
+            format_func=tr_map(MODE_LABELS).__getitem__,
             index=list(MODE_LABELS).index(default.rule.mode),
-            key="scenario_mode",
+            key=kept("scenario_mode"),
         )
         value = cols[1].number_input(
-            "目标容积率 / 提高 % Value",
+            tr("stock.value"),
             min_value=0.0,
             max_value=500.0,
             step=0.1,
@@ -71,17 +118,18 @@ def scenario_controls(default: PlotRatioScenario, park_names: dict[str, str]) ->
             key="scenario_value",
         )
         cap = cols[2].number_input(
-            "上限 Cap FAR (0 = none)",
+            tr("stock.cap"),
             min_value=0.0,
             max_value=20.0,
             step=0.1,
             value=float(default.rule.cap_far or 0.0),
             key="scenario_cap",
         )
+        # Parks are chosen by id (shown by name), so the rules survive a change of language.
         overrides = st.data_editor(
             pd.DataFrame(
                 [
-                    {"park": park_names.get(pid, pid), "mode": r.mode, "value": r.value, "cap_far": r.cap_far}
+                    {"park": pid, "mode": r.mode, "value": r.value, "cap_far": r.cap_far}
                     for pid, r in default.park_rules.items()
                 ],
                 columns=["park", "mode", "value", "cap_far"],
@@ -89,20 +137,21 @@ def scenario_controls(default: PlotRatioScenario, park_names: dict[str, str]) ->
             num_rows="dynamic",
             key="scenario_parks",
             column_config={
-                "park": st.column_config.SelectboxColumn("分园 Park", options=list(park_names.values())),
-                "mode": st.column_config.SelectboxColumn("方式 Mode", options=list(MODE_LABELS)),
-                "value": st.column_config.NumberColumn("值 Value", min_value=0.0),
-                "cap_far": st.column_config.NumberColumn("上限 Cap", min_value=0.0),
+                "park": st.column_config.SelectboxColumn(
+                    tr("stock.park"), options=list(park_names), format_func=labelled(park_names)
+                ),
+                "mode": st.column_config.SelectboxColumn(
+                    tr("stock.mode"), options=list(MODE_LABELS), format_func=labelled(tr_map(MODE_LABELS))
+                ),
+                "value": st.column_config.NumberColumn(tr("stock.rule_value"), min_value=0.0),
+                "cap_far": st.column_config.NumberColumn(tr("stock.rule_cap"), min_value=0.0),
             },
             hide_index=True,
         )
-    ids = {name: pid for pid, name in park_names.items()}
     park_rules = {
-        ids[row.park]: FarRule(
-            row.mode, float(row.value), None if pd.isna(row.cap_far) else float(row.cap_far)
-        )
+        row.park: FarRule(row.mode, float(row.value), None if pd.isna(row.cap_far) else float(row.cap_far))
         for row in overrides.itertuples()
-        if row.park in ids and row.mode in MODE_LABELS and pd.notna(row.value)
+        if row.park in park_names and row.mode in MODE_LABELS and pd.notna(row.value)
     }
     rule = FarRule(mode, float(value), float(cap) if cap > 0 else None)
     return PlotRatioScenario(default.name if rule == default.rule else "custom", rule, park_rules)
@@ -110,31 +159,39 @@ def scenario_controls(default: PlotRatioScenario, park_names: dict[str, str]) ->
 
 def filter_controls(plots: pd.DataFrame, park_names: dict[str, str]) -> PlotFilter:
     """Filters on park, land-use class, review status, efficiency class, years idle and area."""
+    statuses_named = status_labels()
     with st.container(border=True):
         cols = st.columns(3)
         parks = cols[0].multiselect(
-            "分园 Park",
+            tr("stock.park"),
             [*park_names, OUTSIDE_PARKS],
-            format_func=lambda p: park_names.get(p, "园外 Outside all parks"),
-            key="f_parks",
+            format_func=(park_names | {OUTSIDE_PARKS: tr("stock.outside_parks")}).__getitem__,
+            placeholder=tr("common.choose_options"),
+            key=kept("f_parks"),
         )
         classes = cols[1].multiselect(
-            "用地类别 Land-use class",
+            tr("stock.land_use_class"),
             sorted(plots["land_use_class"].dropna().astype(str).unique()),
+            placeholder=tr("common.choose_options"),
             key="f_class",
         )
         statuses = cols[2].multiselect(
-            "审查状态 Review status",
-            list(STATUS_LABELS),
-            format_func=STATUS_LABELS.__getitem__,
-            key="f_status",
+            tr("stock.review_status"),
+            list(statuses_named),
+            format_func=statuses_named.__getitem__,
+            placeholder=tr("common.choose_options"),
+            key=kept("f_status"),
         )
         cols = st.columns(3)
         grades = cols[0].multiselect(
-            "效率等级 Efficiency class", ["A", "B", "C", "D", NO_CLASS], key="f_grade"
+            tr("stock.efficiency_class"),
+            ["A", "B", "C", "D", NO_CLASS],
+            format_func={**{g: g for g in "ABCD"}, NO_CLASS: tr("stock.no_class")}.__getitem__,
+            placeholder=tr("common.choose_options"),
+            key=kept("f_grade"),
         )
-        years = _range_slider(cols[1], "闲置年数 Years idle", plots["years_idle"], "f_years")
-        area = _range_slider(cols[2], "面积 Area (ha)", plots["area_ha"], "f_area")
+        years = _range_slider(cols[1], tr("stock.years_idle"), plots["years_idle"], "f_years")
+        area = _range_slider(cols[2], tr("stock.area_ha"), plots["area_ha"], "f_area")
     return PlotFilter(tuple(parks), tuple(classes), tuple(statuses), tuple(grades), years, area)
 
 
@@ -149,11 +206,10 @@ def _range_slider(container, label: str, values: pd.Series, key: str) -> tuple[f
 
 def plots_table(plots: pd.DataFrame) -> str | None:
     """The filtered plots, best priority first; returns the plot id of a row the user selected."""
-    shown = plots[[c for c in SHOWN_COLUMNS if c in plots.columns]].sort_values("priority_rank")
-    event = st.dataframe(
+    shown = plots[[c for c in PLOT_HEADINGS if c in plots.columns]].sort_values("priority_rank")
+    event = show_table(
         shown,
-        hide_index=True,
-        width="stretch",
+        PLOT_HEADINGS,
         height=320,
         on_select="rerun",
         selection_mode="single-row",
@@ -163,28 +219,43 @@ def plots_table(plots: pd.DataFrame) -> str | None:
     return str(shown.iloc[rows[0]]["plot_id"]) if rows else None
 
 
+def summary_table(summary: pd.DataFrame) -> None:
+    """The per-park summary: the park named in the session's language, every heading translated."""
+    other = "name_en" if current_lang() == "zh" else "name_zh"
+    grades = {f"class_{g}": "stock.col.class_grade" for g in "ABCD"}
+    config = {
+        column: st.column_config.Column(tr(key, grade=column.removeprefix("class_")))
+        for column, key in grades.items()
+        if column in summary.columns
+    }
+    show_table(summary, SUMMARY_HEADINGS, hide=[other], config=config)
+
+
 def record_panel(store: WorkspaceStore, inventory: str, plot: pd.Series) -> None:
     """One plot: its figures, the suggested redevelopment modes with their rules, and the decision form."""
     st.subheader(f"{plot.get('name') or plot['plot_id']} · {plot['plot_id']}")
     cols = st.columns(4)
     cols[0].metric(
-        f"优先级 Priority (rank {int(plot['priority_rank'])})", _shown(plot["priority_score"], "{:.0f}")
+        tr("stock.metric_priority", rank=int(plot["priority_rank"])), _shown(plot["priority_score"], "{:.0f}")
     )
-    cols[1].metric("面积 Area", f"{plot['area_ha']:.2f} ha · {plot['area_mu']:.1f} 亩")
-    cols[2].metric("可增建筑面积 Extra floor area", _shown(plot.get("extra_floor_area_m2"), "{:,.0f} m²"))
-    cols[3].metric("效率等级 Efficiency class", _shown(plot.get("efficiency_class"), "{}"))
-    with st.expander("建议盘活方式 Suggested redevelopment modes — and the rules behind them", expanded=True):
+    cols[1].metric(tr("stock.metric_area"), tr("stock.area_value", ha=plot["area_ha"], mu=plot["area_mu"]))
+    cols[2].metric(tr("stock.metric_extra_floor_area"), _shown(plot.get("extra_floor_area_m2"), "{:,.0f} m²"))
+    cols[3].metric(tr("stock.efficiency_class"), _shown(plot.get("efficiency_class"), "{}"))
+    with st.expander(tr("stock.suggestions"), expanded=True):
         suggestions = explain_suggestions(plot)
         if not suggestions:
-            st.write("无规则适用 No rule applies to this plot.")
+            st.write(tr("stock.no_rule"))
         for s in suggestions:
             st.markdown(
-                f"**{s.mode_zh} {s.mode_en}** — {s.text_zh} / {s.text_en}  \n"
-                f"规则 rule `{s.rule_id}` · {s.section} · 条件 conditions: {'; '.join(s.conditions)}"
+                f"**{local(s.mode_zh, s.mode_en)}** — {local(s.text_zh, s.text_en)}  \n"
+                + tr("stock.rule_line", rule=s.rule_id, section=s.section, conditions="; ".join(s.conditions))
             )
-    with st.expander("优先级构成 Why this priority"):
-        parts = {c.removeprefix("prio_"): plot[c] for c in plot.index if c.startswith("prio_")}
-        st.bar_chart(pd.Series(parts, name="points"))
+    with st.expander(tr("stock.why_priority")):
+        parts = {}
+        for column in (c for c in plot.index if c.startswith("prio_")):
+            part = column.removeprefix("prio_")
+            parts[tr(PRIORITY_PARTS[part]) if part in PRIORITY_PARTS else part] = plot[column]
+        st.bar_chart(pd.Series(parts, name=tr("stock.points")))
     _decision_form(store, inventory, plot)
 
 
@@ -201,18 +272,27 @@ def _decision_form(store: WorkspaceStore, inventory: str, plot: pd.Series) -> No
     current = int(plot.get("decision_version") or 0)
     version = int(st.session_state.get(seen_key, current))
     modes = [m for m in (plot.get("suggested_modes") or []) if isinstance(m, str)]
+    mode_names = {m: str(local(zh, en)) for m, (zh, en) in load_redevelopment_rules().labels.items()}
+    statuses_named = status_labels()
+    # No widget keys in the form: a widget whose index changes (another user's decision, an undo)
+    # is a new widget and so shows the stored value, not what this session last picked.
     with st.form(f"decision_{plot['plot_id']}"):
         status = st.selectbox(
-            "审查状态 Review status",
-            list(STATUS_LABELS),
-            format_func=STATUS_LABELS.__getitem__,
-            index=list(STATUS_LABELS).index(plot.get("review_status") or "unreviewed"),
+            tr("stock.review_status"),
+            list(statuses_named),
+            format_func=statuses_named.__getitem__,
+            index=list(statuses_named).index(plot.get("review_status") or "unreviewed"),
         )
         current_mode = plot.get("review_mode") if isinstance(plot.get("review_mode"), str) else ""
         mode_options = list(dict.fromkeys(["", *modes, current_mode]))
-        mode = st.selectbox("选定方式 Chosen mode", mode_options, index=mode_options.index(current_mode))
-        note = st.text_area("备注 Note (kept in the audit log)", value="")
-        if not st.form_submit_button("记录决定 Record decision"):
+        mode = st.selectbox(
+            tr("stock.chosen_mode"),
+            mode_options,
+            index=mode_options.index(current_mode),
+            format_func=lambda m: mode_names.get(m, m) if m else "—",
+        )
+        note = st.text_area(tr("stock.note"), value="")
+        if not st.form_submit_button(tr("stock.record")):
             st.session_state[seen_key] = current
         else:
             changes = {"review_status": status, "mode": mode or None}
@@ -232,39 +312,42 @@ def _decision_form(store: WorkspaceStore, inventory: str, plot: pd.Series) -> No
                 st.error(str(exc))
                 return
             st.session_state.pop(seen_key, None)
-            st.session_state["stock_flash"] = f"已记录 Recorded: {plot['plot_id']} → {STATUS_LABELS[status]}"
+            st.session_state["stock_flash"] = tr(
+                "stock.recorded", plot=plot["plot_id"], status=statuses_named[status]
+            )
             st.rerun()
 
 
 def audit_panel(store: WorkspaceStore, inventory: str, plot_id: str | None) -> None:
     """The audit trail of the selected plot (or the inventory), undo, and a workspace backup."""
-    title = f"审计记录 Audit log — {plot_id}" if plot_id else "审计记录 Audit log — whole inventory"
+    title = tr("stock.audit_plot", plot=plot_id) if plot_id else tr("stock.audit_inventory")
     with st.expander(title, expanded=plot_id is not None):
         log = store.audit_log(inventory, plot_id).iloc[::-1]
         if plot_id is not None:
             # A plain table (real text in the page) for one plot's short history.
             columns = ["time", "user", "field", "old_value", "new_value", "note", "action"]
-            st.table(log[columns].head(AUDIT_ROWS_SHOWN).fillna(""))
+            shown = log[columns].head(AUDIT_ROWS_SHOWN).fillna("")
+            st.table(shown.rename(columns={c: tr(AUDIT_HEADINGS[c]) for c in columns}))
         else:
-            st.dataframe(log, hide_index=True, width="stretch")
+            show_table(log, AUDIT_HEADINGS)
         cols = st.columns(2)
-        if cols[0].button("撤销我的上一个决定 Undo my last decision"):
+        if cols[0].button(tr("stock.undo"), key="stock_undo"):
             try:
                 undone = store.undo_last(inventory, reviewer())
             except ConcurrentEditError as exc:
                 st.error(str(exc))
             else:
                 st.session_state["stock_flash"] = (
-                    f"已撤销 Undone: {undone.plot_id}" if undone else "没有可撤销的决定 Nothing to undo"
+                    tr("stock.undone", plot=undone.plot_id) if undone else tr("stock.nothing_to_undo")
                 )
                 st.rerun()
-        if cols[1].button("备份工作区 Back up the workspace"):
+        if cols[1].button(tr("stock.backup"), key="stock_backup_go"):
             with tempfile.TemporaryDirectory(prefix="zgc-geo-backup-") as scratch:
                 copy = store.backup(Path(scratch) / "workspace_backup.gpkg")
                 st.session_state["stock_backup"] = copy.read_bytes()
         if st.session_state.get("stock_backup"):
             cols[1].download_button(
-                "下载备份 Download backup (.gpkg)",
+                tr("stock.download_backup"),
                 st.session_state["stock_backup"],
                 "workspace_backup.gpkg",
                 "application/geopackage+sqlite3",
@@ -274,9 +357,14 @@ def audit_panel(store: WorkspaceStore, inventory: str, plot_id: str | None) -> N
 def export_panel(plots: pd.DataFrame, summary: pd.DataFrame, parameters: pd.DataFrame, stem: str) -> None:
     """Download the filtered plots with results in any exchange format (formula-safe)."""
     cols = st.columns([3, 1])
-    choice = cols[0].selectbox("导出格式 Export format", list(EXPORT_FORMATS), key="export_format")
-    suffix, encoding = EXPORT_FORMATS[choice]
-    if cols[1].button("准备导出 Prepare export"):
+    choice = cols[0].selectbox(
+        tr("stock.export_format"),
+        list(EXPORT_FORMATS),
+        format_func={f: tr(key) for f, (_, _, key) in EXPORT_FORMATS.items()}.__getitem__,
+        key=kept("export_format"),
+    )
+    suffix, encoding, _ = EXPORT_FORMATS[choice]
+    if cols[1].button(tr("stock.prepare_export"), key="stock_data_export_go"):
         with tempfile.TemporaryDirectory(prefix="zgc-geo-export-") as scratch:
             target = Path(scratch) / f"{stem}{suffix}"
             tables = {"per_park_summary": summary, "parameters": parameters}
@@ -284,4 +372,4 @@ def export_panel(plots: pd.DataFrame, summary: pd.DataFrame, parameters: pd.Data
             st.session_state["stock_export"] = (target.name, target.read_bytes())
     if st.session_state.get("stock_export"):
         name, data = st.session_state["stock_export"]
-        st.download_button(f"下载 Download {name}", data, name)
+        st.download_button(tr("export.download", name=name), data, name, key="stock_data_export_dl")

@@ -14,6 +14,7 @@ from zgc_geo.settings import user_name, workspace_path
 from zgc_geo.stock.analysis import StockAnalysis, analyse_stock
 from zgc_geo.stock.scenario import PlotRatioScenario
 from zgc_geo.ui.cached import cached_plan
+from zgc_geo.ui.i18n import tr
 from zgc_geo.workspace import DECISION_COLUMNS, GeoPackageStore, WorkspaceStore
 
 DEMO_INVENTORY: Final = "demo"
@@ -26,7 +27,7 @@ def workspace() -> WorkspaceStore:
     return GeoPackageStore(workspace_path())
 
 
-@st.cache_resource(show_spinner="准备示例清单 Preparing the demo inventory…")
+@st.cache_resource(show_spinner=False)
 def _seeded(path: str) -> bool:
     store = GeoPackageStore(Path(path))
     if any(info.name == DEMO_INVENTORY for info in store.inventories()):
@@ -43,7 +44,8 @@ def _seeded(path: str) -> bool:
 
 def ensure_demo_inventory() -> None:
     """Put the synthetic demo inventory into the workspace once, so the page works out of the box."""
-    _seeded(str(workspace_path()))
+    with st.spinner(tr("common.preparing_demo")):  # shown only if it takes over half a second
+        _seeded(str(workspace_path()))
 
 
 def reviewer() -> str:
@@ -51,7 +53,7 @@ def reviewer() -> str:
     return str(st.session_state.get(REVIEWER_KEY) or user_name())
 
 
-@st.cache_data(show_spinner="分析地块 Analysing plots…", max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _analysed(
     path: str, inventory: str, imported_at: str, scenario: PlotRatioScenario, weights: dict[str, float]
 ) -> StockAnalysis:
@@ -66,7 +68,8 @@ def analysed_inventory(
 ) -> tuple[StockAnalysis, pd.DataFrame]:
     """The cached analysis of ``inventory`` plus its current decisions (never cached: they change)."""
     info = next(i for i in store.inventories() if i.name == inventory)
-    analysis = _analysed(str(workspace_path()), inventory, info.imported_at, scenario, weights)
+    with st.spinner(tr("common.analysing_plots")):
+        analysis = _analysed(str(workspace_path()), inventory, info.imported_at, scenario, weights)
     current = store.load_inventory(inventory)
     decisions = current[["plot_id", *[c for c in DECISION_COLUMNS if c in current.columns]]]
     return analysis, decisions

@@ -17,43 +17,42 @@ from zgc_geo.stock.filters import filter_mask
 from zgc_geo.stock.scenario import default_scenario
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
+from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import interactive_map
 from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.stock_panel import (
-    STATUS_LABELS,
     audit_panel,
     export_panel,
     filter_controls,
     plots_table,
     record_panel,
     scenario_controls,
+    status_labels,
+    summary_table,
 )
 from zgc_geo.ui.workspace_access import analysed_inventory, ensure_demo_inventory, workspace
 
-st.title("存量盘活 Land-stock revitalisation")
-st.caption(
-    "§五(二)2 建立存量空间盘活利用激励机制 — idle and inefficient industrial plots, "
-    "their potential and the decisions taken on them."
-)
+COLOUR_LABELS = {"priority": "stock.colour_priority", "review_status": "stock.review_status"}
+
+st.title(tr("stock.title"))
+st.caption(tr("stock.caption"))
 
 with user_errors_shown():
     plan = cached_plan()
+    lang = current_lang()
     ensure_demo_inventory()
     store = workspace()
     infos = {i.name: i for i in store.inventories()}
     name = st.selectbox(
-        "清单 Inventory", list(infos), format_func=lambda n: infos[n].title, key="stock_inventory"
+        tr("stock.inventory"), list(infos), format_func=lambda n: infos[n].title, key="stock_inventory"
     )
     if infos[name].synthetic:
-        st.warning(
-            "合成示例数据，非真实地块 — synthetic demo data, not real plots. "
-            "Import your own inventory on the Data page."
-        )
+        st.warning(tr("stock.synthetic_warning"))
     if flash := st.session_state.pop("stock_flash", None):
         st.success(flash)
 
-    park_names = dict(zip(plan.parks["park_id"], plan.parks["name_zh"], strict=True))
+    park_names = {p.park_id: str(local(p.name_zh, p.name_en)) for p in plan.parks.itertuples()}
     scenario = scenario_controls(default_scenario(), park_names)
     analysis, decisions = analysed_inventory(store, name, scenario, {})
     plots = analysis.plots.drop(columns=[c for c in decisions.columns if c != "plot_id"], errors="ignore")
@@ -61,49 +60,48 @@ with user_errors_shown():
     shown = plots[filter_mask(plots, filter_controls(plots, park_names))]
 
     colour_by = st.radio(
-        "着色 Colour by",
+        tr("stock.colour_by"),
         COLOUR_MODES,
         horizontal=True,
-        key="stock_colour",
-        format_func={"priority": "优先级 Priority", "review_status": "审查状态 Review status"}.get,
+        key=kept("stock_colour"),
+        format_func=tr_map(COLOUR_LABELS).__getitem__,
     )
     selected = st.session_state.get("stock_selected")
     basemap = chosen_basemap()
+    statuses = status_labels()
     big = len(shown) > CANVAS_THRESHOLD
     display, in_view = plots_for_display(
         shown, st.session_state.get("stock_bounds") if big else None, basemap=basemap
     )
-    base = build_stock_base_map(
-        plan.parks,
-        plan.districts,
-        colour_by=colour_by,
-        status_labels=STATUS_LABELS,
-        canvas=big,
-        basemap=basemap,
-    )
-    layer = plots_layer(
-        display, colour_by=colour_by, selected=selected, tooltip_of=plot_tooltips(display, STATUS_LABELS)
-    )
-    state = interactive_map(
-        base, "stock_map", layer=layer, returned=["last_active_drawing", *(["bounds"] if big else [])]
-    )
 
-    def printable_stock_map() -> folium.Map:
-        m = build_stock_base_map(
+    def base_map() -> folium.Map:
+        return build_stock_base_map(
             plan.parks,
             plan.districts,
             colour_by=colour_by,
-            status_labels=STATUS_LABELS,
+            status_labels=statuses,
             canvas=big,
             basemap=basemap,
+            lang=lang,
         )
-        plots_layer(display, colour_by=colour_by, selected=None, tooltip_of={}).add_to(m)
+
+    tips = plot_tooltips(display, statuses, lang=lang)
+    layer = plots_layer(display, colour_by=colour_by, selected=selected, tooltip_of=tips, lang=lang)
+    state = interactive_map(
+        base_map(), "stock_map", layer=layer, returned=["last_active_drawing", *(["bounds"] if big else [])]
+    )
+
+    def printable_stock_map() -> folium.Map:
+        m = base_map()
+        plots_layer(display, colour_by=colour_by, selected=None, tooltip_of={}, lang=lang).add_to(m)
         return m
 
-    map_export_panel(printable_stock_map, key="stock_export", title=f"存量盘活 · {infos[name].title}")
+    map_export_panel(
+        printable_stock_map, key="stock_export", title=tr("stock.export_title", inventory=infos[name].title)
+    )
     st.caption(
-        f"{len(display)} of {len(shown)} filtered plots on the map ({len(plots)} in the inventory)"
-        + (f"; {in_view} in view — zoom in to see the rest" if in_view > len(display) else "")
+        tr("stock.on_map", shown=len(display), filtered=len(shown), total=len(plots))
+        + (tr("stock.in_view", count=in_view) if in_view > len(display) else "")
     )
     if big and state.get("bounds"):
         b = state["bounds"]
@@ -127,14 +125,11 @@ with user_errors_shown():
     if selected and selected in set(plots["plot_id"]):
         record_panel(store, name, plots.loc[plots["plot_id"] == selected].iloc[0])
     else:
-        st.info(
-            "点击地图上的地块或表格中的一行 Click a plot on the map or a row in the table to open its record."
-        )
+        st.info(tr("stock.click_hint"))
     audit_panel(store, name, selected)
 
-    st.subheader("分园汇总 Per-park summary")
-    st.bar_chart(
-        analysis.summary.set_index("name_zh")["extra_floor_area_m2"].dropna(), y_label="m² extra floor area"
-    )
-    st.dataframe(analysis.summary, hide_index=True, width="stretch")
+    st.subheader(tr("stock.per_park"))
+    by_park = analysis.summary.set_index("name_zh" if lang == "zh" else "name_en")["extra_floor_area_m2"]
+    st.bar_chart(by_park.dropna(), y_label=tr("stock.extra_floor_area_axis"))
+    summary_table(analysis.summary)
     export_panel(shown, analysis.summary, analysis.parameters, stem=f"zgc_stock_{name}")

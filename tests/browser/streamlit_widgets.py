@@ -1,0 +1,30 @@
+"""Driving Streamlit widgets from Playwright without racing the page's reruns."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, expect
+
+TIMEOUT_MS = 120_000
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until Streamlit has finished running the script (its widgets are then stable)."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        state="attached", timeout=TIMEOUT_MS
+    )
+
+
+def choose(page: Page, box: Locator, option: str) -> None:
+    """Pick ``option`` (its shown text) in the selectbox ``box`` (its combobox element)."""
+    wait_idle(page)
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):  # a click while the page re-renders may not open the list
+        box.click()
+        try:
+            choice.wait_for(timeout=5_000)
+            break
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+    choice.click()
+    expect(box).to_have_value(option)
