@@ -8,7 +8,6 @@ read the PDFs with poppler-utils (``pdfinfo``, ``pdffonts``, ``pdftotext``); bot
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import os
 import re
 import shutil
@@ -23,6 +22,7 @@ from PIL import Image
 from playwright.sync_api import Route, sync_playwright
 from scipy import ndimage
 
+from tests.map_page import legend_html
 from zgc_geo.cli import main
 from zgc_geo.coverage.spatial import reach, uncovered
 from zgc_geo.errors import OptionError, PrintError
@@ -130,17 +130,10 @@ def test_html_export_with_selected_layers(tmp_path: Path) -> None:
     assert "/app/static" not in page
 
 
-def _legend_html(page: str) -> str:
-    """The legend control's body, decoded from the script that builds it."""
-    found = re.search(r'div\.innerHTML = ("(?:[^"\\]|\\.)*")', page)
-    assert found, "no legend on the page"
-    return str(json.loads(found.group(1)))
-
-
 def test_the_legend_explains_only_the_selected_layers(tmp_path: Path) -> None:
     out = tmp_path / "parks.html"
     assert main(["map", "--out", str(out), "--layers", "parks,frontier_it", "--lang", "en"]) == 0
-    legend = _legend_html(out.read_text(encoding="utf-8"))
+    legend = legend_html(out.read_text(encoding="utf-8"))
     assert "Sub-park (schematic outline)" in legend and "Frontier IT" in legend
     for dropped in ("Bio-health", "District boundary", "Cooperation zone", "Military", "Other"):
         assert dropped not in legend, dropped

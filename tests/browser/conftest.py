@@ -17,23 +17,14 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, WebSocket, sync_playwright
 
+from zgc_geo.print_export import CHROMIUM_ARGS, CHROMIUM_ENV
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"
 
 # ZGC_BROWSER_APP lets the harness itself be checked against a stand-in script.
 APP_ENV = "ZGC_BROWSER_APP"
-CHROMIUM_ENV = "ZGC_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 # Schemes that never leave the browser.
 LOCAL_SCHEMES = frozenset({"data", "blob", "about", "file", "chrome", "chrome-extension"})
@@ -155,7 +146,7 @@ def browser() -> Iterator[Browser]:
             pytrace=False,
         )
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         try:
             yield launched
         finally:

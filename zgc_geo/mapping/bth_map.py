@@ -14,7 +14,7 @@ from zgc_geo.mapping import style
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import plan_to_display, to_display
-from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading, text
+from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading, swatch, text
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.plan_data import PlanData
 
@@ -161,20 +161,19 @@ def _legend(lang: str) -> str:
         translate("map.legend.bth", lang),
         [
             (
-                f"<span class='zgc-swatch' style='background:{style.COOP_COLOUR}33;"
-                f"border:2px dashed {style.COOP_COLOUR}'></span>",
+                swatch(f"{style.COOP_COLOUR}33", style.COOP_COLOUR, dashed=True),
                 translate("map.legend.cooperation_zone", lang),
             ),
             (
-                "<span class='zgc-swatch round' style='background:#ffd400'></span>",
+                swatch("#ffd400", round_=True),
                 translate("map.legend.core", lang),
             ),
             (
-                f"<span class='zgc-swatch' style='background:{style.PARK_FILL}'></span>",
+                swatch(style.PARK_FILL),
                 translate("map.layer.parks_16", lang),
             ),
             (
-                "<span class='zgc-swatch' style='background:#fff;border:2px solid #5e5e5e'></span>",
+                swatch("#fff", "#5e5e5e"),
                 translate("map.legend.province_prefecture", lang),
             ),
         ],

@@ -13,7 +13,7 @@ from zgc_geo.i18n import DEFAULT_LANG, pick, translate
 from zgc_geo.mapping import style
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.display_datum import plan_to_display, point_to_display, to_display
-from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading
+from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading, swatch
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.plan_data import PlanData
 
@@ -165,14 +165,13 @@ def _places(plan: PlanData, cluster_id: str, colour: str, highlight: set[str], l
 
 
 def _legend(cluster: pd.Series, colour: str, lang: str) -> str:
-    def swatch(fill: str, line: str, round_: bool = False) -> str:
-        shape = "zgc-swatch round" if round_ else "zgc-swatch"
-        return f"<span class='{shape}' style='background:{fill};border-color:{line}'></span>"
-
     return legend_html(
         str(pick(lang, cluster["short_zh"], cluster["short_en"])),
         [
-            (swatch(style.CORE_PARK_FILL, "#102a43"), translate("map.legend.core_or_focus_park", lang)),
+            (
+                swatch(style.CORE_PARK_FILL, "#102a43"),
+                translate("map.legend.core_or_focus_park", lang),
+            ),
             (swatch("#c9d3df", "#9aa5b1"), translate("map.legend.other_park", lang)),
             (swatch(colour, "#1b1b1b", round_=True), translate("map.legend.feature_park", lang)),
             (swatch(colour + "55", colour), translate("map.layer.within_reach", lang)),

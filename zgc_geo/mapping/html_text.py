@@ -49,6 +49,27 @@ def names_detail(lang: str, name_zh: object, name_en: object, rows: Sequence[tup
     return detail_html(pick(lang, name_zh, name_en), other(lang, name_zh, name_en), rows)
 
 
+def swatch(
+    fill: str = "transparent",
+    line: str | None = None,
+    *,
+    width: int = 2,
+    round_: bool = False,
+    dashed: bool = False,
+) -> str:
+    """A legend symbol: a square (``round_``: a disc) in ``fill`` with an optional ``line`` border.
+
+    The one place legend symbols are drawn, so every map's legend matches the others and the
+    stylesheet (``.zgc-swatch`` in :mod:`zgc_geo.mapping.style`). Colours are escaped too,
+    although they come from our own styles.
+    """
+    classes = "zgc-swatch round" if round_ else "zgc-swatch"
+    css = f"background:{fill};"
+    if line is not None:
+        css += f"border:2px {'dashed' if dashed else 'solid'} {line};"
+    return f"<span class='{classes}' style='{text(css)}'></span>"
+
+
 def legend_html(title: str, entries: Iterable[tuple[str, str]]) -> str:
     """Legend body: (swatch HTML we generate, label text to escape) pairs under a title."""
     items = "".join(

@@ -14,7 +14,7 @@ import pandas as pd
 from zgc_geo.crs import area_km2
 from zgc_geo.i18n import join_names, pick, translate
 from zgc_geo.mapping import style
-from zgc_geo.mapping.html_text import legend_html, names_detail
+from zgc_geo.mapping.html_text import legend_html, names_detail, swatch
 from zgc_geo.plan_data import PlanData, park_cluster_roles
 
 #: What the 4 and the N of "4+N" are (§六(一)1); other groups are shown as they are.
@@ -108,11 +108,6 @@ def legend_body(plan: PlanData, lang: str, shown: Collection[str] | None = None)
     ``cooperation`` and one per cluster id), so a map cut down with ``zgc-geo map --layers``
     explains exactly what it draws. A group left with no entry is dropped; no entry at all gives "".
     """
-
-    def swatch(fill: str, line: str = "#333", round_: bool = False, dashed: bool = False) -> str:
-        classes = "zgc-swatch round" if round_ else "zgc-swatch"
-        border = f"border:2px {'dashed' if dashed else 'solid'} {line};"
-        return f"<span class='{classes}' style='background:{fill};{border}'></span>"
 
     groups: list[tuple[str, list[tuple[str, str, str]]]] = [
         (

@@ -12,17 +12,20 @@ import shapely
 
 from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.i18n import DEFAULT_LANG, translate
+from zgc_geo.mapping import style
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import to_display
-from zgc_geo.mapping.html_text import detail_html
-from zgc_geo.mapping.map_controls import MetricScale, add_map_css
+from zgc_geo.mapping.html_text import detail_html, legend_html, swatch
+from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 
 #: Beyond this many features the preview shows a sample; the table still lists all of them.
 MAX_PREVIEW_FEATURES: Final = 5000
 #: Vertices closer than this (metres) are merged for display only; analysis keeps full detail.
 SIMPLIFY_M: Final = 2.0
 IMPORT_CLASS: Final = "zgc-import-feature"
+IMPORT_FILL: Final = "#d7301f"
+IMPORT_LINE: Final = "#7f0000"
 #: Stable name of the imported features' GeoJSON layer (not shown; its group is named in the map's language).
 IMPORT_LAYER: Final = "导入数据 Imported features"
 #: Fields shown in the tooltip when present, in this order, with the key of their label.
@@ -68,7 +71,33 @@ def build_preview_map(
         m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     folium.LayerControl(collapsed=True).add_to(m)
     MetricScale().add_to(m)
+    drawable = int((~(frame.geometry.is_empty | frame.geometry.isna())).sum())
+    Legend(_legend(len(shown), drawable, lang)).add_to(m)
     return m
+
+
+def _legend(shown: int, total: int, lang: str) -> str:
+    """What the preview draws; says so when only a sample of a large import is on the map."""
+    imported = translate("map.legend.imported", lang, count=f"{total:,}")
+    if shown < total:
+        imported = translate("map.legend.imported_sample", lang, shown=f"{shown:,}", total=f"{total:,}")
+    return legend_html(
+        translate("map.legend.preview", lang),
+        [
+            (
+                swatch(IMPORT_FILL, IMPORT_LINE),
+                imported,
+            ),
+            (
+                swatch(f"{style.PARK_FILL}33", style.PARK_FILL),
+                translate("map.legend.sub_park", lang),
+            ),
+            (
+                swatch("#ffffff", style.DISTRICT_LINE),
+                translate("map.legend.district_boundary", lang),
+            ),
+        ],
+    )
 
 
 def _display_sample(frame: gpd.GeoDataFrame, datum: str = "wgs84") -> gpd.GeoDataFrame:
@@ -118,9 +147,9 @@ def _feature_layer(frame: gpd.GeoDataFrame, name_field: str | None, lang: str) -
         control=False,
         style_function=lambda _f: {
             "fill": True,
-            "fillColor": "#d7301f",
+            "fillColor": IMPORT_FILL,
             "fillOpacity": 0.5,
-            "color": "#7f0000",
+            "color": IMPORT_LINE,
             "weight": 1,
             "className": IMPORT_CLASS,
         },

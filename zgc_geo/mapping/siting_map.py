@@ -13,7 +13,7 @@ from zgc_geo.i18n import DEFAULT_LANG, join_names, pick, translate
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import to_display
-from zgc_geo.mapping.html_text import detail_html, legend_html, text
+from zgc_geo.mapping.html_text import detail_html, legend_html, swatch, text
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.mapping.raster_overlay import RAMP, overlay_image
 from zgc_geo.siting.analysis import SitingResult
@@ -137,19 +137,16 @@ def _rank_labels(top: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
 
 
 def _legend(lang: str) -> str:
-    swatches = [
-        (f"<span class='zgc-swatch' style='background:rgb{tuple(colour)}'></span>", f"{value:g}")
-        for value, colour in RAMP
-    ]
+    swatches = [(swatch(f"rgb{tuple(colour)}"), f"{value:g}") for value, colour in RAMP]
     return legend_html(translate("map.legend.suitability", lang), swatches) + legend_html(
         translate("map.layer.candidates", lang),
         [
             (
-                "<span class='zgc-swatch' style='border:2px solid #d7301f'></span>",
+                swatch(line="#d7301f"),
                 translate("map.legend.eligible", lang),
             ),
             (
-                "<span class='zgc-swatch' style='background:#888'></span>",
+                swatch("#888"),
                 translate("map.legend.fails_constraint", lang),
             ),
         ],

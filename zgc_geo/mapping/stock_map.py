@@ -17,7 +17,7 @@ from zgc_geo.i18n import DEFAULT_LANG, translate
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import bounds_to_display, box_from_display, to_display
-from zgc_geo.mapping.html_text import detail_html, legend_html
+from zgc_geo.mapping.html_text import detail_html, legend_html, swatch
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 
 #: Plots sent to the browser at most; beyond, the highest-priority plots in view are shown.
@@ -72,9 +72,6 @@ def build_stock_base_map(
 
 
 def _legend(colour_by: str, status_labels: Mapping[str, str], lang: str) -> str:
-    def swatch(colour: str) -> str:
-        return f"<span class='zgc-swatch' style='background:{colour}'></span>"
-
     if colour_by == "review_status":
         entries = [(swatch(c), status_labels.get(k, k)) for k, c in STATUS_COLOURS.items()]
         return legend_html(translate("map.legend.review_status", lang), entries)

@@ -11,6 +11,7 @@ import folium
 import streamlit as st
 
 from zgc_geo.errors import OptionError, PrintError
+from zgc_geo.i18n import Lang
 from zgc_geo.mapping.print_layout import PrintSpec
 from zgc_geo.print_export import export_map
 from zgc_geo.ui.i18n import current_lang, kept, tr, tr_map
@@ -28,46 +29,65 @@ def map_export_panel(build: Callable[[], folium.Map], *, key: str, title: str, s
     ``build`` makes a fresh map (the one on screen has been handed to the component) in the
     session's language, which the sheet's notes follow too. A missing Chromium or an online
     basemap is reported here, without stopping the page.
+
+    The file is made in the button's callback, not in the script body: the map component
+    reports its view after each draw, and that rerun interrupts a running script at its next
+    Streamlit call, which would drop a half-made export without a word. A callback makes no
+    Streamlit call, so it always finishes; the panel then shows its file or its error.
     """
     with st.expander(tr("export.expander"), key=f"{key}_panel"):
         cols = st.columns(4)
-        suffix = cols[0].selectbox(
+        cols[0].selectbox(
             tr("export.format"),
             FORMATS,
             format_func=({s: s[1:].upper() for s in FORMATS} | tr_map(FORMAT_LABELS)).__getitem__,
             key=kept(f"{key}_fmt"),
         )
-        paper = cols[1].selectbox(tr("export.paper"), ["A4", "A3"], key=f"{key}_paper")
-        orientation = cols[2].selectbox(
+        cols[1].selectbox(tr("export.paper"), ["A4", "A3"], key=f"{key}_paper")
+        cols[2].selectbox(
             tr("export.orientation"),
             ["landscape", "portrait"],
             format_func=tr_map(ORIENTATION_LABELS).__getitem__,
             key=kept(f"{key}_orient"),
         )
-        dpi = cols[3].selectbox(tr("export.dpi"), [200, 300, 600], key=f"{key}_dpi")
+        cols[3].selectbox(tr("export.dpi"), [200, 300, 600], key=f"{key}_dpi")
         # The default texts follow the language; what the user typed is kept per language.
         lang = current_lang()
-        heading = st.text_input(tr("export.title"), value=title, key=f"{key}_title_{lang}")
-        sub = st.text_input(tr("export.subtitle"), value=subtitle, key=f"{key}_subtitle_{lang}")
-        if st.button(tr("export.prepare"), key=f"{key}_go"):
-            spec = PrintSpec(
-                title=heading or title,
-                subtitle=sub,
-                paper=paper,  # type: ignore[arg-type]
-                orientation=orientation,  # type: ignore[arg-type]
-                dpi=int(dpi),
-                lang=lang,
-            )
-            try:
-                with (
-                    st.spinner(tr("export.rendering")),
-                    tempfile.TemporaryDirectory(prefix="zgc-geo-map-") as scratch,
-                ):
-                    out = export_map(build(), Path(scratch) / f"{key}{suffix}", spec)
-                    st.session_state[f"{key}_file"] = (lang, out.name, out.read_bytes(), MIME[suffix])
-            except (PrintError, OptionError) as exc:
-                st.error(str(exc))
+        st.text_input(tr("export.title"), value=title, key=f"{key}_title_{lang}")
+        st.text_input(tr("export.subtitle"), value=subtitle, key=f"{key}_subtitle_{lang}")
+        st.button(
+            tr("export.prepare"),
+            key=f"{key}_go",
+            help=tr("export.prepare_help"),
+            on_click=_prepare,
+            args=(build, key, lang, title),
+        )
+        failure = st.session_state.get(f"{key}_error")
+        if failure is not None and failure[0] == lang:
+            st.error(failure[1])
         prepared = st.session_state.get(f"{key}_file")
         if prepared is not None and prepared[0] == lang:  # a file made in the other language is stale
             _, name, data, mime = prepared
             st.download_button(tr("export.download", name=name), data, name, mime, key=f"{key}_dl")
+
+
+def _prepare(build: Callable[[], folium.Map], key: str, lang: Lang, default_title: str) -> None:
+    """The button's callback: export with the panel's current choices into session state."""
+    state = st.session_state
+    suffix = state[f"{key}_fmt"]
+    state.pop(f"{key}_error", None)
+    try:
+        spec = PrintSpec(
+            title=state.get(f"{key}_title_{lang}") or default_title,
+            subtitle=state.get(f"{key}_subtitle_{lang}", ""),
+            paper=state[f"{key}_paper"],
+            orientation=state[f"{key}_orient"],
+            dpi=int(state[f"{key}_dpi"]),
+            lang=lang,
+        )
+        with tempfile.TemporaryDirectory(prefix="zgc-geo-map-") as scratch:
+            out = export_map(build(), Path(scratch) / f"{key}{suffix}", spec)
+            state[f"{key}_file"] = (lang, out.name, out.read_bytes(), MIME[suffix])
+    except (PrintError, OptionError) as exc:
+        state.pop(f"{key}_file", None)
+        state[f"{key}_error"] = (lang, str(exc))
