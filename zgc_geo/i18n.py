@@ -25,6 +25,7 @@ import string
 import tomllib
 import warnings
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Final, Literal, TypeAlias
 
@@ -96,6 +97,36 @@ def translate(key: str, lang: str = DEFAULT_LANG, /, **fmt: object) -> str:
         return key
     text = entry[lang]
     return text.format(**fmt)
+
+
+def percent(share: float, lang: str = "en") -> str:
+    """A share of runs as people say it: ``40 %``; never ``100 %`` or ``0 %`` unless exact."""
+    shown = round(share * 100)
+    if shown == 100 and share < 1:
+        return translate("common.pct_over_99", lang)
+    if shown == 0 and share > 0:
+        return translate("common.pct_under_1", lang)
+    return translate("common.pct", lang, value=shown)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an analysis, kept as its table key and values so it can be shown in either language.
+
+    Domain code (robustness of a ranking, why one site beats another) says what it found once;
+    the page renders it in the session's language and the CLI in English. ``shares`` are
+    fractions of runs, worded by :func:`percent` in the language rendered.
+    """
+
+    key: str
+    values: Mapping[str, object] = field(default_factory=dict)
+    shares: Mapping[str, float] = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        """The sentence in ``lang``, its first letter capitalised (names may start in lower case)."""
+        worded = {name: percent(share, lang) for name, share in self.shares.items()}
+        out = translate(self.key, lang, **self.values, **worded)
+        return out[:1].upper() + out[1:]
 
 
 def fields(text: str) -> set[str]:

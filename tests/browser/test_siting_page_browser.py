@@ -29,8 +29,8 @@ def test_suitability_overlay_and_ranked_candidates_draw(
         labels = frame.locator(".zgc-rank-label")
         expect(labels).to_have_count(10, timeout=TIMEOUT_MS)
         assert labels.first.inner_text().strip() == "1"
-        # The robustness verdict (its wording comes from zgc_geo.siting, in English).
-        expect(page.get_by_text(re.compile(r"weight changes"))).to_be_visible(timeout=TIMEOUT_MS)
+        # The robustness verdict, worded by zgc_geo.siting in the page's language (Chinese by default).
+        expect(page.get_by_text(re.compile(r"权重 ±\d+% 变动下"))).to_be_visible(timeout=TIMEOUT_MS)
         assert external_requests == [], ", ".join(external_requests)
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:

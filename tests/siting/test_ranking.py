@@ -106,6 +106,18 @@ def test_explain_difference_text() -> None:
     ]
 
 
+def test_explain_difference_in_chinese() -> None:
+    failed = pd.Series({"C": ["洪涝风险区", "生态红线"]})
+    result = rank_candidates(SCORES, WEIGHTS, constraints_failed=failed)
+    factors = {"access": "距特色园区距离", "green": "绿地"}
+    assert explain_difference(result, "C", "A", factor_labels=factors, lang="zh") == [
+        "地块 C 比 地块 A 低 28.0 分（36.0 对 64.0）。",
+        "绿地：+8.0 分",
+        "距特色园区距离：−36.0 分",
+        "地块 C 不满足约束：洪涝风险区、生态红线，无论得分如何均不入选。",
+    ]
+
+
 def test_explain_equal_scores() -> None:
     scores = pd.DataFrame({"access": [1.0, 0.0], "green": [0.0, 1.0]}, index=["x", "y"])
     result = rank_candidates(scores, {"access": 1, "green": 1})

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from zgc_geo.errors import SitingError
+from zgc_geo.i18n import percent
 from zgc_geo.siting import sensitivity
 from zgc_geo.siting.ranking import rank_candidates
-from zgc_geo.siting.sensitivity import percent, weight_sensitivity
+from zgc_geo.siting.sensitivity import weight_sensitivity
 
 #: D is best on both factors (always first), C worst on both (always last). A is all factor 1,
 #: B all factor 2, so with weights 0.55 / 0.45 and multipliers u1, u2 ~ U(0.8, 1.2), B overtakes A
@@ -133,6 +134,13 @@ def test_many_notable_swaps_are_summarised() -> None:
         s.endswith("more pair(s) in the top 10 swap places in at least 10 % of runs.")
         for s in result.statements
     )
+
+
+def test_findings_in_chinese_say_the_same() -> None:
+    result = weight_sensitivity(SCORES, WEIGHTS, perturb_pct=5, runs=2000, top_n=3)
+    assert result.statements_in("zh") == ["Plot D 在 100% 的运行中保持第一。"]
+    assert result.verdict_in("zh") == "权重 ±5% 变动下，前 3 名保持不变。"
+    assert [percent(x, "zh") for x in (0.999, 0.4, 0.001)] == ["超过 99%", "40%", "不足 1%"]
 
 
 def test_percent_wording() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,10 @@ def private_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZGC_GEO_WORKSPACE", str(tmp_path / "ws.gpkg"))
 
 
-def _run_siting() -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=300).run()
+def _run_siting(lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.session_state["lang"] = lang
+    at.run()
     assert not at.exception, at.exception
     at.button(key="site_run").click().run()
     assert not at.exception, at.exception
@@ -32,17 +35,26 @@ def test_ranked_candidates_with_robustness_figure() -> None:
     assert {"contrib_near_feature_parks", "contrib_in_core_parks", "contrib_near_parks"} <= set(
         ranking.columns
     )
-    assert at.info and "weight changes" in at.info[0].value
+    assert at.info and "权重 ±20% 变动下" in at.info[0].value  # the verdict, in the page's language
     labels = [b.label for b in at.get("download_button")]
     assert any("GeoTIFF" in label for label in labels) and any(".xlsx" in label for label in labels)
 
 
-def test_why_this_plot_and_not_that_one() -> None:
-    at = _run_siting()
+@pytest.mark.parametrize(
+    ("lang", "gap", "robust"),
+    [
+        ("zh", re.compile(r"比 .+ 高 [\d.]+ 分"), "运行中保持第一"),
+        ("en", re.compile(r" beats .+ by [\d.]+ points"), "stays first"),
+    ],
+)
+def test_why_this_plot_and_not_that_one(lang: str, gap: re.Pattern[str], robust: str) -> None:
+    """The comparison and the robustness findings come from the analysis, worded in the page's language."""
+    at = _run_siting(lang)
     last = at.selectbox(key="why_a").options[-1]
     at.selectbox(key="why_b").set_value(last).run()
     lines = [m.value for m in at.markdown]
-    assert any(" beats " in line and " points" in line for line in lines), lines[:5]
+    assert any(gap.search(line) for line in lines), lines[:5]
+    assert any(robust in line for line in lines), lines
 
 
 def test_ahp_weights_show_the_consistency_ratio_and_flag_inconsistency() -> None:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import SitingError
+from zgc_geo.i18n import Sentence, join_names, translate
 
 #: Output column prefix for a factor's contribution, in points out of 100.
 CONTRIB_PREFIX: Final = "contrib_"
@@ -96,8 +97,9 @@ def explain_difference(
     *,
     labels: Mapping[Any, str] | None = None,
     factor_labels: Mapping[str, str] | None = None,
+    lang: str = "en",
 ) -> list[str]:
-    """Why candidate ``a`` ranks above (or below) ``b``, in sentences with points.
+    """Why candidate ``a`` ranks above (or below) ``b``, in sentences with points, in ``lang``.
 
     The first line gives the gap in points; then one line per factor whose contribution differs,
     largest advantage for ``a`` first ("distance to feature parks: +9.1 points", factor names as
@@ -108,30 +110,34 @@ def explain_difference(
     for candidate in (a, b):
         if candidate not in result.index:
             raise SitingError(f"candidate {candidate!r} is not in the ranking; pick one of its index ids.")
-    name = {c: (labels or {}).get(c, f"plot {c}") for c in (a, b)}
+    name = {c: (labels or {}).get(c) or translate("siting.plot_label", lang, id=c) for c in (a, b)}
     for c in (a, b):
         if pd.isna(result.at[c, "score"]):
-            return [_sentence(f"{name[c]} has no score: {result.at[c, 'not_scored_reason']}.")]
+            reason = result.at[c, "not_scored_reason"]
+            return [Sentence("siting.why.no_score", {"name": name[c], "reason": reason}).text(lang)]
     sa, sb = float(result.at[a, "score"]), float(result.at[b, "score"])
     gap = sa - sb
+    pair = {"a": name[a], "b": name[b], "sa": f"{sa:.1f}", "sb": f"{sb:.1f}", "gap": f"{abs(gap):.1f}"}
     if gap >= SHOWN_PRECISION:
-        head = f"{name[a]} beats {name[b]} by {gap:.1f} points ({sa:.1f} vs {sb:.1f})."
+        head = Sentence("siting.why.beats", pair)
     elif gap <= -SHOWN_PRECISION:
-        head = f"{name[a]} trails {name[b]} by {-gap:.1f} points ({sa:.1f} vs {sb:.1f})."
+        head = Sentence("siting.why.trails", pair)
     else:
-        head = f"{name[a]} and {name[b]} score the same to one decimal ({sa:.1f})."
-    lines = [_sentence(head)]
+        head = Sentence("siting.why.same", pair)
+    lines = [head.text(lang)]
     factors = [c for c in result.columns if c.startswith(CONTRIB_PREFIX)]
     diffs = result.loc[a, factors].astype(float) - result.loc[b, factors].astype(float)
     for column, diff in diffs.sort_values(ascending=False, kind="stable").items():
         if abs(diff) >= SHOWN_PRECISION:
             factor = str(column).removeprefix(CONTRIB_PREFIX)
-            lines.append(f"{(factor_labels or {}).get(factor, factor)}: {signed(diff)} points")
+            label = (factor_labels or {}).get(factor, factor)
+            lines.append(translate("siting.why.factor", lang, factor=label, diff=signed(diff)))
     for c in (a, b):
         failed = list(result.at[c, "failed_constraints"])
         if failed:
+            constraints = join_names(lang, failed)
             lines.append(
-                _sentence(f"{name[c]} fails {', '.join(failed)}, so it is not eligible whatever its score.")
+                Sentence("siting.why.fails", {"name": name[c], "constraints": constraints}).text(lang)
             )
     return lines
 
@@ -202,10 +208,6 @@ def _id_rank(index: pd.Index) -> np.ndarray:
     rank = np.empty(len(index), dtype=np.intp)
     rank[id_order(index)] = np.arange(len(index))
     return rank
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _failed_lists(constraints_failed: pd.Series | None, index: pd.Index) -> list[list[str]]:

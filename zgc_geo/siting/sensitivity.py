@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import SitingError
+from zgc_geo.i18n import Sentence
 from zgc_geo.siting.ranking import check_factor_scores, id_order, normalise_weights
 
 #: A pair among the top N that swaps order in at least this share of runs is reported.
@@ -45,18 +46,38 @@ class SensitivityResult:
     ``rank_p95`` (rank percentiles over runs; observed ranks, not interpolated).
     ``pairs``: for the base top N and the first ones just outside it, one row per pair ``a``
     above ``b`` in the base ranking, with ``p_swap`` = share of runs where ``b`` ranks above ``a``.
-    ``statements`` and ``verdict`` say the same in words a manager can repeat.
+    ``sentences`` and ``verdict_sentence`` say the same in words a manager can repeat, in either
+    language (:meth:`statements_in`, :meth:`verdict_in`); ``statements`` and ``verdict`` are the
+    English wording.
     """
 
     candidates: pd.DataFrame
     pairs: pd.DataFrame
-    statements: list[str]
-    verdict: str
+    sentences: list[Sentence]
+    verdict_sentence: Sentence
     perturb_pct: float
     runs: int
     top_n: int
     seed: int
     method: str = field(default="independent uniform multipliers in [1 − p, 1 + p], renormalised")
+
+    def statements_in(self, lang: str) -> list[str]:
+        """The notable findings (leader, swaps, entries) as sentences in ``lang``."""
+        return [sentence.text(lang) for sentence in self.sentences]
+
+    def verdict_in(self, lang: str) -> str:
+        """How far down the ranking holds, in one sentence in ``lang``."""
+        return self.verdict_sentence.text(lang)
+
+    @property
+    def statements(self) -> list[str]:
+        """:meth:`statements_in` English."""
+        return self.statements_in("en")
+
+    @property
+    def verdict(self) -> str:
+        """:meth:`verdict_in` English."""
+        return self.verdict_in("en")
 
 
 def weight_sensitivity(
@@ -146,16 +167,6 @@ def weight_sensitivity(
     return SensitivityResult(candidates, pairs, statements, verdict, perturb_pct, runs, top_n, seed)
 
 
-def percent(share: float) -> str:
-    """A share of runs as people say it: ``40 %``; never ``100 %`` or ``0 %`` unless exact."""
-    shown = round(share * 100)
-    if shown == 100 and share < 1:
-        return "over 99 %"
-    if shown == 0 and share > 0:
-        return "under 1 %"
-    return f"{shown} %"
-
-
 def _competitors(scores: pd.DataFrame, eligible: pd.Series | None) -> pd.DataFrame:
     """Eligible, fully scored candidates, sorted by id (so a stable sort breaks ties by id)."""
     keep = ~scores.isna().any(axis=1)
@@ -173,53 +184,71 @@ def _competitors(scores: pd.DataFrame, eligible: pd.Series | None) -> pd.DataFra
 
 def _statements(
     candidates: pd.DataFrame, pairs: pd.DataFrame, names: Mapping[Hashable, str], top_n: int
-) -> list[str]:
+) -> list[Sentence]:
     """Sentences for the meaningful cases only: the leader, notable swaps, notable entries."""
-    out: list[str] = []
+    out: list[Sentence] = []
     leader = candidates.iloc[0]
     if len(candidates) > 1:
         if leader["p_first"] >= STABLE_LEADER:
-            out.append(f"{leader['label']} stays first in {percent(leader['p_first'])} of runs.")
+            out.append(
+                Sentence(
+                    "sensitivity.leader_stays", {"leader": leader["label"]}, {"p_first": leader["p_first"]}
+                )
+            )
         else:
             rival = candidates.iloc[1:]["p_first"].idxmax()
             out.append(
-                f"{leader['label']} is first in only {percent(leader['p_first'])} of runs; "
-                f"{names[rival]} is first in {percent(candidates.at[rival, 'p_first'])}."
+                Sentence(
+                    "sensitivity.leader_shaky",
+                    {"leader": leader["label"], "rival": names[rival]},
+                    {"p_first": leader["p_first"], "p_rival": candidates.at[rival, "p_first"]},
+                )
             )
     inside = pairs[(pairs["rank_b"] <= top_n) & (pairs["p_swap"] >= SWAP_NOTABLE)]
     for row in inside.head(MAX_STATEMENTS).itertuples():
-        out.append(f"{names[row.a]} and {names[row.b]} swap places in {percent(float(row.p_swap))} of runs.")
+        out.append(
+            Sentence(
+                "sensitivity.swap", {"a": names[row.a], "b": names[row.b]}, {"p_swap": float(row.p_swap)}
+            )
+        )
     if len(inside) > MAX_STATEMENTS:
         rest = len(inside) - MAX_STATEMENTS
         out.append(
-            f"{rest} more pair(s) in the top {top_n} swap places in at least {percent(SWAP_NOTABLE)} of runs."
+            Sentence("sensitivity.more_swaps", {"rest": rest, "top_n": top_n}, {"p_min": SWAP_NOTABLE})
         )
     outside = candidates[(candidates["rank_in_base"] > top_n) & (candidates["p_top_n"] >= ENTRY_NOTABLE)]
     outside = outside.sort_values("p_top_n", ascending=False, kind="stable")
     for candidate, row in outside.head(MAX_STATEMENTS).iterrows():
-        out.append(f"{names[candidate]} enters the top {top_n} in {percent(row['p_top_n'])} of runs.")
-    if len(outside) > MAX_STATEMENTS:
         out.append(
-            f"{len(outside) - MAX_STATEMENTS} more candidate(s) enter the top {top_n} in at least "
-            f"{percent(ENTRY_NOTABLE)} of runs."
+            Sentence(
+                "sensitivity.enters", {"name": names[candidate], "top_n": top_n}, {"p_top_n": row["p_top_n"]}
+            )
         )
-    return [s[:1].upper() + s[1:] for s in out]
+    if len(outside) > MAX_STATEMENTS:
+        rest = len(outside) - MAX_STATEMENTS
+        out.append(
+            Sentence("sensitivity.more_entries", {"rest": rest, "top_n": top_n}, {"p_min": ENTRY_NOTABLE})
+        )
+    return out
 
 
-def _verdict(candidates: pd.DataFrame, pairs: pd.DataFrame, top_n: int, perturb_pct: float) -> str:
-    """One line: how far down the base ranking holds under the perturbation."""
+def _verdict(candidates: pd.DataFrame, pairs: pd.DataFrame, top_n: int, perturb_pct: float) -> Sentence:
+    """One sentence: how far down the base ranking holds under the perturbation."""
     places = min(top_n, len(candidates))
     shaky = pairs.loc[pairs["p_swap"] >= SWAP_NOTABLE, ["rank_a", "rank_b"]].to_numpy().ravel()
     dropping = candidates.loc[
         (candidates["rank_in_base"] <= top_n) & (candidates["p_top_n"] < 1 - ENTRY_NOTABLE), "rank_in_base"
     ]
     first_unstable = int(min([*shaky.tolist(), *dropping.tolist(), places + 1]))
-    change = f"±{perturb_pct:g} % weight changes"
+    pct = f"{perturb_pct:g}"
     if first_unstable > places:
         if places == 1:
-            return f"First place is robust to {change}."
-        return f"The top {places} are robust to {change}."
+            return Sentence("sensitivity.first_robust", {"pct": pct})
+        return Sentence("sensitivity.top_robust", {"pct": pct, "places": places})
     if first_unstable == 1:
-        return f"The ranking is unstable from first place down under {change}; see which candidates swap."
-    robust = "First place is" if first_unstable == 2 else f"The top {first_unstable - 1} are"
-    return f"{robust} robust to {change}; the ranking from place {first_unstable} down is unstable."
+        return Sentence("sensitivity.unstable_from_first", {"pct": pct})
+    if first_unstable == 2:
+        return Sentence("sensitivity.first_robust_then", {"pct": pct, "place": first_unstable})
+    return Sentence(
+        "sensitivity.top_robust_then", {"pct": pct, "places": first_unstable - 1, "place": first_unstable}
+    )

@@ -20,7 +20,7 @@ from zgc_geo.siting.factors import FactorSpec
 from zgc_geo.siting.overlay import write_suitability_geotiff
 from zgc_geo.siting.ranking import explain_difference
 from zgc_geo.siting.standardise import Direction
-from zgc_geo.ui.i18n import kept, local, tr, tr_map
+from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.import_panel import run_import
 from zgc_geo.ui.tables import labelled, show_table
 
@@ -172,13 +172,15 @@ def results_section(result: SitingResult) -> None:
     b = cols[1].selectbox(tr("siting.why_b"), ids, index=min(1, len(ids) - 1), key="why_b")
     if a != b:
         labels = {s.id: factor_name(s) for s in result.specs}
-        for line in explain_difference(ranked.set_index("plot_id"), a, b, factor_labels=labels):
+        for line in explain_difference(
+            ranked.set_index("plot_id"), a, b, factor_labels=labels, lang=current_lang()
+        ):
             st.write(line)
     if result.sensitivity is not None:
         sens = result.sensitivity
         st.subheader(tr("siting.robustness", pct=sens.perturb_pct, runs=sens.runs))
-        st.info(sens.verdict)
-        for statement in sens.statements:
+        st.info(sens.verdict_in(current_lang()))
+        for statement in sens.statements_in(current_lang()):
             st.write(f"- {statement}")
         top = sens.candidates.head(15)
         st.bar_chart(
