@@ -14,7 +14,7 @@ from zgc_geo.mapping import style
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import plan_to_display, to_display
-from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading, swatch, text
+from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading, swatch
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.plan_data import PlanData
 
@@ -63,6 +63,10 @@ def build_bth_map(
     zones = plan.cooperation_zones.merge(
         distances[["zone_id", "km_to_core", "km_to_nearest_park", "nearest_park_id"]]
     )
+    # Numbered by distance from the core: the names are long and the zones near Beijing close
+    # together, so the map carries numbers and the legend the names (it prints legibly too).
+    zones = zones.sort_values(["km_to_core", "zone_id"], kind="stable").reset_index(drop=True)
+    zones["number"] = range(1, len(zones) + 1)
     park_names = {p.park_id: pick(lang, p.name_zh, p.name_en) for p in plan.parks.itertuples()}
     _zones(zones, park_names, lang).add_to(m)
     _links(zones, core, lang).add_to(m)
@@ -79,7 +83,7 @@ def build_bth_map(
     ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     MetricScale().add_to(m)
-    Legend(_legend(lang)).add_to(m)
+    Legend(_legend(zones, lang)).add_to(m)
     minx, miny, maxx, maxy = region[region["level"] == "province"].total_bounds
     m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     return m
@@ -145,36 +149,39 @@ def _links(zones: gpd.GeoDataFrame, core: shapely.Point, lang: str) -> folium.Fe
         folium.Marker(
             [lat, lon],
             icon=folium.DivIcon(
-                html=f"{text(pick(lang, zone.name_zh, zone.name_en))}<br>"
-                f"<span class='zgc-en'>{zone.km_to_core:,.0f} km</span>",
-                class_name="zgc-label",
-                icon_size=(150, 30),
-                icon_anchor=(75, -8),
+                html=f"{_number(zone.number)}<span class='zgc-en'>{zone.km_to_core:,.0f} km</span>",
+                class_name=f"zgc-label {style.ZONE_LABEL_CLASS}",
+                icon_size=(80, 24),
+                icon_anchor=(-6, 12),  # right of the zone, clear of its marker
             ),
             interactive=False,
         ).add_to(group)
     return group
 
 
-def _legend(lang: str) -> str:
-    return legend_html(
+def _number(number: int) -> str:
+    return f"<span class='{style.ZONE_NUMBER_CLASS}'>{number}</span>"
+
+
+def _legend(zones: gpd.GeoDataFrame, lang: str) -> str:
+    """The symbols, then each numbered zone with its name and distance from the core."""
+    symbols = legend_html(
         translate("map.legend.bth", lang),
         [
             (
                 swatch(f"{style.COOP_COLOUR}33", style.COOP_COLOUR, dashed=True),
                 translate("map.legend.cooperation_zone", lang),
             ),
-            (
-                swatch("#ffd400", round_=True),
-                translate("map.legend.core", lang),
-            ),
-            (
-                swatch(style.PARK_FILL),
-                translate("map.layer.parks_16", lang),
-            ),
-            (
-                swatch("#fff", "#5e5e5e"),
-                translate("map.legend.province_prefecture", lang),
-            ),
+            (swatch("#ffd400", round_=True), translate("map.legend.core", lang)),
+            (swatch(style.PARK_FILL), translate("map.layer.parks_16", lang)),
+            (swatch("#fff", "#5e5e5e"), translate("map.legend.province_prefecture", lang)),
         ],
     )
+    keyed = legend_html(
+        translate("map.legend.zones_by_distance", lang),
+        [
+            (_number(z.number), f"{pick(lang, z.name_zh, z.name_en)} · {z.km_to_core:,.0f} km")
+            for z in zones.itertuples()
+        ],
+    )
+    return symbols + keyed

@@ -30,6 +30,8 @@ DISTRICT_CLASS: Final = "zgc-district"
 REGION_CLASS: Final = "zgc-region"
 FUSION_CLASS: Final = "zgc-fusion"
 LEGEND_CLASS: Final = "zgc-legend"
+ZONE_NUMBER_CLASS: Final = "zgc-zone-number"
+ZONE_LABEL_CLASS: Final = "zgc-zone-label"
 
 #: Page CSS shipped inside the map: labels, tooltip tables, legend, and a neutral
 #: background so a map without basemap tiles still reads as a map.
@@ -52,6 +54,10 @@ MAP_CSS: Final = """
 .zgc-legend-row { display: flex; align-items: center; gap: 6px; }
 .zgc-swatch { display: inline-block; width: 14px; height: 14px; flex: none; border: 1px solid #333; }
 .zgc-swatch.round { border-radius: 50%; }
+.zgc-zone-number { display: inline-block; flex: none; min-width: 18px; height: 18px; line-height: 18px;
+  border-radius: 9px; background: #7b3294; color: #fff; font-weight: 700; font-size: 11px;
+  text-align: center; text-shadow: none; margin-right: 3px; }
+.zgc-zone-label { text-align: left; }
 .zgc-rank-label { width: 22px; height: 22px; line-height: 22px; border-radius: 50%; background: #d7301f;
   color: #fff; font-weight: 700; font-size: 12px; text-align: center; border: 2px solid #fff;
   box-shadow: 0 1px 3px rgba(0,0,0,0.5); text-shadow: none; }
