@@ -26,7 +26,7 @@ def test_gbk_zip_upload_draws_plots_with_chinese_names(
     page.goto(f"{streamlit_server}/data", wait_until="domcontentloaded")
     try:
         page.locator('input[type="file"]').first.set_input_files(str(archive))
-        expect(page.get_by_text("USABLE: bureau_plots.zip", exact=False).first).to_be_visible(
+        expect(page.get_by_text("可用：bureau_plots.zip", exact=False).first).to_be_visible(
             timeout=TIMEOUT_MS
         )
         frame = page.frame_locator(MAP_IFRAME).first

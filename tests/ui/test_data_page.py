@@ -33,12 +33,12 @@ def test_bureau_zip_without_prj_asks_for_the_crs_then_imports(tmp_path: Path) ->
     archive = write_gbk_plot_zip(tmp_path, with_prj=False)
     at = _upload(_page(), archive.name, archive.read_bytes())
     assert not at.exception
-    assert at.error[0].value.startswith("NOT USABLE")
+    assert at.error[0].value.startswith("不可用：")  # the verdict in the page's language
     crs_box = at.selectbox(key="import_crs")
     assert crs_box.options[1] == "EPSG:4527"  # the best candidate comes first, after "(file)"
     crs_box.set_value("EPSG:4527").run()
     assert not at.exception
-    assert at.success[0].value.startswith("USABLE: bureau_plots.zip")
+    assert at.success[0].value.startswith("可用：bureau_plots.zip")
     cleaned = at.dataframe[-1].value
     assert "海淀园闲置厂房" in set(cleaned["name"])
     assert set(cleaned["land_use_class"]) == {"industrial_m1"}
@@ -51,7 +51,7 @@ def test_encoding_choice_is_offered_with_what_was_detected(tmp_path: Path) -> No
     at = _upload(_page(), archive.name, archive.read_bytes())
     encoding = at.selectbox(key="import_encoding")
     assert "gb18030" in encoding.help
-    assert at.success and "USABLE" in at.success[0].value
+    assert at.success and at.success[0].value.startswith("可用：")
 
 
 def test_hostile_archive_is_a_message_not_a_traceback() -> None:

@@ -75,8 +75,12 @@ class ImportResult:
 
     @property
     def verdict(self) -> str:
-        """One line: usable or not, features, error and warning counts."""
-        return self.report.verdict(None if self.frame is None else len(self.frame))
+        """One line: usable or not, features, error and warning counts (English, as the CLI prints it)."""
+        return self.verdict_in("en")
+
+    def verdict_in(self, lang: str) -> str:
+        """:attr:`verdict` in ``lang``."""
+        return self.report.verdict(None if self.frame is None else len(self.frame), lang)
 
 
 def import_file(path: Path, options: ImportOptions | None = None) -> ImportResult:

@@ -8,6 +8,8 @@ from typing import Final, Literal
 
 import pandas as pd
 
+from zgc_geo.i18n import translate
+
 Severity = Literal["error", "warning", "info"]
 
 #: Errors block saving; warnings and notes do not.
@@ -85,13 +87,12 @@ class ImportReport:
         """True when nothing blocks saving (warnings are allowed)."""
         return not self.errors
 
-    def verdict(self, features: int | None = None) -> str:
-        """One line a user can act on: usable or not, and how many errors and warnings."""
-        counted = f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)"
-        size = f"{features} feature(s); " if features is not None else ""
-        if self.usable:
-            return f"USABLE: {self.source}: {size}{counted}"
-        return f"NOT USABLE: {self.source}: {size}{counted}; fix the errors and import again"
+    def verdict(self, features: int | None = None, lang: str = "en") -> str:
+        """One line a user can act on, in ``lang``: usable or not, and how many errors and warnings."""
+        size = translate("import.verdict_size", lang, count=features) if features is not None else ""
+        key = "import.verdict_usable" if self.usable else "import.verdict_not_usable"
+        counts = {"errors": len(self.errors), "warnings": len(self.warnings)}
+        return translate(key, lang, source=self.source, size=size, **counts)
 
     def to_frame(self) -> pd.DataFrame:
         """The report as a table (one row per problem), for display and export."""

@@ -15,7 +15,7 @@ from zgc_geo.importing.crs_guess import suggest_crs
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file, stage_uploads
 from zgc_geo.importing.report_export import report_bytes
-from zgc_geo.ui.i18n import kept, tr
+from zgc_geo.ui.i18n import current_lang, kept, tr, tr_map
 from zgc_geo.ui.tables import show_table
 from zgc_geo.ui.workspace_access import reviewer, workspace
 from zgc_geo.workspace import name_from_text
@@ -27,6 +27,11 @@ ENCODINGS: Final = (AUTO, "UTF-8", "GBK", "GB18030", "BIG5")
 COMMON_CRS: Final = ("EPSG:4326", "EPSG:4490", "EPSG:4548", "EPSG:4527", "EPSG:32650", "gcj02", "bd09")
 STATE_KEYS: Final = ("import_crs", "import_crs_other", "import_layer", "import_overrides", "import_encoding")
 UNMAPPED: Final = "—"
+SEVERITY_LABELS: Final = {
+    "error": "data.severity.error",
+    "warning": "data.severity.warning",
+    "info": "data.severity.info",
+}
 REPORT_HEADINGS: Final = {
     "severity": "data.col.severity",
     "code": "data.col.code",
@@ -154,12 +159,15 @@ def mapping_form(result: ImportResult) -> None:
 
 def report_section(result: ImportResult) -> None:
     """Verdict, the problem table and its downloads."""
+    verdict = result.verdict_in(current_lang())
     if result.report.usable and result.frame is not None:
-        st.success(result.verdict)
+        st.success(verdict)
     else:
-        st.error(result.verdict)
+        st.error(verdict)
     table = result.report.to_frame()
     if not table.empty:
+        # The severity in the page's language; the findings' own messages are in English (as in the CLI).
+        table["severity"] = table["severity"].map(tr_map(SEVERITY_LABELS))
         show_table(table, REPORT_HEADINGS)
         stem = Path(result.report.source).stem or "import"
         cols = st.columns(2)

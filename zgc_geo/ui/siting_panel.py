@@ -140,7 +140,7 @@ def uploaded_frame(label: str, key: str, kind: str) -> object:
         return None
     result = run_import(((upload.name, upload.getvalue()),), ImportOptions(kind=kind))  # type: ignore[arg-type]
     if result.frame is None or not result.report.usable:
-        st.error(result.verdict)
+        st.error(result.verdict_in(current_lang()))
         return None
     return result.frame
 
