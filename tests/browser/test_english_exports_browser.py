@@ -23,6 +23,7 @@ from zgc_geo.i18n import translate
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 120_000
+RETRY_AFTER_MS = 30_000
 A3_LANDSCAPE_PT = (1191, 842)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -101,10 +102,21 @@ def _export(page: Page, key: str, fmt: str, tmp_path: Path, paper: str = "A3") -
     if fmt == "PDF":
         choose(page, page.locator(f".st-key-{key}_paper").get_by_role("combobox"), paper)
     wait_idle(page)
-    page.locator(f".st-key-{key}_go").get_by_role("button").click()
+    prepare = page.locator(f".st-key-{key}_go").get_by_role("button")
     download: Locator = page.locator(f".st-key-{key}_dl").get_by_role("button")
     suffix = ".pdf" if fmt == "PDF" else ".html"
-    expect(download).to_contain_text(suffix, timeout=TIMEOUT_MS)
+    prepare.click()
+    try:
+        expect(download).to_contain_text(suffix, timeout=RETRY_AFTER_MS)
+    except AssertionError:
+        # Once in about ten full-suite runs on a loaded machine the click never reached the
+        # server (the app idle, no file, no error). A person clicks again; so does this test,
+        # once. The export itself cannot be lost once the click arrives: it runs in the
+        # button's callback (see zgc_geo.ui.map_export).
+        wait_idle(page)
+        assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+        prepare.click()
+        expect(download).to_contain_text(suffix, timeout=TIMEOUT_MS)
     with page.expect_download(timeout=TIMEOUT_MS) as info:
         download.click()
     target = tmp_path / info.value.suggested_filename
@@ -149,11 +161,20 @@ def test_an_english_a3_pdf_from_the_page(
 @pytest.mark.browser
 @pytest.mark.slow
 def test_an_english_html_export_draws_with_the_network_cut(
-    page: Page, browser: Browser, streamlit_server: str, external_requests: list[str], tmp_path: Path
+    page: Page,
+    browser: Browser,
+    streamlit_server: str,
+    external_requests: list[str],
+    tmp_path: Path,
+    *,
+    artifacts_dir: Path,
 ) -> None:
     page.goto(f"{streamlit_server}/coverage", wait_until="domcontentloaded")
-    _switch_to_english(page)
-    html = _export(page, "coverage_export", translate("export.format_html", "en"), tmp_path)
+    try:
+        _switch_to_english(page)
+        html = _export(page, "coverage_export", translate("export.format_html", "en"), tmp_path)
+    finally:
+        page.screenshot(path=str(artifacts_dir / "english_coverage_html.png"), full_page=True)
     assert external_requests == [], ", ".join(external_requests)
 
     # Another computer on an intranet: the file alone, every request that leaves it refused.
