@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+from html import unescape as html_unescape
 from pathlib import Path
 
 import folium
@@ -350,3 +351,28 @@ def test_a_layer_added_after_the_base_map_prints(plan: PlanData, tmp_path: Path)
     )
     text = _tool("pdftotext", str(out), "-")
     assert "Coverage" in text and "Within reach" in text and "Proposed site" in text
+
+
+def _word_boxes(pdf: Path) -> list[tuple[str, float, float]]:
+    """(word, top, height) of every word on the sheet, in points, from ``pdftotext -bbox``."""
+    boxes = re.findall(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+        _tool("pdftotext", "-bbox", str(pdf), "-"),
+    )
+    return [(html_unescape(word), float(top), float(bottom) - float(top)) for top, bottom, word in boxes]
+
+
+@slow
+@browser
+def test_a_long_title_wraps_onto_two_readable_lines(plan: PlanData, tmp_path: Path) -> None:
+    words = (
+        "Coordination meeting on the cluster layout and the revitalisation of idle industrial land "
+        "across the sixteen parks of the zone, with the cooperation zones in Tianjin and Hebei"
+    )
+    short = export_map(build_overview_map(plan), tmp_path / "short.pdf", PrintSpec(title="Zone", lang="en"))
+    long = export_map(build_overview_map(plan), tmp_path / "long.pdf", PrintSpec(title=words, lang="en"))
+    normal_height = next(h for w, _, h in _word_boxes(short) if w == "Zone")
+    title = [(w, top, h) for w, top, h in _word_boxes(long) if top < 60 and w in words.split()]
+    assert " ".join(w for w, _, _ in title) == words  # every word printed: no ellipsis, no cut
+    assert len({round(top) for _, top, _ in title}) == 2  # on two lines
+    assert min(h for _, _, h in title) >= 0.7 * normal_height  # still readable across a table

@@ -45,6 +45,8 @@ MARGIN_MM: Final = 8.0
 HEADER_MM: Final = 17.0
 FOOTER_MM: Final = 10.0
 _SCALE: Final[dict[str, float]] = {"A4": 1.0, "A3": 1.25}
+#: A title shrinks to this share of its size on one line before it wraps onto a second.
+WRAP_AFTER_RATIO: Final = 0.75
 #: Room (CSS px) kept around the fitted bounds so labels of the outermost features are not cut.
 FIT_PADDING_PX: Final = 40
 
@@ -170,7 +172,8 @@ def _css(spec: PrintSpec, map_id: str) -> str:
 * {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; box-sizing: border-box; }}
 html, body {{ width: {width}mm; height: {height}mm; margin: 0; padding: 0; overflow: hidden;
   background: #fff; }}
-body.zgc-print {{ display: grid; grid-template-rows: {HEADER_MM * k}mm minmax(0, 1fr) {FOOTER_MM * k}mm;
+body.zgc-print {{ display: grid;
+  grid-template-rows: minmax({HEADER_MM * k}mm, max-content) minmax(0, 1fr) {FOOTER_MM * k}mm;
   padding: {MARGIN_MM}mm; font-family: {FONT_STACK}; color: #14213d; }}
 .zgc-print-header {{ overflow: hidden; border-bottom: 0.4mm solid #14213d; }}
 .zgc-print-title {{ margin: 0; font-size: {17 * k:.1f}pt; font-weight: 700; line-height: 1.25;
@@ -238,14 +241,22 @@ def _script(map_id: str, bounds: object, options: dict[str, object]) -> str:
   if (!map.getContainer().querySelector(".leaflet-control-scale")) {{
     L.control.scale({{imperial: false, maxWidth: 160}}).addTo(map);
   }}
-  function shrinkToFit() {{  // a long title gets smaller type rather than an ellipsis
-    document.querySelectorAll(".zgc-print-title, .zgc-print-subtitle").forEach(function (el) {{
-      var size = parseFloat(getComputedStyle(el).fontSize);
-      while (el.scrollWidth > el.clientWidth && size > 7) {{
-        size -= 0.5;
-        el.style.fontSize = size + "px";
-      }}
-    }});
+  // A long title first gets somewhat smaller type, then wraps onto a second line (the header
+  // grows, the map gives way), and only then shrinks further; never an ellipsis, never a cut.
+  function fitText(el, lines) {{
+    var base = parseFloat(getComputedStyle(el).fontSize), size = base;
+    function setSize(value) {{ size = value; el.style.fontSize = size + "px"; }}
+    while (el.scrollWidth > el.clientWidth && size > base * {WRAP_AFTER_RATIO}) {{ setSize(size - 0.5); }}
+    if (el.scrollWidth <= el.clientWidth) {{ return; }}
+    el.style.whiteSpace = "normal";
+    el.style.textOverflow = "clip";
+    while (el.getClientRects().length && el.scrollHeight > lines * size * 1.3 && size > 7) {{
+      setSize(size - 0.5);
+    }}
+  }}
+  function shrinkToFit() {{
+    document.querySelectorAll(".zgc-print-title").forEach(function (el) {{ fitText(el, 2); }});
+    document.querySelectorAll(".zgc-print-subtitle").forEach(function (el) {{ fitText(el, 2); }});
   }}
   function fit() {{
     shrinkToFit();
