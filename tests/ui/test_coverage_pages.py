@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from zgc_geo.i18n import translate
+from zgc_geo.ui import coverage_panel
+
 PAGES = Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages"
 
 
@@ -57,3 +60,22 @@ def test_bth_page_lists_zones_distances_and_steering() -> None:
     tianjin = zones.set_index("name_zh").loc["天津滨海－中关村科技园"]
     assert 100 < tianjin["km_to_core"] < 200
     assert any("§六(一)1" in m.value for m in at.markdown)
+
+
+@pytest.mark.parametrize(
+    ("row", "english"),
+    [
+        ({"role": "core", "feature_parks": 1, "innovation_centres": 1}, "core · 1 feature park · 1 centre"),
+        (
+            {"role": "focus", "feature_parks": 0, "innovation_centres": 2},
+            "focus · 0 feature parks · 2 centres",
+        ),
+        ({"role": "", "feature_parks": 3, "innovation_centres": 0}, "3 feature parks"),
+        ({"role": "", "feature_parks": 0, "innovation_centres": 0}, ""),
+    ],
+)
+def test_matrix_cells_count_in_good_english(
+    row: dict[str, object], english: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(coverage_panel, "tr", lambda key, **fmt: translate(key, "en", **fmt))
+    assert coverage_panel.cell_text(row) == english

@@ -68,10 +68,14 @@ def cell_text(row: Mapping[str, Any]) -> str:
     places = int(row["feature_parks"])
     centres = int(row["innovation_centres"])
     parts = [tr(ROLE_WORDS[role])] if role in ROLE_WORDS else []
-    if places or parts:
-        parts.append(tr("coverage.cell_places", count=places))
+    if places or parts:  # English counts need the singular: "1 feature park"
+        parts.append(
+            tr("coverage.cell_place_one") if places == 1 else tr("coverage.cell_places", count=places)
+        )
     if centres:
-        parts.append(tr("coverage.cell_centres", count=centres))
+        parts.append(
+            tr("coverage.cell_centre_one") if centres == 1 else tr("coverage.cell_centres", count=centres)
+        )
     return " · ".join(parts)
 
 
