@@ -10,8 +10,6 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import re
-import shutil
-import subprocess
 from html import unescape as html_unescape
 from pathlib import Path
 
@@ -20,9 +18,10 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import sync_playwright
 from scipy import ndimage
 
+from tests.export_checks import only_local_files, poppler
 from tests.map_page import legend_html
 from zgc_geo.cli import main
 from zgc_geo.coverage.spatial import reach, uncovered
@@ -43,21 +42,14 @@ from zgc_geo.print_export import (
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PT_PER_MM = 72 / 25.4
-POPPLER_HINT = "install poppler-utils (sudo apt-get install poppler-utils; .ci/run does this)"
 LATIN_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CJK_TITLE = "中关村科学城"
 browser = pytest.mark.browser
 slow = pytest.mark.slow
 
 
-def _tool(name: str, *args: str) -> str:
-    if shutil.which(name) is None:
-        pytest.fail(f"{name} not found: {POPPLER_HINT}", pytrace=False)
-    return subprocess.run([name, *args], check=True, capture_output=True, text=True).stdout
-
-
 def _page_size_pt(pdf: Path) -> tuple[float, float, int]:
-    info = _tool("pdfinfo", str(pdf))
+    info = poppler("pdfinfo", str(pdf))
     size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
     pages = re.search(r"Pages:\s+(\d+)", info)
     assert size and pages, info
@@ -158,17 +150,17 @@ def test_pdf_a3_landscape_embeds_its_cjk_font(plan: PlanData, tmp_path: Path) ->
         PrintSpec(title="中关村国家自主创新示范区 一区多园", paper="A3", orientation="landscape"),
     )
     _assert_paper(out, 420, 297)
-    rows = [line.split() for line in _tool("pdffonts", str(out)).splitlines()[2:]]
+    rows = [line.split() for line in poppler("pdffonts", str(out)).splitlines()[2:]]
     assert rows, "the PDF has no fonts: the text was not drawn as text"
     # Columns from the right: emb sub uni object-id generation; every font must be embedded.
-    assert all(row[-5] == "yes" for row in rows), _tool("pdffonts", str(out))
+    assert all(row[-5] == "yes" for row in rows), poppler("pdffonts", str(out))
     # The print font stack puts WenQuanYi Micro Hei (TrueType outlines) first, so the Chinese text is
     # embedded as a named CID TrueType subset, not as the unnamed Type 3 fonts Chromium makes of CFF.
     cjk = [row for row in rows if "WenQuanYiMicroHei" in row[0]]
-    assert cjk and all(" ".join(row[1:-5]).startswith("CID TrueType") for row in cjk), _tool(
+    assert cjk and all(" ".join(row[1:-5]).startswith("CID TrueType") for row in cjk), poppler(
         "pdffonts", str(out)
     )
-    text = _tool("pdftotext", str(out), "-")
+    text = poppler("pdftotext", str(out), "-")
     assert "中关村国家自主创新示范区" in text and "海淀园" in text  # real text, with a Unicode map
 
 
@@ -245,13 +237,6 @@ def test_html_export_draws_offline_from_disk(plan: PlanData, tmp_path: Path) -> 
     out = write_html(build_overview_map(plan), tmp_path / "overview.html")
     requested: list[str] = []
 
-    def block_all(route: Route) -> None:
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            requested.append(route.request.url)
-            route.abort("blockedbyclient")
-
     def draw() -> tuple[int, int]:
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(
@@ -261,7 +246,7 @@ def test_html_export_draws_offline_from_disk(plan: PlanData, tmp_path: Path) -> 
                 context = chromium.new_context(
                     viewport={"width": 1200, "height": 900}, service_workers="block"
                 )
-                context.route("**/*", block_all)
+                context.route("**/*", only_local_files(requested))
                 page = context.new_page()
                 page.goto(out.as_uri(), wait_until="load")
                 page.locator("path.zgc-park").nth(15).wait_for(state="attached", timeout=30_000)
@@ -283,7 +268,7 @@ def test_cli_prints_an_english_a4_pdf(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["map", "--out", str(out), "--paper", "A4", "--lang", "en"]) == 0
     assert "wrote" in capsys.readouterr().out
     _assert_paper(out, 297, 210)
-    text = _tool("pdftotext", str(out), "-")
+    text = poppler("pdftotext", str(out), "-")
     assert "Zhongguancun National Innovation Demonstration Zone" in text
     assert "Schematic park outlines" in text
     # The map itself is in English too: legend, park labels; no Chinese park name is printed.
@@ -349,7 +334,7 @@ def test_a_layer_added_after_the_base_map_prints(plan: PlanData, tmp_path: Path)
     out = export_map(
         _coverage_map_with_live_layer(plan), tmp_path / "coverage.pdf", PrintSpec(title="Coverage", lang="en")
     )
-    text = _tool("pdftotext", str(out), "-")
+    text = poppler("pdftotext", str(out), "-")
     assert "Coverage" in text and "Within reach" in text and "Proposed site" in text
 
 
@@ -357,7 +342,7 @@ def _word_boxes(pdf: Path) -> list[tuple[str, float, float]]:
     """(word, top, height) of every word on the sheet, in points, from ``pdftotext -bbox``."""
     boxes = re.findall(
         r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
-        _tool("pdftotext", "-bbox", str(pdf), "-"),
+        poppler("pdftotext", "-bbox", str(pdf), "-"),
     )
     return [(html_unescape(word), float(top), float(bottom) - float(top)) for top, bottom, word in boxes]
 

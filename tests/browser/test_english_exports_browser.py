@@ -8,16 +8,15 @@ The coverage page's HTML export, in English, must then draw from disk with the n
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final, NamedTuple
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Route, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.streamlit_widgets import choose, wait_idle
+from tests.export_checks import only_local_files, poppler
 from tests.fixture_files import write_gbk_plot_zip
 from zgc_geo.i18n import translate
 
@@ -61,12 +60,6 @@ PAGES: Final = [
     MapPage("bth", "bth_export", _nothing, "map.legend.bth"),
     MapPage("data", "data_export", _upload_plots, "map.legend.preview"),
 ]
-
-
-def _tool(name: str, *args: str) -> str:
-    if shutil.which(name) is None:
-        pytest.fail(f"{name} is missing: apt-get install poppler-utils (.ci/run does this)", pytrace=False)
-    return subprocess.run([name, *args], check=True, capture_output=True, text=True).stdout
 
 
 def _switch_to_english(page: Page) -> None:
@@ -143,11 +136,11 @@ def test_an_english_a3_pdf_from_the_page(
         wait_idle(page)
         pdf = _export(page, case.key, "PDF", tmp_path)
         assert pdf.read_bytes().startswith(b"%PDF")
-        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", _tool("pdfinfo", str(pdf)))
+        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", poppler("pdfinfo", str(pdf)))
         assert size and (round(float(size[1])), round(float(size[2]))) == A3_LANDSCAPE_PT, size
-        fonts = _tool("pdffonts", str(pdf)).splitlines()[2:]
+        fonts = poppler("pdffonts", str(pdf)).splitlines()[2:]
         assert fonts and all(line.split()[-5] == "yes" for line in fonts), "a font is not embedded"
-        text = _tool("pdftotext", str(pdf), "-")
+        text = poppler("pdftotext", str(pdf), "-")
         assert translate(case.legend_key, "en") in text
         assert translate("print.date", "en") in text and translate("print.schematic", "en") in text
         assert translate("print.date", "zh") not in text
@@ -181,16 +174,9 @@ def test_an_english_html_export_draws_with_the_network_cut(
     refused: list[str] = []
     errors: list[str] = []
 
-    def only_the_file(route: Route) -> None:
-        if route.request.url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort("blockedbyclient")
-
     context = browser.new_context(viewport={"width": 1200, "height": 900}, service_workers="block")
     try:
-        context.route("**/*", only_the_file)
+        context.route("**/*", only_local_files(refused))
         offline = context.new_page()
         offline.on("pageerror", lambda error: errors.append(str(error)))
         offline.goto(html.as_uri(), wait_until="load")

@@ -61,7 +61,8 @@ def build_preview_map(
     add_map_css(m)
     add_basemap(m, basemap)
     add_context_layers(m, parks, districts, park_opacity=0.15, datum=datum, lang=lang)
-    shown = _display_sample(frame, datum)
+    drawable = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
+    shown = _display_sample(drawable, datum)
     if not shown.empty:
         _feature_layer(shown, name_field, lang).add_to(m)
         minx, miny, maxx, maxy = shown.total_bounds
@@ -71,8 +72,7 @@ def build_preview_map(
         m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     folium.LayerControl(collapsed=True).add_to(m)
     MetricScale().add_to(m)
-    drawable = int((~(frame.geometry.is_empty | frame.geometry.isna())).sum())
-    Legend(_legend(len(shown), drawable, lang)).add_to(m)
+    Legend(_legend(len(shown), len(drawable), lang)).add_to(m)
     return m
 
 
@@ -100,8 +100,8 @@ def _legend(shown: int, total: int, lang: str) -> str:
     )
 
 
-def _display_sample(frame: gpd.GeoDataFrame, datum: str = "wgs84") -> gpd.GeoDataFrame:
-    valid = frame[~(frame.geometry.is_empty | frame.geometry.isna())]
+def _display_sample(valid: gpd.GeoDataFrame, datum: str = "wgs84") -> gpd.GeoDataFrame:
+    """At most :data:`MAX_PREVIEW_FEATURES` of the drawable features ``valid``, simplified for display."""
     if len(valid) > MAX_PREVIEW_FEATURES:
         # Every k-th feature, not the first N: the sample then covers the whole area.
         step = int(np.ceil(len(valid) / MAX_PREVIEW_FEATURES))

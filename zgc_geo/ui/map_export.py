@@ -15,12 +15,21 @@ from zgc_geo.i18n import Lang
 from zgc_geo.mapping.print_layout import PrintSpec
 from zgc_geo.print_export import export_map
 from zgc_geo.ui.i18n import current_lang, kept, tr, tr_map
+from zgc_geo.ui.map_view import show_map
 
 #: Output suffixes, in the order offered. PDF and PNG read the same in both languages.
 FORMATS: Final = (".pdf", ".png", ".html")
 FORMAT_LABELS: Final = {".html": "export.format_html"}
 ORIENTATION_LABELS: Final = {"landscape": "export.landscape", "portrait": "export.portrait"}
 MIME: Final = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html"}
+
+
+def map_with_export(
+    build: Callable[[], folium.Map], *, map_key: str, export_key: str, title: str, subtitle: str = ""
+) -> None:
+    """The page's map, and under it its export panel, from one builder (the export builds afresh)."""
+    show_map(build(), key=map_key)
+    map_export_panel(build, key=export_key, title=title, subtitle=subtitle)
 
 
 def map_export_panel(build: Callable[[], folium.Map], *, key: str, title: str, subtitle: str = "") -> None:

@@ -10,8 +10,7 @@ from zgc_geo.ui.bth_panel import steering_items, zone_tables
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, tr
-from zgc_geo.ui.map_export import map_export_panel
-from zgc_geo.ui.map_view import show_map
+from zgc_geo.ui.map_export import map_with_export
 from zgc_geo.ui.sidebar import chosen_basemap
 
 st.title(tr("bth.title"))
@@ -21,12 +20,10 @@ with user_errors_shown():
     plan = cached_plan()
     lang = current_lang()
     distances = zone_distances(plan)
-    show_map(
-        build_bth_map(plan, distances, core_point(plan), basemap=chosen_basemap(), lang=lang), key="bth_map"
-    )
-    map_export_panel(
+    map_with_export(
         lambda: build_bth_map(plan, distances, core_point(plan), basemap=chosen_basemap(), lang=lang),
-        key="bth_export",
+        map_key="bth_map",
+        export_key="bth_export",
         title=tr("bth.export_title"),
         subtitle=tr("bth.export_subtitle"),
     )

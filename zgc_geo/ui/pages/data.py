@@ -21,8 +21,7 @@ from zgc_geo.ui.import_panel import (
     source_controls,
     uploads_digest,
 )
-from zgc_geo.ui.map_export import map_export_panel
-from zgc_geo.ui.map_view import show_map
+from zgc_geo.ui.map_export import map_with_export
 from zgc_geo.ui.sidebar import chosen_basemap
 
 KIND_LABELS = {"plots": "data.kind_plots", "parks": "data.kind_parks", "layer": "data.kind_layer"}
@@ -71,15 +70,12 @@ with user_errors_shown():
         )
     if result.frame is not None:
         plan = cached_plan()
-        show_map(
-            build_preview_map(result.frame, plan.parks, plan.districts, basemap=chosen_basemap(), lang=lang),
-            key="import_preview_map",
-        )
-        map_export_panel(
+        map_with_export(
             lambda: build_preview_map(
                 result.frame, plan.parks, plan.districts, basemap=chosen_basemap(), lang=lang
             ),
-            key="data_export",
+            map_key="import_preview_map",
+            export_key="data_export",
             title=tr("data.export_title"),
             subtitle=result.report.source,
         )

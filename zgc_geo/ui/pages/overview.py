@@ -10,8 +10,7 @@ from zgc_geo.plan_tables import headline
 from zgc_geo.ui.cached import cached_plan, parks_spec
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, tr
-from zgc_geo.ui.map_export import map_export_panel
-from zgc_geo.ui.map_view import show_map
+from zgc_geo.ui.map_export import map_with_export
 from zgc_geo.ui.overview_panel import (
     CLUSTER_HEADINGS,
     PARK_HEADINGS,
@@ -32,10 +31,10 @@ with user_errors_shown():
     lang = current_lang()
     headline_metrics(headline(plan, parks_spec()))
 
-    show_map(build_overview_map(plan, basemap=chosen_basemap(), lang=lang), key="overview_map")
-    map_export_panel(
+    map_with_export(
         lambda: build_overview_map(plan, basemap=chosen_basemap(), lang=lang),
-        key="overview_export",
+        map_key="overview_map",
+        export_key="overview_export",
         title=tr("overview.export_title"),
         subtitle=tr("overview.export_subtitle"),
     )

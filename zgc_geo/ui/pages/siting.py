@@ -10,8 +10,7 @@ from zgc_geo.siting.factors import cluster_factor_specs
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
-from zgc_geo.ui.map_export import map_export_panel
-from zgc_geo.ui.map_view import show_map
+from zgc_geo.ui.map_export import map_with_export
 from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.siting_panel import (
     ahp_form,
@@ -111,14 +110,11 @@ with user_errors_shown():
         st.stop()
     if signature != options_signature(options):
         st.warning(tr("siting.stale"))
-    show_map(
-        build_siting_map(result, plan.parks, plan.districts, basemap=chosen_basemap(), lang=lang),
-        key="siting_map",
-    )
     shown_cluster = clusters.loc[result.options.cluster_id]
-    map_export_panel(
+    map_with_export(
         lambda: build_siting_map(result, plan.parks, plan.districts, basemap=chosen_basemap(), lang=lang),
-        key="siting_export",
+        map_key="siting_map",
+        export_key="siting_export",
         title=tr("siting.export_title", cluster=local(shown_cluster["short_zh"], shown_cluster["short_en"])),
         subtitle=tr("siting.export_subtitle"),
     )
