@@ -1,7 +1,8 @@
 # zgc-geo: the two set-up commands of the README.
 #   make run   installs everything into .venv and static/node_modules (and, as root, Debian's Chromium and
 #              CJK fonts for print export), then starts the app
-#   make test  installs everything (test tools and Debian's Chromium too) and runs the whole suite
+#   make test  installs everything (test tools, Debian's Chromium and PostgreSQL + PostGIS too) and runs
+#              the whole suite
 # Both are safe to repeat: each install step re-runs only when its lock file changed.
 
 PYTHON ?= python3
@@ -9,14 +10,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test assets chromium pdf-tools lint
+.PHONY: run test install install-test assets chromium pdf-tools postgis lint
 
 # Print export (PNG/PDF) renders with Chromium; without it (and not root) the app still runs.
 run: CHROMIUM_OPTIONAL := 1
 run: install assets chromium
 	$(PY) -m streamlit run app.py
 
-test: install-test assets chromium pdf-tools lint
+test: install-test assets chromium pdf-tools postgis lint
 	$(PY) -m pytest
 
 lint: install-test
@@ -66,6 +67,21 @@ pdf-tools:
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils; \
 	else \
 		echo "poppler-utils is missing: run 'sudo apt-get install poppler-utils'"; exit 1; \
+	fi
+
+# The PostGIS workspace tests start their own private PostgreSQL cluster (tests/postgis_server.py: a temporary
+# folder, a free port, never the system's service) from Debian's server binaries and PostGIS for the newest
+# installed major version. Without them (and not root) those tests skip and say so; under CI they fail.
+postgis:
+	@pg_ok() { major=$$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1); [ -n "$$major" ] && \
+		[ -x /usr/lib/postgresql/$$major/bin/initdb ] && [ -f /usr/share/postgresql/$$major/extension/postgis.control ]; }; \
+	if pg_ok; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql && \
+		major=$$(ls /usr/lib/postgresql | sort -n | tail -n 1) && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-$$major-postgis-3 && pg_ok; \
+	else \
+		echo "Note: the PostGIS tests need PostgreSQL with PostGIS and will skip: run 'sudo apt-get install postgresql postgresql-15-postgis-3' (Debian 12; postgresql-<major>-postgis-3 for another PostgreSQL)."; \
 	fi
 
 # Times the land-stock fast path (zgc_geo/stock/bulk.py) at 10k/100k/1M plots against plain GeoPandas,

@@ -1,12 +1,16 @@
-"""Shared fixtures: the shipped plan, and a writable copy of the data root for breaking things."""
+"""Shared fixtures: the shipped plan, a writable copy of the data root for breaking things, and a real
+private PostgreSQL + PostGIS server (tests/postgis_server.py)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.postgis_server import INSTALL_HINT, PostgisDatabase, PostgisServer, PostgisUnavailableError
 from zgc_geo.manifest import DATA_DIR_ENV
 from zgc_geo.plan_data import PlanData, plan_from_catalogue
 
@@ -27,3 +31,43 @@ def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy2(REPO_ROOT / "parks.geojson", root / "parks.geojson")
     monkeypatch.setenv(DATA_DIR_ENV, str(root))
     return root
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests using the PostGIS server carry the ``postgis`` marker (``-m "not postgis"`` leaves them out)."""
+    for item in items:
+        if "postgis_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgis)
+
+
+@pytest.fixture(scope="session")
+def postgis_server() -> Iterator[PostgisServer]:
+    """One private PostgreSQL + PostGIS cluster for the whole run, started when a test first asks for it.
+
+    Without PostgreSQL or PostGIS the tests skip, saying how to install them; under CI (``$CI`` set) they
+    fail instead, so a CI machine without the server cannot pass by skipping."""
+    missing = ""
+    try:
+        server = PostgisServer()
+    except PostgisUnavailableError as error:
+        missing = str(error)
+    if missing and os.environ.get("CI"):
+        pytest.fail(f"CI needs PostgreSQL + PostGIS, but {missing}. {INSTALL_HINT}", pytrace=False)
+    if missing:
+        pytest.skip(f"{INSTALL_HINT}. Missing: {missing}")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgis_db(postgis_server: PostgisServer) -> Iterator[PostgisDatabase]:
+    """A fresh database with PostGIS for this test alone (``admin_url``, ``app_url``, ``other_url``);
+    dropped afterwards, even if the test left sessions open."""
+    database = postgis_server.new_database()
+    try:
+        yield database
+    finally:
+        postgis_server.drop_database(database)

@@ -88,3 +88,11 @@ class PrintError(ZgcGeoError, RuntimeError):
     The message says what is missing and how to fix it (install Chromium and fonts-noto-cjk, pick
     "no basemap" or local tiles for print, …).
     """
+
+
+class WorkspaceIntegrityError(WorkspaceError):
+    """The workspace failed verification (its audit chain or a decision was changed outside zgc-geo).
+
+    Edits are refused until an admin acknowledges what was found; the message names the first
+    broken row or decision and says how to acknowledge.
+    """

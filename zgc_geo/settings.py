@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 from typing import Final
 
-#: Environment variable naming the workspace GeoPackage (absolute, or relative to the working folder).
+#: Environment variable naming the workspace: a GeoPackage path (absolute, or relative to the working
+#: folder) or a ``postgresql://user@host:port/db`` URL of a PostGIS workspace.
 WORKSPACE_ENV: Final = "ZGC_GEO_WORKSPACE"
 #: Environment variable naming the user recorded in the audit log.
 USER_ENV: Final = "ZGC_GEO_USER"
@@ -32,6 +33,14 @@ def workspace_path() -> Path:
     """
     override = os.environ.get(WORKSPACE_ENV, "").strip()
     return Path.cwd() / (Path(override).expanduser() if override else Path(DEFAULT_WORKSPACE))
+
+
+def workspace_address() -> Path | str:
+    """The workspace: a ``postgresql://`` URL as given, else the GeoPackage path of :func:`workspace_path`."""
+    override = os.environ.get(WORKSPACE_ENV, "").strip()
+    if override.lower().startswith(("postgresql://", "postgres://")):
+        return override
+    return workspace_path()
 
 
 def user_name() -> str:

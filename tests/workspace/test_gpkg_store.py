@@ -131,11 +131,12 @@ def test_the_file_is_a_geopackage_that_gdal_reads(store: GeoPackageStore) -> Non
         contents = dict(conn.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall())
         geometry = conn.execute("SELECT * FROM gpkg_geometry_columns").fetchall()
     assert contents == {"plots__haidian": "features", "zgc_inventories": "attributes",
-                        "zgc_decisions": "attributes", "zgc_audit": "attributes"}  # fmt: skip
+                        "zgc_decisions": "attributes", "zgc_audit": "attributes", "zgc_meta": "attributes",
+                        "zgc_schema_history": "attributes"}  # fmt: skip
     assert geometry == [("plots__haidian", "geom", "MULTIPOLYGON", 4326, 0, 0)]
     layers = dict(pyogrio.list_layers(store.path).tolist())
     assert layers == {"plots__haidian": "MultiPolygon", "zgc_inventories": None, "zgc_decisions": None,
-                      "zgc_audit": None}  # fmt: skip
+                      "zgc_audit": None, "zgc_meta": None, "zgc_schema_history": None}  # fmt: skip
     read = pyogrio.read_dataframe(store.path, layer="plots__haidian")
     original = make_plots()
     assert str(read.crs) == "EPSG:4326"

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -30,13 +30,16 @@ from pyproj import CRS
 
 from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError, WorkspaceError
-from zgc_geo.workspace.store import DECISION_COLUMNS
+from zgc_geo.settings import user_name
+from zgc_geo.workspace import gpkg_schema
+from zgc_geo.workspace.store import DECISION_COLUMNS, SCHEMA_VERSION
 
 GPKG_APPLICATION_ID: Final = 0x47504B47  # 'GPKG'
 GPKG_USER_VERSION: Final = 10300  # GeoPackage 1.3: read by every GDAL and QGIS still in use
 SRS_ID: Final = 4326
-#: How long a write waits for another session's write to finish before giving up.
-BUSY_TIMEOUT_S: Final = 10.0
+#: How long a write waits for another session's write to finish before giving up: long enough for
+#: a 300,000-plot import to be stored beside it (the whole file is locked while it is written).
+BUSY_TIMEOUT_S: Final = 120.0
 #: (path, device, inode) of the files that passed PRAGMA quick_check in this process.
 _VERIFIED: set[tuple[str, int, int]] = set()
 _VERIFIED_LOCK: Final = threading.Lock()
@@ -121,10 +124,15 @@ class Features:
     geometry_type: str
     z: int
     bounds: tuple[float | None, ...]
+    geometries: np.ndarray  # the shapely geometries, for backends that encode them their own way
 
 
-def initialise(conn: sqlite3.Connection) -> None:
-    """Make the empty database behind ``conn`` an empty zgc-geo workspace GeoPackage."""
+def initialise(conn: sqlite3.Connection, user: str) -> None:
+    """Make the empty database behind ``conn`` an empty zgc-geo workspace GeoPackage (``user`` its creator).
+
+    The version-1 tables are created and then upgraded step by step, so that a new file is
+    exactly what an upgraded one is.
+    """
     conn.execute(f"PRAGMA application_id = {GPKG_APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
     conn.execute("PRAGMA journal_mode = DELETE")
@@ -137,6 +145,7 @@ def initialise(conn: sqlite3.Connection) -> None:
         "VALUES (?, 'attributes', ?, ?)",
         [(table, table, description) for table, description in _TABLE_ROWS],
     )
+    gpkg_schema.upgrade(conn, user, "being created")
     conn.execute("COMMIT")
 
 
@@ -171,16 +180,24 @@ def drop_feature_table(conn: sqlite3.Connection, name: str) -> None:
     conn.execute(f"DROP TABLE {quote(table)}")
 
 
-def read_features(conn: sqlite3.Connection, name: str, schema: dict[str, str]) -> gpd.GeoDataFrame:
-    """The feature table of ``name`` in insertion order, each column back in its pandas dtype."""
-    columns = ", ".join(quote(column) for column in schema)
+def read_features(
+    conn: sqlite3.Connection,
+    name: str,
+    schema: dict[str, str],
+    where: str = "",
+    params: Sequence[object] = (),
+) -> gpd.GeoDataFrame:
+    """The feature table of ``name`` (as ``p``, filtered by ``where``) in insertion order, dtypes restored."""
+    columns = ", ".join(f"p.{quote(column)}" for column in schema)
     rows = conn.execute(
-        f"SELECT {WKB_SQL}, {columns} FROM {quote(TABLE_PREFIX + name)} ORDER BY fid"
+        f"SELECT {WKB_SQL.replace('geom', 'p.geom')}, {columns} FROM {quote(TABLE_PREFIX + name)} AS p "
+        f"{where} ORDER BY p.fid",
+        tuple(params),
     ).fetchall()
     cells = list(zip(*rows, strict=True)) if rows else [()] * (len(schema) + 1)
     frame = pd.DataFrame(
         {
-            column: _series(values, dtype)
+            column: series_from_cells(values, dtype)
             for (column, dtype), values in zip(schema.items(), cells[1:], strict=True)
         }
     )
@@ -214,7 +231,7 @@ def prepare_features(plots: gpd.GeoDataFrame) -> Features:
     kind = _TYPE_NAMES[next(iter(kinds))] if len(kinds) == 1 else _MULTI_OF.get(kinds, "GEOMETRY")
     bounds = tuple(None if np.isnan(v) else float(v) for v in plots.geometry.total_bounds)
     rows = list(zip(_blobs(geoms), *values, strict=True))
-    return Features(columns, rows, ids, kind, 2 * int(shapely.has_z(present).any()), bounds)
+    return Features(columns, rows, ids, kind, 2 * int(shapely.has_z(present).any()), bounds, geoms)
 
 
 def quote(identifier: str) -> str:
@@ -223,7 +240,11 @@ def quote(identifier: str) -> str:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A new connection to the workspace ``path`` (created if missing), checked and set up for durability."""
+    """A new connection to the workspace ``path`` (created if missing), checked and set up for durability.
+
+    An older workspace is upgraded to the current schema the first time this process opens it
+    (one transaction, audited); one from a newer zgc-geo is refused.
+    """
     if not path.exists():
         create_file(path)
     try:
@@ -252,7 +273,7 @@ def create_file(path: Path) -> None:
         )
     with temporary_beside(path) as temporary:
         with contextlib.closing(sqlite3.connect(temporary, isolation_level=None)) as conn:
-            initialise(conn)
+            initialise(conn, user_name())
         fsync(temporary)
         try:
             os.link(temporary, path)  # unlike a rename, never replaces one another session made
@@ -285,6 +306,16 @@ def verify(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} is a GeoPackage but not a zgc-geo workspace (no table {', '.join(missing)}); "
             "set ZGC_GEO_WORKSPACE to a workspace file: zgc-geo does not write into other GeoPackages"
         )
+    version = gpkg_schema.schema_version(conn)
+    gpkg_schema.check_version(version, str(path))
+    if version < SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            gpkg_schema.upgrade(conn, user_name(), str(path))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
     with _VERIFIED_LOCK:
         _VERIFIED.add(key)
 
@@ -393,7 +424,7 @@ def _text(value: object) -> str | None:
     return None if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
 
 
-def _series(values: tuple[object, ...], dtype: str) -> pd.Series:
+def series_from_cells(values: tuple[object, ...], dtype: str) -> pd.Series:
     """A stored column in its original pandas dtype, where pandas can rebuild that from the cells."""
     try:
         return pd.Series(list(values), dtype=dtype)

@@ -20,45 +20,59 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
+import shapely
 
-from zgc_geo.errors import ConcurrentEditError, OptionError, WorkspaceError
+from zgc_geo.errors import WorkspaceError
 from zgc_geo.settings import workspace_path
-from zgc_geo.workspace import gpkg_format
+from zgc_geo.workspace import gpkg_format, gpkg_schema, integrity
+from zgc_geo.workspace.audit_chain import GENESIS, seal
+from zgc_geo.workspace.decisions import (
+    DECISION_SQL,
+    LAST_UNDONE_SQL,
+    acknowledge_row,
+    audit_frame,
+    changed_fields,
+    check_expected,
+    copy_row,
+    decision_values,
+    inventory_row,
+    kept_and_orphaned,
+    new_decision,
+    sealed_rows,
+    undo_conflict,
+    with_decisions,
+)
 from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, ZGC_TABLES, Features, quote
 from zgc_geo.workspace.store import (
-    AUDIT_COLUMNS,
-    DECISION_COLUMNS,
+    AUDIT_EXPORT_COLUMNS,
     DEFAULT_REVIEW_STATUS,
     Decision,
+    IntegrityReport,
     InventoryInfo,
+    PlotFilter,
+    WorkspaceDump,
+    backup_target,
     check_changes,
     check_name,
     check_user,
-    conflict_message,
-    describe,
+    inventory_taken,
+    no_such_plot,
+    require_admin,
     unknown_inventory,
     utc_now,
 )
 
 #: Orphaned plot ids named in the audit note of a replace.
 SHOWN_ORPHANS: Final = 10
-_DECISION_SQL: Final = "review_status, note, mode, version, updated_at, updated_by"
-#: The zgc_decisions column behind each of DECISION_COLUMNS.
-_DECISION_SOURCES: Final = ("review_status", "note", "mode", "version", "updated_by", "updated_at")
-_INSERT_AUDIT: Final = (
-    f"INSERT INTO zgc_audit ({', '.join(map(quote, AUDIT_COLUMNS[1:]))}) "
-    f"VALUES ({', '.join('?' * (len(AUDIT_COLUMNS) - 1))})"
-)
+_INSERT_AUDIT_COLUMNS: Final = ", ".join(map(quote, AUDIT_EXPORT_COLUMNS))
 _UPSERT_DECISION: Final = (
-    f"INSERT INTO zgc_decisions (inventory, plot_id, {_DECISION_SQL}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    f"INSERT INTO zgc_decisions (inventory, plot_id, {DECISION_SQL}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (inventory, plot_id) DO UPDATE SET review_status = excluded.review_status, "
     "note = excluded.note, mode = excluded.mode, version = excluded.version, "
     "updated_at = excluded.updated_at, updated_by = excluded.updated_by"
@@ -68,11 +82,6 @@ _UPSERT_INVENTORY: Final = (
     "columns) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET title = excluded.title, "
     "source = excluded.source, imported_at = excluded.imported_at, imported_by = excluded.imported_by, "
     "plot_count = excluded.plot_count, synthetic = excluded.synthetic, columns = excluded.columns"
-)
-_LAST_UNDONE: Final = (
-    'SELECT change_id, plot_id, version, time FROM zgc_audit AS a WHERE inventory = ? AND "user" = ? '
-    "AND action = 'decide' AND NOT EXISTS (SELECT 1 FROM zgc_audit AS u WHERE u.reverts = a.change_id) "
-    "ORDER BY audit_id DESC LIMIT 1"
 )
 
 
@@ -84,11 +93,23 @@ class GeoPackageStore:
     return if a later import brings the plot id back.
     """
 
+    backend = "GeoPackage"
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({str(self.path)!r})"
+
+    @property
+    def address(self) -> str:
+        """The workspace file's path."""
+        return str(self.path)
+
+    def init(self) -> int:
+        """Create the file, or upgrade it to the current schema; the version it is now at."""
+        with self._transaction(write=False) as conn:
+            return gpkg_schema.schema_version(conn)
 
     def inventories(self) -> list[InventoryInfo]:
         """Every inventory in the workspace, by name."""
@@ -101,30 +122,24 @@ class GeoPackageStore:
             InventoryInfo(n, t, s, at, by, int(c), bool(synthetic)) for n, t, s, at, by, c, synthetic in rows
         ]
 
-    def load_inventory(self, name: str) -> gpd.GeoDataFrame:
+    def load_inventory(self, name: str, where: PlotFilter | None = None) -> gpd.GeoDataFrame:
         """The plots as imported (dtypes restored) plus the decision columns, in EPSG:4326.
 
         Features and decisions are read in one read transaction: one consistent state even
-        while another session writes.
+        while another session writes. Park and review status are filtered in SQL; the box on
+        the decoded geometries (the file has no spatial index that SQLite alone could use).
         """
         check_name(name)
         with self._transaction(write=False) as conn:
             schema = json.loads(self._require_inventory(conn, name))
-            plots = gpkg_format.read_features(conn, name, schema)
+            sql, params = _filter_sql(name, schema, where)
+            plots = gpkg_format.read_features(conn, name, schema, sql, params)
             decided = conn.execute(
-                f"SELECT plot_id, {_DECISION_SQL} FROM zgc_decisions WHERE inventory = ?", (name,)
+                f"SELECT plot_id, {DECISION_SQL} FROM zgc_decisions WHERE inventory = ?", (name,)
             ).fetchall()
-        decisions = pd.DataFrame(decided, columns=["plot_id", *_DECISION_SQL.split(", ")], dtype=object)
-        decisions = decisions.set_index("plot_id").reindex(plots["plot_id"].to_numpy())  # a left join
-        decisions["review_status"] = decisions["review_status"].fillna(DEFAULT_REVIEW_STATUS)
-        geometry = plots.pop("geometry")
-        for column, source in zip(DECISION_COLUMNS, _DECISION_SOURCES, strict=True):
-            cells = decisions[source].to_numpy()
-            if source == "version":
-                plots[column] = np.where(pd.isna(cells), 0, cells).astype("int64")
-            else:
-                plots[column] = pd.array(cells, dtype="string")
-        return gpd.GeoDataFrame(plots, geometry=geometry)
+        if where is not None and where.bbox is not None and len(plots):
+            plots = plots[plots.geometry.intersects(shapely.box(*where.bbox))].reset_index(drop=True)
+        return with_decisions(plots, decided)
 
     def decision(self, name: str, plot_id: str) -> Decision:
         """The current decision of one plot (version 0 when never decided)."""
@@ -134,20 +149,17 @@ class GeoPackageStore:
             return _decision(conn, name, str(plot_id))
 
     def audit_log(self, name: str | None = None, plot_id: str | None = None) -> pd.DataFrame:
-        """The audit rows, optionally of one inventory and/or plot, oldest first (newest last)."""
+        """The audit rows with their hashes, optionally of one inventory and/or plot, oldest first."""
         clauses = [
             (field, str(v)) for field, v in (("inventory", name), ("plot_id", plot_id)) if v is not None
         ]
         where = "WHERE " + " AND ".join(f"{field} = ?" for field, _ in clauses) if clauses else ""
         with self._transaction(write=False) as conn:
             rows = conn.execute(
-                f"SELECT {', '.join(map(quote, AUDIT_COLUMNS))} FROM zgc_audit {where} ORDER BY audit_id",
+                f"SELECT {_INSERT_AUDIT_COLUMNS} FROM zgc_audit {where} ORDER BY audit_id",
                 [value for _, value in clauses],
             ).fetchall()
-        frame = pd.DataFrame(rows, columns=list(AUDIT_COLUMNS), dtype=object)
-        return frame.astype(
-            dict.fromkeys(AUDIT_COLUMNS, "string") | {"audit_id": "int64", "version": "Int64"}
-        )
+        return audit_frame(rows)
 
     def save_inventory(
         self,
@@ -172,6 +184,7 @@ class GeoPackageStore:
         features = gpkg_format.prepare_features(plots)
         info = InventoryInfo(name, title, source, utc_now(), user, len(features.rows), synthetic)
         with self._transaction(write=True) as conn:
+            integrity.guard_write(self._log(conn), self._key)
             old = conn.execute("SELECT plot_count FROM zgc_inventories WHERE name = ?", (name,)).fetchone()
             if old is not None and not replace:
                 raise self._taken(name)
@@ -184,10 +197,15 @@ class GeoPackageStore:
                 (name, title, source, info.imported_at, user, info.plot_count, synthetic, schema),
             )
             note = f"{title} — {source}" + _kept_and_orphaned(conn, name, features.plot_ids)
-            action, before = ("import", None) if old is None else ("replace", f"{old[0]} plots")
-            after = f"{info.plot_count} plots"
-            row = (uuid.uuid4().hex, info.imported_at, user, name, None, None, before, after, note, action)
-            _audit(conn, [(*row, None, None)])
+            old_count = None if old is None else int(old[0])
+            self._audit(
+                conn,
+                [
+                    inventory_row(
+                        name, user, info.imported_at, note, old_count=old_count, count=info.plot_count
+                    )
+                ],
+            )
         return info
 
     def record_decision(
@@ -196,7 +214,7 @@ class GeoPackageStore:
         plot_id: str,
         changes: Mapping[str, str | None],
         *,
-        expected_version: int,
+        expected_version: int | None,
         user: str,
         note: str = "",
     ) -> Decision:
@@ -205,13 +223,13 @@ class GeoPackageStore:
         wanted, user, plot_id = check_changes(changes), check_user(user), str(plot_id)
         with self._transaction(write=True) as conn:
             self._require_plot(conn, name, plot_id)
+            integrity.guard_write(self._log(conn), self._key, name, plot_id)
             current = _decision(conn, name, plot_id)
-            if current.version != expected_version:
-                raise ConcurrentEditError(conflict_message(current, expected_version))
-            changed = {field: value for field, value in wanted.items() if getattr(current, field) != value}
+            check_expected(current, expected_version)
+            changed = changed_fields(current, wanted)
             if not changed:
                 return current
-            return _apply(conn, current, changed, user=user, note=note, action="decide")
+            return self._apply(conn, current, changed, user=user, note=note, action="decide")
 
     def undo_last(self, name: str, user: str) -> Decision | None:
         """Revert ``user``'s latest not yet undone decision in ``name`` (all its fields), as an "undo"."""
@@ -219,23 +237,82 @@ class GeoPackageStore:
         user = check_user(user)
         with self._transaction(write=True) as conn:
             self._require_inventory(conn, name)
-            last = conn.execute(_LAST_UNDONE, (name, user)).fetchone()
+            last = conn.execute(LAST_UNDONE_SQL.format(mark="?"), (name, user)).fetchone()
             if last is None:
                 return None
             change_id, plot_id, version, time = last
+            integrity.guard_write(self._log(conn), self._key, name, plot_id)
             current = _decision(conn, name, plot_id)
             if current.version != version:
-                raise ConcurrentEditError(
-                    f"cannot undo your change of {time} to plot {plot_id!r} of inventory {name!r}: "
-                    f"{current.updated_by} changed the plot after it, at {current.updated_at} (now version "
-                    f"{current.version}). It is now: {describe(current)}. Nothing was undone: reload the "
-                    "plot and change it by hand."
-                )
+                raise undo_conflict(current, name, plot_id, time)
             old = conn.execute(
                 "SELECT field, old_value FROM zgc_audit WHERE change_id = ? ORDER BY audit_id", (change_id,)
             ).fetchall()
             note = f"undo of change {change_id}"
-            return _apply(conn, current, dict(old), user=user, note=note, action="undo", reverts=change_id)
+            return self._apply(
+                conn, current, dict(old), user=user, note=note, action="undo", reverts=change_id
+            )
+
+    def verify(self, *, incremental: bool = False) -> IntegrityReport:
+        """Recompute the chain and replay the decisions in one read transaction."""
+        with self._transaction(write=False) as conn:
+            return integrity.verify_log(
+                self._log(conn), self._key, incremental=incremental, backend=self.backend,
+                address=self.address, schema_version=gpkg_schema.schema_version(conn),
+                notes=("anyone who can write the file can change it; the chain shows where it was changed "
+                       "unless the whole chain was recomputed: compare the head with one recorded earlier",),
+            )  # fmt: skip
+
+    def acknowledge(self, report: IntegrityReport, *, user: str, note: str) -> None:
+        """Log ``user``'s acknowledgement of the open findings; only the workspace's creator may."""
+        user = check_user(user)
+        with self._transaction(write=True) as conn:
+            creator = gpkg_schema.creator(conn)
+            require_admin(user, creator, self.address)
+            self._audit(conn, [acknowledge_row(report, user, note)])
+
+    def dump(self) -> WorkspaceDump:
+        """Every inventory, decision and audit row in one read transaction."""
+        with self._transaction(write=False) as conn:
+            infos = conn.execute(
+                "SELECT name, title, source, imported_at, imported_by, plot_count, synthetic, columns "
+                "FROM zgc_inventories ORDER BY name"
+            ).fetchall()
+            inventories = [
+                (InventoryInfo(n, t, s, at, by, int(c), bool(syn)),
+                 gpkg_format.read_features(conn, n, json.loads(columns)))
+                for n, t, s, at, by, c, syn, columns in infos
+            ]  # fmt: skip
+            log = self._log(conn)
+            decisions = log.decisions()
+            audit = audit_frame(list(log.rows_after(0)))
+        return WorkspaceDump(inventories, decisions, audit)
+
+    def restore(self, dump: WorkspaceDump, *, source: str, user: str) -> None:
+        """Write ``dump`` into this empty workspace in one transaction, keeping ids and hashes."""
+        prepared = [(info, gpkg_format.prepare_features(plots)) for info, plots in dump.inventories]
+        with self._transaction(write=True) as conn:
+            if (
+                conn.execute("SELECT count(*) FROM zgc_audit").fetchone()[0]
+                or conn.execute("SELECT count(*) FROM zgc_inventories").fetchone()[0]
+            ):
+                raise WorkspaceError(
+                    f"the workspace {self.address} is not empty; copy into a new GeoPackage file or an empty "
+                    "database, so that no history is merged or lost"
+                )
+            for info, features in prepared:
+                self._write_features(conn, info.name, info.title, features)
+                schema = json.dumps({column: dtype for column, _, dtype in features.columns})
+                stored = (info.name, info.title, info.source, info.imported_at, info.imported_by)
+                conn.execute(_UPSERT_INVENTORY, (*stored, info.plot_count, info.synthetic, schema))
+            rows = sealed_rows(dump.audit)
+            if rows:
+                gpkg_schema.insert_sealed(conn, rows)
+                gpkg_schema.set_head(conn, int(rows[-1][0]), str(rows[-1][-1]))
+            decisions = dump.decisions.astype(object).where(dump.decisions.notna(), None)
+            conn.executemany(_UPSERT_DECISION, decisions.itertuples(index=False, name=None))
+            self._audit(conn, [copy_row(source, user, len(rows))])
+        integrity.forget(self._key)
 
     def backup(self, target: Path) -> Path:
         """A consistent copy of the whole workspace, itself a workspace and a GeoPackage.
@@ -244,15 +321,9 @@ class GeoPackageStore:
         in. SQLite's backup API copies one consistent state into a temporary file next to the
         target, which then replaces it, so a crash never leaves a half backup.
         """
-        target = Path(target)
-        if target.is_dir():
-            target = target / f"{self.path.stem}-{utc_now().replace(':', '').replace('.', '_')}.gpkg"
-        if target.suffix.lower() != ".gpkg":
-            raise OptionError(f"backup {target} must end in .gpkg, so that QGIS and GDAL recognise it")
+        target = backup_target(Path(target), self.path.stem)
         if target.exists() and target.resolve() == self.path.resolve():
             raise WorkspaceError(f"backup {target} is the workspace itself; choose another file or folder")
-        if not target.parent.is_dir():
-            raise WorkspaceError(f"cannot back up to {target}: its folder does not exist; create it first")
         with (
             gpkg_format.temporary_beside(target) as temporary,
             contextlib.closing(gpkg_format.connect(self.path)) as conn,
@@ -268,6 +339,37 @@ class GeoPackageStore:
             temporary.replace(target)
         gpkg_format.fsync(target.parent)
         return target
+
+    @property
+    def _key(self) -> str:
+        return f"gpkg:{self.path.resolve()}"
+
+    def _log(self, conn: sqlite3.Connection) -> integrity.SqlLog:
+        return integrity.SqlLog(conn, "?", lambda: gpkg_schema.head(conn))
+
+    def _apply(
+        self,
+        conn: sqlite3.Connection,
+        current: Decision,
+        changed: Mapping[str, str | None],
+        **how: str | None,
+    ) -> Decision:
+        """Write the audit rows of the change, then the new decision (the trigger checks that order)."""
+        new, rows = new_decision(current, changed, user=str(how.pop("user")), **how)  # type: ignore[arg-type]
+        self._audit(conn, rows)
+        conn.execute(_UPSERT_DECISION, decision_values(new))
+        return new
+
+    def _audit(self, conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
+        """Chain ``rows`` after the log's last row, insert them, move the head and the checkpoint."""
+        last = conn.execute("SELECT audit_id, hash FROM zgc_audit ORDER BY audit_id DESC LIMIT 1").fetchone()
+        sealed = seal(rows, *(last if last else (0, GENESIS)))
+        gpkg_schema.insert_sealed(conn, sealed)
+        gpkg_schema.set_head(conn, int(sealed[-1][0]), str(sealed[-1][-1]))
+        conn.execute(
+            "UPDATE gpkg_contents SET last_change = ? WHERE table_name IN (?, ?, ?)", (utc_now(), *ZGC_TABLES)
+        )
+        integrity.advance(self._key, sealed)
 
     def _write_features(self, conn: sqlite3.Connection, name: str, title: str, features: Features) -> None:
         """Create and fill the feature table, inside the caller's transaction (a seam for crash tests)."""
@@ -285,15 +387,10 @@ class GeoPackageStore:
         self._require_inventory(conn, name)
         table = quote(TABLE_PREFIX + name)
         if conn.execute(f"SELECT 1 FROM {table} WHERE plot_id = ?", (plot_id,)).fetchone() is None:
-            raise WorkspaceError(
-                f"inventory {name!r} has no plot {plot_id!r}; check the id (a replace may have removed it)"
-            )
+            raise no_such_plot(name, plot_id)
 
     def _taken(self, name: str) -> WorkspaceError:
-        return WorkspaceError(
-            f"the workspace {self.path} already has an inventory {name!r}; pass replace=True to replace "
-            "it (the decisions of plots that remain are kept) or choose another name"
-        )
+        return inventory_taken(self.address, name)
 
     @contextlib.contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
@@ -314,65 +411,40 @@ class GeoPackageStore:
             conn.close()
 
 
-def open_workspace(path: Path | None = None) -> GeoPackageStore:
-    """The workspace store at ``path``, by default :func:`zgc_geo.settings.workspace_path`."""
+def open_gpkg_workspace(path: Path | None = None) -> GeoPackageStore:
+    """The GeoPackage workspace at ``path``, by default :func:`zgc_geo.settings.workspace_path`."""
     return GeoPackageStore(workspace_path() if path is None else Path(path))
 
 
 def _decision(conn: sqlite3.Connection, name: str, plot_id: str) -> Decision:
     row = conn.execute(
-        f"SELECT {_DECISION_SQL} FROM zgc_decisions WHERE inventory = ? AND plot_id = ?", (name, plot_id)
+        f"SELECT {DECISION_SQL} FROM zgc_decisions WHERE inventory = ? AND plot_id = ?", (name, plot_id)
     ).fetchone()
     return Decision(name, plot_id) if row is None else Decision(name, plot_id, *row)
 
 
-def _apply(
-    conn: sqlite3.Connection,
-    current: Decision,
-    changed: Mapping[str, str | None],
-    *,
-    user: str,
-    note: str,
-    action: str,
-    reverts: str | None = None,
-) -> Decision:
-    """Write the new decision (version + 1) and one audit row per changed field under one change id."""
-    values = {"review_status": current.review_status, "note": current.note, "mode": current.mode}
-    values |= changed
-    new = Decision(
-        current.inventory, current.plot_id, str(values["review_status"]), values["note"], values["mode"],
-        current.version + 1, utc_now(), user,
-    )  # fmt: skip
-    stored = (new.review_status, new.note, new.mode, new.version, new.updated_at, user)
-    conn.execute(_UPSERT_DECISION, (new.inventory, new.plot_id, *stored))
-    change_id = uuid.uuid4().hex
-    row = (change_id, new.updated_at, user, new.inventory, new.plot_id)
-    _audit(
-        conn,
-        [
-            (*row, field, getattr(current, field), value, note, action, new.version, reverts)
-            for field, value in changed.items()
-        ],
-    )
-    return new
+def _filter_sql(name: str, schema: dict[str, str], where: PlotFilter | None) -> tuple[str, list[object]]:
+    """The WHERE clause (on the feature table ``p``) for the park and status parts of ``where``."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if where is not None and where.park_ids is not None:
+        if "park_id" not in schema:
+            clauses.append("0")
+        else:
+            clauses.append(f"p.park_id IN ({', '.join('?' * len(where.park_ids)) or 'NULL'})")
+            params += list(where.park_ids)
+    if where is not None and where.review_statuses is not None:
+        marks = ", ".join("?" * len(where.review_statuses)) or "NULL"
+        clauses.append(
+            f"coalesce((SELECT d.review_status FROM zgc_decisions AS d WHERE d.inventory = ? AND "
+            f"d.plot_id = p.plot_id), '{DEFAULT_REVIEW_STATUS}') IN ({marks})"
+        )
+        params += [name, *where.review_statuses]
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def _kept_and_orphaned(conn: sqlite3.Connection, name: str, plot_ids: pd.Series) -> str:
     """How many stored decisions of ``name`` still have their plot, and which lost it, in words."""
     query = "SELECT plot_id FROM zgc_decisions WHERE inventory = ?"
-    decided = pd.Series([row[0] for row in conn.execute(query, (name,))], dtype=object)
-    if decided.empty:
-        return ""
-    orphaned = sorted(decided[~decided.isin(plot_ids)])
-    shown = ", ".join(orphaned[:SHOWN_ORPHANS]) + (" …" if len(orphaned) > SHOWN_ORPHANS else "")
-    return (
-        f"; kept the decisions of {len(decided) - len(orphaned)} plot(s); {len(orphaned)} orphaned "
-        f"(plot no longer in the inventory{': ' + shown if shown else ''})"
-    )
-
-
-def _audit(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
-    conn.executemany(_INSERT_AUDIT, rows)
-    conn.execute(
-        "UPDATE gpkg_contents SET last_change = ? WHERE table_name IN (?, ?, ?)", (utc_now(), *ZGC_TABLES)
-    )
+    decided = [row[0] for row in conn.execute(query, (name,))]
+    return kept_and_orphaned(decided, plot_ids)

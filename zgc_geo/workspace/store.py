@@ -1,4 +1,4 @@
-"""The workspace storage contract: what any backend (GeoPackage today, a server database later) keeps.
+"""The workspace storage contract: what every backend (a GeoPackage file, a PostGIS database) keeps.
 
 A workspace holds imported plot inventories, one review decision per plot and an append-only
 audit log. The contract lives here, with the checks every backend must apply the same way
@@ -14,12 +14,15 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
 import geopandas as gpd
 import pandas as pd
 
 from zgc_geo.errors import OptionError, WorkspaceError
+
+if TYPE_CHECKING:
+    from zgc_geo.workspace.audit_chain import Finding
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,16 @@ AUDIT_COLUMNS: Final = (
     "audit_id", "change_id", "time", "user", "inventory", "plot_id", "field", "old_value",
     "new_value", "note", "action", "version", "reverts",
 )  # fmt: skip
-#: Audit actions: a decision, the undo of one, and importing or replacing an inventory.
-AUDIT_ACTIONS: Final = ("decide", "undo", "import", "replace")
+#: Audit actions: a decision, the undo of one, importing or replacing an inventory, an admin's
+#: acknowledgement of a failed verification, a schema upgrade and a copy between backends.
+AUDIT_ACTIONS: Final = ("decide", "undo", "import", "replace", "acknowledge", "upgrade", "copy")
+#: The audit columns with the chain hash, as exported and copied.
+AUDIT_EXPORT_COLUMNS: Final = (*AUDIT_COLUMNS, "hash")
+#: The schema this zgc-geo writes. 1: the first GeoPackage workspace (no hash chain); 2: hash-chained
+#: audit, the head beside it and the recorded schema version.
+SCHEMA_VERSION: Final = 2
+#: The ``inventory`` of audit rows about the whole workspace (acknowledgements, upgrades, copies).
+WORKSPACE_SCOPE: Final = "*"
 NAME_PATTERN: Final = re.compile(r"[a-z][a-z0-9_]{0,47}")
 NAME_RULE: Final = "1–48 lower-case ASCII letters, digits or underscores, starting with a letter"
 
@@ -89,6 +100,62 @@ class Decision:
     updated_by: str | None = None
 
 
+@dataclass(frozen=True)
+class PlotFilter:
+    """Which plots to read: parks, review statuses and a WGS84 box (minx, miny, maxx, maxy); None = all.
+
+    Backends apply it in the database (PostGIS: the GiST index for the box) so a park office
+    reads its own plots, not the zone's.
+    """
+
+    park_ids: tuple[str, ...] | None = None
+    review_statuses: tuple[str, ...] | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """What verifying a workspace found: the chain, the head, the decisions against their replay.
+
+    ``findings`` are in log order (the first broken row first), then the decisions.
+    ``acknowledged`` maps the key of each finding an admin has acknowledged to who and when.
+    ``notes`` say what the check cannot rule out (e.g. the connected role can rewrite the log).
+    """
+
+    backend: str
+    address: str
+    schema_version: int
+    rows_checked: int
+    head: tuple[int, str] | None
+    findings: tuple[Finding, ...]
+    acknowledged: Mapping[str, str]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def intact(self) -> bool:
+        """True when nothing is broken (acknowledged damage still counts as broken)."""
+        return not self.findings
+
+    @property
+    def unacknowledged(self) -> tuple[Finding, ...]:
+        """The findings no admin has acknowledged yet; while there are any, edits are refused."""
+        return tuple(f for f in self.findings if f.key not in self.acknowledged)
+
+
+@dataclass(frozen=True)
+class WorkspaceDump:
+    """A whole workspace in memory, for copying it to another backend unchanged.
+
+    ``inventories`` pairs each inventory with its plots as imported (no decision columns, dtypes
+    as stored); ``decisions`` has :data:`~zgc_geo.workspace.audit_chain.DECISION_ROW` columns;
+    ``audit`` has :data:`AUDIT_EXPORT_COLUMNS`, hashes included, so the chain survives the copy.
+    """
+
+    inventories: list[tuple[InventoryInfo, gpd.GeoDataFrame]]
+    decisions: pd.DataFrame
+    audit: pd.DataFrame
+
+
 @runtime_checkable
 class WorkspaceStore(Protocol):
     """Storage for inventories, decisions and the audit log; every write is atomic and audited.
@@ -98,6 +165,18 @@ class WorkspaceStore(Protocol):
     storage, and :class:`~zgc_geo.errors.ConcurrentEditError` when a plot changed since the
     caller loaded it.
     """
+
+    #: "GeoPackage" or "PostGIS", for messages and ``zgc-geo workspace init``.
+    backend: str
+
+    @property
+    def address(self) -> str:
+        """Where the workspace is, for people: the file path, or the URL without its password."""
+        ...
+
+    def init(self) -> int:
+        """Create the workspace or upgrade it to :data:`SCHEMA_VERSION`; return the version it is at."""
+        ...
 
     def inventories(self) -> list[InventoryInfo]:
         """Every inventory in the workspace, by name."""
@@ -118,8 +197,8 @@ class WorkspaceStore(Protocol):
         decisions of plot ids that still exist and audits how many were kept and orphaned."""
         ...
 
-    def load_inventory(self, name: str) -> gpd.GeoDataFrame:
-        """The plots as imported plus the :data:`DECISION_COLUMNS`, in EPSG:4326."""
+    def load_inventory(self, name: str, where: PlotFilter | None = None) -> gpd.GeoDataFrame:
+        """The plots as imported plus the :data:`DECISION_COLUMNS`, in EPSG:4326, optionally filtered."""
         ...
 
     def decision(self, name: str, plot_id: str) -> Decision:
@@ -132,11 +211,15 @@ class WorkspaceStore(Protocol):
         plot_id: str,
         changes: Mapping[str, str | None],
         *,
-        expected_version: int,
+        expected_version: int | None,
         user: str,
         note: str = "",
     ) -> Decision:
-        """Apply ``changes`` if the plot is still at ``expected_version``; audit each changed field."""
+        """Apply ``changes`` if the plot is still at ``expected_version``; audit each changed field.
+
+        ``expected_version=None`` applies the change to whatever version is current, still in
+        one transaction with its audit rows (for batch edits that did not read the plot first).
+        """
         ...
 
     def undo_last(self, name: str, user: str) -> Decision | None:
@@ -148,7 +231,24 @@ class WorkspaceStore(Protocol):
         ...
 
     def backup(self, target: Path) -> Path:
-        """A consistent copy of the whole workspace at ``target`` (a file, or a folder to put it in)."""
+        """A consistent copy of the whole workspace as a GeoPackage at ``target`` (a file or a folder)."""
+        ...
+
+    def verify(self, *, incremental: bool = False) -> IntegrityReport:
+        """Recompute the audit chain and replay the decisions; ``incremental`` continues from the
+        last row this process verified (after checking that row is unchanged)."""
+        ...
+
+    def acknowledge(self, report: IntegrityReport, *, user: str, note: str) -> None:
+        """Record (in the log) that ``user`` has seen the findings of ``report``; edits resume."""
+        ...
+
+    def dump(self) -> WorkspaceDump:
+        """The whole workspace in one consistent read, for :func:`~zgc_geo.workspace.copy_workspace`."""
+        ...
+
+    def restore(self, dump: WorkspaceDump, *, source: str, user: str) -> None:
+        """Load ``dump`` into this empty workspace, the audit chain as it is, then log the copy."""
         ...
 
 
@@ -235,3 +335,42 @@ def unknown_inventory(name: str, known: list[str], where: str) -> WorkspaceError
     """The error for a name that is not an inventory of the workspace ``where``."""
     have = ", ".join(known) if known else "none yet: import one first"
     return WorkspaceError(f"the workspace {where} has no inventory {name!r}; it has: {have}")
+
+
+def no_such_plot(name: str, plot_id: str) -> WorkspaceError:
+    """The error for a plot id the inventory does not have."""
+    return WorkspaceError(
+        f"inventory {name!r} has no plot {plot_id!r}; check the id (a replace may have removed it)"
+    )
+
+
+def inventory_taken(where: str, name: str) -> WorkspaceError:
+    """The error for importing under a name the workspace already uses, without replace."""
+    return WorkspaceError(
+        f"the workspace {where} already has an inventory {name!r}; pass replace=True to replace "
+        "it (the decisions of plots that remain are kept) or choose another name"
+    )
+
+
+def require_admin(user: str, creator: str | None, where: str) -> None:
+    """Only the workspace's creator (its first admin) may acknowledge a failed verification.
+
+    Per-user roles are stored in the workspace by a later version; until then the creator
+    recorded when the workspace was made is its admin.
+    """
+    if creator is not None and user != creator:
+        raise WorkspaceError(
+            f"only an admin may acknowledge a failed verification of {where}: {user!r} is not its admin "
+            f"({creator!r} created it); ask them to acknowledge it"
+        )
+
+
+def backup_target(target: Path, stem: str) -> Path:
+    """The ``.gpkg`` a backup goes to: ``target`` itself, or ``<stem>-<UTC time>.gpkg`` in that folder."""
+    if target.is_dir():
+        target = target / f"{stem}-{utc_now().replace(':', '').replace('.', '_')}.gpkg"
+    if target.suffix.lower() != ".gpkg":
+        raise OptionError(f"backup {target} must end in .gpkg, so that QGIS and GDAL recognise it")
+    if not target.parent.is_dir():
+        raise WorkspaceError(f"cannot back up to {target}: its folder does not exist; create it first")
+    return target

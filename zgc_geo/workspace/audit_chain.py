@@ -1,0 +1,244 @@
+"""The audit log as a hash chain, and the decisions as the replay of that log.
+
+Each audit row carries ``hash = SHA-256(previous row's hash + the row's canonical content)``,
+the first row chaining to :data:`GENESIS`. Changing, inserting or deleting a row without
+recomputing every later hash breaks the chain at that row; deleting rows at the end is caught
+by the head (last id and hash) that every write stores beside the log. Decisions are derived
+state: replaying the ``decide`` and ``undo`` rows in order must give exactly the stored
+decisions, so a decision changed without its audit row is caught too.
+
+What this does **not** stop: someone who can write the storage and recomputes the chain from
+the altered row on (the algorithm is public). Recording the head that ``zgc-geo workspace
+verify`` prints (in minutes, an e-mail) and comparing it later detects that too.
+
+Everything here is pure: both backends feed it rows and act on the findings it returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pandas as pd
+
+from zgc_geo.workspace.store import AUDIT_COLUMNS, DEFAULT_REVIEW_STATUS
+
+#: The "previous hash" of the first audit row.
+GENESIS: Final = "0" * 64
+#: Audit actions that change a decision, and so are replayed.
+DECISION_ACTIONS: Final = ("decide", "undo")
+#: Actions recording that an admin has seen a failed verification (their ``new_value`` lists the keys).
+ACKNOWLEDGE_ACTION: Final = "acknowledge"
+#: Decision fields compared with their replay, with the stored value a plot has before any change.
+REPLAYED_FIELDS: Final = {"review_status": DEFAULT_REVIEW_STATUS, "note": None, "mode": None}
+#: Columns of the decisions a backend hands to :func:`decision_findings`.
+DECISION_ROW: Final = ("inventory", "plot_id", "review_status", "note", "mode", "version", "updated_at",
+                       "updated_by")  # fmt: skip
+
+
+def canonical(row: Sequence[Any]) -> bytes:
+    """The row's content (the :data:`AUDIT_COLUMNS`, in order) as compact UTF-8 JSON.
+
+    Integers stay integers and missing values are ``null``, so both backends, and a copy from
+    one to the other, produce the same bytes for the same row.
+    """
+    values = [None if _missing(v) else (int(v) if isinstance(v, int) else str(v)) for v in row]
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def row_hash(previous: str, row: Sequence[Any]) -> str:
+    """The hash of one audit row chained to the previous row's hash."""
+    return hashlib.sha256(previous.encode("ascii") + canonical(row)).hexdigest()
+
+
+def seal(rows: Iterable[Sequence[Any]], last_id: int, last_hash: str) -> list[tuple[Any, ...]]:
+    """Number the new rows (``AUDIT_COLUMNS[1:]`` each) after ``last_id`` and chain them.
+
+    Returns full rows: the :data:`AUDIT_COLUMNS` followed by the hash. Ids are consecutive, so
+    a deleted row shows as a gap even where its neighbours' hashes were recomputed.
+    """
+    sealed = []
+    for offset, row in enumerate(rows, start=1):
+        full = (last_id + offset, *row)
+        last_hash = row_hash(last_hash, full)
+        sealed.append((*full, last_hash))
+    return sealed
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing verification found broken: a log row, a gap, the head, or a decision.
+
+    ``key`` identifies exactly this damage (it includes the damaged content's digest), so an
+    admin's acknowledgement covers what they saw and not a later change to the same row.
+    """
+
+    kind: str  # "audit_row", "audit_gap", "audit_head", "decision"
+    key: str
+    message: str
+    audit_id: int | None = None
+    inventory: str | None = None
+    plot_id: str | None = None
+
+
+@dataclass
+class ChainState:
+    """How far the chain has been checked: the last row verified, and what was found up to it."""
+
+    last_id: int = 0
+    last_hash: str = GENESIS
+    findings: list[Finding] = field(default_factory=list)
+    acknowledged: dict[str, str] = field(default_factory=dict)  # finding key → "who at when"
+
+
+def check_rows(state: ChainState, rows: Iterable[Sequence[Any]]) -> ChainState:
+    """Continue the chain check over ``rows`` (AUDIT_COLUMNS + hash, by id) after ``state``.
+
+    Each row's stored hash must equal the hash of its content chained to the previous row's
+    stored hash, and ids must follow on without gaps. Checking against the *stored* previous
+    hash keeps one altered row one finding, instead of flagging every row after it.
+    """
+    findings, acknowledged = list(state.findings), dict(state.acknowledged)
+    last_id, last_hash = state.last_id, state.last_hash
+    index = AUDIT_COLUMNS.index
+    for row in rows:
+        audit_id, stored = int(row[0]), str(row[-1]) if row[-1] is not None else ""
+        content = row[:-1]
+        if audit_id != last_id + 1:
+            findings.append(
+                Finding(
+                    "audit_gap",
+                    f"audit_gap:{last_id}:{audit_id}",
+                    f"audit rows {last_id + 1}–{audit_id - 1} are missing: they were deleted outside zgc-geo",
+                    audit_id=last_id + 1,
+                )
+            )
+        if row_hash(last_hash, content) != stored:
+            digest = hashlib.sha256(canonical(content) + stored.encode()).hexdigest()[:16]
+            findings.append(
+                Finding(
+                    "audit_row",
+                    f"audit_row:{audit_id}:{digest}",
+                    f"audit row {audit_id} ({content[index('action')]} by {content[index('user')]} at "
+                    f"{content[index('time')]}, plot {content[index('plot_id')] or '—'}) does not match "
+                    "its hash: the row, or the hash of the row before it, was changed outside zgc-geo",
+                    audit_id=audit_id,
+                    inventory=_text(content[index("inventory")]),
+                    plot_id=_text(content[index("plot_id")]),
+                )
+            )
+        if content[index("action")] == ACKNOWLEDGE_ACTION:
+            who = f"{content[index('user')]} at {content[index('time')]}"
+            for key in json.loads(str(content[index("new_value")] or "[]")):
+                acknowledged[str(key)] = who
+        last_id, last_hash = audit_id, stored
+    return ChainState(last_id, last_hash, findings, acknowledged)
+
+
+def head_findings(state: ChainState, head: tuple[int, str] | None) -> list[Finding]:
+    """The head stored beside the log must name the log's last row; otherwise rows were cut off."""
+    if head is None or head == (state.last_id, state.last_hash):
+        return []
+    head_id, head_hash = head
+    if head_id > state.last_id:
+        message = (
+            f"audit rows {state.last_id + 1}–{head_id} are missing at the end of the log: they were "
+            "deleted outside zgc-geo"
+        )
+    else:
+        message = (
+            f"the log's head records row {head_id} but the log ends at row {state.last_id}: rows were "
+            "added or the head was changed outside zgc-geo"
+        )
+    return [Finding("audit_head", f"audit_head:{head_id}:{head_hash[:16]}:{state.last_id}", message,
+                    audit_id=min(head_id, state.last_id) + 1)]  # fmt: skip
+
+
+def replay(audit: pd.DataFrame) -> pd.DataFrame:
+    """The decisions the log implies: per plot, the last value of each field, version, who and when.
+
+    ``audit`` has the :data:`AUDIT_COLUMNS`. Returns one row per (inventory, plot_id) with
+    :data:`DECISION_ROW` columns. Vectorised: one sort and a few group-wise "last" picks.
+    """
+    changes = audit[audit["action"].isin(DECISION_ACTIONS) & audit["plot_id"].notna()]
+    changes = changes.sort_values("audit_id", kind="stable")
+    keys = ["inventory", "plot_id"]
+    last = changes.drop_duplicates(keys, keep="last").set_index(keys)
+    result = pd.DataFrame(
+        {"version": last["version"], "updated_at": last["time"], "updated_by": last["user"]}, index=last.index
+    )
+    values = changes.drop_duplicates([*keys, "field"], keep="last")
+    for name, default in REPLAYED_FIELDS.items():
+        of_field = values[values["field"] == name].set_index(keys)["new_value"].astype(object)
+        touched = result.index.isin(of_field.index)
+        latest = of_field.reindex(result.index)
+        result[name] = [(None if _missing(v) else v) if t else default
+                        for v, t in zip(latest.tolist(), touched, strict=True)]  # fmt: skip
+    return result.reset_index()[list(DECISION_ROW)]
+
+
+def decision_findings(decisions: pd.DataFrame, audit: pd.DataFrame) -> list[Finding]:
+    """Every stored decision that differs from its replay, and every replayed one that is missing."""
+    replayed = replay(audit).set_index(["inventory", "plot_id"])
+    stored = decisions.set_index(["inventory", "plot_id"])
+    findings = []
+    for key in sorted(set(stored.index) | set(replayed.index)):
+        inventory, plot_id = key
+        have = _values(stored, key)
+        want = _values(replayed, key)
+        if have == want:
+            continue
+        if want is None:
+            message = (
+                f"the decision of plot {plot_id!r} in inventory {inventory!r} ({_describe(have)}) has no "
+                "audit row: it was written outside zgc-geo"
+            )
+        elif have is None:
+            message = (
+                f"the decision of plot {plot_id!r} in inventory {inventory!r} was deleted outside zgc-geo; "
+                f"its log says {_describe(want)}"
+            )
+        else:
+            message = (
+                f"the decision of plot {plot_id!r} in inventory {inventory!r} is {_describe(have)} but its "
+                f"log says {_describe(want)}: it was changed outside zgc-geo"
+            )
+        digest = hashlib.sha256(json.dumps([have, want], default=str).encode()).hexdigest()[:16]
+        findings.append(
+            Finding(
+                "decision",
+                f"decision:{inventory}:{plot_id}:{digest}",
+                message,
+                inventory=inventory,
+                plot_id=plot_id,
+            )
+        )
+    return findings
+
+
+def _values(frame: pd.DataFrame, key: tuple[str, str]) -> tuple[Any, ...] | None:
+    if key not in frame.index:
+        return None
+    row = frame.loc[key]
+    return tuple(None if _missing(row[c]) else (int(row[c]) if c == "version" else str(row[c]))
+                 for c in DECISION_ROW[2:])  # fmt: skip
+
+
+def _describe(values: tuple[Any, ...] | None) -> str:
+    if values is None:
+        return "none"
+    status, note, mode, version, at, by = values
+    return (
+        f"review status {status}, note {note or '—'}, mode {mode or '—'}, version {version} by {by} at {at}"
+    )
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str | bytes) and bool(pd.isna(value)))
+
+
+def _text(value: object) -> str | None:
+    return None if _missing(value) else str(value)

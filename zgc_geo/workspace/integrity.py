@@ -1,0 +1,186 @@
+"""Verifying a workspace on open and before every write, incrementally, the same way on every backend.
+
+A backend hands over a :class:`LogReader` bound to its open transaction; this module checks
+the chain (from where this process last left off, after making sure that row is unchanged),
+the head, and the decisions against their replay, and refuses a write while anything found is
+unacknowledged. The per-process checkpoints are the one piece of module state: they are a
+cache (losing them only means the next check starts from row 1), keyed by the workspace's
+address and guarded by a lock because Streamlit serves sessions from threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Final, Protocol
+
+import pandas as pd
+
+from zgc_geo.errors import WorkspaceIntegrityError
+from zgc_geo.workspace.audit_chain import (
+    DECISION_ROW,
+    ChainState,
+    Finding,
+    check_rows,
+    decision_findings,
+    head_findings,
+)
+from zgc_geo.workspace.store import AUDIT_COLUMNS, AUDIT_EXPORT_COLUMNS, IntegrityReport
+
+#: Findings named in the message of a refused write (the rest are one ``verify`` away).
+SHOWN_FINDINGS: Final = 3
+_CHECKPOINTS: dict[str, ChainState] = {}
+_DECISION_FINDINGS: dict[str, list[Finding]] = {}
+_LOCK: Final = threading.Lock()
+
+
+class LogReader(Protocol):
+    """What verification reads, inside the backend's current transaction."""
+
+    def rows_after(self, audit_id: int) -> Iterable[Sequence[Any]]:
+        """Audit rows with id > ``audit_id`` by id: the AUDIT_EXPORT_COLUMNS."""
+        ...
+
+    def row_hash(self, audit_id: int) -> str | None:
+        """The stored hash of one row (None if it is gone)."""
+        ...
+
+    def head(self) -> tuple[int, str] | None:
+        """The last row's (id, hash) as recorded beside the log; None before the first write."""
+        ...
+
+    def decisions(self, inventory: str | None = None, plot_id: str | None = None) -> pd.DataFrame:
+        """Stored decisions (DECISION_ROW columns), all or of one plot."""
+        ...
+
+    def changes(self, inventory: str | None = None, plot_id: str | None = None) -> pd.DataFrame:
+        """The decide/undo audit rows (AUDIT_COLUMNS), all or of one plot."""
+        ...
+
+
+def verify_log(
+    reader: LogReader, key: str, *, incremental: bool, backend: str, address: str, schema_version: int,
+    notes: tuple[str, ...] = (),
+) -> IntegrityReport:  # fmt: skip
+    """Check the chain, the head and every decision; remember how far the chain was checked."""
+    state = _chain(reader, key, incremental=incremental)
+    decisions = decision_findings(reader.decisions(), reader.changes())
+    with _LOCK:
+        _DECISION_FINDINGS[key] = decisions
+    findings = (*state.findings, *head_findings(state, reader.head()), *decisions)
+    head = (state.last_id, state.last_hash) if state.last_id else None
+    return IntegrityReport(
+        backend, address, schema_version, state.last_id, head, findings, dict(state.acknowledged), notes
+    )
+
+
+def guard_write(
+    reader: LogReader, key: str, inventory: str | None = None, plot_id: str | None = None
+) -> None:
+    """Refuse a write while the workspace has unacknowledged damage; check the plot being written.
+
+    The first write of a process verifies everything; later ones check only the rows added
+    since, the head, and the one plot's decision against the replay of its own rows.
+    """
+    with _LOCK:
+        known = key in _DECISION_FINDINGS
+    if not known:
+        verify_log(reader, key, incremental=True, backend="", address="", schema_version=0)
+    state = _chain(reader, key, incremental=True)
+    with _LOCK:
+        others = [
+            f for f in _DECISION_FINDINGS.get(key, []) if (f.inventory, f.plot_id) != (inventory, plot_id)
+        ]
+    findings = [*state.findings, *head_findings(state, reader.head()), *others]
+    if plot_id is not None:
+        findings += decision_findings(
+            reader.decisions(inventory, plot_id), reader.changes(inventory, plot_id)
+        )
+    open_findings = [f for f in findings if f.key not in state.acknowledged]
+    if open_findings:
+        shown = "; ".join(f.message for f in open_findings[:SHOWN_FINDINGS])
+        more = (
+            f" (and {len(open_findings) - SHOWN_FINDINGS} more)"
+            if len(open_findings) > SHOWN_FINDINGS
+            else ""
+        )
+        raise WorkspaceIntegrityError(
+            f"the workspace failed verification, so edits are refused until an admin acknowledges it: "
+            f"{shown}{more}. Run `zgc-geo workspace verify` for the full list; an admin acknowledges "
+            'with `zgc-geo workspace acknowledge --note "…"` or the button under the red banner.'
+        )
+
+
+def advance(key: str, sealed: Sequence[Sequence[Any]]) -> None:
+    """Move the checkpoint past rows this process just wrote (and so knows to be sound)."""
+    if not sealed:
+        return
+    with _LOCK:
+        state = _CHECKPOINTS.get(key)
+        if state is not None and int(sealed[0][0]) == state.last_id + 1:
+            _CHECKPOINTS[key] = check_rows(state, sealed)  # reads acknowledgements among them too
+
+
+def forget(key: str) -> None:
+    """Drop what this process knows of a workspace (after a copy or restore replaced its log)."""
+    with _LOCK:
+        _CHECKPOINTS.pop(key, None)
+        _DECISION_FINDINGS.pop(key, None)
+
+
+def _chain(reader: LogReader, key: str, *, incremental: bool) -> ChainState:
+    with _LOCK:
+        state = _CHECKPOINTS.get(key) if incremental else None
+    if state is not None and state.last_id and reader.row_hash(state.last_id) != state.last_hash:
+        state = None  # the row this process last verified was changed: start again from row 1
+    state = check_rows(state or ChainState(), reader.rows_after(state.last_id if state else 0))
+    with _LOCK:
+        _CHECKPOINTS[key] = state
+    return state
+
+
+class SqlLog:
+    """A :class:`LogReader` over any DB-API connection whose ``execute`` takes (sql, params).
+
+    SQLite marks parameters ``?`` and psycopg ``%s``; the SQL is otherwise the same on both
+    backends, so it is written once here.
+    """
+
+    def __init__(self, conn: object, mark: str, head: Callable[[], tuple[int, str] | None]) -> None:
+        self._execute = conn.execute  # type: ignore[attr-defined]
+        self._mark = mark
+        self.head = head  # type: ignore[method-assign]
+
+    def head(self) -> tuple[int, str] | None:
+        """Replaced by the backend's own reader of the stored head."""
+        return None
+
+    def rows_after(self, audit_id: int) -> Iterable[Sequence[Any]]:
+        columns = ", ".join(f'"{c}"' for c in AUDIT_EXPORT_COLUMNS)
+        return self._execute(
+            f"SELECT {columns} FROM zgc_audit WHERE audit_id > {self._mark} ORDER BY audit_id", (audit_id,)
+        )
+
+    def row_hash(self, audit_id: int) -> str | None:
+        row = self._execute(
+            f"SELECT hash FROM zgc_audit WHERE audit_id = {self._mark}", (audit_id,)
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def decisions(self, inventory: str | None = None, plot_id: str | None = None) -> pd.DataFrame:
+        where, params = self._where(inventory, plot_id)
+        columns = ", ".join(DECISION_ROW)
+        rows = self._execute(f"SELECT {columns} FROM zgc_decisions {where}", params).fetchall()
+        return pd.DataFrame(rows, columns=list(DECISION_ROW), dtype=object)
+
+    def changes(self, inventory: str | None = None, plot_id: str | None = None) -> pd.DataFrame:
+        where, params = self._where(inventory, plot_id)
+        where = (where + " AND" if where else "WHERE") + " action IN ('decide', 'undo')"
+        columns = ", ".join(f'"{c}"' for c in AUDIT_COLUMNS)
+        rows = self._execute(f"SELECT {columns} FROM zgc_audit {where}", params).fetchall()
+        return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS), dtype=object)
+
+    def _where(self, inventory: str | None, plot_id: str | None) -> tuple[str, list[object]]:
+        if inventory is None:
+            return "", []
+        return f"WHERE inventory = {self._mark} AND plot_id = {self._mark}", [inventory, plot_id]

@@ -1,0 +1,207 @@
+"""The PostGIS workspace's schema: tables, roles, privileges and triggers, created and upgraded by zgc-geo.
+
+Why a small versioned-migration table and not Alembic: see :mod:`zgc_geo.workspace.gpkg_schema`
+(the same reasoning; the two backends keep the same version numbers). Everything lives in the
+schema ``zgc_geo``, so QGIS and the city's systems find it in one place.
+
+Who may do what is the point of this module. ``init`` runs as the database's owner or a
+superuser; the app runs as a login role that is a member of :data:`APP_ROLE`, which may
+only SELECT and INSERT the audit log (no UPDATE, DELETE or TRUNCATE) and may insert and update
+decisions but never delete them. Triggers back the privileges up for the owner itself, and a
+deferred constraint trigger makes a decision change commit only together with its audit row.
+:data:`READER_ROLE` reads everything (for QGIS connected read-only).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import psycopg
+from psycopg import sql
+
+from zgc_geo.errors import WorkspaceError
+from zgc_geo.workspace.store import SCHEMA_VERSION, utc_now
+
+SCHEMA: Final = "zgc_geo"
+#: Group role of the app's login roles (``createuser --role=zgc_geo_app NAME``).
+APP_ROLE: Final = "zgc_geo_app"
+#: Group role of read-only users, e.g. QGIS (``createuser --role=zgc_geo_reader NAME``).
+READER_ROLE: Final = "zgc_geo_reader"
+#: One advisory lock serialises every audited write: the chain needs the previous row's hash.
+AUDIT_LOCK: Final = 0x7A6763_0001
+
+_TABLES: Final = (
+    "CREATE TABLE zgc_meta (key text PRIMARY KEY, value text NOT NULL)",
+    "CREATE TABLE zgc_schema_history (version integer PRIMARY KEY, applied_at text NOT NULL, "
+    "applied_by text NOT NULL, description text NOT NULL)",
+    "CREATE TABLE zgc_head (id integer PRIMARY KEY CHECK (id = 1), last_id bigint NOT NULL, "
+    "last_hash text NOT NULL)",
+    "CREATE TABLE zgc_inventories (name text PRIMARY KEY, title text NOT NULL, source text NOT NULL, "
+    "imported_at text NOT NULL, imported_by text NOT NULL, plot_count integer NOT NULL, "
+    "synthetic boolean NOT NULL, columns text NOT NULL, feature_table text NOT NULL)",
+    "CREATE TABLE zgc_decisions (inventory text NOT NULL, plot_id text NOT NULL, "
+    "review_status text NOT NULL, note text, mode text, version integer NOT NULL, "
+    "updated_at text NOT NULL, updated_by text NOT NULL, "
+    "PRIMARY KEY (inventory, plot_id))",
+    # Times are the ISO text zgc-geo wrote, not timestamptz: the hash covers the exact text.
+    "CREATE TABLE zgc_audit (audit_id bigint PRIMARY KEY, change_id text NOT NULL, time text NOT NULL, "
+    '"user" text NOT NULL, inventory text NOT NULL, plot_id text, field text, old_value text, '
+    "new_value text, note text NOT NULL DEFAULT '', action text NOT NULL, version integer, "
+    "reverts text, hash text NOT NULL, "
+    "xact xid8 NOT NULL DEFAULT pg_current_xact_id())",
+    "CREATE INDEX zgc_audit_plot ON zgc_audit (inventory, plot_id)",
+    "CREATE INDEX zgc_audit_change ON zgc_audit (change_id)",
+    "CREATE INDEX zgc_audit_reverts ON zgc_audit (reverts)",
+    "CREATE FUNCTION zgc_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "RAISE EXCEPTION 'zgc_audit is append-only: audit rows cannot be changed, deleted or truncated'; END $$",
+    "CREATE TRIGGER zgc_audit_no_change BEFORE UPDATE OR DELETE ON zgc_audit FOR EACH ROW "
+    "EXECUTE FUNCTION zgc_audit_append_only()",
+    "CREATE TRIGGER zgc_audit_no_truncate BEFORE TRUNCATE ON zgc_audit FOR EACH STATEMENT "
+    "EXECUTE FUNCTION zgc_audit_append_only()",
+    "CREATE FUNCTION zgc_decision_audited() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "IF NOT EXISTS (SELECT 1 FROM zgc_geo.zgc_audit a WHERE a.inventory = NEW.inventory AND "
+    "a.plot_id = NEW.plot_id AND a.version = NEW.version AND a.xact = pg_current_xact_id()) THEN "
+    "RAISE EXCEPTION 'a decision changes only in the transaction that writes its audit row "
+    "(plot %, version %)', "
+    "NEW.plot_id, NEW.version; END IF; RETURN NULL; END $$",
+    "CREATE CONSTRAINT TRIGGER zgc_decisions_audited AFTER INSERT OR UPDATE ON zgc_decisions "
+    "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION zgc_decision_audited()",
+    "CREATE FUNCTION zgc_decision_kept() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    "RAISE EXCEPTION 'decisions are never deleted (orphaned ones are kept)'; END $$",
+    "CREATE TRIGGER zgc_decisions_no_delete BEFORE DELETE ON zgc_decisions FOR EACH ROW "
+    "EXECUTE FUNCTION zgc_decision_kept()",
+)
+_APP_GRANTS: Final = (
+    "GRANT USAGE, CREATE ON SCHEMA zgc_geo TO {app}",
+    "GRANT SELECT, INSERT ON zgc_audit TO {app}",
+    "GRANT SELECT, INSERT, UPDATE ON zgc_decisions TO {app}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON zgc_inventories TO {app}",
+    "GRANT SELECT, UPDATE ON zgc_head TO {app}",
+    "GRANT SELECT ON zgc_meta, zgc_schema_history TO {app}",
+    "GRANT USAGE ON SCHEMA zgc_geo TO {reader}",
+    "GRANT SELECT ON ALL TABLES IN SCHEMA zgc_geo TO {reader}",
+    "ALTER DEFAULT PRIVILEGES FOR ROLE {app} IN SCHEMA zgc_geo GRANT SELECT ON TABLES TO {reader}",
+)
+
+
+def schema_version(conn: psycopg.Connection) -> int | None:
+    """The workspace's schema version, or None when the database has no zgc-geo workspace yet."""
+    if conn.execute("SELECT to_regclass('zgc_geo.zgc_meta')").fetchone()[0] is None:  # type: ignore[index]
+        return None
+    row = conn.execute("SELECT value FROM zgc_geo.zgc_meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else None
+
+
+def create(conn: psycopg.Connection, user: str, where: str) -> None:
+    """Create the schema, its tables and roles inside the caller's transaction, as version 2.
+
+    Roles are created when the connected role may (a superuser or CREATEROLE); otherwise the
+    tables are still made and the report of ``verify`` says the connected role owns the log.
+    """
+    _require_postgis(conn, where)
+    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+    conn.execute(f"SET LOCAL search_path = {SCHEMA}, public")
+    for statement in _TABLES:
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO zgc_meta VALUES ('schema_version', %s), ('created_by', %s), ('created_at', %s)",
+        (str(SCHEMA_VERSION), user, utc_now()),
+    )
+    conn.execute("INSERT INTO zgc_head VALUES (1, 0, %s)", ("0" * 64,))  # the chain's start: no row yet
+    conn.execute(
+        "INSERT INTO zgc_schema_history VALUES (%s, %s, %s, %s)",
+        (
+            SCHEMA_VERSION,
+            utc_now(),
+            user,
+            "PostGIS workspace: hash-chained audit log, chain head, audited decisions",
+        ),
+    )
+    if _ensure_roles(conn):
+        for grant in _APP_GRANTS:
+            conn.execute(
+                sql.SQL(grant).format(app=sql.Identifier(APP_ROLE), reader=sql.Identifier(READER_ROLE))
+            )
+
+
+def check_current(version: int | None, where: str) -> None:
+    """Refuse a database without a workspace, or one of another schema version, saying what to run."""
+    if version is None:
+        raise WorkspaceError(
+            f"the database {where} has no zgc-geo workspace yet; create it once, as the database's owner: "
+            f"zgc-geo workspace init --workspace {where}"
+        )
+    if version > SCHEMA_VERSION:
+        raise WorkspaceError(
+            f"the workspace {where} has schema version {version}, made by a newer zgc-geo (this one "
+            f"knows up to {SCHEMA_VERSION}); upgrade zgc-geo before opening it"
+        )
+    if version < SCHEMA_VERSION:
+        raise WorkspaceError(
+            f"the workspace {where} has schema version {version}; this zgc-geo needs {SCHEMA_VERSION}. "
+            f"Upgrade it once, as the database's owner: zgc-geo workspace init --workspace {where}"
+        )
+
+
+def creator(conn: psycopg.Connection) -> str | None:
+    """Who created the workspace (its first admin)."""
+    row = conn.execute("SELECT value FROM zgc_meta WHERE key = 'created_by'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def can_rewrite_log(conn: psycopg.Connection) -> bool:
+    """Whether the connected role could change audit rows (it owns the table or is a superuser)."""
+    row = conn.execute(
+        "SELECT has_table_privilege('zgc_geo.zgc_audit', 'UPDATE') OR "
+        "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR "
+        "pg_has_role((SELECT tableowner FROM pg_tables WHERE schemaname = 'zgc_geo' "
+        "AND tablename = 'zgc_audit'), 'USAGE')"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def feature_table_owner(conn: psycopg.Connection, table: str) -> None:
+    """Hand a new feature table to the app role, so that any member may later replace (drop) it."""
+    member = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s) AND pg_has_role(%s, 'MEMBER')",
+        (APP_ROLE, APP_ROLE),
+    ).fetchone()
+    superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    exists = conn.execute("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)", (APP_ROLE,)).fetchone()
+    if (member and member[0]) or (superuser and superuser[0] and exists and exists[0]):
+        conn.execute(
+            sql.SQL("ALTER TABLE {} OWNER TO {}").format(sql.Identifier(table), sql.Identifier(APP_ROLE))
+        )
+
+
+def _require_postgis(conn: psycopg.Connection, where: str) -> None:
+    if conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone():
+        return
+    try:
+        with conn.transaction():
+            conn.execute("CREATE EXTENSION postgis")
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise WorkspaceError(
+            f"the database {where} does not have PostGIS and this role may not add it ({error}); run "
+            "`zgc-geo workspace init` once with a superuser's URL, which adds it"
+        ) from error
+    except psycopg.errors.UndefinedFile as error:
+        raise WorkspaceError(
+            f"PostGIS is not installed on the server of {where}; install it there (Debian: apt-get install "
+            "postgresql-15-postgis-3, for the server's PostgreSQL version) and run init again"
+        ) from error
+
+
+def _ensure_roles(conn: psycopg.Connection) -> bool:
+    """Create the app and reader group roles if missing; False when this role may not create roles."""
+    may = conn.execute(
+        "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+    ).fetchone()
+    existing = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)",
+                                          (APP_ROLE, READER_ROLE))}  # fmt: skip
+    for role in (APP_ROLE, READER_ROLE):
+        if role not in existing:
+            if not (may and may[0]):
+                return False
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+    return True

@@ -1,0 +1,604 @@
+"""The workspace in a PostgreSQL + PostGIS database, through psycopg 3: one inventory for the whole zone.
+
+Each public call is one transaction on a fresh connection. Every audited write takes one
+advisory lock (:data:`~zgc_geo.workspace.postgis_schema.AUDIT_LOCK`) just before it reads the
+chain's last row, so the chain stays a chain under any number of writers, and a long import
+holds that lock only for its last statements: its plots are copied into a new table first,
+which is then swapped in. Plots are ``geometry(MultiPolygon, 4326)`` with a GiST index, one
+table per inventory, so QGIS shows each inventory as a layer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import psycopg
+import shapely
+from psycopg import sql
+
+from zgc_geo.crs import STORAGE_CRS
+from zgc_geo.errors import OptionError, WorkspaceError
+from zgc_geo.settings import user_name
+from zgc_geo.workspace import gpkg_format, integrity, postgis_schema
+from zgc_geo.workspace.address import redacted
+from zgc_geo.workspace.audit_chain import GENESIS, seal
+from zgc_geo.workspace.decisions import (
+    DECISION_SQL,
+    LAST_UNDONE_SQL,
+    acknowledge_row,
+    audit_frame,
+    changed_fields,
+    check_expected,
+    copy_row,
+    decision_values,
+    inventory_row,
+    kept_and_orphaned,
+    new_decision,
+    sealed_rows,
+    undo_conflict,
+    with_decisions,
+)
+from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, Features
+from zgc_geo.workspace.store import (
+    AUDIT_EXPORT_COLUMNS,
+    DEFAULT_REVIEW_STATUS,
+    Decision,
+    IntegrityReport,
+    InventoryInfo,
+    PlotFilter,
+    WorkspaceDump,
+    backup_target,
+    check_changes,
+    check_name,
+    check_user,
+    inventory_taken,
+    no_such_plot,
+    require_admin,
+    unknown_inventory,
+    utc_now,
+)
+
+#: PostgreSQL cuts identifiers at 63 bytes; longer column names are shortened (and kept in the schema).
+MAX_IDENTIFIER_BYTES: Final = 63
+CONNECT_TIMEOUT_S: Final = 10
+#: SQL type of each column kind of :func:`~zgc_geo.workspace.gpkg_format.prepare_features`.
+_PG_TYPES: Final = {"INTEGER": "bigint", "REAL": "double precision", "BOOLEAN": "boolean"}
+_AUDIT_COLUMNS_SQL: Final = ", ".join(f'"{c}"' for c in AUDIT_EXPORT_COLUMNS)
+_INSERT_AUDIT: Final = (
+    f"INSERT INTO zgc_audit ({_AUDIT_COLUMNS_SQL}) VALUES ({', '.join(['%s'] * len(AUDIT_EXPORT_COLUMNS))})"
+)
+_UPSERT_DECISION: Final = (
+    f"INSERT INTO zgc_decisions (inventory, plot_id, {DECISION_SQL}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (inventory, plot_id) DO UPDATE SET review_status = excluded.review_status, "
+    "note = excluded.note, mode = excluded.mode, version = excluded.version, "
+    "updated_at = excluded.updated_at, updated_by = excluded.updated_by"
+)
+_UPSERT_INVENTORY: Final = (
+    "INSERT INTO zgc_inventories (name, title, source, imported_at, imported_by, plot_count, synthetic, "
+    "columns, feature_table) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET "
+    "title = excluded.title, source = excluded.source, imported_at = excluded.imported_at, "
+    "imported_by = excluded.imported_by, plot_count = excluded.plot_count, synthetic = excluded.synthetic, "
+    "columns = excluded.columns, feature_table = excluded.feature_table"
+)
+#: Addresses whose schema version this process has checked.
+_CHECKED: set[str] = set()
+_CHECKED_LOCK: Final = threading.Lock()
+
+
+class PostgisStore:
+    """A :class:`~zgc_geo.workspace.store.WorkspaceStore` in the PostGIS database at ``url``.
+
+    Construction touches nothing. A database without a workspace is set up on first use when
+    the role may create it; otherwise the error says to run ``zgc-geo workspace init``.
+    """
+
+    backend = "PostGIS"
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+
+    def __repr__(self) -> str:
+        return f"PostgisStore({self.address!r})"
+
+    @property
+    def address(self) -> str:
+        """The database URL without its password."""
+        return redacted(self._url)
+
+    def init(self) -> int:
+        """Create the workspace (schema, tables, roles, grants) or check it is current; its version."""
+        with self._transaction(checked=False) as conn:
+            version = postgis_schema.schema_version(conn)
+            if version is None:
+                postgis_schema.create(conn, user_name(), self.address)
+            else:
+                postgis_schema.check_current(version, self.address)
+        with _CHECKED_LOCK:
+            _CHECKED.add(self._url)
+        return postgis_schema.SCHEMA_VERSION
+
+    def inventories(self) -> list[InventoryInfo]:
+        """Every inventory in the workspace, by name."""
+        with self._transaction() as conn:
+            rows = conn.execute(
+                "SELECT name, title, source, imported_at, imported_by, plot_count, synthetic "
+                "FROM zgc_inventories ORDER BY name"
+            ).fetchall()
+        return [InventoryInfo(n, t, s, at, by, int(c), bool(syn)) for n, t, s, at, by, c, syn in rows]
+
+    def load_inventory(self, name: str, where: PlotFilter | None = None) -> gpd.GeoDataFrame:
+        """The plots (dtypes restored) plus the decision columns; park, status and box filtered in SQL."""
+        check_name(name)
+        with self._transaction() as conn:
+            plots = self._read_features(conn, name, where)
+            decided = conn.execute(
+                f"SELECT plot_id, {DECISION_SQL} FROM zgc_decisions WHERE inventory = %s", (name,)
+            ).fetchall()
+        return with_decisions(plots, decided)
+
+    def decision(self, name: str, plot_id: str) -> Decision:
+        """The current decision of one plot (version 0 when never decided)."""
+        check_name(name)
+        with self._transaction() as conn:
+            self._require_plot(conn, name, str(plot_id))
+            return _decision(conn, name, str(plot_id))
+
+    def audit_log(self, name: str | None = None, plot_id: str | None = None) -> pd.DataFrame:
+        """The audit rows with their hashes, optionally of one inventory and/or plot, oldest first."""
+        clauses = [(f, str(v)) for f, v in (("inventory", name), ("plot_id", plot_id)) if v is not None]
+        where = "WHERE " + " AND ".join(f"{f} = %s" for f, _ in clauses) if clauses else ""
+        with self._transaction() as conn:
+            rows = conn.execute(
+                f"SELECT {_AUDIT_COLUMNS_SQL} FROM zgc_audit {where} ORDER BY audit_id",
+                [v for _, v in clauses],
+            ).fetchall()
+        return audit_frame(rows)
+
+    def save_inventory(
+        self,
+        name: str,
+        plots: gpd.GeoDataFrame,
+        *,
+        title: str,
+        source: str,
+        user: str,
+        synthetic: bool = False,
+        replace: bool = False,
+    ) -> InventoryInfo:
+        """Copy the plots into a new table, then swap it in and audit the import under the chain's lock."""
+        check_name(name)
+        user = check_user(user)
+        if not replace and any(info.name == name for info in self.inventories()):
+            raise inventory_taken(self.address, name)
+        features = gpkg_format.prepare_features(plots)
+        info = InventoryInfo(name, title, source, utc_now(), user, len(features.rows), synthetic)
+        with self._transaction() as conn:
+            staging, stored = self._copy_features(conn, features)
+            _lock_chain(conn)
+            integrity.guard_write(self._log(conn), self._key)
+            old = conn.execute(
+                "SELECT plot_count, feature_table FROM zgc_inventories WHERE name = %s", (name,)
+            ).fetchone()
+            if old is not None and not replace:
+                raise inventory_taken(self.address, name)
+            if old is not None:
+                conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(old[1])))
+            table = TABLE_PREFIX + name
+            conn.execute(
+                sql.SQL("ALTER TABLE {} RENAME TO {}").format(sql.Identifier(staging), sql.Identifier(table))
+            )
+            postgis_schema.feature_table_owner(conn, table)
+            conn.execute(
+                _UPSERT_INVENTORY,
+                (
+                    name,
+                    title,
+                    source,
+                    info.imported_at,
+                    user,
+                    info.plot_count,
+                    synthetic,
+                    json.dumps(stored),
+                    table,
+                ),
+            )
+            decided = [
+                r[0] for r in conn.execute("SELECT plot_id FROM zgc_decisions WHERE inventory = %s", (name,))
+            ]
+            note = f"{title} — {source}" + kept_and_orphaned(decided, features.plot_ids)
+            old_count = None if old is None else int(old[0])
+            self._audit(
+                conn,
+                [
+                    inventory_row(
+                        name, user, info.imported_at, note, old_count=old_count, count=info.plot_count
+                    )
+                ],
+            )
+        return info
+
+    def record_decision(
+        self,
+        name: str,
+        plot_id: str,
+        changes: Mapping[str, str | None],
+        *,
+        expected_version: int | None,
+        user: str,
+        note: str = "",
+    ) -> Decision:
+        """Compare-and-set the plot's decision under the chain's lock; its audit rows commit with it."""
+        check_name(name)
+        wanted, user, plot_id = check_changes(changes), check_user(user), str(plot_id)
+        with self._transaction() as conn:
+            self._require_plot(conn, name, plot_id)
+            _lock_chain(conn)
+            integrity.guard_write(self._log(conn), self._key, name, plot_id)
+            current = _decision(conn, name, plot_id)
+            check_expected(current, expected_version)
+            changed = changed_fields(current, wanted)
+            if not changed:
+                return current
+            return self._apply(conn, current, changed, user=user, note=note, action="decide")
+
+    def undo_last(self, name: str, user: str) -> Decision | None:
+        """Revert ``user``'s latest not yet undone decision in ``name``, as an "undo"."""
+        check_name(name)
+        user = check_user(user)
+        with self._transaction() as conn:
+            self._require_inventory(conn, name)
+            _lock_chain(conn)
+            last = conn.execute(LAST_UNDONE_SQL.format(mark="%s"), (name, user)).fetchone()
+            if last is None:
+                return None
+            change_id, plot_id, version, time = last
+            integrity.guard_write(self._log(conn), self._key, name, plot_id)
+            current = _decision(conn, name, plot_id)
+            if current.version != version:
+                raise undo_conflict(current, name, plot_id, time)
+            old = conn.execute(
+                "SELECT field, old_value FROM zgc_audit WHERE change_id = %s ORDER BY audit_id", (change_id,)
+            ).fetchall()
+            note = f"undo of change {change_id}"
+            return self._apply(
+                conn, current, dict(old), user=user, note=note, action="undo", reverts=change_id
+            )
+
+    def verify(self, *, incremental: bool = False) -> IntegrityReport:
+        """Recompute the chain and replay the decisions in one repeatable-read snapshot."""
+        with self._transaction(snapshot=True) as conn:
+            notes: tuple[str, ...] = ()
+            if postgis_schema.can_rewrite_log(conn):
+                role = conn.execute("SELECT current_user").fetchone()[0]  # type: ignore[index]
+                notes = (
+                    f"the role {role} owns the audit table or is a superuser, so it could rewrite the "
+                    "log: the chain shows where rows were changed unless the whole chain was recomputed; "
+                    "the app should connect as a member of zgc_geo_app",
+                )
+            return integrity.verify_log(
+                self._log(conn), self._key, incremental=incremental, backend=self.backend,
+                address=self.address, schema_version=postgis_schema.SCHEMA_VERSION, notes=notes,
+            )  # fmt: skip
+
+    def acknowledge(self, report: IntegrityReport, *, user: str, note: str) -> None:
+        """Log ``user``'s acknowledgement of the open findings; only the workspace's creator may."""
+        user = check_user(user)
+        with self._transaction() as conn:
+            require_admin(user, postgis_schema.creator(conn), self.address)
+            _lock_chain(conn)
+            self._audit(conn, [acknowledge_row(report, user, note)])
+
+    def dump(self) -> WorkspaceDump:
+        """Every inventory, decision and audit row from one snapshot."""
+        with self._transaction(snapshot=True) as conn:
+            names = [r[0] for r in conn.execute("SELECT name FROM zgc_inventories ORDER BY name")]
+            infos = {i.name: i for i in self._infos(conn)}
+            inventories = [(infos[n], self._read_features(conn, n, None)) for n in names]
+            log = self._log(conn)
+            decisions = log.decisions()
+            audit = audit_frame(list(log.rows_after(0)))
+        return WorkspaceDump(inventories, decisions, audit)
+
+    def restore(self, dump: WorkspaceDump, *, source: str, user: str) -> None:
+        """Load ``dump`` into this empty workspace in one transaction, ids and hashes as they are."""
+        prepared = [(info, gpkg_format.prepare_features(plots)) for info, plots in dump.inventories]
+        with self._transaction() as conn:
+            _lock_chain(conn)
+            counts = conn.execute(
+                "SELECT (SELECT count(*) FROM zgc_audit), (SELECT count(*) FROM zgc_inventories)"
+            ).fetchone()
+            if counts and any(counts):
+                raise WorkspaceError(
+                    f"the workspace {self.address} is not empty; copy into an empty database (run "
+                    "`zgc-geo workspace init` on a new one), so that no history is merged or lost"
+                )
+            for info, features in prepared:
+                staging, stored = self._copy_features(conn, features)
+                table = TABLE_PREFIX + info.name
+                conn.execute(
+                    sql.SQL("ALTER TABLE {} RENAME TO {}").format(
+                        sql.Identifier(staging), sql.Identifier(table)
+                    )
+                )
+                postgis_schema.feature_table_owner(conn, table)
+                conn.execute(_UPSERT_INVENTORY, (info.name, info.title, info.source, info.imported_at,
+                                                 info.imported_by, info.plot_count, info.synthetic,
+                                                 json.dumps(stored), table))  # fmt: skip
+            rows = sealed_rows(dump.audit)
+            with (
+                conn.cursor() as cursor,
+                cursor.copy(f"COPY zgc_audit ({_AUDIT_COLUMNS_SQL}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            if rows:
+                _set_head(conn, int(rows[-1][0]), str(rows[-1][-1]))
+            decisions = dump.decisions.astype(object).where(dump.decisions.notna(), None)
+            conn.cursor().executemany(_UPSERT_DECISION, list(decisions.itertuples(index=False, name=None)))
+            self._audit(conn, [copy_row(source, user, len(rows))])
+        integrity.forget(self._key)
+
+    def backup(self, target: Path) -> Path:
+        """The whole workspace copied into a new GeoPackage workspace at ``target``, written aside first."""
+        from zgc_geo.workspace.gpkg_store import GeoPackageStore  # noqa: PLC0415 - the backup format
+
+        target = backup_target(Path(target), "zgc_geo_workspace")
+        with gpkg_format.temporary_beside(target) as temporary:
+            copy = GeoPackageStore(temporary)
+            copy.init()
+            copy.restore(self.dump(), source=self.address, user=user_name())
+            gpkg_format.fsync(temporary)
+            temporary.replace(target)
+        gpkg_format.fsync(target.parent)
+        return target
+
+    @property
+    def _key(self) -> str:
+        return f"postgis:{self._url}"
+
+    def _log(self, conn: psycopg.Connection) -> integrity.SqlLog:
+        return integrity.SqlLog(conn, "%s", lambda: _head(conn))
+
+    def _infos(self, conn: psycopg.Connection) -> list[InventoryInfo]:
+        rows = conn.execute(
+            "SELECT name, title, source, imported_at, imported_by, plot_count, synthetic FROM zgc_inventories"
+        ).fetchall()
+        return [InventoryInfo(n, t, s, at, by, int(c), bool(syn)) for n, t, s, at, by, c, syn in rows]
+
+    def _apply(
+        self,
+        conn: psycopg.Connection,
+        current: Decision,
+        changed: Mapping[str, str | None],
+        **how: str | None,
+    ) -> Decision:
+        new, rows = new_decision(current, changed, user=str(how.pop("user")), **how)  # type: ignore[arg-type]
+        self._audit(conn, rows)
+        conn.execute(_UPSERT_DECISION, decision_values(new))
+        return new
+
+    def _audit(self, conn: psycopg.Connection, rows: list[tuple[Any, ...]]) -> None:
+        """Chain ``rows`` after the last row (the caller holds the chain's lock), move head and checkpoint."""
+        last = conn.execute("SELECT audit_id, hash FROM zgc_audit ORDER BY audit_id DESC LIMIT 1").fetchone()
+        sealed = seal(rows, *(last if last else (0, GENESIS)))
+        conn.cursor().executemany(
+            _INSERT_AUDIT,
+            sealed,
+        )
+        _set_head(conn, int(sealed[-1][0]), str(sealed[-1][-1]))
+        integrity.advance(self._key, sealed)
+
+    def _copy_features(self, conn: psycopg.Connection, features: Features) -> tuple[str, list[list[str]]]:
+        """COPY the plots into a new staging table; its name and [name, stored name, dtype] per column."""
+        staging = f"zgc_staging_{uuid.uuid4().hex[:16]}"
+        names = _stored_names([column for column, _, _ in features.columns])
+        columns = sql.SQL("").join(
+            sql.SQL(", {} {}").format(sql.Identifier(stored), sql.SQL(_PG_TYPES.get(kind, "text")))
+            for stored, (_, kind, _) in zip(names, features.columns, strict=True)
+        )
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE {} (fid bigserial PRIMARY KEY, geom geometry(MultiPolygon, 4326){})"
+            ).format(sql.Identifier(staging), columns)
+        )
+        geometry = _multipolygon_ewkb(features.geometries)
+        target = sql.SQL("COPY {} (geom{}) FROM STDIN").format(
+            sql.Identifier(staging),
+            sql.SQL("").join(sql.SQL(", {}").format(sql.Identifier(n)) for n in names),
+        )
+        with conn.cursor() as cursor, cursor.copy(target) as copy:
+            for wkb, row in zip(geometry, features.rows, strict=True):
+                copy.write_row((wkb, *row[1:]))
+        index = uuid.uuid4().hex[:16]
+        conn.execute(sql.SQL("CREATE INDEX {} ON {} USING gist (geom)").format(
+            sql.Identifier(f"zgc_geom_{index}"), sql.Identifier(staging)))  # fmt: skip
+        conn.execute(sql.SQL("CREATE UNIQUE INDEX {} ON {} (plot_id)").format(
+            sql.Identifier(f"zgc_plot_id_{index}"), sql.Identifier(staging)))  # fmt: skip
+        if "park_id" in names:
+            conn.execute(sql.SQL("CREATE INDEX {} ON {} (park_id)").format(
+                sql.Identifier(f"zgc_park_{index}"), sql.Identifier(staging)))  # fmt: skip
+        conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(staging)))
+        stored = [
+            [column, name, dtype] for name, (column, _, dtype) in zip(names, features.columns, strict=True)
+        ]
+        return staging, stored
+
+    def _read_features(
+        self, conn: psycopg.Connection, name: str, where: PlotFilter | None
+    ) -> gpd.GeoDataFrame:
+        """The plots of ``name`` in insertion order, dtypes restored, ``where`` applied in SQL."""
+        row = conn.execute(
+            "SELECT columns, feature_table FROM zgc_inventories WHERE name = %s", (name,)
+        ).fetchone()
+        if row is None:
+            known = [r[0] for r in conn.execute("SELECT name FROM zgc_inventories ORDER BY name")]
+            raise unknown_inventory(name, known, self.address)
+        stored, table = json.loads(row[0]), row[1]
+        clauses, params = _filter_sql(name, {s for _, s, _ in stored}, where)
+        query = sql.SQL("SELECT ST_AsBinary(p.geom){} FROM {} AS p {} ORDER BY p.fid").format(
+            sql.SQL("").join(sql.SQL(", p.{}").format(sql.Identifier(s)) for _, s, _ in stored),
+            sql.Identifier(table),
+            sql.SQL(clauses),
+        )
+        rows = conn.execute(query, params).fetchall()
+        cells = list(zip(*rows, strict=True)) if rows else [()] * (len(stored) + 1)
+        frame = pd.DataFrame(
+            {column: gpkg_format.series_from_cells(values, dtype)
+             for (column, _, dtype), values in zip(stored, cells[1:], strict=True)}
+        )  # fmt: skip
+        geometry = shapely.from_wkb(
+            np.array([None if g is None else bytes(g) for g in cells[0]], dtype=object)
+        )
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS))
+
+    def _require_inventory(self, conn: psycopg.Connection, name: str) -> str:
+        row = conn.execute("SELECT feature_table FROM zgc_inventories WHERE name = %s", (name,)).fetchone()
+        if row is None:
+            known = [r[0] for r in conn.execute("SELECT name FROM zgc_inventories ORDER BY name")]
+            raise unknown_inventory(name, known, self.address)
+        return str(row[0])
+
+    def _require_plot(self, conn: psycopg.Connection, name: str, plot_id: str) -> None:
+        table = self._require_inventory(conn, name)
+        query = sql.SQL("SELECT 1 FROM {} WHERE plot_id = %s").format(sql.Identifier(table))
+        if conn.execute(query, (plot_id,)).fetchone() is None:
+            raise no_such_plot(name, plot_id)
+
+    @contextlib.contextmanager
+    def _transaction(self, *, checked: bool = True, snapshot: bool = False) -> Iterator[psycopg.Connection]:
+        """A fresh connection in one transaction: committed on success, rolled back on any exception."""
+        try:
+            conn = psycopg.connect(
+                self._url, connect_timeout=CONNECT_TIMEOUT_S, application_name="zgc-geo",
+                options=f"-c search_path={postgis_schema.SCHEMA},public",
+            )  # fmt: skip
+        except psycopg.Error as error:
+            raise WorkspaceError(
+                f"cannot connect to the PostGIS workspace {self.address} ({_first_line(error)}); check "
+                "that the server runs, and the host, port, database, user and password in ZGC_GEO_WORKSPACE"
+            ) from error
+        try:
+            if snapshot:  # one consistent state for a whole verify or dump, even while others write
+                conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            with conn:
+                if checked:
+                    self._check_schema(conn)
+                yield conn
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise WorkspaceError(
+                f"the PostGIS workspace {self.address} refused this: {_first_line(error)}; the role needs "
+                "to be a member of zgc_geo_app (createuser --role=zgc_geo_app NAME) to edit, or of "
+                "zgc_geo_reader to read"
+            ) from error
+        except psycopg.Error as error:
+            raise WorkspaceError(
+                f"the PostGIS workspace {self.address} refused the change ({_first_line(error)}); "
+                "nothing was changed"
+            ) from error
+        finally:
+            conn.close()
+
+    def _check_schema(self, conn: psycopg.Connection) -> None:
+        """Once per process: the database holds a workspace of this version (made now if it may be)."""
+        with _CHECKED_LOCK:
+            if self._url in _CHECKED:
+                return
+        version = postgis_schema.schema_version(conn)
+        if version is None:
+            with contextlib.suppress(psycopg.errors.InsufficientPrivilege), conn.transaction():
+                postgis_schema.create(conn, user_name(), self.address)
+            version = postgis_schema.schema_version(conn)
+        postgis_schema.check_current(version, self.address)
+        with _CHECKED_LOCK:
+            _CHECKED.add(self._url)
+
+
+def _lock_chain(conn: psycopg.Connection) -> None:
+    conn.execute("SELECT pg_advisory_xact_lock(%s)", (postgis_schema.AUDIT_LOCK,))
+
+
+def _head(conn: psycopg.Connection) -> tuple[int, str] | None:
+    row = conn.execute("SELECT last_id, last_hash FROM zgc_head WHERE id = 1").fetchone()
+    return None if row is None or not row[0] else (int(row[0]), str(row[1]))
+
+
+def _set_head(conn: psycopg.Connection, last_id: int, last_hash: str) -> None:
+    conn.execute("UPDATE zgc_head SET last_id = %s, last_hash = %s WHERE id = 1", (last_id, last_hash))
+
+
+def _decision(conn: psycopg.Connection, name: str, plot_id: str) -> Decision:
+    row = conn.execute(
+        f"SELECT {DECISION_SQL} FROM zgc_decisions WHERE inventory = %s AND plot_id = %s",
+        (name, plot_id),
+    ).fetchone()
+    return Decision(name, plot_id) if row is None else Decision(name, plot_id, *row)
+
+
+def _filter_sql(name: str, stored: set[str], where: PlotFilter | None) -> tuple[str, list[object]]:
+    clauses: list[str] = []
+    params: list[object] = []
+    if where is not None and where.park_ids is not None:
+        if "park_id" in stored:
+            clauses.append("p.park_id = ANY(%s)")
+            params.append(list(where.park_ids))
+        else:
+            clauses.append("false")
+    if where is not None and where.review_statuses is not None:
+        clauses.append(
+            "coalesce((SELECT d.review_status FROM zgc_decisions AS d WHERE d.inventory = %s AND "
+            f"d.plot_id = p.plot_id), '{DEFAULT_REVIEW_STATUS}') = ANY(%s)"
+        )
+        params += [name, list(where.review_statuses)]
+    if where is not None and where.bbox is not None:
+        clauses.append("p.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND "
+                       "ST_Intersects(p.geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326))")  # fmt: skip
+        params += [float(v) for v in where.bbox] * 2
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _stored_names(columns: Sequence[str]) -> list[str]:
+    """Column names as PostgreSQL keeps them: at most 63 UTF-8 bytes, cut at a character, made unique."""
+    names: list[str] = []
+    for column in columns:
+        name = column.encode("utf-8")[:MAX_IDENTIFIER_BYTES].decode("utf-8", "ignore")
+        suffix = 2
+        while name in names:
+            tail = f"_{suffix}"
+            name = column.encode("utf-8")[: MAX_IDENTIFIER_BYTES - len(tail)].decode("utf-8", "ignore") + tail
+            suffix += 1
+        names.append(name)
+    return names
+
+
+def _multipolygon_ewkb(geometries: np.ndarray) -> list[str | None]:
+    """Hex EWKB (SRID 4326) of each geometry as a MultiPolygon; polygons are wrapped, others refused."""
+    present = ~shapely.is_missing(geometries)
+    kinds = shapely.get_type_id(geometries)
+    polygon = kinds == shapely.GeometryType.POLYGON
+    other = present & ~polygon & (kinds != shapely.GeometryType.MULTIPOLYGON)
+    if other.any():
+        row = int(np.flatnonzero(other)[0])
+        raise OptionError(
+            f"a PostGIS workspace stores plots as polygons, but plot row {row + 1} is a "
+            f"{shapely.get_type_id(geometries[row])} geometry ({geometries[row].geom_type}); import polygons"
+        )
+    multi = geometries.copy()
+    if polygon.any():
+        indices = np.flatnonzero(polygon)
+        multi[indices] = shapely.multipolygons(geometries[indices], indices=np.arange(len(indices)))
+    multi = shapely.set_srid(multi, 4326)
+    encoded = shapely.to_wkb(multi, hex=True, include_srid=True, flavor="extended")
+    return [None if not keep else str(value) for value, keep in zip(encoded, present, strict=True)]
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
