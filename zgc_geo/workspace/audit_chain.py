@@ -90,6 +90,7 @@ class ChainState:
 
     last_id: int = 0
     last_hash: str = GENESIS
+    previous_hash: str = GENESIS  # the hash of row last_id - 1, to check row last_id again
     findings: list[Finding] = field(default_factory=list)
     acknowledged: dict[str, str] = field(default_factory=dict)  # finding key → "who at when"
 
@@ -102,7 +103,7 @@ def check_rows(state: ChainState, rows: Iterable[Sequence[Any]]) -> ChainState:
     hash keeps one altered row one finding, instead of flagging every row after it.
     """
     findings, acknowledged = list(state.findings), dict(state.acknowledged)
-    last_id, last_hash = state.last_id, state.last_hash
+    last_id, last_hash, previous_hash = state.last_id, state.last_hash, state.previous_hash
     index = AUDIT_COLUMNS.index
     for row in rows:
         audit_id, stored = int(row[0]), str(row[-1]) if row[-1] is not None else ""
@@ -134,8 +135,16 @@ def check_rows(state: ChainState, rows: Iterable[Sequence[Any]]) -> ChainState:
             who = f"{content[index('user')]} at {content[index('time')]}"
             for key in json.loads(str(content[index("new_value")] or "[]")):
                 acknowledged[str(key)] = who
-        last_id, last_hash = audit_id, stored
-    return ChainState(last_id, last_hash, findings, acknowledged)
+        last_id, last_hash, previous_hash = audit_id, stored, last_hash
+    return ChainState(last_id, last_hash, previous_hash, findings, acknowledged)
+
+
+def rewound(state: ChainState) -> ChainState:
+    """``state`` one row back, so that its last row is checked again (content and hash) on the next pass."""
+    if not state.last_id:
+        return state
+    kept = [f for f in state.findings if f.audit_id != state.last_id]
+    return ChainState(state.last_id - 1, state.previous_hash, GENESIS, kept, dict(state.acknowledged))
 
 
 def head_findings(state: ChainState, head: tuple[int, str] | None) -> list[Finding]:

@@ -22,6 +22,7 @@ from zgc_geo.workspace.audit_chain import (
     ChainState,
     Finding,
     check_rows,
+    rewound,
     decision_findings,
     head_findings,
 )
@@ -131,9 +132,10 @@ def forget(key: str) -> None:
 def _chain(reader: LogReader, key: str, *, incremental: bool) -> ChainState:
     with _LOCK:
         state = _CHECKPOINTS.get(key) if incremental else None
-    if state is not None and state.last_id and reader.row_hash(state.last_id) != state.last_hash:
-        state = None  # the row this process last verified was changed: start again from row 1
-    state = check_rows(state or ChainState(), reader.rows_after(state.last_id if state else 0))
+    if state is not None and reader.row_hash(state.last_id) != (state.last_hash if state.last_id else None):
+        state = None  # the row this process last verified was changed or removed: start again from row 1
+    state = rewound(state) if state is not None else ChainState()  # its last row is read again, content too
+    state = check_rows(state, reader.rows_after(state.last_id))
     with _LOCK:
         _CHECKPOINTS[key] = state
     return state
