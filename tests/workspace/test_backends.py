@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from zgc_geo.workspace import (
     copy_workspace,
     open_workspace,
 )
-from zgc_geo.workspace.audit_chain import GENESIS, canonical
+from zgc_geo.workspace.audit_chain import GENESIS, canonical, row_hash
 
 ADMIN = "管理员"
 Tamper = Callable[[str], None]
@@ -112,7 +111,8 @@ def test_postgis_stores_multipolygons_with_a_gist_index(postgis_db: PostgisDatab
     store.save_inventory("haidian", make_plots(), title="t", source="s", user="王工")
     with psycopg.connect(postgis_db.admin_url) as conn:
         kind = conn.execute(
-            "SELECT type, srid FROM geometry_columns WHERE f_table_schema = 'zgc_geo' AND f_table_name = 'plots__haidian'"
+            "SELECT type, srid FROM geometry_columns "
+            "WHERE f_table_schema = 'zgc_geo' AND f_table_name = 'plots__haidian'"
         ).fetchone()
         indexes = conn.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename = 'plots__haidian'"
@@ -182,26 +182,21 @@ def test_each_row_is_chained_to_the_one_before(store: WorkspaceStore) -> None:
     assert report.intact and report.rows_checked == len(log) and report.head == (len(log), previous)
 
 
-def test_the_canonical_form_is_pinned() -> None:
-    """Changing it would make every existing workspace fail verification."""
-    row = (
-        3,
-        "c0ffee",
-        "2026-01-02T03:04:05.678Z",
-        "王工",
-        "haidian",
-        "P1",
-        "note",
-        None,
-        '拟"盘活"',
-        "",
-        "decide",
-        2,
-        None,
+def test_the_canonical_form_and_hash_are_pinned() -> None:
+    """Changing either would make every existing workspace fail verification."""
+    row = (3, "c0ffee", "2026-01-02T03:04:05.678Z", "王工", "haidian", "P1", "note", None, '拟"盘活"',
+           "", "decide", 2, None)  # fmt: skip
+    text = (
+        '[3,"c0ffee","2026-01-02T03:04:05.678Z","王工","haidian","P1","note",null,'
+        '"拟\\"盘活\\"","","decide",2,null]'
     )
-    assert canonical(row) == json.dumps(
-        [3, "c0ffee", "2026-01-02T03:04:05.678Z", "王工", "haidian", "P1", "note", None, "拟\"盘活\"", "", "decide",
-         2, None], ensure_ascii=False, separators=(",", ":")).encode()  # fmt: skip
+    assert canonical(row) == text.encode("utf-8")
+    expected = hashlib.sha256(GENESIS.encode() + text.encode("utf-8")).hexdigest()
+    assert (
+        row_hash(GENESIS, row)
+        == expected
+        == "68d291871f36280879a11f1140d6d1af06c38ebb29db62474e9b13ffd38e888a"
+    )
 
 
 def test_changed_rows_and_decisions_are_named_and_block_edits_until_acknowledged(
@@ -241,7 +236,7 @@ def test_changed_rows_and_decisions_are_named_and_block_edits_until_acknowledged
         ("DELETE FROM zgc_audit WHERE audit_id = 3", "audit_gap", "audit rows 3–3 are missing"),
         ("DELETE FROM zgc_audit WHERE audit_id = (SELECT max(audit_id) FROM zgc_audit)", "audit_head",
          "missing at the end of the log"),
-        ("UPDATE zgc_audit SET hash = 'f' || substr(hash, 2) WHERE audit_id = 2", "audit_row",
+        ("UPDATE zgc_audit SET hash = 'x' || substr(hash, 2) WHERE audit_id = 2", "audit_row",
          "audit row 3"),
     ],
 )  # fmt: skip
@@ -320,7 +315,8 @@ def make_version_1_file(path: Path) -> None:
             "VALUES ('haidian', 'P1', 'recommended', 1, '2025-01-01T00:00:00.000Z', '王工')"
         )
         conn.execute(
-            'INSERT INTO zgc_audit (change_id, time, "user", inventory, plot_id, field, old_value, new_value, '
+            'INSERT INTO zgc_audit (change_id, time, "user", inventory, plot_id, field, old_value, '
+            "new_value, "
             "action, version) VALUES ('c1', '2025-01-01T00:00:00.000Z', '王工', 'haidian', 'P1', "
             "'review_status', 'unreviewed', 'recommended', 'decide', 1)"
         )
@@ -363,7 +359,8 @@ def test_postgis_app_role_cannot_rewrite_the_log(postgis_db: PostgisDatabase) ->
     store.save_inventory("haidian", make_plots(), title="t", source="s", user="王工")
     decide_a_little(store)
     with psycopg.connect(postgis_db.app_url, options="-c search_path=zgc_geo,public") as conn:
-        for statement in ("UPDATE zgc_audit SET \"user\" = 'm'", "DELETE FROM zgc_audit", "TRUNCATE zgc_audit",
+        for statement in ("UPDATE zgc_audit SET \"user\" = 'm'", "DELETE FROM zgc_audit",
+                          "TRUNCATE zgc_audit",
                           "DELETE FROM zgc_decisions"):  # fmt: skip
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)  # type: ignore[arg-type]
