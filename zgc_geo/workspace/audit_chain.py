@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 from zgc_geo.workspace.store import AUDIT_COLUMNS, DEFAULT_REVIEW_STATUS
@@ -34,6 +36,7 @@ DECISION_ACTIONS: Final = ("decide", "undo")
 ACKNOWLEDGE_ACTION: Final = "acknowledge"
 #: Decision fields compared with their replay, with the stored value a plot has before any change.
 REPLAYED_FIELDS: Final = {"review_status": DEFAULT_REVIEW_STATUS, "note": None, "mode": None}
+_JSON: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: Columns of the decisions a backend hands to :func:`decision_findings`.
 DECISION_ROW: Final = ("inventory", "plot_id", "review_status", "note", "mode", "version", "updated_at",
                        "updated_by")  # fmt: skip
@@ -45,8 +48,13 @@ def canonical(row: Sequence[Any]) -> bytes:
     Integers stay integers and missing values are ``null``, so both backends, and a copy from
     one to the other, produce the same bytes for the same row.
     """
-    values = [None if _missing(v) else (int(v) if isinstance(v, int) else str(v)) for v in row]
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    values = [None if _absent(v) else (int(v) if isinstance(v, int | np.integer) else str(v)) for v in row]
+    return _JSON(values).encode("utf-8")
+
+
+def _absent(value: object) -> bool:
+    """None, pd.NA or NaN; cheaper than pd.isna, which would triple the cost of verifying a long log."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def row_hash(previous: str, row: Sequence[Any]) -> str:
@@ -190,30 +198,36 @@ def replay(audit: pd.DataFrame) -> pd.DataFrame:
 
 
 def decision_findings(decisions: pd.DataFrame, audit: pd.DataFrame) -> list[Finding]:
-    """Every stored decision that differs from its replay, and every replayed one that is missing."""
-    replayed = replay(audit).set_index(["inventory", "plot_id"])
-    stored = decisions.set_index(["inventory", "plot_id"])
+    """Every stored decision that differs from its replay, and every replayed one that is missing.
+
+    One outer join and column-wise comparisons; messages are built only for the rows that differ.
+    """
+    keys = ["inventory", "plot_id"]
+    merged = decisions[list(DECISION_ROW)].merge(
+        replay(audit), on=keys, how="outer", suffixes=("_have", "_want"), indicator=True
+    )
+    differs = (merged["_merge"] != "both").to_numpy().copy()
+    for column in DECISION_ROW[2:]:
+        have, want = (
+            _comparable(merged[f"{column}_have"], column),
+            _comparable(merged[f"{column}_want"], column),
+        )
+        same = (have == want).fillna(False).to_numpy(dtype=bool) | (have.isna() & want.isna()).to_numpy()
+        differs |= ~same
     findings = []
-    for key in sorted(set(stored.index) | set(replayed.index)):
-        inventory, plot_id = key
-        have = _values(stored, key)
-        want = _values(replayed, key)
-        if have == want:
-            continue
+    for row in merged[differs].sort_values(keys).to_dict("records"):
+        inventory, plot_id = str(row["inventory"]), str(row["plot_id"])
+        have = None if row["_merge"] == "right_only" else _values(row, "_have")
+        want = None if row["_merge"] == "left_only" else _values(row, "_want")
+        plot = f"the decision of plot {plot_id!r} in inventory {inventory!r}"
         if want is None:
-            message = (
-                f"the decision of plot {plot_id!r} in inventory {inventory!r} ({_describe(have)}) has no "
-                "audit row: it was written outside zgc-geo"
-            )
+            message = f"{plot} ({_describe(have)}) has no audit row: it was written outside zgc-geo"
         elif have is None:
-            message = (
-                f"the decision of plot {plot_id!r} in inventory {inventory!r} was deleted outside zgc-geo; "
-                f"its log says {_describe(want)}"
-            )
+            message = f"{plot} was deleted outside zgc-geo; its log says {_describe(want)}"
         else:
             message = (
-                f"the decision of plot {plot_id!r} in inventory {inventory!r} is {_describe(have)} but its "
-                f"log says {_describe(want)}: it was changed outside zgc-geo"
+                f"{plot} is {_describe(have)} but its log says {_describe(want)}: "
+                "it was changed outside zgc-geo"
             )
         digest = hashlib.sha256(json.dumps([have, want], default=str).encode()).hexdigest()[:16]
         findings.append(
@@ -228,12 +242,16 @@ def decision_findings(decisions: pd.DataFrame, audit: pd.DataFrame) -> list[Find
     return findings
 
 
-def _values(frame: pd.DataFrame, key: tuple[str, str]) -> tuple[Any, ...] | None:
-    if key not in frame.index:
-        return None
-    row = frame.loc[key]
-    return tuple(None if _missing(row[c]) else (int(row[c]) if c == "version" else str(row[c]))
-                 for c in DECISION_ROW[2:])  # fmt: skip
+def _comparable(values: pd.Series, column: str) -> pd.Series:
+    if column == "version":
+        return pd.to_numeric(values, errors="coerce").astype("Int64")
+    return values.astype("string")
+
+
+def _values(row: dict[str, Any], suffix: str) -> tuple[Any, ...]:
+    cells = [row[f"{c}{suffix}"] for c in DECISION_ROW[2:]]
+    return tuple(None if _missing(v) else (int(v) if c == "version" else str(v))
+                 for c, v in zip(DECISION_ROW[2:], cells, strict=True))  # fmt: skip
 
 
 def _describe(values: tuple[Any, ...] | None) -> str:

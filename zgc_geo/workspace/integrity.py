@@ -11,25 +11,31 @@ address and guarded by a lock because Streamlit serves sessions from threads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final, Protocol
 
 import pandas as pd
 
 from zgc_geo.errors import WorkspaceIntegrityError
 from zgc_geo.workspace.audit_chain import (
+    DECISION_ACTIONS,
     DECISION_ROW,
     ChainState,
     Finding,
     check_rows,
-    rewound,
     decision_findings,
     head_findings,
+    rewound,
 )
 from zgc_geo.workspace.store import AUDIT_COLUMNS, AUDIT_EXPORT_COLUMNS, IntegrityReport
 
 #: Findings named in the message of a refused write (the rest are one ``verify`` away).
 SHOWN_FINDINGS: Final = 3
+#: Beyond this many plots changed since the last check, replaying everything is quicker.
+MAX_PLOTS_RECHECKED: Final = 500
+_ACTION: Final = AUDIT_EXPORT_COLUMNS.index("action")
+_PLOT: Final = AUDIT_EXPORT_COLUMNS.index("plot_id")
+_INVENTORY: Final = AUDIT_EXPORT_COLUMNS.index("inventory")
 _CHECKPOINTS: dict[str, ChainState] = {}
 _DECISION_FINDINGS: dict[str, list[Finding]] = {}
 _LOCK: Final = threading.Lock()
@@ -63,9 +69,23 @@ def verify_log(
     reader: LogReader, key: str, *, incremental: bool, backend: str, address: str, schema_version: int,
     notes: tuple[str, ...] = (),
 ) -> IntegrityReport:  # fmt: skip
-    """Check the chain, the head and every decision; remember how far the chain was checked."""
-    state = _chain(reader, key, incremental=incremental)
-    decisions = decision_findings(reader.decisions(), reader.changes())
+    """Check the chain, the head and the decisions; remember how far the chain was checked.
+
+    A full check replays every decision. An incremental one (after a full one in this process)
+    re-checks only the plots that the new rows touched: a decision changed without any audit
+    row is then found by the next full check, or by the next write to that plot.
+    """
+    with _LOCK:
+        earlier = _DECISION_FINDINGS.get(key) if incremental else None
+    state, touched = _chain(reader, key, incremental=incremental)
+    if earlier is None or touched is None or len(touched) > MAX_PLOTS_RECHECKED:
+        decisions = decision_findings(reader.decisions(), reader.changes())
+    else:
+        decisions = [f for f in earlier if (f.inventory, f.plot_id) not in touched]
+        for inventory, plot_id in sorted(touched):
+            decisions += decision_findings(
+                reader.decisions(inventory, plot_id), reader.changes(inventory, plot_id)
+            )
     with _LOCK:
         _DECISION_FINDINGS[key] = decisions
     findings = (*state.findings, *head_findings(state, reader.head()), *decisions)
@@ -87,7 +107,7 @@ def guard_write(
         known = key in _DECISION_FINDINGS
     if not known:
         verify_log(reader, key, incremental=True, backend="", address="", schema_version=0)
-    state = _chain(reader, key, incremental=True)
+    state, _ = _chain(reader, key, incremental=True)
     with _LOCK:
         others = [
             f for f in _DECISION_FINDINGS.get(key, []) if (f.inventory, f.plot_id) != (inventory, plot_id)
@@ -129,16 +149,28 @@ def forget(key: str) -> None:
         _DECISION_FINDINGS.pop(key, None)
 
 
-def _chain(reader: LogReader, key: str, *, incremental: bool) -> ChainState:
+def _chain(
+    reader: LogReader, key: str, *, incremental: bool
+) -> tuple[ChainState, set[tuple[str, str]] | None]:
+    """The chain checked up to its end, and the plots whose decisions the newly read rows changed
+    (None when the check started from row 1)."""
     with _LOCK:
         state = _CHECKPOINTS.get(key) if incremental else None
     if state is not None and reader.row_hash(state.last_id) != (state.last_hash if state.last_id else None):
         state = None  # the row this process last verified was changed or removed: start again from row 1
+    touched: set[tuple[str, str]] | None = set() if state is not None else None
     state = rewound(state) if state is not None else ChainState()  # its last row is read again, content too
-    state = check_rows(state, reader.rows_after(state.last_id))
+
+    def noting(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+        for row in rows:
+            if touched is not None and row[_ACTION] in DECISION_ACTIONS and row[_PLOT] is not None:
+                touched.add((str(row[_INVENTORY]), str(row[_PLOT])))
+            yield row
+
+    state = check_rows(state, noting(reader.rows_after(state.last_id)))
     with _LOCK:
         _CHECKPOINTS[key] = state
-    return state
+    return state, touched
 
 
 class SqlLog:
