@@ -20,9 +20,9 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd
@@ -31,52 +31,34 @@ import shapely
 from zgc_geo.errors import WorkspaceError
 from zgc_geo.settings import workspace_path
 from zgc_geo.workspace import gpkg_format, gpkg_schema, integrity
-from zgc_geo.workspace.audit_chain import GENESIS, seal
+from zgc_geo.workspace.audited import AuditedStore
 from zgc_geo.workspace.decisions import (
     DECISION_SQL,
-    LAST_UNDONE_SQL,
-    acknowledge_row,
     audit_frame,
-    changed_fields,
-    check_expected,
     copy_row,
-    decision_values,
     inventory_row,
     kept_and_orphaned,
-    new_decision,
     sealed_rows,
-    undo_conflict,
     with_decisions,
 )
 from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, ZGC_TABLES, Features, quote
 from zgc_geo.workspace.store import (
-    AUDIT_EXPORT_COLUMNS,
     DEFAULT_REVIEW_STATUS,
-    Decision,
     IntegrityReport,
     InventoryInfo,
     PlotFilter,
     WorkspaceDump,
     backup_target,
-    check_changes,
     check_name,
     check_user,
     inventory_taken,
     no_such_plot,
-    require_admin,
     unknown_inventory,
     utc_now,
 )
 
 #: Orphaned plot ids named in the audit note of a replace.
 SHOWN_ORPHANS: Final = 10
-_INSERT_AUDIT_COLUMNS: Final = ", ".join(map(quote, AUDIT_EXPORT_COLUMNS))
-_UPSERT_DECISION: Final = (
-    f"INSERT INTO zgc_decisions (inventory, plot_id, {DECISION_SQL}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (inventory, plot_id) DO UPDATE SET review_status = excluded.review_status, "
-    "note = excluded.note, mode = excluded.mode, version = excluded.version, "
-    "updated_at = excluded.updated_at, updated_by = excluded.updated_by"
-)
 _UPSERT_INVENTORY: Final = (
     "INSERT INTO zgc_inventories (name, title, source, imported_at, imported_by, plot_count, synthetic, "
     "columns) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET title = excluded.title, "
@@ -85,7 +67,7 @@ _UPSERT_INVENTORY: Final = (
 )
 
 
-class GeoPackageStore:
+class GeoPackageStore(AuditedStore):
     """A :class:`~zgc_geo.workspace.store.WorkspaceStore` in one GeoPackage file at ``path``.
 
     Construction touches nothing; the first operation creates a missing file, atomically.
@@ -94,6 +76,7 @@ class GeoPackageStore:
     """
 
     backend = "GeoPackage"
+    _mark = "?"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -140,26 +123,6 @@ class GeoPackageStore:
         if where is not None and where.bbox is not None and len(plots):
             plots = plots[plots.geometry.intersects(shapely.box(*where.bbox))].reset_index(drop=True)
         return with_decisions(plots, decided)
-
-    def decision(self, name: str, plot_id: str) -> Decision:
-        """The current decision of one plot (version 0 when never decided)."""
-        check_name(name)
-        with self._transaction(write=False) as conn:
-            self._require_plot(conn, name, str(plot_id))
-            return _decision(conn, name, str(plot_id))
-
-    def audit_log(self, name: str | None = None, plot_id: str | None = None) -> pd.DataFrame:
-        """The audit rows with their hashes, optionally of one inventory and/or plot, oldest first."""
-        clauses = [
-            (field, str(v)) for field, v in (("inventory", name), ("plot_id", plot_id)) if v is not None
-        ]
-        where = "WHERE " + " AND ".join(f"{field} = ?" for field, _ in clauses) if clauses else ""
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(
-                f"SELECT {_INSERT_AUDIT_COLUMNS} FROM zgc_audit {where} ORDER BY audit_id",
-                [value for _, value in clauses],
-            ).fetchall()
-        return audit_frame(rows)
 
     def save_inventory(
         self,
@@ -208,51 +171,6 @@ class GeoPackageStore:
             )
         return info
 
-    def record_decision(
-        self,
-        name: str,
-        plot_id: str,
-        changes: Mapping[str, str | None],
-        *,
-        expected_version: int | None,
-        user: str,
-        note: str = "",
-    ) -> Decision:
-        """Compare-and-set the plot's decision; one audit row per changed field, sharing a change id."""
-        check_name(name)
-        wanted, user, plot_id = check_changes(changes), check_user(user), str(plot_id)
-        with self._transaction(write=True) as conn:
-            self._require_plot(conn, name, plot_id)
-            integrity.guard_write(self._log(conn), self._key, name, plot_id)
-            current = _decision(conn, name, plot_id)
-            check_expected(current, expected_version)
-            changed = changed_fields(current, wanted)
-            if not changed:
-                return current
-            return self._apply(conn, current, changed, user=user, note=note, action="decide")
-
-    def undo_last(self, name: str, user: str) -> Decision | None:
-        """Revert ``user``'s latest not yet undone decision in ``name`` (all its fields), as an "undo"."""
-        check_name(name)
-        user = check_user(user)
-        with self._transaction(write=True) as conn:
-            self._require_inventory(conn, name)
-            last = conn.execute(LAST_UNDONE_SQL.format(mark="?"), (name, user)).fetchone()
-            if last is None:
-                return None
-            change_id, plot_id, version, time = last
-            integrity.guard_write(self._log(conn), self._key, name, plot_id)
-            current = _decision(conn, name, plot_id)
-            if current.version != version:
-                raise undo_conflict(current, name, plot_id, time)
-            old = conn.execute(
-                "SELECT field, old_value FROM zgc_audit WHERE change_id = ? ORDER BY audit_id", (change_id,)
-            ).fetchall()
-            note = f"undo of change {change_id}"
-            return self._apply(
-                conn, current, dict(old), user=user, note=note, action="undo", reverts=change_id
-            )
-
     def verify(self, *, incremental: bool = False) -> IntegrityReport:
         """Recompute the chain and replay the decisions in one read transaction."""
         with self._transaction(write=False) as conn:
@@ -262,14 +180,6 @@ class GeoPackageStore:
                 notes=("anyone who can write the file can change it; the chain shows where it was changed "
                        "unless the whole chain was recomputed: compare the head with one recorded earlier",),
             )  # fmt: skip
-
-    def acknowledge(self, report: IntegrityReport, *, user: str, note: str) -> None:
-        """Log ``user``'s acknowledgement of the open findings; only the workspace's creator may."""
-        user = check_user(user)
-        with self._transaction(write=True) as conn:
-            creator = gpkg_schema.creator(conn)
-            require_admin(user, creator, self.address)
-            self._audit(conn, [acknowledge_row(report, user, note)])
 
     def dump(self) -> WorkspaceDump:
         """Every inventory, decision and audit row in one read transaction."""
@@ -307,10 +217,10 @@ class GeoPackageStore:
                 conn.execute(_UPSERT_INVENTORY, (*stored, info.plot_count, info.synthetic, schema))
             rows = sealed_rows(dump.audit)
             if rows:
-                gpkg_schema.insert_sealed(conn, rows)
-                gpkg_schema.set_head(conn, int(rows[-1][0]), str(rows[-1][-1]))
+                self._insert_audit(conn, rows)
+                self._set_head(conn, int(rows[-1][0]), str(rows[-1][-1]))
             decisions = dump.decisions.astype(object).where(dump.decisions.notna(), None)
-            conn.executemany(_UPSERT_DECISION, decisions.itertuples(index=False, name=None))
+            conn.executemany(self._upsert_decision, decisions.itertuples(index=False, name=None))
             self._audit(conn, [copy_row(source, user, len(rows))])
         integrity.forget(self._key)
 
@@ -344,32 +254,26 @@ class GeoPackageStore:
     def _key(self) -> str:
         return f"gpkg:{self.path.resolve()}"
 
-    def _log(self, conn: sqlite3.Connection) -> integrity.SqlLog:
-        return integrity.SqlLog(conn, "?", lambda: gpkg_schema.head(conn))
+    def _writing(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self._transaction(write=True)
 
-    def _apply(
-        self,
-        conn: sqlite3.Connection,
-        current: Decision,
-        changed: Mapping[str, str | None],
-        **how: str | None,
-    ) -> Decision:
-        """Write the audit rows of the change, then the new decision (the trigger checks that order)."""
-        new, rows = new_decision(current, changed, user=str(how.pop("user")), **how)  # type: ignore[arg-type]
-        self._audit(conn, rows)
-        conn.execute(_UPSERT_DECISION, decision_values(new))
-        return new
+    def _reading(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self._transaction(write=False)
 
-    def _audit(self, conn: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
-        """Chain ``rows`` after the log's last row, insert them, move the head and the checkpoint."""
-        last = conn.execute("SELECT audit_id, hash FROM zgc_audit ORDER BY audit_id DESC LIMIT 1").fetchone()
-        sealed = seal(rows, *(last if last else (0, GENESIS)))
-        gpkg_schema.insert_sealed(conn, sealed)
-        gpkg_schema.set_head(conn, int(sealed[-1][0]), str(sealed[-1][-1]))
+    def _lock_chain(self, conn: sqlite3.Connection) -> None:
+        """Nothing to do: BEGIN IMMEDIATE already made this the only writer of the file."""
+
+    def _head(self, conn: sqlite3.Connection) -> tuple[int, str] | None:
+        return gpkg_schema.head(conn)
+
+    def _set_head(self, conn: sqlite3.Connection, last_id: int, last_hash: str) -> None:
+        gpkg_schema.set_head(conn, last_id, last_hash)
         conn.execute(
             "UPDATE gpkg_contents SET last_change = ? WHERE table_name IN (?, ?, ?)", (utc_now(), *ZGC_TABLES)
         )
-        integrity.advance(self._key, sealed)
+
+    def _creator(self, conn: sqlite3.Connection) -> str | None:
+        return gpkg_schema.creator(conn)
 
     def _write_features(self, conn: sqlite3.Connection, name: str, title: str, features: Features) -> None:
         """Create and fill the feature table, inside the caller's transaction (a seam for crash tests)."""
@@ -414,13 +318,6 @@ class GeoPackageStore:
 def open_gpkg_workspace(path: Path | None = None) -> GeoPackageStore:
     """The GeoPackage workspace at ``path``, by default :func:`zgc_geo.settings.workspace_path`."""
     return GeoPackageStore(workspace_path() if path is None else Path(path))
-
-
-def _decision(conn: sqlite3.Connection, name: str, plot_id: str) -> Decision:
-    row = conn.execute(
-        f"SELECT {DECISION_SQL} FROM zgc_decisions WHERE inventory = ? AND plot_id = ?", (name, plot_id)
-    ).fetchone()
-    return Decision(name, plot_id) if row is None else Decision(name, plot_id, *row)
 
 
 def _filter_sql(name: str, schema: dict[str, str], where: PlotFilter | None) -> tuple[str, list[object]]:

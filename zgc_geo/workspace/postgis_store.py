@@ -14,9 +14,9 @@ import contextlib
 import json
 import threading
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -30,39 +30,29 @@ from zgc_geo.errors import OptionError, WorkspaceError
 from zgc_geo.settings import user_name
 from zgc_geo.workspace import gpkg_format, integrity, postgis_schema
 from zgc_geo.workspace.address import redacted
-from zgc_geo.workspace.audit_chain import GENESIS, seal
+from zgc_geo.workspace.audited import AuditedStore
 from zgc_geo.workspace.decisions import (
     DECISION_SQL,
-    LAST_UNDONE_SQL,
-    acknowledge_row,
     audit_frame,
-    changed_fields,
-    check_expected,
     copy_row,
-    decision_values,
     inventory_row,
     kept_and_orphaned,
-    new_decision,
     sealed_rows,
-    undo_conflict,
     with_decisions,
 )
 from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, Features
 from zgc_geo.workspace.store import (
     AUDIT_EXPORT_COLUMNS,
     DEFAULT_REVIEW_STATUS,
-    Decision,
     IntegrityReport,
     InventoryInfo,
     PlotFilter,
     WorkspaceDump,
     backup_target,
-    check_changes,
     check_name,
     check_user,
     inventory_taken,
     no_such_plot,
-    require_admin,
     unknown_inventory,
     utc_now,
 )
@@ -73,15 +63,6 @@ CONNECT_TIMEOUT_S: Final = 10
 #: SQL type of each column kind of :func:`~zgc_geo.workspace.gpkg_format.prepare_features`.
 _PG_TYPES: Final = {"INTEGER": "bigint", "REAL": "double precision", "BOOLEAN": "boolean"}
 _AUDIT_COLUMNS_SQL: Final = ", ".join(f'"{c}"' for c in AUDIT_EXPORT_COLUMNS)
-_INSERT_AUDIT: Final = (
-    f"INSERT INTO zgc_audit ({_AUDIT_COLUMNS_SQL}) VALUES ({', '.join(['%s'] * len(AUDIT_EXPORT_COLUMNS))})"
-)
-_UPSERT_DECISION: Final = (
-    f"INSERT INTO zgc_decisions (inventory, plot_id, {DECISION_SQL}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (inventory, plot_id) DO UPDATE SET review_status = excluded.review_status, "
-    "note = excluded.note, mode = excluded.mode, version = excluded.version, "
-    "updated_at = excluded.updated_at, updated_by = excluded.updated_by"
-)
 _UPSERT_INVENTORY: Final = (
     "INSERT INTO zgc_inventories (name, title, source, imported_at, imported_by, plot_count, synthetic, "
     "columns, feature_table) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET "
@@ -94,7 +75,7 @@ _CHECKED: set[str] = set()
 _CHECKED_LOCK: Final = threading.Lock()
 
 
-class PostgisStore:
+class PostgisStore(AuditedStore):
     """A :class:`~zgc_geo.workspace.store.WorkspaceStore` in the PostGIS database at ``url``.
 
     Construction touches nothing. A database without a workspace is set up on first use when
@@ -102,6 +83,7 @@ class PostgisStore:
     """
 
     backend = "PostGIS"
+    _mark = "%s"
 
     def __init__(self, url: str) -> None:
         self._url = url
@@ -145,24 +127,6 @@ class PostgisStore:
             ).fetchall()
         return with_decisions(plots, decided)
 
-    def decision(self, name: str, plot_id: str) -> Decision:
-        """The current decision of one plot (version 0 when never decided)."""
-        check_name(name)
-        with self._transaction() as conn:
-            self._require_plot(conn, name, str(plot_id))
-            return _decision(conn, name, str(plot_id))
-
-    def audit_log(self, name: str | None = None, plot_id: str | None = None) -> pd.DataFrame:
-        """The audit rows with their hashes, optionally of one inventory and/or plot, oldest first."""
-        clauses = [(f, str(v)) for f, v in (("inventory", name), ("plot_id", plot_id)) if v is not None]
-        where = "WHERE " + " AND ".join(f"{f} = %s" for f, _ in clauses) if clauses else ""
-        with self._transaction() as conn:
-            rows = conn.execute(
-                f"SELECT {_AUDIT_COLUMNS_SQL} FROM zgc_audit {where} ORDER BY audit_id",
-                [v for _, v in clauses],
-            ).fetchall()
-        return audit_frame(rows)
-
     def save_inventory(
         self,
         name: str,
@@ -183,7 +147,7 @@ class PostgisStore:
         info = InventoryInfo(name, title, source, utc_now(), user, len(features.rows), synthetic)
         with self._transaction() as conn:
             staging, stored = self._copy_features(conn, features)
-            _lock_chain(conn)
+            self._lock_chain(conn)
             integrity.guard_write(self._log(conn), self._key)
             old = conn.execute(
                 "SELECT plot_count, feature_table FROM zgc_inventories WHERE name = %s", (name,)
@@ -226,53 +190,6 @@ class PostgisStore:
             )
         return info
 
-    def record_decision(
-        self,
-        name: str,
-        plot_id: str,
-        changes: Mapping[str, str | None],
-        *,
-        expected_version: int | None,
-        user: str,
-        note: str = "",
-    ) -> Decision:
-        """Compare-and-set the plot's decision under the chain's lock; its audit rows commit with it."""
-        check_name(name)
-        wanted, user, plot_id = check_changes(changes), check_user(user), str(plot_id)
-        with self._transaction() as conn:
-            self._require_plot(conn, name, plot_id)
-            _lock_chain(conn)
-            integrity.guard_write(self._log(conn), self._key, name, plot_id)
-            current = _decision(conn, name, plot_id)
-            check_expected(current, expected_version)
-            changed = changed_fields(current, wanted)
-            if not changed:
-                return current
-            return self._apply(conn, current, changed, user=user, note=note, action="decide")
-
-    def undo_last(self, name: str, user: str) -> Decision | None:
-        """Revert ``user``'s latest not yet undone decision in ``name``, as an "undo"."""
-        check_name(name)
-        user = check_user(user)
-        with self._transaction() as conn:
-            self._require_inventory(conn, name)
-            _lock_chain(conn)
-            last = conn.execute(LAST_UNDONE_SQL.format(mark="%s"), (name, user)).fetchone()
-            if last is None:
-                return None
-            change_id, plot_id, version, time = last
-            integrity.guard_write(self._log(conn), self._key, name, plot_id)
-            current = _decision(conn, name, plot_id)
-            if current.version != version:
-                raise undo_conflict(current, name, plot_id, time)
-            old = conn.execute(
-                "SELECT field, old_value FROM zgc_audit WHERE change_id = %s ORDER BY audit_id", (change_id,)
-            ).fetchall()
-            note = f"undo of change {change_id}"
-            return self._apply(
-                conn, current, dict(old), user=user, note=note, action="undo", reverts=change_id
-            )
-
     def verify(self, *, incremental: bool = False) -> IntegrityReport:
         """Recompute the chain and replay the decisions in one repeatable-read snapshot."""
         with self._transaction(snapshot=True) as conn:
@@ -289,14 +206,6 @@ class PostgisStore:
                 address=self.address, schema_version=postgis_schema.SCHEMA_VERSION, notes=notes,
             )  # fmt: skip
 
-    def acknowledge(self, report: IntegrityReport, *, user: str, note: str) -> None:
-        """Log ``user``'s acknowledgement of the open findings; only the workspace's creator may."""
-        user = check_user(user)
-        with self._transaction() as conn:
-            require_admin(user, postgis_schema.creator(conn), self.address)
-            _lock_chain(conn)
-            self._audit(conn, [acknowledge_row(report, user, note)])
-
     def dump(self) -> WorkspaceDump:
         """Every inventory, decision and audit row from one snapshot."""
         with self._transaction(snapshot=True) as conn:
@@ -312,7 +221,7 @@ class PostgisStore:
         """Load ``dump`` into this empty workspace in one transaction, ids and hashes as they are."""
         prepared = [(info, gpkg_format.prepare_features(plots)) for info, plots in dump.inventories]
         with self._transaction() as conn:
-            _lock_chain(conn)
+            self._lock_chain(conn)
             counts = conn.execute(
                 "SELECT (SELECT count(*) FROM zgc_audit), (SELECT count(*) FROM zgc_inventories)"
             ).fetchone()
@@ -341,9 +250,11 @@ class PostgisStore:
                 for row in rows:
                     copy.write_row(row)
             if rows:
-                _set_head(conn, int(rows[-1][0]), str(rows[-1][-1]))
+                self._set_head(conn, int(rows[-1][0]), str(rows[-1][-1]))
             decisions = dump.decisions.astype(object).where(dump.decisions.notna(), None)
-            conn.cursor().executemany(_UPSERT_DECISION, list(decisions.itertuples(index=False, name=None)))
+            conn.cursor().executemany(
+                self._upsert_decision, list(decisions.itertuples(index=False, name=None))
+            )
             self._audit(conn, [copy_row(source, user, len(rows))])
         integrity.forget(self._key)
 
@@ -365,37 +276,30 @@ class PostgisStore:
     def _key(self) -> str:
         return f"postgis:{self._url}"
 
-    def _log(self, conn: psycopg.Connection) -> integrity.SqlLog:
-        return integrity.SqlLog(conn, "%s", lambda: _head(conn))
+    def _writing(self) -> contextlib.AbstractContextManager[psycopg.Connection]:
+        return self._transaction()
+
+    def _reading(self) -> contextlib.AbstractContextManager[psycopg.Connection]:
+        return self._transaction()
+
+    def _lock_chain(self, conn: psycopg.Connection) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (postgis_schema.AUDIT_LOCK,))
+
+    def _head(self, conn: psycopg.Connection) -> tuple[int, str] | None:
+        row = conn.execute("SELECT last_id, last_hash FROM zgc_head WHERE id = 1").fetchone()
+        return None if row is None or not row[0] else (int(row[0]), str(row[1]))
+
+    def _set_head(self, conn: psycopg.Connection, last_id: int, last_hash: str) -> None:
+        conn.execute("UPDATE zgc_head SET last_id = %s, last_hash = %s WHERE id = 1", (last_id, last_hash))
+
+    def _creator(self, conn: psycopg.Connection) -> str | None:
+        return postgis_schema.creator(conn)
 
     def _infos(self, conn: psycopg.Connection) -> list[InventoryInfo]:
         rows = conn.execute(
             "SELECT name, title, source, imported_at, imported_by, plot_count, synthetic FROM zgc_inventories"
         ).fetchall()
         return [InventoryInfo(n, t, s, at, by, int(c), bool(syn)) for n, t, s, at, by, c, syn in rows]
-
-    def _apply(
-        self,
-        conn: psycopg.Connection,
-        current: Decision,
-        changed: Mapping[str, str | None],
-        **how: str | None,
-    ) -> Decision:
-        new, rows = new_decision(current, changed, user=str(how.pop("user")), **how)  # type: ignore[arg-type]
-        self._audit(conn, rows)
-        conn.execute(_UPSERT_DECISION, decision_values(new))
-        return new
-
-    def _audit(self, conn: psycopg.Connection, rows: list[tuple[Any, ...]]) -> None:
-        """Chain ``rows`` after the last row (the caller holds the chain's lock), move head and checkpoint."""
-        last = conn.execute("SELECT audit_id, hash FROM zgc_audit ORDER BY audit_id DESC LIMIT 1").fetchone()
-        sealed = seal(rows, *(last if last else (0, GENESIS)))
-        conn.cursor().executemany(
-            _INSERT_AUDIT,
-            sealed,
-        )
-        _set_head(conn, int(sealed[-1][0]), str(sealed[-1][-1]))
-        integrity.advance(self._key, sealed)
 
     def _copy_features(self, conn: psycopg.Connection, features: Features) -> tuple[str, list[list[str]]]:
         """COPY the plots into a new staging table; its name and [name, stored name, dtype] per column."""
@@ -520,27 +424,6 @@ class PostgisStore:
         postgis_schema.check_current(version, self.address)
         with _CHECKED_LOCK:
             _CHECKED.add(self._url)
-
-
-def _lock_chain(conn: psycopg.Connection) -> None:
-    conn.execute("SELECT pg_advisory_xact_lock(%s)", (postgis_schema.AUDIT_LOCK,))
-
-
-def _head(conn: psycopg.Connection) -> tuple[int, str] | None:
-    row = conn.execute("SELECT last_id, last_hash FROM zgc_head WHERE id = 1").fetchone()
-    return None if row is None or not row[0] else (int(row[0]), str(row[1]))
-
-
-def _set_head(conn: psycopg.Connection, last_id: int, last_hash: str) -> None:
-    conn.execute("UPDATE zgc_head SET last_id = %s, last_hash = %s WHERE id = 1", (last_id, last_hash))
-
-
-def _decision(conn: psycopg.Connection, name: str, plot_id: str) -> Decision:
-    row = conn.execute(
-        f"SELECT {DECISION_SQL} FROM zgc_decisions WHERE inventory = %s AND plot_id = %s",
-        (name, plot_id),
-    ).fetchone()
-    return Decision(name, plot_id) if row is None else Decision(name, plot_id, *row)
 
 
 def _filter_sql(name: str, stored: set[str], where: PlotFilter | None) -> tuple[str, list[object]]:
