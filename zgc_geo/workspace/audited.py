@@ -25,6 +25,8 @@ from zgc_geo.workspace.decisions import (
     changed_fields,
     check_expected,
     decision_values,
+    inventory_row,
+    kept_and_orphaned,
     new_decision,
     undo_conflict,
 )
@@ -32,6 +34,7 @@ from zgc_geo.workspace.store import (
     AUDIT_EXPORT_COLUMNS,
     Decision,
     IntegrityReport,
+    InventoryInfo,
     check_changes,
     check_name,
     check_user,
@@ -162,6 +165,22 @@ class AuditedStore(ABC):
             require_admin(user, self._creator(conn), self.address)
             self._lock_chain(conn)
             self._audit(conn, [acknowledge_row(report, user, note)])
+
+    def _audit_inventory(
+        self, conn: Any, info: InventoryInfo, old_count: int | None, plot_ids: pd.Series
+    ) -> None:
+        """Audit importing (or replacing) an inventory, saying how many decisions kept their plot."""
+        query = f"SELECT plot_id FROM zgc_decisions WHERE inventory = {self._mark}"
+        decided = [row[0] for row in conn.execute(query, (info.name,))]
+        note = f"{info.title} — {info.source}" + kept_and_orphaned(decided, plot_ids)
+        row = inventory_row(info.name, info.imported_by, info.imported_at, note, old_count=old_count,
+                            count=info.plot_count)  # fmt: skip
+        self._audit(conn, [row])
+
+    def _decisions_and_log(self, conn: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Every stored decision and the whole audit log (with hashes), for a dump."""
+        log = self._log(conn)
+        return log.decisions(), audit_frame(list(log.rows_after(0)))
 
     def _log(self, conn: Any) -> integrity.SqlLog:
         return integrity.SqlLog(conn, self._mark, lambda: self._head(conn))

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 
 from zgc_geo.errors import WorkspaceError
@@ -34,10 +33,7 @@ from zgc_geo.workspace import gpkg_format, gpkg_schema, integrity
 from zgc_geo.workspace.audited import AuditedStore
 from zgc_geo.workspace.decisions import (
     DECISION_SQL,
-    audit_frame,
     copy_row,
-    inventory_row,
-    kept_and_orphaned,
     sealed_rows,
     with_decisions,
 )
@@ -159,16 +155,7 @@ class GeoPackageStore(AuditedStore):
                 _UPSERT_INVENTORY,
                 (name, title, source, info.imported_at, user, info.plot_count, synthetic, schema),
             )
-            note = f"{title} — {source}" + _kept_and_orphaned(conn, name, features.plot_ids)
-            old_count = None if old is None else int(old[0])
-            self._audit(
-                conn,
-                [
-                    inventory_row(
-                        name, user, info.imported_at, note, old_count=old_count, count=info.plot_count
-                    )
-                ],
-            )
+            self._audit_inventory(conn, info, None if old is None else int(old[0]), features.plot_ids)
         return info
 
     def verify(self, *, incremental: bool = False) -> IntegrityReport:
@@ -193,9 +180,7 @@ class GeoPackageStore(AuditedStore):
                  gpkg_format.read_features(conn, n, json.loads(columns)))
                 for n, t, s, at, by, c, syn, columns in infos
             ]  # fmt: skip
-            log = self._log(conn)
-            decisions = log.decisions()
-            audit = audit_frame(list(log.rows_after(0)))
+            decisions, audit = self._decisions_and_log(conn)
         return WorkspaceDump(inventories, decisions, audit)
 
     def restore(self, dump: WorkspaceDump, *, source: str, user: str) -> None:
@@ -338,10 +323,3 @@ def _filter_sql(name: str, schema: dict[str, str], where: PlotFilter | None) -> 
         )
         params += [name, *where.review_statuses]
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
-
-
-def _kept_and_orphaned(conn: sqlite3.Connection, name: str, plot_ids: pd.Series) -> str:
-    """How many stored decisions of ``name`` still have their plot, and which lost it, in words."""
-    query = "SELECT plot_id FROM zgc_decisions WHERE inventory = ?"
-    decided = [row[0] for row in conn.execute(query, (name,))]
-    return kept_and_orphaned(decided, plot_ids)

@@ -33,10 +33,7 @@ from zgc_geo.workspace.address import redacted
 from zgc_geo.workspace.audited import AuditedStore
 from zgc_geo.workspace.decisions import (
     DECISION_SQL,
-    audit_frame,
     copy_row,
-    inventory_row,
-    kept_and_orphaned,
     sealed_rows,
     with_decisions,
 )
@@ -175,19 +172,7 @@ class PostgisStore(AuditedStore):
                     table,
                 ),
             )
-            decided = [
-                r[0] for r in conn.execute("SELECT plot_id FROM zgc_decisions WHERE inventory = %s", (name,))
-            ]
-            note = f"{title} — {source}" + kept_and_orphaned(decided, features.plot_ids)
-            old_count = None if old is None else int(old[0])
-            self._audit(
-                conn,
-                [
-                    inventory_row(
-                        name, user, info.imported_at, note, old_count=old_count, count=info.plot_count
-                    )
-                ],
-            )
+            self._audit_inventory(conn, info, None if old is None else int(old[0]), features.plot_ids)
         return info
 
     def verify(self, *, incremental: bool = False) -> IntegrityReport:
@@ -212,9 +197,7 @@ class PostgisStore(AuditedStore):
             names = [r[0] for r in conn.execute("SELECT name FROM zgc_inventories ORDER BY name")]
             infos = {i.name: i for i in self._infos(conn)}
             inventories = [(infos[n], self._read_features(conn, n, None)) for n in names]
-            log = self._log(conn)
-            decisions = log.decisions()
-            audit = audit_frame(list(log.rows_after(0)))
+            decisions, audit = self._decisions_and_log(conn)
         return WorkspaceDump(inventories, decisions, audit)
 
     def restore(self, dump: WorkspaceDump, *, source: str, user: str) -> None:
