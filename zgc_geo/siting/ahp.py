@@ -30,6 +30,8 @@ MatrixLike = np.ndarray | Sequence[Sequence[float]]
 #: n ≤ 10 as tabulated in T. L. Saaty, *The Analytic Hierarchy Process* (McGraw-Hill, 1980);
 #: n = 11–15 are the extended values commonly published with it (the dip at n = 12 is in the
 #: published table and is kept as is so CR matches other software and textbooks).
+#: Decimals deviations are rounded to before ranking, so that ties do not depend on float noise.
+TIE_DECIMALS: Final = 9
 RANDOM_INDEX: Final[Mapping[int, float]] = {
     1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41,
     9: 1.45, 10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
@@ -264,7 +266,10 @@ def most_inconsistent_pairs(
     implied = w[:, None] / w[None, :]
     deviation = np.abs(np.log(a / implied))
     rows, cols = np.triu_indices(len(labels), 1)
-    order = np.argsort(-deviation[rows, cols], kind="stable")[: max(top, 0)]
+    # Rounded before ranking: equal deviations (common in symmetric mistakes) must not be ordered
+    # by float noise, which differs between BLAS kernels; ties keep the matrix order.
+    ranked = np.round(deviation[rows, cols], TIE_DECIMALS)
+    order = np.argsort(-ranked, kind="stable")[: max(top, 0)]
     pairs = []
     for i, j in zip(rows[order], cols[order], strict=True):
         suggestion = f"{labels[i]}/{labels[j]} = {fmt_judgement(_nearest_scale(implied[i, j]))}"
