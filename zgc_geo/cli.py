@@ -21,6 +21,7 @@ from zgc_geo.cli_map import add_map_command
 from zgc_geo.cli_site import add_site_command
 from zgc_geo.cli_stock import add_stock_command
 from zgc_geo.cli_tiles import add_tiles_command
+from zgc_geo.cli_workspace import add_workspace_command
 from zgc_geo.errors import OptionError, PrintError, UnreadableInputError, ZgcGeoError
 from zgc_geo.export_safety import neutralise_formulas
 from zgc_geo.plan_consistency import check_plan_consistency
@@ -84,6 +85,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_cmd_check)
     add_import_commands(sub)
     add_stock_command(sub)
+    add_workspace_command(sub)
     add_tiles_command(sub)
     add_site_command(sub)
     add_map_command(sub)

@@ -14,7 +14,7 @@ from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.settings import user_name
 from zgc_geo.stock.analysis import analyse_stock
 from zgc_geo.stock.scenario import scenario_from_file
-from zgc_geo.workspace import GeoPackageStore, name_from_text
+from zgc_geo.workspace import name_from_text, open_workspace, redacted
 
 SUMMARY_COLUMNS = ("park_id", "idle_plots", "idle_area_ha", "idle_area_mu", "extra_floor_area_m2")
 
@@ -35,7 +35,7 @@ def add_stock_command(sub: argparse._SubParsersAction) -> None:
         "--scenario", type=Path, help="plot-ratio scenario (TOML or JSON); default: layers/stock_rules.toml"
     )
     stock.add_argument(
-        "--workspace", type=Path, help="also store the inventory in this workspace (GeoPackage)"
+        "--workspace", help="also store the inventory in this workspace (a .gpkg path or postgresql:// URL)"
     )
     stock.add_argument("--crs", help="the file's CRS when it declares none: EPSG:4548, gcj02 …")
     stock.add_argument("--encoding", help="text encoding of the attributes, e.g. GBK")
@@ -54,13 +54,14 @@ def _cmd_stock(args: argparse.Namespace) -> int:
         return EXIT_HAS_ERRORS
     plots = result.frame
     if args.workspace:
-        store = GeoPackageStore(args.workspace)
+        store = open_workspace(args.workspace)
         name = name_from_text(args.path.stem)
         store.save_inventory(
             name, plots, title=args.path.name, source=str(args.path), user=user_name(), replace=True
         )
         plots = store.load_inventory(name)
-        print(f"  stored as inventory {name!r} in {args.workspace} (decisions kept for unchanged plot ids)")
+        where = redacted(store.address)
+        print(f"  stored as inventory {name!r} in {where} (decisions kept for unchanged plot ids)")
     scenario = scenario_from_file(args.scenario) if args.scenario else None
     analysis = analyse_stock(
         plots, plan_from_catalogue(), scenario=scenario, reference_year=args.reference_year
