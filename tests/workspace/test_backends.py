@@ -23,6 +23,7 @@ from zgc_geo.workspace import (
     WorkspaceStore,
     copy_workspace,
     open_workspace,
+    redacted,
 )
 from zgc_geo.workspace.audit_chain import GENESIS, canonical, row_hash
 
@@ -393,3 +394,20 @@ def test_postgis_keeps_long_chinese_column_names_and_refuses_points(postgis_db: 
     points = gpd.GeoDataFrame({"plot_id": ["X1"]}, geometry=[shapely.Point(116.3, 39.9)], crs="EPSG:4326")
     with pytest.raises(OptionError, match="stores plots as polygons, but plot row 1 is a"):
         store.save_inventory("points", points, title="t", source="s", user="王工")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://u:pw@[::1]:5432/db", "postgresql://u:***@[::1]:5432/db"),
+        (
+            "postgresql://u@h:5/db?password=s3cret&sslmode=require",
+            "postgresql://u@h:5/db?password=***&sslmode=require",
+        ),
+        ("postgres://a:b@h1:1,h2:2/db", "postgres://a:***@h1:1,h2:2/db"),
+        ("postgresql://planner@db.example:5432/zgc", "postgresql://planner@db.example:5432/zgc"),
+    ],
+)
+def test_addresses_are_shown_without_passwords(url: str, shown: str) -> None:
+    assert redacted(url) == shown
+    assert open_workspace(url).address == shown

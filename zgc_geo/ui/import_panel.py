@@ -9,6 +9,7 @@ from typing import Final
 
 import streamlit as st
 
+from zgc_geo.errors import WorkspaceIntegrityError
 from zgc_geo.exporting import write_layer
 from zgc_geo.importing.columns import CANONICAL_FIELDS
 from zgc_geo.importing.crs_guess import suggest_crs
@@ -16,9 +17,10 @@ from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file, stage_uploads
 from zgc_geo.importing.report_export import report_bytes
 from zgc_geo.ui.i18n import current_lang, kept, tr, tr_map
+from zgc_geo.ui.integrity_banner import refused_text
 from zgc_geo.ui.tables import show_table
-from zgc_geo.ui.workspace_access import reviewer, workspace
-from zgc_geo.workspace import name_from_text
+from zgc_geo.ui.workspace_access import reviewer
+from zgc_geo.workspace import WorkspaceStore, name_from_text
 
 AUTO: Final = "auto"
 FILE_CRS: Final = "(file)"
@@ -206,8 +208,8 @@ def cleaned_downloads(result: ImportResult) -> None:
         )
 
 
-def save_to_workspace(result: ImportResult, kind: str) -> None:
-    """Store a usable plot inventory in the workspace, where the stock page reviews it."""
+def save_to_workspace(store: WorkspaceStore, result: ImportResult, kind: str) -> None:
+    """Store a usable plot inventory in ``store``, where the stock page reviews it."""
     if kind != "plots" or result.frame is None or not result.report.usable:
         return
     st.subheader(tr("data.save_heading"))
@@ -217,15 +219,18 @@ def save_to_workspace(result: ImportResult, kind: str) -> None:
     title = cols[1].text_input(tr("data.inventory_title"), value=stem, key="save_title")
     replace = cols[2].checkbox(tr("data.replace"), help=tr("data.replace_help"), key="save_replace")
     if st.button(tr("data.save"), type="primary", key="save_go"):
-        store = workspace()
-        info = store.save_inventory(
-            name,
-            result.frame,
-            title=title or name,
-            source=result.report.source,
-            user=reviewer(),
-            replace=replace,
-        )
+        try:
+            info = store.save_inventory(
+                name,
+                result.frame,
+                title=title or name,
+                source=result.report.source,
+                user=reviewer(),
+                replace=replace,
+            )
+        except WorkspaceIntegrityError as exc:  # the red banner at the top says what broke
+            st.error(refused_text(exc))
+            return
         st.success(tr("data.saved", count=info.plot_count, name=info.name, page=tr("nav.stock")))
 
 

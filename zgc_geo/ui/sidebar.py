@@ -1,4 +1,4 @@
-"""The sidebar shared by every page: language, basemap choice and presentation mode."""
+"""The sidebar shared by every page: language, basemap choice, presentation mode and the open workspace."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ from typing import Final
 
 import streamlit as st
 
+from zgc_geo.errors import ZgcGeoError
 from zgc_geo.i18n import DEFAULT_LANG, LANGS
 from zgc_geo.mapping.basemaps import LOCAL_PREFIX, NO_BASEMAP, Basemap, available_basemaps
 from zgc_geo.mapping.local_tiles import tiles_root
 from zgc_geo.settings import TIANDITU_KEY_ENV
 from zgc_geo.ui.i18n import LANG_KEY, LANG_NAMES, keep_choices, kept, tr
+from zgc_geo.ui.integrity_banner import escaped
+from zgc_geo.ui.workspace_access import workspace
+from zgc_geo.workspace import redacted
 
 BASEMAP_KEY = "basemap"
 PRESENTATION_KEY = "presentation"
@@ -21,6 +25,8 @@ BASEMAP_NAMES: Final = {
     "tianditu": "basemap.tianditu",
     "local": "basemap.local",
 }
+#: The workspace backends (``WorkspaceStore.backend``) in the page's language.
+BACKEND_NAMES: Final = {"GeoPackage": "sidebar.backend_geopackage", "PostGIS": "sidebar.backend_postgis"}
 #: Streamlit's own chrome hidden and the page widened in presentation mode.
 PRESENTATION_PAGE_CSS = """
 <style>
@@ -98,6 +104,19 @@ def shared_sidebar() -> None:
         for basemap in unavailable:
             st.caption(tr("sidebar.unavailable", name=basemap_name(basemap), reason=basemap_reason(basemap)))
         st.toggle(tr("sidebar.presentation"), key=PRESENTATION_KEY, help=tr("sidebar.presentation_help"))
+        workspace_caption()
+
+
+def workspace_caption() -> None:
+    """Which workspace the pages read and write: its backend and address (never a password)."""
+    try:
+        store = workspace()  # opening only names it: nothing is read or connected here
+    except ZgcGeoError as exc:
+        st.caption(tr("sidebar.workspace_unusable", reason=escaped(str(exc))))
+        return
+    backend = tr(BACKEND_NAMES[store.backend]) if store.backend in BACKEND_NAMES else store.backend
+    # ``address`` is already without a password; redacting again costs nothing and guards a slip.
+    st.caption(tr("sidebar.workspace", backend=backend, address=escaped(redacted(store.address))))
 
 
 def presentation_mode() -> bool:

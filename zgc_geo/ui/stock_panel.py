@@ -9,12 +9,13 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from zgc_geo.errors import ConcurrentEditError
+from zgc_geo.errors import ConcurrentEditError, WorkspaceIntegrityError
 from zgc_geo.exporting import write_layer
 from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS, PlotFilter
 from zgc_geo.stock.redevelopment import explain_suggestions, load_redevelopment_rules
 from zgc_geo.stock.scenario import FarRule, PlotRatioScenario
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
+from zgc_geo.ui.integrity_banner import refused_text
 from zgc_geo.ui.tables import labelled, show_table
 from zgc_geo.ui.workspace_access import reviewer
 from zgc_geo.workspace import REVIEW_STATUSES, WorkspaceStore
@@ -79,6 +80,18 @@ AUDIT_HEADINGS: Final = {
     "version": "stock.col.version",
     "reverts": "stock.col.reverts",
 }
+#: Audit actions (``WorkspaceStore.audit_log`` column ``action``) as the audit tables show them.
+AUDIT_ACTION_LABELS: Final = {
+    "decide": "stock.action.decide",
+    "undo": "stock.action.undo",
+    "import": "stock.action.import",
+    "replace": "stock.action.replace",
+    "acknowledge": "stock.action.acknowledge",
+    "upgrade": "stock.action.upgrade",
+    "copy": "stock.action.copy",
+}
+#: Audit columns kept out of the page: the chain hash is for ``zgc-geo workspace verify`` and backups.
+AUDIT_HIDDEN: Final = ("hash",)
 #: The priority components (``prio_<id>`` columns), as the "why this priority" chart names them.
 PRIORITY_PARTS: Final = {
     "years_idle": "stock.part.years_idle",
@@ -311,6 +324,9 @@ def _decision_form(store: WorkspaceStore, inventory: str, plot: pd.Series) -> No
                 st.session_state[seen_key] = current  # the next submit is made knowingly
                 st.error(str(exc))
                 return
+            except WorkspaceIntegrityError as exc:  # the red banner above says what broke
+                st.error(refused_text(exc))
+                return
             st.session_state.pop(seen_key, None)
             st.session_state["stock_flash"] = tr(
                 "stock.recorded", plot=plot["plot_id"], status=statuses_named[status]
@@ -323,34 +339,42 @@ def audit_panel(store: WorkspaceStore, inventory: str, plot_id: str | None) -> N
     title = tr("stock.audit_plot", plot=plot_id) if plot_id else tr("stock.audit_inventory")
     with st.expander(title, expanded=plot_id is not None):
         log = store.audit_log(inventory, plot_id).iloc[::-1]
+        actions = tr_map(AUDIT_ACTION_LABELS)
+        log["action"] = log["action"].map(lambda a: actions.get(a, a), na_action="ignore")
         if plot_id is not None:
             # A plain table (real text in the page) for one plot's short history.
             columns = ["time", "user", "field", "old_value", "new_value", "note", "action"]
             shown = log[columns].head(AUDIT_ROWS_SHOWN).fillna("")
             st.table(shown.rename(columns={c: tr(AUDIT_HEADINGS[c]) for c in columns}))
         else:
-            show_table(log, AUDIT_HEADINGS)
+            show_table(log, AUDIT_HEADINGS, hide=AUDIT_HIDDEN)
         cols = st.columns(2)
         if cols[0].button(tr("stock.undo"), key="stock_undo"):
             try:
                 undone = store.undo_last(inventory, reviewer())
             except ConcurrentEditError as exc:
                 st.error(str(exc))
+            except WorkspaceIntegrityError as exc:
+                st.error(refused_text(exc))
             else:
                 st.session_state["stock_flash"] = (
                     tr("stock.undone", plot=undone.plot_id) if undone else tr("stock.nothing_to_undo")
                 )
                 st.rerun()
         if cols[1].button(tr("stock.backup"), key="stock_backup_go"):
+            # A folder, so the store names the file (``<workspace>-<UTC time>.gpkg``): every backend
+            # backs up to a GeoPackage, a database as much as a file.
             with tempfile.TemporaryDirectory(prefix="zgc-geo-backup-") as scratch:
-                copy = store.backup(Path(scratch) / "workspace_backup.gpkg")
-                st.session_state["stock_backup"] = copy.read_bytes()
+                copy = store.backup(Path(scratch))
+                st.session_state["stock_backup"] = (copy.name, copy.read_bytes())
         if st.session_state.get("stock_backup"):
+            name, data = st.session_state["stock_backup"]
             cols[1].download_button(
                 tr("stock.download_backup"),
-                st.session_state["stock_backup"],
-                "workspace_backup.gpkg",
+                data,
+                name,
                 "application/geopackage+sqlite3",
+                key="stock_backup_dl",
             )
 
 

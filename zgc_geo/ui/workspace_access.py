@@ -1,8 +1,13 @@
-"""The workspace as the pages use it: opened from settings, seeded with the demo, analyses cached."""
+"""The workspace as the pages use it: opened from settings, seeded with the demo, analyses cached.
+
+Pages get a :class:`~zgc_geo.workspace.WorkspaceStore` from :func:`workspace` and never ask which
+backend it is: a GeoPackage file and a PostGIS database run the same page code. The caches are
+keyed by the address as configured (it may hold a database password, so it is a key only and is
+never shown; the page shows ``store.address``).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Final
 
 import pandas as pd
@@ -10,26 +15,33 @@ import streamlit as st
 
 from zgc_geo.catalogue import layer_spec
 from zgc_geo.importing.pipeline import ImportOptions, import_file
-from zgc_geo.settings import user_name, workspace_path
+from zgc_geo.settings import user_name, workspace_address
 from zgc_geo.stock.analysis import StockAnalysis, analyse_stock
 from zgc_geo.stock.scenario import PlotRatioScenario
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.i18n import tr
-from zgc_geo.workspace import DECISION_COLUMNS, GeoPackageStore, WorkspaceStore
+from zgc_geo.workspace import DECISION_COLUMNS, WorkspaceStore, open_workspace
 
 DEMO_INVENTORY: Final = "demo"
 DEMO_TITLE: Final = "【示例】合成示例清单 Synthetic demo inventory (not real plots)"
 REVIEWER_KEY: Final = "reviewer"
+#: Who the demo inventory is imported as in the audit log (it is shipped data, not a person's import).
+DEMO_IMPORTER: Final = "zgc-geo"
+
+
+def workspace_key() -> str:
+    """The configured workspace address as text: the cache key of everything read from it."""
+    return str(workspace_address())
 
 
 def workspace() -> WorkspaceStore:
-    """The workspace named by the settings (``ZGC_GEO_WORKSPACE``, default ``workspace.gpkg``)."""
-    return GeoPackageStore(workspace_path())
+    """The workspace named by the settings (``ZGC_GEO_WORKSPACE``: a GeoPackage path or a PostGIS URL)."""
+    return open_workspace(workspace_key())
 
 
 @st.cache_resource(show_spinner=False)
-def _seeded(path: str) -> bool:
-    store = GeoPackageStore(Path(path))
+def _seeded(address: str) -> bool:
+    store = open_workspace(address)
     if any(info.name == DEMO_INVENTORY for info in store.inventories()):
         return True
     demo = layer_spec("demo_stock_inventory").path
@@ -37,7 +49,7 @@ def _seeded(path: str) -> bool:
     if result.frame is None or not result.report.usable:
         raise RuntimeError(f"the shipped demo inventory does not import cleanly: {result.verdict}")
     store.save_inventory(
-        DEMO_INVENTORY, result.frame, title=DEMO_TITLE, source=demo.name, user="zgc-geo", synthetic=True
+        DEMO_INVENTORY, result.frame, title=DEMO_TITLE, source=demo.name, user=DEMO_IMPORTER, synthetic=True
     )
     return True
 
@@ -45,7 +57,7 @@ def _seeded(path: str) -> bool:
 def ensure_demo_inventory() -> None:
     """Put the synthetic demo inventory into the workspace once, so the page works out of the box."""
     with st.spinner(tr("common.preparing_demo")):  # shown only if it takes over half a second
-        _seeded(str(workspace_path()))
+        _seeded(workspace_key())
 
 
 def reviewer() -> str:
@@ -55,10 +67,10 @@ def reviewer() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _analysed(
-    path: str, inventory: str, imported_at: str, scenario: PlotRatioScenario, weights: dict[str, float]
+    address: str, inventory: str, imported_at: str, scenario: PlotRatioScenario, weights: dict[str, float]
 ) -> StockAnalysis:
     del imported_at  # a cache key only: a re-import of the same name reruns the analysis
-    plots = GeoPackageStore(Path(path)).load_inventory(inventory)
+    plots = open_workspace(address).load_inventory(inventory)
     plots = plots.drop(columns=[c for c in DECISION_COLUMNS if c in plots.columns])
     return analyse_stock(plots, cached_plan(), scenario=scenario, weights=weights or None)
 
@@ -69,7 +81,7 @@ def analysed_inventory(
     """The cached analysis of ``inventory`` plus its current decisions (never cached: they change)."""
     info = next(i for i in store.inventories() if i.name == inventory)
     with st.spinner(tr("common.analysing_plots")):
-        analysis = _analysed(str(workspace_path()), inventory, info.imported_at, scenario, weights)
+        analysis = _analysed(workspace_key(), inventory, info.imported_at, scenario, weights)
     current = store.load_inventory(inventory)
     decisions = current[["plot_id", *[c for c in DECISION_COLUMNS if c in current.columns]]]
     return analysis, decisions

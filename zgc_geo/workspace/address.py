@@ -6,6 +6,7 @@ this package gets a :class:`~zgc_geo.workspace.store.WorkspaceStore` and never a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
@@ -37,8 +38,10 @@ def open_workspace(address: str | Path | None = None) -> WorkspaceStore:
 def redacted(url: str) -> str:
     """``url`` without its password, for messages, logs and the page (never show a secret)."""
     parts = urlsplit(url)
+    # libpq also takes the password as a parameter: postgresql://user@host/db?password=…
+    query = re.sub(r"(?i)(^|&)(password=)[^&]*", r"\1\2***", parts.query)
     if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+        return url if query == parts.query else urlunsplit(parts._replace(query=query))
+    userinfo, _, hosts = parts.netloc.rpartition("@")  # hosts as written: [::1], several, ports
+    netloc = f"{userinfo.split(':', 1)[0]}:***@{hosts}"
+    return urlunsplit(parts._replace(netloc=netloc, query=query))

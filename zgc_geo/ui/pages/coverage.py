@@ -24,15 +24,16 @@ from zgc_geo.ui.coverage_panel import (
 )
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr
+from zgc_geo.ui.integrity_banner import verified_workspace
 from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import interactive_map
 from zgc_geo.ui.sidebar import chosen_basemap
-from zgc_geo.ui.workspace_access import ensure_demo_inventory, workspace
 
 st.title(tr("coverage.title"))
 st.caption(tr("coverage.caption"))
 
 with user_errors_shown():
+    store = verified_workspace()
     plan = cached_plan()
     lang = current_lang()
     long = coverage_matrix(plan)
@@ -67,8 +68,6 @@ with user_errors_shown():
         tr("coverage.cluster"), list(names), format_func=names.__getitem__, key=kept("cov_cluster")
     )
     radius_km = cols[1].slider(tr("coverage.radius"), 0.5, 10.0, 3.0, 0.5, key="cov_radius")
-    ensure_demo_inventory()
-    store = workspace()
     infos = {i.name: i for i in store.inventories()}
     inventory_names = {"": tr("coverage.no_inventory"), **{n: info.title for n, info in infos.items()}}
     inventory = st.selectbox(

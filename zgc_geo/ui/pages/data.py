@@ -21,6 +21,7 @@ from zgc_geo.ui.import_panel import (
     source_controls,
     uploads_digest,
 )
+from zgc_geo.ui.integrity_banner import verified_workspace
 from zgc_geo.ui.map_export import map_with_export
 from zgc_geo.ui.sidebar import chosen_basemap
 
@@ -28,6 +29,8 @@ KIND_LABELS = {"plots": "data.kind_plots", "parks": "data.kind_parks", "layer": 
 
 st.title(tr("data.title"))
 st.caption(tr("data.caption"))
+with user_errors_shown():
+    store = verified_workspace(seed_demo=False)  # a save is refused while the workspace is damaged
 limits = ImportLimits.from_env()
 uploads = st.file_uploader(
     tr("data.upload", mib=limits.max_file_mib),
@@ -80,7 +83,7 @@ with user_errors_shown():
             subtitle=result.report.source,
         )
         st.dataframe(result.frame.drop(columns=result.frame.geometry.name), width="stretch")
-        save_to_workspace(result, kind)
+        save_to_workspace(store, result, kind)
         cleaned_downloads(result)
     elif result.crs_candidates:
         st.warning(tr("data.no_crs"))

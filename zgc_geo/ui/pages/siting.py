@@ -10,6 +10,7 @@ from zgc_geo.siting.factors import cluster_factor_specs
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
+from zgc_geo.ui.integrity_banner import inventories_or_stop, verified_workspace
 from zgc_geo.ui.map_export import map_with_export
 from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.siting_panel import (
@@ -21,7 +22,6 @@ from zgc_geo.ui.siting_panel import (
     results_section,
     uploaded_frame,
 )
-from zgc_geo.ui.workspace_access import ensure_demo_inventory, workspace
 
 AREA_LABELS = {"parks": "siting.area_parks", "beijing": "siting.area_beijing"}
 SOURCE_LABELS = {"inventory": "siting.source_inventory", "upload": "siting.source_upload"}
@@ -30,6 +30,7 @@ st.title(tr("siting.title"))
 st.caption(tr("siting.caption"))
 
 with user_errors_shown():
+    store = verified_workspace()
     plan = cached_plan()
     lang = current_lang()
     clusters = plan.clusters.set_index("cluster_id")
@@ -50,9 +51,6 @@ with user_errors_shown():
     resolution = cols[2].selectbox(tr("siting.resolution"), [30, 20, 10], key="site_res")
 
     st.subheader(tr("siting.candidates"))
-    ensure_demo_inventory()
-    store = workspace()
-    infos = {i.name: i for i in store.inventories()}
     source = st.radio(
         tr("siting.source"),
         list(SOURCE_LABELS),
@@ -61,6 +59,7 @@ with user_errors_shown():
         format_func=tr_map(SOURCE_LABELS).__getitem__,
     )
     if source == "inventory":
+        infos = inventories_or_stop(store)
         name = st.selectbox(
             tr("siting.inventory"), list(infos), format_func=lambda n: infos[n].title, key="site_inv"
         )

@@ -18,6 +18,7 @@ from zgc_geo.stock.scenario import default_scenario
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
+from zgc_geo.ui.integrity_banner import inventories_or_stop, verified_workspace
 from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import interactive_map
 from zgc_geo.ui.sidebar import chosen_basemap
@@ -31,7 +32,7 @@ from zgc_geo.ui.stock_panel import (
     status_labels,
     summary_table,
 )
-from zgc_geo.ui.workspace_access import analysed_inventory, ensure_demo_inventory, workspace
+from zgc_geo.ui.workspace_access import analysed_inventory
 
 COLOUR_LABELS = {"priority": "stock.colour_priority", "review_status": "stock.review_status"}
 
@@ -39,11 +40,10 @@ st.title(tr("stock.title"))
 st.caption(tr("stock.caption"))
 
 with user_errors_shown():
+    store = verified_workspace()
     plan = cached_plan()
     lang = current_lang()
-    ensure_demo_inventory()
-    store = workspace()
-    infos = {i.name: i for i in store.inventories()}
+    infos = inventories_or_stop(store)
     name = st.selectbox(
         tr("stock.inventory"), list(infos), format_func=lambda n: infos[n].title, key="stock_inventory"
     )
