@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -120,6 +121,21 @@ def test_postgis_stores_multipolygons_with_a_gist_index(postgis_db: PostgisDatab
         ).fetchall()
     assert kind == ("MULTIPOLYGON", 4326)
     assert any("USING gist (geom)" in row[0] for row in indexes)
+    with (
+        psycopg.connect(postgis_db.admin_url, autocommit=True) as conn,  # a QGIS login, read-only
+        contextlib.suppress(psycopg.errors.DuplicateObject),
+    ):
+        conn.execute("CREATE ROLE zgc_qgis LOGIN IN ROLE zgc_geo_reader")
+    reader = postgis_db.url("zgc_qgis")
+    with psycopg.connect(reader, options="-c search_path=zgc_geo,public") as conn:
+        assert conn.execute("SELECT count(*) FROM plots__haidian").fetchone() == (6,)
+        assert conn.execute("SELECT count(*) FROM zgc_audit").fetchone() == (1,)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("DELETE FROM plots__haidian")
+    with pytest.raises(WorkspaceError, match="needs to be a member of zgc_geo_app"):
+        open_workspace(reader).record_decision(
+            "haidian", "P1", {"note": "x"}, expected_version=None, user="u"
+        )
 
 
 @pytest.mark.parametrize(
@@ -411,3 +427,37 @@ def test_postgis_keeps_long_chinese_column_names_and_refuses_points(postgis_db: 
 def test_addresses_are_shown_without_passwords(url: str, shown: str) -> None:
     assert redacted(url) == shown
     assert open_workspace(url).address == shown
+
+
+def test_the_one_plot_check_finds_what_the_whole_check_finds(
+    store: WorkspaceStore, backend: tuple[str, Tamper]
+) -> None:
+    """Before each write only the plot is checked; its finding must carry the same key, or an
+    acknowledgement made from ``verify`` would not cover it."""
+    decide_a_little(store)
+    tamper = backend[1]
+    tamper("UPDATE zgc_decisions SET review_status = 'revitalised' WHERE plot_id = 'P2'")
+    tamper("UPDATE zgc_decisions SET version = 7 WHERE plot_id = 'P1'")
+    tamper(
+        "INSERT INTO zgc_decisions (inventory, plot_id, review_status, version, updated_at, updated_by) "
+        "VALUES ('haidian', 'P5', 'recommended', 1, '2026-01-01T00:00:00.000Z', 'mallory')"
+    )
+    whole = {f.plot_id: f for f in open_workspace(backend[0]).verify().findings}
+    assert sorted(whole) == ["P1", "P2", "P5"]
+    for plot_id, expected in whole.items():
+        with pytest.raises(WorkspaceIntegrityError) as refused:
+            open_workspace(backend[0]).record_decision(
+                "haidian", plot_id, {"note": "x"}, expected_version=None, user="u"
+            )
+        assert expected.message in str(refused.value)
+    from zgc_geo.workspace.audit_chain import plot_finding  # noqa: PLC0415
+
+    log = store.audit_log("haidian", "P2")
+    changes = [
+        (r.audit_id, r.time, r.user, r.field, None if pd.isna(r.new_value) else r.new_value, r.version)
+        for r in log.itertuples()
+    ]
+    decision = store.decision("haidian", "P2")
+    row = (decision.review_status, decision.note, decision.mode, decision.version, decision.updated_at,
+           decision.updated_by)  # fmt: skip
+    assert plot_finding("haidian", "P2", row, changes) == whole["P2"]

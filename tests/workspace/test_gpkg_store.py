@@ -166,7 +166,7 @@ def test_plots_are_reprojected_and_need_a_crs(tmp_path: Path) -> None:
 
 
 BAD_INVENTORIES = {
-    "taken": (lambda p: p, r"already has an inventory 'haidian'; pass replace=True .* or choose another"),
+    "taken": (lambda p: p, r"already has an inventory 'haidian'; replace it .*--replace.* or choose another"),
     "duplicates": (
         lambda p: p.assign(plot_id=["A", "B", "A", "C", "B", "A"]),
         r"plot ids must be unique; duplicated: 'A' \(3×\), 'B' \(2×\)",

@@ -216,30 +216,49 @@ def decision_findings(decisions: pd.DataFrame, audit: pd.DataFrame) -> list[Find
         differs |= ~same
     findings = []
     for row in merged[differs].sort_values(keys).to_dict("records"):
-        inventory, plot_id = str(row["inventory"]), str(row["plot_id"])
         have = None if row["_merge"] == "right_only" else _values(row, "_have")
         want = None if row["_merge"] == "left_only" else _values(row, "_want")
-        plot = f"the decision of plot {plot_id!r} in inventory {inventory!r}"
-        if want is None:
-            message = f"{plot} ({_describe(have)}) has no audit row: it was written outside zgc-geo"
-        elif have is None:
-            message = f"{plot} was deleted outside zgc-geo; its log says {_describe(want)}"
-        else:
-            message = (
-                f"{plot} is {_describe(have)} but its log says {_describe(want)}: "
-                "it was changed outside zgc-geo"
-            )
-        digest = hashlib.sha256(json.dumps([have, want], default=str).encode()).hexdigest()[:16]
-        findings.append(
-            Finding(
-                "decision",
-                f"decision:{inventory}:{plot_id}:{digest}",
-                message,
-                inventory=inventory,
-                plot_id=plot_id,
-            )
-        )
+        findings.append(_decision_finding(str(row["inventory"]), str(row["plot_id"]), have, want))
     return findings
+
+
+def plot_finding(
+    inventory: str, plot_id: str, decision: Sequence[Any] | None, changes: Sequence[Sequence[Any]]
+) -> Finding | None:
+    """:func:`decision_findings` for one plot in plain Python: the check before every write.
+
+    ``decision`` is the stored row (DECISION_ROW[2:]) or None; ``changes`` are the plot's
+    decide/undo rows as (audit_id, time, user, field, new_value, version). The finding, if
+    any, is identical (key included) to the one the whole-workspace check gives.
+    """
+    want: tuple[Any, ...] | None = None
+    if changes:
+        values: dict[str, Any] = dict(REPLAYED_FIELDS)
+        for _, _, _, name, new_value, _ in sorted(changes, key=lambda change: int(change[0])):
+            values[name] = None if _missing(new_value) else str(new_value)
+        _, time, user, _, _, version = max(changes, key=lambda change: int(change[0]))
+        want = (values["review_status"], values["note"], values["mode"], int(version), str(time), str(user))
+    have = None
+    if decision is not None:
+        have = tuple(None if _missing(v) else (int(v) if i == 3 else str(v)) for i, v in enumerate(decision))
+    return None if have == want else _decision_finding(inventory, plot_id, have, want)
+
+
+def _decision_finding(
+    inventory: str, plot_id: str, have: tuple[Any, ...] | None, want: tuple[Any, ...] | None
+) -> Finding:
+    plot = f"the decision of plot {plot_id!r} in inventory {inventory!r}"
+    if want is None:
+        message = f"{plot} ({_describe(have)}) has no audit row: it was written outside zgc-geo"
+    elif have is None:
+        message = f"{plot} was deleted outside zgc-geo; its log says {_describe(want)}"
+    else:
+        message = (
+            f"{plot} is {_describe(have)} but its log says {_describe(want)}: it was changed outside zgc-geo"
+        )
+    digest = hashlib.sha256(json.dumps([have, want], default=str).encode()).hexdigest()[:16]
+    return Finding("decision", f"decision:{inventory}:{plot_id}:{digest}", message, inventory=inventory,
+                   plot_id=plot_id)  # fmt: skip
 
 
 def _comparable(values: pd.Series, column: str) -> pd.Series:

@@ -25,6 +25,7 @@ from zgc_geo.workspace.audit_chain import (
     check_rows,
     decision_findings,
     head_findings,
+    plot_finding,
     rewound,
 )
 from zgc_geo.workspace.store import AUDIT_COLUMNS, AUDIT_EXPORT_COLUMNS, IntegrityReport
@@ -64,6 +65,10 @@ class LogReader(Protocol):
         """The decide/undo audit rows (AUDIT_COLUMNS), all or of one plot."""
         ...
 
+    def plot(self, inventory: str, plot_id: str) -> tuple[Sequence[Any] | None, list[Sequence[Any]]]:
+        """One plot's stored decision (DECISION_ROW[2:]) and its decide/undo rows, as plain rows."""
+        ...
+
 
 def verify_log(
     reader: LogReader, key: str, *, incremental: bool, backend: str, address: str, schema_version: int,
@@ -83,9 +88,7 @@ def verify_log(
     else:
         decisions = [f for f in earlier if (f.inventory, f.plot_id) not in touched]
         for inventory, plot_id in sorted(touched):
-            decisions += decision_findings(
-                reader.decisions(inventory, plot_id), reader.changes(inventory, plot_id)
-            )
+            decisions += _plot_findings(reader, inventory, plot_id)
     with _LOCK:
         _DECISION_FINDINGS[key] = decisions
     findings = (*state.findings, *head_findings(state, reader.head()), *decisions)
@@ -113,10 +116,8 @@ def guard_write(
             f for f in _DECISION_FINDINGS.get(key, []) if (f.inventory, f.plot_id) != (inventory, plot_id)
         ]
     findings = [*state.findings, *head_findings(state, reader.head()), *others]
-    if plot_id is not None:
-        findings += decision_findings(
-            reader.decisions(inventory, plot_id), reader.changes(inventory, plot_id)
-        )
+    if inventory is not None and plot_id is not None:
+        findings += _plot_findings(reader, inventory, plot_id)
     open_findings = [f for f in findings if f.key not in state.acknowledged]
     if open_findings:
         shown = "; ".join(f.message for f in open_findings[:SHOWN_FINDINGS])
@@ -130,6 +131,12 @@ def guard_write(
             f"{shown}{more}. Run `zgc-geo workspace verify` for the full list; an admin acknowledges "
             'with `zgc-geo workspace acknowledge --note "…"` or the button under the red banner.'
         )
+
+
+def _plot_findings(reader: LogReader, inventory: str, plot_id: str) -> list[Finding]:
+    decision, changes = reader.plot(inventory, plot_id)
+    finding = plot_finding(inventory, plot_id, decision, changes)
+    return [] if finding is None else [finding]
 
 
 def advance(key: str, sealed: Sequence[Sequence[Any]]) -> None:
@@ -213,6 +220,18 @@ class SqlLog:
         columns = ", ".join(f'"{c}"' for c in AUDIT_COLUMNS)
         rows = self._execute(f"SELECT {columns} FROM zgc_audit {where}", params).fetchall()
         return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS), dtype=object)
+
+    def plot(self, inventory: str, plot_id: str) -> tuple[Sequence[Any] | None, list[Sequence[Any]]]:
+        where = f"WHERE inventory = {self._mark} AND plot_id = {self._mark}"
+        decision = self._execute(
+            f"SELECT {', '.join(DECISION_ROW[2:])} FROM zgc_decisions {where}", (inventory, plot_id)
+        ).fetchone()
+        changes = self._execute(
+            f'SELECT audit_id, time, "user", field, new_value, version FROM zgc_audit {where} '
+            "AND action IN ('decide', 'undo')",
+            (inventory, plot_id),
+        ).fetchall()
+        return decision, changes
 
     def _where(self, inventory: str | None, plot_id: str | None) -> tuple[str, list[object]]:
         if inventory is None:

@@ -161,17 +161,27 @@ def can_rewrite_log(conn: psycopg.Connection) -> bool:
 
 
 def feature_table_owner(conn: psycopg.Connection, table: str) -> None:
-    """Hand a new feature table to the app role, so that any member may later replace (drop) it."""
-    member = conn.execute(
-        "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s) AND pg_has_role(%s, 'MEMBER')",
-        (APP_ROLE, APP_ROLE),
-    ).fetchone()
-    superuser = conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
-    exists = conn.execute("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)", (APP_ROLE,)).fetchone()
-    if (member and member[0]) or (superuser and superuser[0] and exists and exists[0]):
-        conn.execute(
-            sql.SQL("ALTER TABLE {} OWNER TO {}").format(sql.Identifier(table), sql.Identifier(APP_ROLE))
+    """Let readers (QGIS) see a new feature table; hand it to the app role so any member may replace it."""
+    roles = {
+        row[0]
+        for row in conn.execute(
+            "SELECT rolname FROM pg_roles WHERE rolname IN (%s, %s)", (APP_ROLE, READER_ROLE)
         )
+    }
+    if READER_ROLE in roles:
+        conn.execute(
+            sql.SQL("GRANT SELECT ON {} TO {}").format(sql.Identifier(table), sql.Identifier(READER_ROLE))
+        )
+    if APP_ROLE in roles:
+        may = conn.execute(
+            "SELECT rolsuper OR pg_has_role(current_user, %s, 'MEMBER') FROM pg_roles "
+            "WHERE rolname = current_user",
+            (APP_ROLE,),
+        ).fetchone()
+        if may and may[0]:
+            conn.execute(
+                sql.SQL("ALTER TABLE {} OWNER TO {}").format(sql.Identifier(table), sql.Identifier(APP_ROLE))
+            )
 
 
 def _require_postgis(conn: psycopg.Connection, where: str) -> None:

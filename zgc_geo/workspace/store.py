@@ -347,8 +347,8 @@ def no_such_plot(name: str, plot_id: str) -> WorkspaceError:
 def inventory_taken(where: str, name: str) -> WorkspaceError:
     """The error for importing under a name the workspace already uses, without replace."""
     return WorkspaceError(
-        f"the workspace {where} already has an inventory {name!r}; pass replace=True to replace "
-        "it (the decisions of plots that remain are kept) or choose another name"
+        f"the workspace {where} already has an inventory {name!r}; replace it (zgc-geo workspace import "
+        "--replace; the decisions of plots that remain are kept) or choose another name"
     )
 
 
