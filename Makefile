@@ -91,3 +91,4 @@ postgis:
 bench: install
 	$(PY) benchmarks/bench_stock.py
 	$(PY) benchmarks/bench_siting.py
+	$(PY) benchmarks/bench_workspace.py
