@@ -57,6 +57,14 @@ def _add_crs_options(parser: argparse.ArgumentParser, flag: str, what: str) -> N
     parser.add_argument(flag, dest="crs", help=f"{what}: EPSG:4548, EPSG:4527, wgs84, gcj02, bd09 …")
 
 
+def add_reading_options(parser: argparse.ArgumentParser) -> None:
+    """The options every command reading a plot inventory takes, as `zgc-geo validate` has them."""
+    _add_crs_options(parser, "--crs", "the file's CRS when it declares none (or to override it)")
+    parser.add_argument("--encoding", help="text encoding of the attributes, e.g. GBK or UTF-8")
+    parser.add_argument("--layer", help="layer (GeoPackage, KML) or sheet (XLSX) to read")
+    add_table_options(parser)
+
+
 def add_table_options(parser: argparse.ArgumentParser) -> None:
     """The CSV/XLSX column options shared by every command that imports a file."""
     group = parser.add_argument_group("CSV/XLSX columns (detected from the headers when not given)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, add_table_options, import_options, print_result
+from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, add_reading_options, import_options, print_result
 from zgc_geo.exporting import write_layer
 from zgc_geo.importing.pipeline import import_file
 from zgc_geo.plan_data import plan_from_catalogue
@@ -37,11 +37,8 @@ def add_stock_command(sub: argparse._SubParsersAction) -> None:
     stock.add_argument(
         "--workspace", help="also store the inventory in this workspace (a .gpkg path or postgresql:// URL)"
     )
-    stock.add_argument("--crs", help="the file's CRS when it declares none: EPSG:4548, gcj02 …")
-    stock.add_argument("--encoding", help="text encoding of the attributes, e.g. GBK")
-    stock.add_argument("--layer", help="layer or sheet to read")
     stock.add_argument("--reference-year", type=int, help="year idle time is counted to (default: this year)")
-    add_table_options(stock)
+    add_reading_options(stock)
     stock.set_defaults(handler=_cmd_stock)
 
 

@@ -21,7 +21,7 @@ from typing import Final, TextIO
 
 import pandas as pd
 
-from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, add_table_options, import_options, print_result
+from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, add_reading_options, import_options, print_result
 from zgc_geo.errors import (
     ConcurrentEditError,
     OptionError,
@@ -101,10 +101,7 @@ def add_workspace_command(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="replace an inventory of that name (decisions of plots that remain are kept)",
     )
-    imp.add_argument("--crs", help="the file's CRS when it declares none: EPSG:4548, gcj02 …")
-    imp.add_argument("--encoding", help="text encoding of the attributes, e.g. GBK")
-    imp.add_argument("--layer", help="layer or sheet to read")
-    add_table_options(imp)
+    add_reading_options(imp)
     _add_workspace_option(imp)
     imp.set_defaults(handler=_cmd_import)
 
