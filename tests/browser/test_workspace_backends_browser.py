@@ -77,8 +77,8 @@ def test_the_red_banner_shows_over_a_damaged_workspace_until_acknowledged(
         page.goto(f"{base_url}/stock", wait_until="domcontentloaded")
         banner = page.locator('[data-testid="stAlertContentError"]').first
         expect(banner).to_contain_text(translate("integrity.broken", "zh", count=1), timeout=TIMEOUT_MS)
-        # The store's words as written: the Markdown escapes must not show.
-        expect(banner).to_contain_text("audit row 1 (import by mallory at ")
+        # The finding in the page's language, as written: the Markdown escapes must not show.
+        expect(banner).to_contain_text("审计记录第 1 行（导入，mallory，")
         expect(banner).to_contain_text(translate("integrity.refused", "zh"))
         page.screenshot(path=str(artifacts_dir / "integrity_banner.png"), full_page=True)
 

@@ -20,6 +20,8 @@ PLOT = "demo-haidian-001"
 ADMIN = "admin-wang"
 #: The start of the store's finding for a changed audit row (zgc_geo/workspace/audit_chain.py).
 CHANGED_ROW = "audit row 1 (import by mallory"
+#: The same finding as the Chinese page shows it (zgc_geo/ui/workspace_labels.py).
+CHANGED_ROW_SHOWN = "审计记录第 1 行（导入，mallory，"
 
 
 @pytest.fixture
@@ -77,7 +79,7 @@ def test_an_intact_workspace_shows_no_banner() -> None:
 def test_the_banner_names_what_broke_and_edits_are_refused(damaged: Path) -> None:
     at = _stock()
     banner = _banner(at)
-    assert escaped(CHANGED_ROW) in banner
+    assert escaped(CHANGED_ROW_SHOWN) in banner
     assert translate("integrity.refused", "zh") in banner
     assert _acknowledge_button(at).label == translate("integrity.acknowledge", "zh")
 
@@ -119,7 +121,7 @@ def test_damage_found_after_the_banner_was_drawn_is_not_acknowledged_unseen(dama
     conn.close()
     at = _acknowledge(at, "I saw one finding")
     assert "acknowledge" not in set(open_workspace(damaged).audit_log()["action"])
-    assert escaped("audit row 2 (import by mallory") in _banner(at, count=3)  # the row, and the head
+    assert escaped("审计记录第 2 行（导入，mallory，") in _banner(at, count=3)  # the row, and the head
 
 
 def test_someone_else_cannot_acknowledge(damaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,11 +132,12 @@ def test_someone_else_cannot_acknowledge(damaged: Path, monkeypatch: pytest.Monk
     assert "acknowledge" not in set(open_workspace(damaged).audit_log()["action"])
 
 
-def test_the_banner_speaks_english_around_the_stores_words(damaged: Path) -> None:
+def test_the_banner_speaks_the_pages_language(damaged: Path) -> None:
     at = _stock(lang="en")
     banner = next(e.value for e in at.error if "failed verification" in e.value)
     assert banner.startswith(f"**{translate('integrity.broken', 'en', count=1)}**")
-    assert escaped(CHANGED_ROW) in banner
+    assert escaped("audit row 1 (import by mallory at ") in banner
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in banner)  # no Chinese left in the English banner
     assert at.expander[0].label == translate("integrity.acknowledge_heading", "en")
 
 
@@ -142,7 +145,7 @@ def test_the_banner_speaks_english_around_the_stores_words(damaged: Path) -> Non
 def test_every_page_that_opens_the_workspace_shows_the_banner(damaged: Path, page: str) -> None:
     at = AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=300).run()
     assert not at.exception, at.exception
-    assert escaped(CHANGED_ROW) in _banner(at)
+    assert escaped(CHANGED_ROW_SHOWN) in _banner(at)
 
 
 def test_undo_is_refused_with_the_message(damaged: Path) -> None:
@@ -188,7 +191,7 @@ def test_an_empty_damaged_workspace_still_offers_the_acknowledgement(
         )
     conn.close()
     at = _stock(selected=None)
-    assert escaped(CHANGED_ROW) in _banner(at)
+    assert escaped(CHANGED_ROW_SHOWN) in _banner(at)
     assert at.info[0].value == translate("integrity.no_inventory", "zh")
     at = _acknowledge(at, "forged row seen")
     assert not at.error, [e.value for e in at.error]
@@ -230,4 +233,4 @@ def test_the_newest_row_changed_while_the_app_runs_is_found_on_the_next_run(
     assert not at.error
     tamper_gpkg(path)
     at.run()
-    assert escaped(CHANGED_ROW) in _banner(at)
+    assert escaped(CHANGED_ROW_SHOWN) in _banner(at)

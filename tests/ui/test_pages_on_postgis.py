@@ -179,7 +179,7 @@ def test_the_banner_shows_on_a_tampered_postgis_workspace(postgis_db: PostgisDat
         at = AppTest.from_file(str(PAGES / "stock.py"), default_timeout=300).run()
         assert not at.exception, at.exception
         banner = next(e.value for e in at.error if translate("integrity.broken", "zh", count=1) in e.value)
-        assert escaped("audit row 1 (import by mallory") in banner
+        assert escaped("审计记录第 1 行（导入，mallory，") in banner
 
         at.text_area(key="integrity_note").input("核实后确认")
         next(b for b in at.button if b.key.startswith("integrity_acknowledge_")).click()

@@ -18,6 +18,7 @@ import streamlit as st
 from zgc_geo.errors import WorkspaceError
 from zgc_geo.ui.i18n import tr
 from zgc_geo.ui.workspace_access import ensure_demo_inventory, reviewer, workspace
+from zgc_geo.ui.workspace_labels import finding_text
 from zgc_geo.workspace import IntegrityReport, InventoryInfo, WorkspaceStore
 
 #: Findings named in the banner; the rest are counted (``zgc-geo workspace verify`` lists them all).
@@ -75,7 +76,7 @@ def escaped(text: str) -> str:
 
 def _broken_text(report: IntegrityReport) -> str:
     open_findings = report.unacknowledged
-    lines = [f"- {escaped(f.message)}" for f in open_findings[:SHOWN_FINDINGS]]
+    lines = [f"- {escaped(finding_text(f))}" for f in open_findings[:SHOWN_FINDINGS]]
     if len(open_findings) > SHOWN_FINDINGS:
         lines.append(f"- {tr('integrity.more', count=len(open_findings) - SHOWN_FINDINGS)}")
     return "\n\n".join(

@@ -18,7 +18,8 @@ from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.integrity_banner import refused_text
 from zgc_geo.ui.tables import labelled, show_table
 from zgc_geo.ui.workspace_access import reviewer
-from zgc_geo.workspace import REVIEW_STATUSES, WorkspaceStore
+from zgc_geo.ui.workspace_labels import AUDIT_ACTION_LABELS, status_labels
+from zgc_geo.workspace import WorkspaceStore
 
 MODE_LABELS: Final = {"set_far": "stock.mode_set_far", "increase_pct": "stock.mode_increase_pct"}
 #: Export choices: id → (suffix, shapefile encoding, label key).
@@ -80,16 +81,6 @@ AUDIT_HEADINGS: Final = {
     "version": "stock.col.version",
     "reverts": "stock.col.reverts",
 }
-#: Audit actions (``WorkspaceStore.audit_log`` column ``action``) as the audit tables show them.
-AUDIT_ACTION_LABELS: Final = {
-    "decide": "stock.action.decide",
-    "undo": "stock.action.undo",
-    "import": "stock.action.import",
-    "replace": "stock.action.replace",
-    "acknowledge": "stock.action.acknowledge",
-    "upgrade": "stock.action.upgrade",
-    "copy": "stock.action.copy",
-}
 #: Audit columns kept out of the page: the chain hash is for ``zgc-geo workspace verify`` and backups.
 AUDIT_HIDDEN: Final = ("hash",)
 #: The priority components (``prio_<id>`` columns), as the "why this priority" chart names them.
@@ -104,11 +95,6 @@ PRIORITY_PARTS: Final = {
 }
 #: Audit rows shown for one plot (the full log is in the workspace and in a backup).
 AUDIT_ROWS_SHOWN: Final = 50
-
-
-def status_labels() -> dict[str, str]:
-    """Review status → its name in the session's language."""
-    return {key: str(local(label.zh, label.en)) for key, label in REVIEW_STATUSES.items()}
 
 
 def scenario_controls(default: PlotRatioScenario, park_names: dict[str, str]) -> PlotRatioScenario:

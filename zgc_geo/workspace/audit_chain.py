@@ -90,6 +90,9 @@ class Finding:
     audit_id: int | None = None
     inventory: str | None = None
     plot_id: str | None = None
+    #: Which sentence ``message`` is, and its values, so a page can say it in its own language.
+    template: str = ""
+    values: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass
@@ -117,34 +120,51 @@ def check_rows(state: ChainState, rows: Iterable[Sequence[Any]]) -> ChainState:
         audit_id, stored = int(row[0]), str(row[-1]) if row[-1] is not None else ""
         content = row[:-1]
         if audit_id != last_id + 1:
-            findings.append(
-                Finding(
-                    "audit_gap",
-                    f"audit_gap:{last_id}:{audit_id}",
-                    f"audit rows {last_id + 1}–{audit_id - 1} are missing: they were deleted outside zgc-geo",
-                    audit_id=last_id + 1,
-                )
-            )
+            findings.append(_gap_finding(last_id + 1, audit_id - 1))
         if row_hash(last_hash, content) != stored:
-            digest = hashlib.sha256(canonical(content) + stored.encode()).hexdigest()[:16]
-            findings.append(
-                Finding(
-                    "audit_row",
-                    f"audit_row:{audit_id}:{digest}",
-                    f"audit row {audit_id} ({content[index('action')]} by {content[index('user')]} at "
-                    f"{content[index('time')]}, plot {content[index('plot_id')] or '—'}) does not match "
-                    "its hash: the row, or the hash of the row before it, was changed outside zgc-geo",
-                    audit_id=audit_id,
-                    inventory=_text(content[index("inventory")]),
-                    plot_id=_text(content[index("plot_id")]),
-                )
-            )
+            findings.append(_row_finding(content, stored))
         if content[index("action")] == ACKNOWLEDGE_ACTION:
             who = f"{content[index('user')]} at {content[index('time')]}"
             for key in json.loads(str(content[index("new_value")] or "[]")):
                 acknowledged[str(key)] = who
         last_id, last_hash, previous_hash = audit_id, stored, last_hash
     return ChainState(last_id, last_hash, previous_hash, findings, acknowledged)
+
+
+def _gap_finding(first: int, last: int) -> Finding:
+    return Finding(
+        "audit_gap",
+        f"audit_gap:{first - 1}:{last + 1}",
+        f"audit rows {first}–{last} are missing: they were deleted outside zgc-geo",
+        audit_id=first,
+        template="audit_gap",
+        values=(("first", first), ("last", last)),
+    )
+
+
+def _row_finding(content: Sequence[Any], stored: str) -> Finding:
+    """A row whose content, chained to the previous row's hash, does not give its stored hash."""
+    row = dict(zip(AUDIT_COLUMNS, content, strict=True))
+    plot = _text(row["plot_id"])
+    digest = hashlib.sha256(canonical(content) + stored.encode()).hexdigest()[:16]
+    return Finding(
+        "audit_row",
+        f"audit_row:{row['audit_id']}:{digest}",
+        f"audit row {row['audit_id']} ({row['action']} by {row['user']} at {row['time']}, "
+        f"plot {plot or '—'}) does not match its hash: the row, or the hash of the row before it, "
+        "was changed outside zgc-geo",
+        audit_id=int(row["audit_id"]),
+        inventory=_text(row["inventory"]),
+        plot_id=plot,
+        template="audit_row",
+        values=(
+            ("row", int(row["audit_id"])),
+            ("action", row["action"]),
+            ("user", row["user"]),
+            ("time", row["time"]),
+            ("plot", plot or "—"),
+        ),
+    )
 
 
 def rewound(state: ChainState) -> ChainState:
@@ -161,17 +181,19 @@ def head_findings(state: ChainState, head: tuple[int, str] | None) -> list[Findi
         return []
     head_id, head_hash = head
     if head_id > state.last_id:
+        template, values = "audit_tail_missing", (("first", state.last_id + 1), ("last", head_id))
         message = (
             f"audit rows {state.last_id + 1}–{head_id} are missing at the end of the log: they were "
             "deleted outside zgc-geo"
         )
     else:
+        template, values = "audit_head_behind", (("head", head_id), ("last", state.last_id))
         message = (
             f"the log's head records row {head_id} but the log ends at row {state.last_id}: rows were "
             "added or the head was changed outside zgc-geo"
         )
     return [Finding("audit_head", f"audit_head:{head_id}:{head_hash[:16]}:{state.last_id}", message,
-                    audit_id=min(head_id, state.last_id) + 1)]  # fmt: skip
+                    audit_id=min(head_id, state.last_id) + 1, template=template, values=values)]  # fmt: skip
 
 
 def replay(audit: pd.DataFrame) -> pd.DataFrame:
@@ -249,16 +271,24 @@ def _decision_finding(
 ) -> Finding:
     plot = f"the decision of plot {plot_id!r} in inventory {inventory!r}"
     if want is None:
-        message = f"{plot} ({_describe(have)}) has no audit row: it was written outside zgc-geo"
+        template, message = (
+            "decision_unlogged",
+            f"{plot} ({_describe(have)}) has no audit row: it was written outside zgc-geo",
+        )
     elif have is None:
-        message = f"{plot} was deleted outside zgc-geo; its log says {_describe(want)}"
+        template, message = (
+            "decision_deleted",
+            f"{plot} was deleted outside zgc-geo; its log says {_describe(want)}",
+        )
     else:
+        template = "decision_changed"
         message = (
             f"{plot} is {_describe(have)} but its log says {_describe(want)}: it was changed outside zgc-geo"
         )
     digest = hashlib.sha256(json.dumps([have, want], default=str).encode()).hexdigest()[:16]
+    values = (("plot", plot_id), ("inventory", inventory), ("stored", have), ("logged", want))
     return Finding("decision", f"decision:{inventory}:{plot_id}:{digest}", message, inventory=inventory,
-                   plot_id=plot_id)  # fmt: skip
+                   plot_id=plot_id, template=template, values=values)  # fmt: skip
 
 
 def _comparable(values: pd.Series, column: str) -> pd.Series:

@@ -29,10 +29,10 @@ from zgc_geo.ui.stock_panel import (
     plots_table,
     record_panel,
     scenario_controls,
-    status_labels,
     summary_table,
 )
 from zgc_geo.ui.workspace_access import analysed_inventory
+from zgc_geo.ui.workspace_labels import status_labels
 
 COLOUR_LABELS = {"priority": "stock.colour_priority", "review_status": "stock.review_status"}
 
