@@ -461,3 +461,9 @@ def test_the_one_plot_check_finds_what_the_whole_check_finds(
     row = (decision.review_status, decision.note, decision.mode, decision.version, decision.updated_at,
            decision.updated_by)  # fmt: skip
     assert plot_finding("haidian", "P2", row, changes) == whole["P2"]
+
+
+def test_postgis_init_by_a_role_that_may_not_create_says_who_must(postgis_db: PostgisDatabase) -> None:
+    with pytest.raises(WorkspaceError, match=r"may not create the workspace .* owner or a superuser"):
+        open_workspace(postgis_db.app_url).init()
+    assert open_workspace(postgis_db.admin_url).init() == SCHEMA_VERSION

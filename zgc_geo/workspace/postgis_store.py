@@ -97,10 +97,18 @@ class PostgisStore(AuditedStore):
         """Create the workspace (schema, tables, roles, grants) or check it is current; its version."""
         with self._transaction(checked=False) as conn:
             version = postgis_schema.schema_version(conn)
-            if version is None:
-                postgis_schema.create(conn, user_name(), self.address)
-            else:
+            if version is not None:
                 postgis_schema.check_current(version, self.address)
+            else:
+                try:
+                    with conn.transaction():
+                        postgis_schema.create(conn, user_name(), self.address)
+                except psycopg.errors.InsufficientPrivilege as error:
+                    raise WorkspaceError(
+                        f"the role of {self.address} may not create the workspace ({_first_line(error)}); "
+                        "run `zgc-geo workspace init --workspace URL` once with the URL of the database's "
+                        "owner or a superuser, then connect as a member of zgc_geo_app"
+                    ) from error
         with _CHECKED_LOCK:
             _CHECKED.add(self._url)
         return postgis_schema.SCHEMA_VERSION
