@@ -9,6 +9,7 @@ import streamlit as st
 from zgc_geo.mapping.web_assets import check_web_assets
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import tr
+from zgc_geo.ui.identity import require_identity
 from zgc_geo.ui.sidebar import apply_presentation_page_style, shared_sidebar
 
 PAGES_DIR = Path(__file__).parent / "zgc_geo" / "ui" / "pages"
@@ -19,6 +20,7 @@ st.set_page_config(page_title=tr("app.page_title"), layout="wide")
 
 with user_errors_shown():
     check_web_assets()
+    require_identity()  # a shared server's sign-in page, drawn instead of any page until signed in
 
 # No page icons: Streamlit fetches Material icons from fonts.gstatic.com, and emoji need a
 # font intranet machines often lack. The browser tests fail on any non-local request.

@@ -18,6 +18,13 @@ WORKSPACE_ENV: Final = "ZGC_GEO_WORKSPACE"
 USER_ENV: Final = "ZGC_GEO_USER"
 #: Environment variable holding the Tianditu (天地图) web-service key; never written in code or config.
 TIANDITU_KEY_ENV: Final = "ZGC_GEO_TIANDITU_KEY"
+#: Environment variable naming the request header a trusted reverse proxy sets to the signed-in user
+#: (e.g. ``X-Remote-User``); setting it turns sign-in on for a shared server.
+AUTH_HEADER_ENV: Final = "ZGC_GEO_AUTH_HEADER"
+#: Environment variable choosing OpenID Connect sign-in (``oidc``), through Streamlit's ``st.login``.
+AUTH_ENV: Final = "ZGC_GEO_AUTH"
+#: Environment variable with the address the app listens on for the proxy, when that is not loopback.
+PROXY_ADDRESS_ENV: Final = "ZGC_GEO_PROXY_ADDRESS"
 #: Workspace file name used when ``ZGC_GEO_WORKSPACE`` is not set.
 DEFAULT_WORKSPACE: Final = "workspace.gpkg"
 #: Recorded when no user name can be found at all.
@@ -69,3 +76,30 @@ def tianditu_key() -> str | None:
     with this variable named as the fix.
     """
     return os.environ.get(TIANDITU_KEY_ENV, "").strip() or None
+
+
+def sign_in() -> tuple[str, str | None]:
+    """How people sign in: ``("header", name)``, ``("oidc", None)`` or ``("local", None)``.
+
+    ``local`` (nothing configured) is a planner's own machine: the user is :func:`user_name`.
+    A configured header wins over OIDC; an unknown ``ZGC_GEO_AUTH`` value is not silently local.
+    """
+    header = os.environ.get(AUTH_HEADER_ENV, "").strip()
+    if header:
+        return "header", header
+    mode = os.environ.get(AUTH_ENV, "").strip().lower()
+    if mode in {"", "local", "none"}:
+        return "local", None
+    if mode == "oidc":
+        return "oidc", None
+    from zgc_geo.errors import OptionError  # noqa: PLC0415 - settings stays free of imports otherwise
+
+    raise OptionError(
+        f"{AUTH_ENV}={mode!r} is not a sign-in method; use oidc, or set {AUTH_HEADER_ENV} to the header "
+        "your reverse proxy sets (e.g. X-Remote-User), or leave both unset on a planner's own machine"
+    )
+
+
+def proxy_address() -> str | None:
+    """The non-loopback address the app may listen on for its reverse proxy (``ZGC_GEO_PROXY_ADDRESS``)."""
+    return os.environ.get(PROXY_ADDRESS_ENV, "").strip() or None

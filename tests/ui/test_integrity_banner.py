@@ -12,7 +12,7 @@ from tests.fixture_files import write_gbk_plot_zip
 from tests.ui.workspaces import INTRUDER, seed_elsewhere, tamper_gpkg
 from zgc_geo.i18n import translate
 from zgc_geo.settings import USER_ENV, WORKSPACE_ENV
-from zgc_geo.ui.integrity_banner import escaped
+from zgc_geo.ui.markdown_text import escaped
 from zgc_geo.workspace import open_workspace
 
 PAGES = Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages"

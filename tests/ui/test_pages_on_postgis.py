@@ -20,7 +20,7 @@ from tests.postgis_server import PostgisDatabase
 from tests.ui.workspaces import INTRUDER, seed_elsewhere
 from zgc_geo.i18n import translate
 from zgc_geo.settings import USER_ENV, WORKSPACE_ENV
-from zgc_geo.ui.integrity_banner import escaped
+from zgc_geo.ui.markdown_text import escaped
 from zgc_geo.workspace import open_workspace
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,13 +10,13 @@ and offers the acknowledgement, which the store logs like any other change.
 from __future__ import annotations
 
 import hashlib
-import re
 from typing import Final
 
 import streamlit as st
 
 from zgc_geo.errors import WorkspaceError
 from zgc_geo.ui.i18n import tr
+from zgc_geo.ui.markdown_text import escaped
 from zgc_geo.ui.workspace_access import ensure_demo_inventory, reviewer, workspace
 from zgc_geo.ui.workspace_labels import finding_text
 from zgc_geo.workspace import IntegrityReport, InventoryInfo, WorkspaceStore
@@ -26,9 +26,6 @@ SHOWN_FINDINGS: Final = 3
 NOTE_KEY: Final = "integrity_note"
 ACKNOWLEDGE_KEY: Final = "integrity_acknowledge"
 FLASH_KEY: Final = "integrity_flash"
-# Markdown and LaTeX marks: a finding quotes values someone wrote into the log outside zgc-geo,
-# which must show as text, never as a link or formatting.
-_MARKDOWN: Final = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
 def verified_workspace(*, seed_demo: bool = True) -> WorkspaceStore:
@@ -67,11 +64,6 @@ def integrity_banner(store: WorkspaceStore) -> IntegrityReport:
         who = sorted({report.acknowledged[f.key] for f in report.findings if f.key in report.acknowledged})
         st.warning(tr("integrity.acknowledged", count=len(report.findings), who=escaped("; ".join(who))))
     return report
-
-
-def escaped(text: str) -> str:
-    """``text`` with every Markdown mark escaped, so that Streamlit shows it exactly as written."""
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def _broken_text(report: IntegrityReport) -> str:

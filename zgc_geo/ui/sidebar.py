@@ -12,7 +12,8 @@ from zgc_geo.mapping.basemaps import LOCAL_PREFIX, NO_BASEMAP, Basemap, availabl
 from zgc_geo.mapping.local_tiles import tiles_root
 from zgc_geo.settings import TIANDITU_KEY_ENV
 from zgc_geo.ui.i18n import LANG_KEY, LANG_NAMES, keep_choices, kept, tr
-from zgc_geo.ui.integrity_banner import escaped
+from zgc_geo.ui.identity import current_identity, identity_caption
+from zgc_geo.ui.markdown_text import escaped
 from zgc_geo.ui.workspace_access import workspace
 from zgc_geo.workspace import redacted
 
@@ -104,6 +105,8 @@ def shared_sidebar() -> None:
         for basemap in unavailable:
             st.caption(tr("sidebar.unavailable", name=basemap_name(basemap), reason=basemap_reason(basemap)))
         st.toggle(tr("sidebar.presentation"), key=PRESENTATION_KEY, help=tr("sidebar.presentation_help"))
+        if (identity := current_identity()) is not None:
+            identity_caption(identity)
         workspace_caption()
 
 

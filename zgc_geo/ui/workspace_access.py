@@ -14,17 +14,18 @@ import pandas as pd
 import streamlit as st
 
 from zgc_geo.catalogue import layer_spec
+from zgc_geo.errors import WorkspaceError
 from zgc_geo.importing.pipeline import ImportOptions, import_file
-from zgc_geo.settings import user_name, workspace_address
+from zgc_geo.settings import workspace_address
 from zgc_geo.stock.analysis import StockAnalysis, analyse_stock
 from zgc_geo.stock.scenario import PlotRatioScenario
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.i18n import tr
+from zgc_geo.ui.identity import current_identity
 from zgc_geo.workspace import DECISION_COLUMNS, WorkspaceStore, open_workspace
 
 DEMO_INVENTORY: Final = "demo"
 DEMO_TITLE: Final = "【示例】合成示例清单 Synthetic demo inventory (not real plots)"
-REVIEWER_KEY: Final = "reviewer"
 #: Who the demo inventory is imported as in the audit log (it is shipped data, not a person's import).
 DEMO_IMPORTER: Final = "zgc-geo"
 
@@ -61,8 +62,11 @@ def ensure_demo_inventory() -> None:
 
 
 def reviewer() -> str:
-    """The name decisions are recorded under: the sidebar's value, else the settings' user name."""
-    return str(st.session_state.get(REVIEWER_KEY) or user_name())
+    """The signed-in person decisions are recorded under (never a shared fallback name)."""
+    identity = current_identity()
+    if identity is None:
+        raise WorkspaceError("nobody is signed in in this session; sign in again, then repeat the change")
+    return identity.name
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
