@@ -1,8 +1,8 @@
 # zgc-geo: the two set-up commands of the README.
 #   make run   installs everything into .venv and static/node_modules (and, as root, Debian's Chromium and
 #              CJK fonts for print export), then starts the app
-#   make test  installs everything (test tools, Debian's Chromium and PostgreSQL + PostGIS too) and runs
-#              the whole suite
+#   make test  installs everything (test tools, Debian's Chromium, PostgreSQL + PostGIS and nginx too) and
+#              runs the whole suite
 # Both are safe to repeat: each install step re-runs only when its lock file changed.
 
 PYTHON ?= python3
@@ -10,14 +10,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test assets chromium pdf-tools postgis lint
+.PHONY: run test install install-test assets chromium pdf-tools postgis nginx lint
 
 # Print export (PNG/PDF) renders with Chromium; without it (and not root) the app still runs.
 run: CHROMIUM_OPTIONAL := 1
 run: install assets chromium
 	$(PY) -m streamlit run app.py
 
-test: install-test assets chromium pdf-tools postgis lint
+test: install-test assets chromium pdf-tools postgis nginx lint
 	$(PY) -m pytest
 
 lint: install-test
@@ -82,6 +82,17 @@ postgis:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-$$major-postgis-3 && pg_ok; \
 	else \
 		echo "Note: the PostGIS tests need PostgreSQL with PostGIS and will skip: run 'sudo apt-get install postgresql postgresql-15-postgis-3' (Debian 12; postgresql-<major>-postgis-3 for another PostgreSQL)."; \
+	fi
+
+# The sign-in tests run the shipped site deploy/nginx/zgc-geo.conf in a private nginx of their own
+# (tests/nginx_server.py: a temporary folder, a free port, never the system's service) from Debian's nginx.
+# Without it (and not root) those tests skip and say so; under CI they fail.
+nginx:
+	@if [ -x /usr/sbin/nginx ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nginx; \
+	else \
+		echo "Note: the nginx sign-in tests need nginx and will skip: run 'sudo apt-get install nginx'."; \
 	fi
 
 # Times the land-stock fast path (zgc_geo/stock/bulk.py) at 10k/100k/1M plots against plain GeoPandas,

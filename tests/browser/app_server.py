@@ -21,12 +21,17 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def app_server(workspace: str | Path, user: str, scratch: Path) -> Iterator[str]:
-    """Serve app.py on a free loopback port over ``workspace`` as ``user``; yield the base URL."""
+def app_server(
+    workspace: str | Path, user: str, scratch: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Serve app.py on a free loopback port over ``workspace`` as ``user``; yield the base URL.
+
+    ``extra_env`` adds to (or overrides) the server's environment, e.g. ``ZGC_GEO_AUTH_HEADER``.
+    """
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = scratch / "server.log"
-    env = {**os.environ, WORKSPACE_ENV: str(workspace), USER_ENV: user}
+    env = {**os.environ, WORKSPACE_ENV: str(workspace), USER_ENV: user, **(extra_env or {})}
     command = [
         sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",

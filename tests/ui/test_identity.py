@@ -34,6 +34,8 @@ def app() -> AppTest:
     [
         ({"X-Remote-User": "haidian_editor"}, "haidian_editor"),
         ({"x-remote-user": "  王工 "}, "王工"),  # header names are case-insensitive; spaces trimmed
+        ({"X-Remote-User": "王工".encode().decode("latin-1")}, "王工"),  # UTF-8 read as Latin-1 by the server
+        ({"X-Remote-User": "José"}, "José"),  # a Latin-1 name that is not UTF-8 stays as it is
         ({"X-Remote-User": ""}, None),
         ({"X-Forwarded-User": "someone"}, None),
         ({"X-Remote-User": "evil\nX-Injected: 1"}, None),  # control characters: not a name

@@ -15,6 +15,7 @@ Three set-ups, chosen by configuration (:func:`zgc_geo.settings.sign_in`), never
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +45,10 @@ def name_from_headers(headers: Mapping[str, str], header: str) -> str | None:
     """The user named by ``header`` (case-insensitive), or None when absent, empty or not a plain name."""
     wanted = header.lower()
     value = next((str(v) for k, v in headers.items() if str(k).lower() == wanted), "")
+    # Browsers send names as UTF-8, proxies pass the bytes on, and the HTTP server reads them as
+    # Latin-1: 王工 arrives as "çå·¥". Undo that; a value that is not such a round trip stays as it is.
+    with contextlib.suppress(UnicodeError):
+        value = value.encode("latin-1").decode("utf-8")
     name = value.strip()
     if not name or len(name) > MAX_NAME_LENGTH or any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
         return None
