@@ -11,6 +11,7 @@ import pytest
 
 from zgc_geo.catalogue import layer_spec
 from zgc_geo.cli import main
+from zgc_geo.settings import user_name
 from zgc_geo.workspace import GeoPackageStore
 
 DEMO = layer_spec("demo_stock_inventory").path
@@ -55,7 +56,7 @@ def test_workspace_keeps_decisions_across_reimports(
         "demo-haidian-001",
         {"review_status": "deferred"},
         expected_version=0,
-        user="a",
+        user=user_name(),  # who ran the stock command made the workspace, and is its admin
     )
     assert main(args) == 0
     assert "stored as inventory 'demo_stock_inventory'" in capsys.readouterr().out

@@ -45,7 +45,8 @@ class Workspace:
 def new_workspace(
     kind: str, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Workspace:
-    """A workspace made with ``zgc-geo workspace init`` by ADMIN; ZGC_GEO_USER is PLANNER afterwards.
+    """A workspace made with ``zgc-geo workspace init`` by ADMIN, who makes PLANNER an admin too;
+    ZGC_GEO_USER is PLANNER afterwards (rights are tested in test_cli_roles.py).
 
     PostGIS: ``init`` as the superuser, then the planners connect as ``zgc_app`` (a member of the
     group role ``init`` grants its restricted rights to).
@@ -58,6 +59,7 @@ def new_workspace(
         workspace = Workspace("PostGIS", database.app_url, database.admin_url)
     monkeypatch.setenv(USER_ENV, ADMIN)
     assert main(["workspace", "init", "--workspace", workspace.admin]) == 0
+    assert main(["workspace", "grant", PLANNER, "--role", "admin", "--workspace", workspace.address]) == 0
     monkeypatch.setenv(USER_ENV, PLANNER)
     return workspace
 
@@ -118,7 +120,7 @@ def test_init_prints_backend_address_and_version(
 ) -> None:
     code, out, _ = run(capsys, "init", "--workspace", workspace_address.admin)
     assert code == 0
-    assert out.strip() == f"{workspace_address.backend} workspace {workspace_address.admin}: schema version 2"
+    assert out.strip() == f"{workspace_address.backend} workspace {workspace_address.admin}: schema version 3"
 
 
 def test_init_uses_the_settings_address(
@@ -147,7 +149,7 @@ def test_a_password_in_a_working_url_is_hidden(
     assert code == 0
     assert out.strip() == (
         f"PostGIS workspace postgresql://postgres:***@{postgis_db.host}:{postgis_db.port}/{postgis_db.name}: "
-        "schema version 2"
+        "schema version 3"
     )
     code, out, err = run(capsys, "verify", "--workspace", url)
     assert code == 0 and "s3cret" not in out + err and "postgres:***@" in out
@@ -360,7 +362,7 @@ def test_decide_refuses_an_unusable_edits_file(
     assert message in err and out == ""
     if "GBK" in message:
         assert "not UTF-8 text" in err and "save it as 'CSV UTF-8'" in err
-    assert list(gpkg_workspace.store().audit_log()["action"]) == ["import"]
+    assert list(gpkg_workspace.store().audit_log()["action"]) == ["grant", "import"]
 
 
 def test_decide_usage_errors_exit_2_before_any_edit(
@@ -377,7 +379,7 @@ def test_decide_usage_errors_exit_2_before_any_edit(
     assert code == 2 and "use .csv" in err
     code, _, err = run(capsys, "decide", INVENTORY, "--from", str(tmp_path / "missing.csv"), *where)
     assert code == 2 and "edits file not found" in err
-    assert list(gpkg_workspace.store().audit_log()["action"]) == ["import"]
+    assert list(gpkg_workspace.store().audit_log()["action"]) == ["grant", "import"]
 
 
 def test_decide_reads_a_bom_and_trims_cells(
@@ -461,21 +463,21 @@ def test_audit_exports_the_inventory_and_the_workspace_rows(
         )
         assert code == 0
         assert printed.strip().startswith(
-            f"wrote 3 audit row(s) of inventory '{INVENTORY}' (1 of them workspace-level)"
+            f"wrote 4 audit row(s) of inventory '{INVENTORY}' (2 of them workspace-level)"
         )
     table = pd.read_csv(csv_out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert tuple(table.columns) == AUDIT_EXPORT_COLUMNS
-    assert list(table["action"]) == ["import", "decide", "acknowledge"]
-    assert list(table["inventory"]) == [INVENTORY, INVENTORY, "*"]
-    assert table["new_value"][1] == "'=1+2"  # a spreadsheet shows it, never runs it
+    assert list(table["action"]) == ["grant", "import", "decide", "acknowledge"]
+    assert list(table["inventory"]) == ["*", INVENTORY, INVENTORY, "*"]
+    assert table["new_value"][2] == "'=1+2"  # a spreadsheet shows it, never runs it
     expected = store.audit_log()
     assert list(table["hash"]) == [
         h for h, inv in zip(expected["hash"], expected["inventory"], strict=True) if inv != "chaoyang"
     ]
     book = openpyxl.load_workbook(xlsx_out, read_only=True)
     rows = list(book["audit"].iter_rows(values_only=True))
-    assert rows[0] == AUDIT_EXPORT_COLUMNS and len(rows) == 4
-    assert rows[2][AUDIT_EXPORT_COLUMNS.index("new_value")] == "'=1+2"
+    assert rows[0] == AUDIT_EXPORT_COLUMNS and len(rows) == 5
+    assert rows[3][AUDIT_EXPORT_COLUMNS.index("new_value")] == "'=1+2"
     about = dict(list(book["export"].iter_rows(values_only=True))[1:])
     assert about["inventory"] == INVENTORY and about["backend"] == with_inventory.backend
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
@@ -507,7 +509,7 @@ def test_verify_intact_prints_the_head_to_record(
     code, out, _ = run(capsys, "verify", "--workspace", with_inventory.address)
     assert code == 0
     assert out.splitlines()[0] == f"{with_inventory.backend} workspace {with_inventory.address}"
-    assert "  schema version: 2" in out and "  audit rows checked: 2" in out
+    assert "  schema version: 3" in out and "  audit rows checked: 3" in out
     assert f"  head: row {last['audit_id']} hash {last['hash']}" in out
     assert "INTACT: the audit chain is unbroken and every decision equals the replay of its log" in out
     assert "  note: " in out or with_inventory.backend == "PostGIS"  # zgc_app cannot rewrite the log: no note
@@ -518,7 +520,7 @@ def test_acknowledge_with_nothing_to_acknowledge_exits_0(
 ) -> None:
     code, out, _ = run(capsys, "acknowledge", "--note", "drill", "--workspace", workspace_address.address)
     assert code == 0 and "is intact: nothing to acknowledge" in out
-    assert list(workspace_address.store().audit_log()["action"]) == []
+    assert list(workspace_address.store().audit_log()["action"]) == ["grant"]
 
 
 @pytest.mark.postgis
@@ -530,21 +532,25 @@ def test_copy_goes_both_ways_and_verifies_as_the_source(
 ) -> None:
     monkeypatch.setenv(USER_ENV, ADMIN)
     source = GeoPackageStore(tmp_path / "source.gpkg")
-    source.save_inventory(INVENTORY, make_plots(), title="海淀园", source="test", user=PLANNER)
+    source.save_inventory(INVENTORY, make_plots(), title="海淀园", source="test", user=ADMIN)
     for plot_id in ("P0", "P1"):
         source.record_decision(
-            INVENTORY, plot_id, {"review_status": "deferred"}, expected_version=0, user=PLANNER
+            INVENTORY, plot_id, {"review_status": "deferred"}, expected_version=0, user=ADMIN
         )
     code, out, _ = run(capsys, "copy", str(source.path), postgis_db.admin_url)
     assert code == 0
     assert out.splitlines()[0] == (
-        f"copied 1 inventory(ies) (6 plot(s)), 2 decision(s) and 3 audit row(s) from GeoPackage workspace "
+        f"copied 1 inventory(ies) (6 plot(s)), 2 decision(s), 1 role(s) and 3 audit row(s) from GeoPackage "
+        "workspace "
         f"{source.path} to PostGIS workspace {postgis_db.admin_url}"
     )
     assert "INTACT" in out and "the copy verifies as the source does" in out
     back = tmp_path / "back.gpkg"
     code, out, _ = run(capsys, "copy", postgis_db.app_url, str(back))
-    assert code == 0 and "copied 1 inventory(ies) (6 plot(s)), 2 decision(s) and 4 audit row(s)" in out
+    assert (
+        code == 0
+        and "copied 1 inventory(ies) (6 plot(s)), 2 decision(s), 1 role(s) and 4 audit row(s)" in out
+    )
     assert GeoPackageStore(back).decision(INVENTORY, "P1").review_status == "deferred"
     code, _, _ = run(capsys, "audit", INVENTORY, "--out", str(tmp_path / "a.csv"), "--workspace", str(back))
     audit = pd.read_csv(tmp_path / "a.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -590,7 +596,7 @@ def test_a_role_without_rights_is_told_which_role_to_join(
     monkeypatch.setenv(USER_ENV, ADMIN)
     assert main(["workspace", "init", "--workspace", postgis_db.admin_url]) == 0
     open_workspace(postgis_db.app_url).save_inventory(
-        INVENTORY, make_plots(), title="t", source="s", user=PLANNER
+        INVENTORY, make_plots(), title="t", source="s", user=ADMIN
     )
     edits = write_edits(tmp_path / "edits.csv", [("P0", "deferred", "", "", "")])
     capsys.readouterr()

@@ -22,6 +22,7 @@ from typing import Final, TextIO
 import pandas as pd
 
 from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, add_reading_options, import_options, print_result
+from zgc_geo.cli_roles import add_role_commands
 from zgc_geo.errors import (
     ConcurrentEditError,
     OptionError,
@@ -56,7 +57,8 @@ REPORT_COLUMNS: Final = ("plot_id", "result", "version", "message")
 RESULTS: Final = {
     "applied": "saved, each with its audit row",
     "conflict": "the plot changed since expected_version; nothing saved: reload it and apply again",
-    "refused": "the row is invalid or the workspace failed verification; nothing saved",
+    "refused": "the row is invalid, your role does not allow it (the reason names the right missing) or "
+    "the workspace failed verification; nothing saved",
     "error": "the storage failed; nothing saved for these rows: try them again",
 }
 #: A review status may also be given by its Chinese label, as planners write it (暂缓 = deferred).
@@ -73,7 +75,7 @@ def add_workspace_command(sub: argparse._SubParsersAction) -> None:
     workspace = sub.add_parser(
         "workspace",
         help="the shared workspace (GeoPackage file or PostGIS database): "
-        "init, import, decide, audit, verify, copy",
+        "init, import, decide, audit, verify, acknowledge, copy, grant, revoke, users",
         description="--workspace takes a GeoPackage path or a postgresql://user@host:port/db URL "
         "(default: $ZGC_GEO_WORKSPACE, else workspace.gpkg). Edits are recorded as $ZGC_GEO_USER "
         "(else your login name). Exit codes: 0 done, 1 refused or broken, 2 unreadable input or bad usage.",
@@ -141,8 +143,8 @@ def add_workspace_command(sub: argparse._SubParsersAction) -> None:
 
     acknowledge = commands.add_parser(
         "acknowledge",
-        help="as the workspace's admin, acknowledge what verify found, so that edits resume",
-        description="Exit codes: 0 acknowledged (or nothing to acknowledge), 1 refused (not the admin).",
+        help="as an admin, acknowledge what verify found, so that edits resume",
+        description="Exit codes: 0 acknowledged (or nothing to acknowledge), 1 refused (not an admin).",
     )
     acknowledge.add_argument(
         "--note", required=True, help="what was found and done about it (kept in the log)"
@@ -153,11 +155,14 @@ def add_workspace_command(sub: argparse._SubParsersAction) -> None:
     copy = commands.add_parser(
         "copy",
         help="copy a whole workspace, history and hashes included, GeoPackage ↔ PostGIS",
-        description="DST must be new or empty. Exit codes: 0 the copy verifies as the source does, 1 not.",
+        description="DST must be new or empty; roles are copied too. Only an admin of SRC may copy it. "
+        "Exit codes: 0 the copy verifies as the source does, 1 not (or refused).",
     )
     copy.add_argument("src", help="the workspace to copy: a .gpkg path or a postgresql:// URL")
     copy.add_argument("dst", help="an empty workspace: a new .gpkg path or a postgresql:// URL")
     copy.set_defaults(handler=_cmd_copy)
+
+    add_role_commands(commands, _add_workspace_option)
 
 
 def _add_workspace_option(parser: argparse.ArgumentParser) -> None:
@@ -491,7 +496,8 @@ def _cmd_copy(args: argparse.Namespace) -> int:
     decided = audit[audit["action"].isin(("decide", "undo"))][["inventory", "plot_id"]].drop_duplicates()
     print(
         f"copied {len(infos)} inventory(ies) ({sum(i.plot_count for i in infos)} plot(s)), {len(decided)} "
-        f"decision(s) and {len(audit) - 1} audit row(s) from {_where(source)} to {_where(target)}"
+        f"decision(s), {len(target.grants())} role(s) and {len(audit) - 1} audit row(s) from "
+        f"{_where(source)} to {_where(target)}"
     )
     print_report(report)
     same = {f.key for f in report.findings} == {f.key for f in before.findings}

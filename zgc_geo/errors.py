@@ -96,3 +96,48 @@ class WorkspaceIntegrityError(WorkspaceError):
     Edits are refused until an admin acknowledges what was found; the message names the first
     broken row or decision and says how to acknowledge.
     """
+
+
+class AccessRefusedError(WorkspaceError, PermissionError):
+    """The user's role does not allow this change; nothing changed, and the refusal was logged.
+
+    It carries who (``user`` and the grant they hold), what they tried (``action`` on
+    ``plot_id`` of ``inventory`` in ``park``) and the right they lack (``right``: ``admin`` or
+    ``edit_park:<park id>``), so a page can say it in its own language.
+    """
+
+    def __init__(
+        self,
+        *,
+        user: str,
+        held: str,
+        action: str,
+        right: str,
+        inventory: str | None = None,
+        plot_id: str | None = None,
+        park: str | None = None,
+    ) -> None:
+        self.user, self.held, self.action, self.right = user, held, action, right
+        self.inventory, self.plot_id, self.park = inventory, plot_id, park
+        if plot_id is not None:
+            what = f"{action} plot {plot_id!r} of inventory {inventory!r}, in park {park!r}"
+            missing = f"the right to edit park {park!r}"
+        else:
+            what = action + (f" (inventory {inventory!r})" if inventory else "")
+            missing = "the admin role"
+        super().__init__(
+            f"{user!r} ({held}) may not {what}: it needs {missing}. Nothing was changed and the refusal "
+            f"was logged; ask an admin (zgc-geo workspace grant {user} --role ...)"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:  # keyword-only init: pickle (multiprocessing) needs this
+        return (
+            _refused,
+            (self.user, self.held, self.action, self.right, self.inventory, self.plot_id, self.park),
+        )
+
+
+def _refused(*args: str | None) -> AccessRefusedError:
+    user, held, action, right, inventory, plot_id, park = args
+    return AccessRefusedError(user=str(user), held=str(held), action=str(action), right=str(right),
+                              inventory=inventory, plot_id=plot_id, park=park)  # fmt: skip

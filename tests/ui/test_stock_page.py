@@ -65,6 +65,7 @@ def test_recording_a_decision_is_stored_and_audited(workspace_file: Path) -> Non
 
 def test_a_stale_form_gets_a_clear_conflict_message(workspace_file: Path) -> None:
     at = _page(PLOT)  # the form holds version 0
+    GeoPackageStore(workspace_file).grant("planner-b", "editor", ("haidian",), by="planner-a")
     GeoPackageStore(workspace_file).record_decision(
         "demo", PLOT, {"review_status": "deferred"}, expected_version=0, user="planner-b"
     )

@@ -15,9 +15,11 @@ from zgc_geo.workspace.audit_chain import (
     ChainState,
     check_rows,
     decision_findings,
+    grant_finding,
     head_findings,
     seal,
 )
+from zgc_geo.workspace.rights import Grant
 
 AT = "2026-01-02T03:04:05.678Z"
 ROW = ("c1", AT, "王工", "haidian", "P1", "review_status", "unreviewed", "recommended", "", "decide", 1, None)
@@ -38,6 +40,9 @@ def every_kind_of_finding() -> list:
     )  # fmt: skip
     findings += decision_findings(decisions, audit)
     findings += decision_findings(decisions.iloc[:0], audit)  # the decision deleted
+    findings.append(
+        grant_finding("王工", Grant("王工", "admin"), Grant("王工", "editor", ("haidian", "outside")))
+    )
     return findings
 
 

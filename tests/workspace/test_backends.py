@@ -29,6 +29,7 @@ from zgc_geo.workspace import (
 from zgc_geo.workspace.audit_chain import GENESIS, canonical, row_hash
 
 ADMIN = "管理员"
+PLANNERS = ("王工", "李工", "u")
 Tamper = Callable[[str], None]
 
 
@@ -66,9 +67,16 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[st
         yield database.app_url, superuser_tamper
 
 
+def with_planners(store: WorkspaceStore) -> WorkspaceStore:
+    """``store`` with the planners of these tests made admins by ADMIN (rights: test_rights.py)."""
+    for planner in PLANNERS:
+        store.grant(planner, "admin", by=ADMIN)
+    return store
+
+
 @pytest.fixture
 def store(backend: tuple[str, Tamper]) -> WorkspaceStore:
-    store = open_workspace(backend[0])
+    store = with_planners(open_workspace(backend[0]))
     store.save_inventory(
         "haidian", make_plots(), title="海淀园闲置地块", source="区规自分局 2024", user="王工"
     )
@@ -94,8 +102,8 @@ def comparable_log(store: WorkspaceStore) -> pd.DataFrame:
 
 
 def test_both_backends_store_and_audit_identically(tmp_path: Path, backend: tuple[str, Tamper]) -> None:
-    reference = open_workspace(tmp_path / "reference.gpkg")
-    other = open_workspace(backend[0])
+    reference = with_planners(open_workspace(tmp_path / "reference.gpkg"))
+    other = with_planners(open_workspace(backend[0]))
     for store in (reference, other):
         store.save_inventory("haidian", make_plots(), title="海淀", source="s", user="王工")
         decide_a_little(store)
@@ -109,7 +117,7 @@ def test_both_backends_store_and_audit_identically(tmp_path: Path, backend: tupl
 
 def test_postgis_stores_multipolygons_with_a_gist_index(postgis_db: PostgisDatabase) -> None:
     open_workspace(postgis_db.admin_url).init()
-    store = open_workspace(postgis_db.app_url)
+    store = with_planners(open_workspace(postgis_db.app_url))
     store.save_inventory("haidian", make_plots(), title="t", source="s", user="王工")
     with psycopg.connect(postgis_db.admin_url) as conn:
         kind = conn.execute(
@@ -129,7 +137,8 @@ def test_postgis_stores_multipolygons_with_a_gist_index(postgis_db: PostgisDatab
     reader = postgis_db.url("zgc_qgis")
     with psycopg.connect(reader, options="-c search_path=zgc_geo,public") as conn:
         assert conn.execute("SELECT count(*) FROM plots__haidian").fetchone() == (6,)
-        assert conn.execute("SELECT count(*) FROM zgc_audit").fetchone() == (1,)
+        grants_and_import = 1 + len(PLANNERS)
+        assert conn.execute("SELECT count(*) FROM zgc_audit").fetchone() == (grants_and_import,)
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM plots__haidian")
     with pytest.raises(WorkspaceError, match="needs to be a member of zgc_geo_app"):
@@ -222,19 +231,21 @@ def test_changed_rows_and_decisions_are_named_and_block_edits_until_acknowledged
     decide_a_little(store)
     assert store.verify().intact
     tamper = backend[1]
-    tamper("UPDATE zgc_audit SET \"user\" = 'mallory' WHERE audit_id = 2")
+    row = int(store.audit_log().query("action == 'decide'")["audit_id"].iloc[0])  # P1's decision
+    tamper(f"UPDATE zgc_audit SET \"user\" = 'mallory' WHERE audit_id = {row}")
     tamper("UPDATE zgc_decisions SET review_status = 'revitalised' WHERE plot_id = 'P2'")
     report = open_workspace(backend[0]).verify()
-    # P1's decision was made in row 2, so its "decided by" now disagrees with the (altered) log too
+    # P1's decision was made in that row, so its "decided by" now disagrees with the (altered) log too
     assert [(f.kind, f.plot_id) for f in report.findings] == [("audit_row", "P1"), ("decision", "P1"),
                                                                ("decision", "P2")]  # fmt: skip
-    assert report.findings[0].audit_id == 2 and "audit row 2 (decide by mallory" in report.findings[0].message
+    message = report.findings[0].message
+    assert report.findings[0].audit_id == row and f"audit row {row} (decide by mallory" in message
     assert "by 王工" in report.findings[1].message and "by mallory" in report.findings[1].message
     assert "is review status revitalised" in report.findings[2].message
-    with pytest.raises(WorkspaceIntegrityError, match="audit row 2"):
+    with pytest.raises(WorkspaceIntegrityError, match=f"audit row {row}"):
         store.record_decision("haidian", "P4", {"note": "x"}, expected_version=None, user="王工")
-    with pytest.raises(WorkspaceError, match="only an admin may acknowledge"):
-        store.acknowledge(report, user="王工", note="看过了")
+    with pytest.raises(WorkspaceError, match="needs the admin role"):
+        store.acknowledge(report, user="路人", note="看过了")
     store.acknowledge(report, user=ADMIN, note="已核实：测试篡改")
     store.record_decision("haidian", "P4", {"note": "x"}, expected_version=None, user="王工")
     after = store.verify()
@@ -307,7 +318,7 @@ def test_copies_keep_the_chain_both_ways(
 
 def test_backup_is_a_verified_geopackage_workspace(tmp_path: Path, store: WorkspaceStore) -> None:
     decide_a_little(store)
-    backup = store.backup(tmp_path)
+    backup = store.backup(user=ADMIN, target=tmp_path)
     assert backup.suffix == ".gpkg" and backup.parent == tmp_path
     copy = open_workspace(backup)
     assert copy.verify().intact
@@ -350,7 +361,7 @@ def test_a_version_1_geopackage_is_upgraded_on_open_and_verifies(tmp_path: Path)
     assert store.verify().intact
     with sqlite3.connect(path) as conn:
         history = conn.execute("SELECT version, applied_by FROM zgc_schema_history").fetchall()
-    assert history == [(2, ADMIN)]
+    assert history == [(2, ADMIN), (3, ADMIN)]
 
 
 def test_a_workspace_from_a_newer_zgc_geo_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -372,7 +383,7 @@ def test_postgis_without_a_workspace_says_to_run_init(postgis_db: PostgisDatabas
 
 def test_postgis_app_role_cannot_rewrite_the_log(postgis_db: PostgisDatabase) -> None:
     open_workspace(postgis_db.admin_url).init()
-    store = open_workspace(postgis_db.app_url)
+    store = with_planners(open_workspace(postgis_db.app_url))
     store.save_inventory("haidian", make_plots(), title="t", source="s", user="王工")
     decide_a_little(store)
     with psycopg.connect(postgis_db.app_url, options="-c search_path=zgc_geo,public") as conn:
@@ -395,7 +406,7 @@ def test_postgis_app_role_cannot_rewrite_the_log(postgis_db: PostgisDatabase) ->
 
 def test_postgis_keeps_long_chinese_column_names_and_refuses_points(postgis_db: PostgisDatabase) -> None:
     open_workspace(postgis_db.admin_url).init()
-    store = open_workspace(postgis_db.app_url)
+    store = with_planners(open_workspace(postgis_db.app_url))
     plots = make_plots(3)
     long_name = "土地使用权人统一社会信用代码及其法定代表人联系方式" * 2
     plots[long_name] = ["a", "b", "c"]
@@ -464,6 +475,8 @@ def test_the_one_plot_check_finds_what_the_whole_check_finds(
 
 
 def test_postgis_init_by_a_role_that_may_not_create_says_who_must(postgis_db: PostgisDatabase) -> None:
-    with pytest.raises(WorkspaceError, match=r"may not create the workspace .* owner or a superuser"):
+    with pytest.raises(
+        WorkspaceError, match=r"may not create or upgrade the workspace .* owner or a superuser"
+    ):
         open_workspace(postgis_db.app_url).init()
     assert open_workspace(postgis_db.admin_url).init() == SCHEMA_VERSION

@@ -56,12 +56,31 @@ def make_plots(ids: list[str] | int = 6) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=geoms, crs="EPSG:4326")
 
 
+#: Who makes the tests' workspaces (and so is their first admin), and colleagues they make admins too.
+CREATOR = "王工"
+COLLEAGUES = ("李工", "u")
+
+
+@pytest.fixture(autouse=True)
+def created_by_wang(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Workspaces are made by CREATOR: the login name of whoever runs the tests must not matter."""
+    monkeypatch.setenv(settings.USER_ENV, CREATOR)
+
+
+def with_colleagues(store: WorkspaceStore) -> WorkspaceStore:
+    """``store`` with the COLLEAGUES made admins by CREATOR (rights are tested in test_rights.py)."""
+    for colleague in COLLEAGUES:
+        store.grant(colleague, "admin", by=CREATOR)
+    return store
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> GeoPackageStore:
     store = GeoPackageStore(tmp_path / "workspace.gpkg")
     store.save_inventory(
         "haidian", make_plots(), title="海淀园闲置地块", source="区规自分局 2024", user="王工"
     )
+    with_colleagues(store)
     return store
 
 
@@ -110,7 +129,7 @@ def test_other_column_types_round_trip_or_become_text(tmp_path: Path) -> None:
     geoms = [shapely.Point(116.3, 39.9).buffer(1e-3), None, shapely.Polygon()]
     plots = gpd.GeoDataFrame(extras, geometry=geoms, crs="EPSG:4326")
     store = GeoPackageStore(tmp_path / "w.gpkg")
-    store.save_inventory("odd", plots, title="t", source="s", user="u")
+    store.save_inventory("odd", plots, title="t", source="s", user="王工")
     loaded = store.load_inventory("odd")
     assert loaded["plot_id"].tolist() == ["1", "2", "3"] and loaded["plot_id"].dtype == "string"
     assert loaded["tags"].tolist() == ['["工业", "M1"]', '{"k": 1}', None]
@@ -119,7 +138,7 @@ def test_other_column_types_round_trip_or_become_text(tmp_path: Path) -> None:
         pd.testing.assert_series_equal(loaded[column], plots[column])
     assert loaded.geometry.iloc[0].equals_exact(geoms[0], 0) and loaded.geometry.iloc[1] is None
     assert loaded.geometry.iloc[2].is_empty
-    store.save_inventory("none", plots.iloc[:0], title="t", source="s", user="u")
+    store.save_inventory("none", plots.iloc[:0], title="t", source="s", user="王工")
     assert store.load_inventory("none").empty and store.inventories()[0].plot_count == 0
 
 
@@ -132,24 +151,25 @@ def test_the_file_is_a_geopackage_that_gdal_reads(store: GeoPackageStore) -> Non
         geometry = conn.execute("SELECT * FROM gpkg_geometry_columns").fetchall()
     assert contents == {"plots__haidian": "features", "zgc_inventories": "attributes",
                         "zgc_decisions": "attributes", "zgc_audit": "attributes", "zgc_meta": "attributes",
-                        "zgc_schema_history": "attributes"}  # fmt: skip
+                        "zgc_schema_history": "attributes", "zgc_grants": "attributes"}  # fmt: skip
     assert geometry == [("plots__haidian", "geom", "MULTIPOLYGON", 4326, 0, 0)]
     layers = dict(pyogrio.list_layers(store.path).tolist())
     assert layers == {"plots__haidian": "MultiPolygon", "zgc_inventories": None, "zgc_decisions": None,
-                      "zgc_audit": None, "zgc_meta": None, "zgc_schema_history": None}  # fmt: skip
+                      "zgc_audit": None, "zgc_meta": None, "zgc_schema_history": None,
+                      "zgc_grants": None}  # fmt: skip
     read = pyogrio.read_dataframe(store.path, layer="plots__haidian")
     original = make_plots()
     assert str(read.crs) == "EPSG:4326"
     assert read["name"].tolist()[:2] == original["name"].tolist()[:2]
     assert read["idle_since"].tolist()[0] == 2015 and read["in_core_zone"].tolist() == [True, False] * 3
     assert shapely.equals_exact(read.geometry.values, original.geometry.values, tolerance=0).all()
-    assert len(pyogrio.read_dataframe(store.path, layer="zgc_audit")) == 1
+    assert len(pyogrio.read_dataframe(store.path, layer="zgc_audit")) == 1 + len(COLLEAGUES)  # import, grants
 
 
 def test_plots_are_reprojected_and_need_a_crs(tmp_path: Path) -> None:
     store = GeoPackageStore(tmp_path / "w.gpkg")
     metric = make_plots().to_crs("EPSG:4548")
-    store.save_inventory("metric", metric, title="t", source="s", user="u")
+    store.save_inventory("metric", metric, title="t", source="s", user="王工")
     loaded = store.load_inventory("metric")
     expected = metric.to_crs("EPSG:4326")
     assert (
@@ -161,7 +181,7 @@ def test_plots_are_reprojected_and_need_a_crs(tmp_path: Path) -> None:
     )
     with pytest.raises(CRSError, match="no coordinate reference system"):
         store.save_inventory(
-            "bare", make_plots().set_crs(None, allow_override=True), title="t", source="s", user="u"
+            "bare", make_plots().set_crs(None, allow_override=True), title="t", source="s", user="王工"
         )
 
 
@@ -222,7 +242,15 @@ def test_every_changed_field_is_audited(store: GeoPackageStore) -> None:
     ]  # fmt: skip
     assert log["change_id"].nunique() == 2 and log["change_id"].iloc[0] == log["change_id"].iloc[2]
     assert log["time"].str.fullmatch(ISO_UTC.pattern).all() and log["audit_id"].is_monotonic_increasing
-    assert list(store.audit_log()["action"]) == ["import", "decide", "decide", "decide", "decide"]
+    assert list(store.audit_log()["action"]) == [
+        "import",
+        "grant",
+        "grant",
+        "decide",
+        "decide",
+        "decide",
+        "decide",
+    ]
     loaded = store.load_inventory("haidian").set_index("plot_id")
     assert loaded.loc["P1", ["review_status", "review_note", "review_mode", "decided_by"]].tolist() == [
         "deferred", "先行", "M0", "李工",
@@ -252,7 +280,7 @@ def test_invalid_changes_are_refused(store: GeoPackageStore) -> None:
         store.record_decision("haidian", "P99", {"note": "x"}, expected_version=0, user="u")
     with pytest.raises(OptionError, match="user name is empty"):
         store.record_decision("haidian", "P1", {"note": "x"}, expected_version=0, user=" ")
-    assert len(store.audit_log()) == 1
+    assert store.audit_log()["action"].tolist() == ["import", "grant", "grant"]
 
 
 def test_the_audit_log_is_append_only(store: GeoPackageStore) -> None:
@@ -261,7 +289,7 @@ def test_the_audit_log_is_append_only(store: GeoPackageStore) -> None:
         for statement in ("UPDATE zgc_audit SET user = 'someone else'", "DELETE FROM zgc_audit"):
             with pytest.raises(sqlite3.DatabaseError, match="zgc_audit is append-only"):
                 conn.execute(statement)
-    assert store.audit_log()["user"].tolist() == ["王工", "u"]
+    assert store.audit_log()["user"].tolist() == ["王工", "王工", "王工", "u"]
 
 
 # -- concurrent edits ----------------------------------------------------------------------------
@@ -297,7 +325,7 @@ def test_threads_racing_on_one_plot_exactly_one_wins(store: GeoPackageStore) -> 
         try:
             results.append(
                 session.record_decision(
-                    "haidian", "P4", {"note": f"#{who}"}, expected_version=0, user=f"u{who}"
+                    "haidian", "P4", {"note": f"#{who}"}, expected_version=0, user=CREATOR
                 )
             )
         except ConcurrentEditError as error:
@@ -326,7 +354,8 @@ print("ready", flush=True)
 while not go.exists():
     time.sleep(0.001)
 try:
-    print("won", store.record_decision("haidian", "P5", {"note": who}, expected_version=0, user=who).version)
+    won = store.record_decision("haidian", "P5", {"note": who}, expected_version=0, user="王工")
+    print("won", won.version)
 except ConcurrentEditError as error:
     print("lost", error)
 """
@@ -426,7 +455,7 @@ def test_backup_is_a_complete_workspace(store: GeoPackageStore, tmp_path: Path) 
     folder = tmp_path / "backups"
     folder.mkdir()
     for target in (folder, tmp_path / "copy.gpkg"):
-        copy = store.backup(target)
+        copy = store.backup(target, user=CREATOR)
         assert copy.suffix == ".gpkg" and copy.parent == (folder if target == folder else tmp_path)
         restored = GeoPackageStore(copy)
         pd.testing.assert_frame_equal(restored.load_inventory("haidian"), store.load_inventory("haidian"))
@@ -435,9 +464,9 @@ def test_backup_is_a_complete_workspace(store: GeoPackageStore, tmp_path: Path) 
         assert dict(pyogrio.list_layers(copy).tolist())["plots__haidian"] == "MultiPolygon"
     assert not list(tmp_path.rglob("*.tmp")) and len(list(folder.iterdir())) == 1
     with pytest.raises(OptionError, match=r"must end in \.gpkg"):
-        store.backup(tmp_path / "copy.zip")
+        store.backup(tmp_path / "copy.zip", user=CREATOR)
     with pytest.raises(WorkspaceError, match="is the workspace itself"):
-        store.backup(store.path)
+        store.backup(store.path, user=CREATOR)
 
 
 def test_files_that_are_not_workspaces_are_refused(store: GeoPackageStore, tmp_path: Path) -> None:
@@ -506,7 +535,7 @@ def write_then_hang(self, conn, *args):
     marker.write_text(str(conn.in_transaction))
     time.sleep(600)
 GeoPackageStore._write_features = write_then_hang
-GeoPackageStore(path).save_inventory("haidian", plots, title="huge", source="s", user="crash", replace=True)
+GeoPackageStore(path).save_inventory("haidian", plots, title="huge", source="s", user="王工", replace=True)
 """
 
 
@@ -563,7 +592,7 @@ store, version = GeoPackageStore(Path(sys.argv[1])), 0
 print("ready", flush=True)
 while True:
     change = {"note": f"n{version}"}
-    version = store.record_decision("haidian", "P0", change, expected_version=version, user="loop").version
+    version = store.record_decision("haidian", "P0", change, expected_version=version, user="李工").version
     print(version, flush=True)
 """
 
@@ -580,7 +609,7 @@ def test_a_decision_loop_killed_at_any_moment_loses_no_committed_decision(store:
     assert decision.version in {printed[-1], printed[-1] + 1}  # the last commit may not have been printed
     assert decision.note == f"n{decision.version - 1}"
     log = store.audit_log("haidian", "P0")
-    assert log["version"].tolist() == list(range(1, decision.version + 1)) and log["user"].eq("loop").all()
+    assert log["version"].tolist() == list(range(1, decision.version + 1)) and log["user"].eq("李工").all()
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
 
@@ -591,7 +620,7 @@ def test_a_decision_loop_killed_at_any_moment_loses_no_committed_decision(store:
 def test_twenty_thousand_plots_save_and_load_quickly(tmp_path: Path) -> None:
     store, plots = GeoPackageStore(tmp_path / "w.gpkg"), make_plots(20_000)
     started = time.perf_counter()
-    store.save_inventory("big", plots, title="t", source="s", user="u")
+    store.save_inventory("big", plots, title="t", source="s", user="王工")
     saved = time.perf_counter()
     loaded = store.load_inventory("big")
     assert len(loaded) == 20_000 and loaded["plot_id"].iloc[-1] == "P19999"

@@ -9,7 +9,7 @@ from typing import Final
 
 import streamlit as st
 
-from zgc_geo.errors import WorkspaceIntegrityError
+from zgc_geo.errors import AccessRefusedError, WorkspaceIntegrityError
 from zgc_geo.exporting import write_layer
 from zgc_geo.importing.columns import CANONICAL_FIELDS
 from zgc_geo.importing.crs_guess import suggest_crs
@@ -18,6 +18,7 @@ from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file,
 from zgc_geo.importing.report_export import report_bytes
 from zgc_geo.ui.i18n import current_lang, kept, tr, tr_map
 from zgc_geo.ui.integrity_banner import refused_text
+from zgc_geo.ui.rights_view import refusal_text, role_text, session_rights
 from zgc_geo.ui.tables import show_table
 from zgc_geo.ui.workspace_access import reviewer
 from zgc_geo.workspace import WorkspaceStore, name_from_text
@@ -213,6 +214,10 @@ def save_to_workspace(store: WorkspaceStore, result: ImportResult, kind: str) ->
     if kind != "plots" or result.frame is None or not result.report.usable:
         return
     st.subheader(tr("data.save_heading"))
+    rights = session_rights(store)
+    if not rights.administers:  # importing replaces what everyone reviews: an admin's right
+        st.info(tr("rights.import_admins_only", role=role_text(rights)))
+        return
     stem = Path(result.report.source.split("/")[0]).stem
     cols = st.columns([2, 3, 1])
     name = cols[0].text_input(tr("data.inventory_name"), value=name_from_text(stem), key="save_name")
@@ -230,6 +235,9 @@ def save_to_workspace(store: WorkspaceStore, result: ImportResult, kind: str) ->
             )
         except WorkspaceIntegrityError as exc:  # the red banner at the top says what broke
             st.error(refused_text(exc))
+            return
+        except AccessRefusedError as exc:  # the role changed since the page was drawn
+            st.error(refusal_text(exc))
             return
         st.success(tr("data.saved", count=info.plot_count, name=info.name, page=tr("nav.stock")))
 

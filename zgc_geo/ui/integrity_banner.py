@@ -84,6 +84,9 @@ def _acknowledge_form(store: WorkspaceStore, report: IntegrityReport) -> None:
     # The button's key names the findings shown: should others appear before the click arrives,
     # it is another button, and the admin acknowledges only what they were shown.
     shown = hashlib.sha256("\n".join(sorted(f.key for f in report.unacknowledged)).encode()).hexdigest()
+    if not store.rights(reviewer()).administers:
+        st.caption(tr("integrity.ask_an_admin"))
+        return
     with st.expander(tr("integrity.acknowledge_heading")):
         st.caption(tr("integrity.acknowledge_help", user=escaped(reviewer())))
         note = st.text_area(tr("integrity.note"), key=NOTE_KEY)

@@ -14,6 +14,7 @@ from zgc_geo.settings import TIANDITU_KEY_ENV
 from zgc_geo.ui.i18n import LANG_KEY, LANG_NAMES, keep_choices, kept, tr
 from zgc_geo.ui.identity import current_identity, identity_caption
 from zgc_geo.ui.markdown_text import escaped
+from zgc_geo.ui.rights_view import rights_caption
 from zgc_geo.ui.workspace_access import workspace
 from zgc_geo.workspace import redacted
 
@@ -120,6 +121,8 @@ def workspace_caption() -> None:
     backend = tr(BACKEND_NAMES[store.backend]) if store.backend in BACKEND_NAMES else store.backend
     # ``address`` is already without a password; redacting again costs nothing and guards a slip.
     st.caption(tr("sidebar.workspace", backend=backend, address=escaped(redacted(store.address))))
+    if current_identity() is not None:
+        rights_caption(store)
 
 
 def presentation_mode() -> bool:

@@ -9,17 +9,19 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
-from zgc_geo.errors import ConcurrentEditError, WorkspaceIntegrityError
+from zgc_geo.errors import AccessRefusedError, ConcurrentEditError, WorkspaceIntegrityError
 from zgc_geo.exporting import write_layer
 from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS, PlotFilter
 from zgc_geo.stock.redevelopment import explain_suggestions, load_redevelopment_rules
 from zgc_geo.stock.scenario import FarRule, PlotRatioScenario
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.integrity_banner import refused_text
+from zgc_geo.ui.rights_view import park_name, refusal_text, role_text, session_rights
 from zgc_geo.ui.tables import labelled, show_table
 from zgc_geo.ui.workspace_access import reviewer
 from zgc_geo.ui.workspace_labels import AUDIT_ACTION_LABELS, status_labels
 from zgc_geo.workspace import WorkspaceStore
+from zgc_geo.workspace.rights import park_of
 
 MODE_LABELS: Final = {"set_far": "stock.mode_set_far", "increase_pct": "stock.mode_increase_pct"}
 #: Export choices: id → (suffix, shapefile encoding, label key).
@@ -264,6 +266,11 @@ def _shown(value: object, template: str) -> str:
 
 
 def _decision_form(store: WorkspaceStore, inventory: str, plot: pd.Series) -> None:
+    rights = session_rights(store)
+    park = park_of(plot.get("park_id"))
+    if not rights.may_edit(park):  # the store would refuse it: say why instead of offering the form
+        st.info(tr("rights.cannot_edit_plot", role=role_text(rights), park=park_name(park)))
+        return
     # The version check must use the version the user *saw* when the form was drawn: the
     # submit rerun reloads the plot, and using that fresh version would let a stale form
     # silently overwrite someone else's decision.
@@ -313,6 +320,9 @@ def _decision_form(store: WorkspaceStore, inventory: str, plot: pd.Series) -> No
             except WorkspaceIntegrityError as exc:  # the red banner above says what broke
                 st.error(refused_text(exc))
                 return
+            except AccessRefusedError as exc:  # the role changed since the form was drawn
+                st.error(refusal_text(exc))
+                return
             st.session_state.pop(seen_key, None)
             st.session_state["stock_flash"] = tr(
                 "stock.recorded", plot=plot["plot_id"], status=statuses_named[status]
@@ -334,24 +344,36 @@ def audit_panel(store: WorkspaceStore, inventory: str, plot_id: str | None) -> N
             st.table(shown.rename(columns={c: tr(AUDIT_HEADINGS[c]) for c in columns}))
         else:
             show_table(log, AUDIT_HEADINGS, hide=AUDIT_HIDDEN)
+        rights = session_rights(store)
+        if not rights.edits:
+            st.caption(tr("rights.view_only", role=role_text(rights)))
+            return
         cols = st.columns(2)
-        if cols[0].button(tr("stock.undo"), key="stock_undo"):
+        if cols[0].button(tr("stock.undo"), key="stock_undo", help=tr("stock.undo_help")):
             try:
                 undone = store.undo_last(inventory, reviewer())
             except ConcurrentEditError as exc:
                 st.error(str(exc))
             except WorkspaceIntegrityError as exc:
                 st.error(refused_text(exc))
+            except AccessRefusedError as exc:
+                st.error(refusal_text(exc))
             else:
                 st.session_state["stock_flash"] = (
                     tr("stock.undone", plot=undone.plot_id) if undone else tr("stock.nothing_to_undo")
                 )
                 st.rerun()
+        if not rights.administers:  # a backup is the whole workspace: an admin's to take
+            return
         if cols[1].button(tr("stock.backup"), key="stock_backup_go"):
             # A folder, so the store names the file (``<workspace>-<UTC time>.gpkg``): every backend
             # backs up to a GeoPackage, a database as much as a file.
             with tempfile.TemporaryDirectory(prefix="zgc-geo-backup-") as scratch:
-                copy = store.backup(Path(scratch))
+                try:
+                    copy = store.backup(Path(scratch), user=reviewer())
+                except AccessRefusedError as exc:
+                    st.error(refusal_text(exc))
+                    return
                 st.session_state["stock_backup"] = (copy.name, copy.read_bytes())
         if st.session_state.get("stock_backup"):
             name, data = st.session_state["stock_backup"]

@@ -8,6 +8,7 @@ never shown; the page shows ``store.address``).
 
 from __future__ import annotations
 
+import contextlib
 from typing import Final
 
 import pandas as pd
@@ -26,8 +27,6 @@ from zgc_geo.workspace import DECISION_COLUMNS, WorkspaceStore, open_workspace
 
 DEMO_INVENTORY: Final = "demo"
 DEMO_TITLE: Final = "【示例】合成示例清单 Synthetic demo inventory (not real plots)"
-#: Who the demo inventory is imported as in the audit log (it is shipped data, not a person's import).
-DEMO_IMPORTER: Final = "zgc-geo"
 
 
 def workspace_key() -> str:
@@ -40,25 +39,35 @@ def workspace() -> WorkspaceStore:
     return open_workspace(workspace_key())
 
 
+class _NotAdminError(Exception):
+    """The signed-in person may not import: the demo waits for an admin (not cached)."""
+
+
 @st.cache_resource(show_spinner=False)
-def _seeded(address: str) -> bool:
+def _seeded(address: str, user: str) -> bool:
     store = open_workspace(address)
     if any(info.name == DEMO_INVENTORY for info in store.inventories()):
         return True
+    if not store.rights(user).administers:
+        raise _NotAdminError(user)
     demo = layer_spec("demo_stock_inventory").path
     result = import_file(demo, ImportOptions(kind="plots"))
     if result.frame is None or not result.report.usable:
         raise RuntimeError(f"the shipped demo inventory does not import cleanly: {result.verdict}")
     store.save_inventory(
-        DEMO_INVENTORY, result.frame, title=DEMO_TITLE, source=demo.name, user=DEMO_IMPORTER, synthetic=True
+        DEMO_INVENTORY, result.frame, title=DEMO_TITLE, source=demo.name, user=user, synthetic=True
     )
     return True
 
 
 def ensure_demo_inventory() -> None:
-    """Put the synthetic demo inventory into the workspace once, so the page works out of the box."""
-    with st.spinner(tr("common.preparing_demo")):  # shown only if it takes over half a second
-        _seeded(workspace_key())
+    """Put the synthetic demo inventory into the workspace once, so the page works out of the box.
+
+    Importing is an admin's right, so the demo is imported under the first admin who opens a page
+    (on a planner's own machine: the planner); until then the pages say there is no inventory yet.
+    """
+    with st.spinner(tr("common.preparing_demo")), contextlib.suppress(_NotAdminError):
+        _seeded(workspace_key(), reviewer())
 
 
 def reviewer() -> str:

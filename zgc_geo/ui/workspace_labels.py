@@ -19,6 +19,9 @@ AUDIT_ACTION_LABELS: Final = {
     "acknowledge": "stock.action.acknowledge",
     "upgrade": "stock.action.upgrade",
     "copy": "stock.action.copy",
+    "grant": "stock.action.grant",
+    "revoke": "stock.action.revoke",
+    "refuse": "stock.action.refuse",
 }
 #: A verification finding's sentence (``Finding.template``) in the translation table.
 FINDING_TEXTS: Final = {
@@ -29,6 +32,7 @@ FINDING_TEXTS: Final = {
     "decision_changed": "integrity.finding.decision_changed",
     "decision_unlogged": "integrity.finding.decision_unlogged",
     "decision_deleted": "integrity.finding.decision_deleted",
+    "grant_changed": "integrity.finding.grant_changed",
 }
 
 
@@ -51,7 +55,11 @@ def finding_text(finding: Finding) -> str:
         )
     for side in ("stored", "logged"):
         if side in values:
-            values[side] = _decision_state(values[side])
+            values[side] = (
+                _role_state(values[side])
+                if finding.template == "grant_changed"
+                else _decision_state(values[side])
+            )
     return tr(key, **values)
 
 
@@ -71,3 +79,10 @@ def _decision_state(state: tuple[Any, ...] | None) -> str:
         by=by,
         at=at,
     )
+
+
+def _role_state(summary: str) -> str:
+    """A grant as the log records it (``editor:haidian``) in words; the page's role names."""
+    from zgc_geo.ui.rights_view import role_text  # noqa: PLC0415 - rights_view needs the plan layers
+
+    return role_text(summary)

@@ -19,13 +19,14 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
+from zgc_geo.workspace.rights import Grant, parse_summary
 from zgc_geo.workspace.store import AUDIT_COLUMNS, DEFAULT_REVIEW_STATUS
 
 #: The "previous hash" of the first audit row.
@@ -318,3 +319,40 @@ def _missing(value: object) -> bool:
 
 def _text(value: object) -> str | None:
     return None if _missing(value) else str(value)
+
+
+def grant_finding(user: str, stored: Grant | None, logged: Grant | None) -> Finding | None:
+    """The finding when ``user``'s stored grant is not what the log granted them; None when it is.
+
+    ``logged`` is the replay: the latest grant or revoke row of the user, or an admin's grant
+    for the workspace's creator when the log holds none.
+    """
+    have = None if stored is None else stored.summary
+    want = None if logged is None else logged.summary
+    if have == want:
+        return None
+    message = (
+        f"the role of {user!r} is {have or 'none'} but its log says {want or 'none'}: "
+        "the grants were changed outside zgc-geo"
+    )
+    digest = hashlib.sha256(json.dumps([user, have, want]).encode()).hexdigest()[:16]
+    values = (("user", user), ("stored", have or "—"), ("logged", want or "—"))
+    return Finding("grant", f"grant:{user}:{digest}", message, template="grant_changed", values=values)
+
+
+def replay_grants(logged: Iterable[Sequence[Any]], creator: str | None) -> dict[str, Grant]:
+    """The grants the log implies: ``logged`` is (field, new_value) of grant and revoke rows, oldest first.
+
+    The creator is an admin until a row says otherwise; a revoke removes the user.
+    """
+    replayed: dict[str, Grant | None] = {} if creator is None else {creator: Grant(creator, "admin")}
+    for field_name, new_value in logged:
+        user = str(field_name).removeprefix("role:")
+        replayed[user] = parse_summary(user, None if _missing(new_value) else str(new_value))
+    return {user: grant for user, grant in replayed.items() if grant is not None}
+
+
+def grant_findings(stored: Mapping[str, Grant], replayed: Mapping[str, Grant]) -> list[Finding]:
+    """Every user whose stored grant differs from what the log granted them."""
+    found = (grant_finding(u, stored.get(u), replayed.get(u)) for u in sorted(set(stored) | set(replayed)))
+    return [f for f in found if f is not None]

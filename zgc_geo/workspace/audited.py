@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pandas as pd
 
+from zgc_geo.errors import AccessRefusedError, OptionError
 from zgc_geo.workspace import integrity
 from zgc_geo.workspace.audit_chain import GENESIS, seal
 from zgc_geo.workspace.decisions import (
@@ -24,24 +25,49 @@ from zgc_geo.workspace.decisions import (
     audit_frame,
     changed_fields,
     check_expected,
+    copy_row,
     decision_values,
+    grant_row,
     inventory_row,
     kept_and_orphaned,
     new_decision,
+    refusal_row,
+    sealed_rows,
     undo_conflict,
+)
+from zgc_geo.workspace.rights import (
+    OUTSIDE,
+    Grant,
+    admin_refusal,
+    checked_grant,
+    edit_refusal,
+    grant_from_row,
+    no_grant,
 )
 from zgc_geo.workspace.store import (
     AUDIT_EXPORT_COLUMNS,
     Decision,
     IntegrityReport,
     InventoryInfo,
+    WorkspaceDump,
     check_changes,
     check_name,
     check_user,
-    require_admin,
+    no_such_plot,
+    utc_now,
 )
 
 _AUDIT_COLUMNS_SQL = ", ".join(f'"{c}"' for c in AUDIT_EXPORT_COLUMNS)
+_GRANT_SQL = "SELECT user_name, role, parks, granted_by, granted_at FROM zgc_grants"
+#: The latest grant or revoke of one user in the log (its ``field`` is ``role:<user>``).
+
+
+class _LoggedRefusalError(Exception):
+    """Carries a refusal out of a write transaction that must still commit (its audit row)."""
+
+    def __init__(self, refusal: AccessRefusedError) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
 
 
 class AuditedStore(ABC):
@@ -89,8 +115,16 @@ class AuditedStore(ABC):
         """Raise unless inventory ``name`` exists."""
 
     @abstractmethod
-    def _require_plot(self, conn: Any, name: str, plot_id: str) -> None:
-        """Raise unless inventory ``name`` has plot ``plot_id``."""
+    def _plot_park(self, conn: Any, name: str, plot_id: str) -> str | None:
+        """The park of plot ``plot_id`` for rights (:func:`~zgc_geo.workspace.rights.park_of`);
+        None when inventory ``name`` has no such plot (raise if it has no such inventory)."""
+
+    def _require_plot(self, conn: Any, name: str, plot_id: str) -> str:
+        """The plot's park; raise unless inventory ``name`` has plot ``plot_id``."""
+        park = self._plot_park(conn, name, plot_id)
+        if park is None:
+            raise no_such_plot(name, plot_id)
+        return park
 
     def decision(self, name: str, plot_id: str) -> Decision:
         """The current decision of one plot (version 0 when never decided)."""
@@ -123,10 +157,11 @@ class AuditedStore(ABC):
         """Compare-and-set the plot's decision; one audit row per changed field, sharing a change id."""
         check_name(name)
         wanted, user, plot_id = check_changes(changes), check_user(user), str(plot_id)
-        with self._writing() as conn:
-            self._require_plot(conn, name, plot_id)
+        with self._write() as conn:
+            park = self._require_plot(conn, name, plot_id)
+            self._check(conn, edit_refusal(self._rights(conn, user), "decide", name, plot_id, park))
             self._lock_chain(conn)
-            integrity.guard_write(self._log(conn), self._key, name, plot_id)
+            integrity.guard_write(self._log(conn), self._key, name, plot_id, user=user)
             current = self._decision(conn, name, plot_id)
             check_expected(current, expected_version)
             changed = changed_fields(current, wanted)
@@ -135,17 +170,22 @@ class AuditedStore(ABC):
             return self._apply(conn, current, changed, user=user, note=note, action="decide")
 
     def undo_last(self, name: str, user: str) -> Decision | None:
-        """Revert ``user``'s latest not yet undone decision in ``name`` (all its fields), as an "undo"."""
+        """Revert ``user``'s latest not yet undone decision in ``name`` (all its fields), as an "undo".
+
+        Only the caller's own decisions are undone, and only where they may still edit the plot.
+        """
         check_name(name)
         user = check_user(user)
-        with self._writing() as conn:
+        with self._write() as conn:
             self._require_inventory(conn, name)
             self._lock_chain(conn)
             last = conn.execute(LAST_UNDONE_SQL.format(mark=self._mark), (name, user)).fetchone()
             if last is None:
                 return None
             change_id, plot_id, version, time = last
-            integrity.guard_write(self._log(conn), self._key, name, plot_id)
+            park = self._plot_park(conn, name, plot_id) or OUTSIDE
+            self._check(conn, edit_refusal(self._rights(conn, user), "undo", name, plot_id, park))
+            integrity.guard_write(self._log(conn), self._key, name, plot_id, user=user)
             current = self._decision(conn, name, plot_id)
             if current.version != version:
                 raise undo_conflict(current, name, plot_id, time)
@@ -159,12 +199,112 @@ class AuditedStore(ABC):
             )
 
     def acknowledge(self, report: IntegrityReport, *, user: str, note: str) -> None:
-        """Log ``user``'s acknowledgement of the open findings; only the workspace's creator may."""
+        """Log ``user``'s acknowledgement of the open findings; admins only."""
         user = check_user(user)
-        with self._writing() as conn:
-            require_admin(user, self._creator(conn), self.address)
+        with self._write() as conn:
+            self._check(conn, admin_refusal(self._rights(conn, user), "acknowledge"))
             self._lock_chain(conn)
             self._audit(conn, [acknowledge_row(report, user, note)])
+
+    def grants(self) -> list[Grant]:
+        """Every stored grant, by user name."""
+        with self._reading() as conn:
+            rows = conn.execute(f"{_GRANT_SQL} ORDER BY user_name").fetchall()
+        return [grant_from_row(*row) for row in rows]
+
+    def rights(self, user: str) -> Grant:
+        """What ``user`` may do: their stored grant, or a viewer's when they have none."""
+        user = check_user(user)
+        with self._reading() as conn:
+            return self._rights(conn, user)
+
+    def grant(self, user: str, role: str, parks: tuple[str, ...] = (), *, by: str) -> Grant:
+        """Give ``user`` ``role`` (an editor: on ``parks``) in place of any grant they had; admins only."""
+        user, by = check_user(user), check_user(by)
+        role, chosen = checked_grant(user, role, parks)
+        new = Grant(user, role, chosen, by, utc_now())
+        with self._write() as conn:
+            self._check(conn, admin_refusal(self._rights(conn, by), f"grant {new.summary} to {user}"))
+            self._lock_chain(conn)
+            integrity.guard_write(self._log(conn), self._key, user=by)
+            old = self._stored_grant(conn, user)
+            if old is not None and (old.role, old.parks) == (role, chosen):
+                return old
+            self._keep_an_admin(conn, old, new)
+            if old is not None:
+                conn.execute(f"DELETE FROM zgc_grants WHERE user_name = {self._mark}", (user,))
+            marks = ", ".join([self._mark] * 5)
+            conn.execute(
+                f"INSERT INTO zgc_grants (user_name, role, parks, granted_by, granted_at) VALUES ({marks})",
+                (user, role, ",".join(chosen), by, new.granted_at),
+            )
+            self._audit(conn, [grant_row(user, None if old is None else old.summary, new.summary, by)])
+        return new
+
+    def revoke(self, user: str, *, by: str) -> Grant | None:
+        """Remove ``user``'s grant (they become a viewer); the grant removed, or None. Admins only."""
+        user, by = check_user(user), check_user(by)
+        with self._write() as conn:
+            self._check(conn, admin_refusal(self._rights(conn, by), f"revoke the role of {user}"))
+            self._lock_chain(conn)
+            integrity.guard_write(self._log(conn), self._key, user=by)
+            old = self._stored_grant(conn, user)
+            if old is None:
+                return None
+            self._keep_an_admin(conn, old, None)
+            conn.execute(f"DELETE FROM zgc_grants WHERE user_name = {self._mark}", (user,))
+            self._audit(conn, [grant_row(user, old.summary, None, by)])
+        return old
+
+    def _require_admin(self, user: str, action: str, inventory: str | None = None) -> None:
+        """Refuse (and log the refusal) unless ``user`` is an admin; a plain read when they are."""
+        user = check_user(user)
+        with self._reading() as conn:
+            refusal = admin_refusal(self._rights(conn, user), action, inventory)
+        if refusal is not None:
+            with self._write() as conn:
+                self._check(conn, refusal)
+
+    def _rights(self, conn: Any, user: str) -> Grant:
+        """What the log granted ``user`` (the table is its copy; a difference is found by verify)."""
+        stored, logged = self._log(conn).user_grant(user)
+        if logged is None:
+            return no_grant(user)
+        return stored if stored is not None and stored.summary == logged.summary else logged
+
+    def _stored_grant(self, conn: Any, user: str) -> Grant | None:
+        row = conn.execute(f"{_GRANT_SQL} WHERE user_name = {self._mark}", (user,)).fetchone()
+        return None if row is None else grant_from_row(*row)
+
+    def _keep_an_admin(self, conn: Any, old: Grant | None, new: Grant | None) -> None:
+        """Refuse to take the admin role from the last admin: nobody could grant it again."""
+        if old is None or not old.administers or (new is not None and new.administers):
+            return
+        admins = [g for g in self._log(conn).replayed_grants().values() if g.administers]
+        if len(admins) <= 1:
+            raise OptionError(
+                f"{old.user!r} is the workspace's last admin; grant the admin role to someone else first"
+            )
+
+    def _check(self, conn: Any, refusal: AccessRefusedError | None) -> None:
+        """Log ``refusal`` (if any) in this transaction and stop; :meth:`_write` commits it, then raises."""
+        if refusal is None:
+            return
+        self._lock_chain(conn)
+        self._audit(conn, [refusal_row(refusal)])
+        raise _LoggedRefusalError(refusal)
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Any]:
+        """:meth:`_writing`, except that a refusal raised by :meth:`_check` commits its audit row first."""
+        refused: AccessRefusedError | None = None
+        with self._writing() as conn:
+            try:
+                yield conn
+            except _LoggedRefusalError as stop:
+                refused = stop.refusal
+        if refused is not None:
+            raise refused from None
 
     def _audit_inventory(
         self, conn: Any, info: InventoryInfo, old_count: int | None, plot_ids: pd.Series
@@ -177,10 +317,31 @@ class AuditedStore(ABC):
                             count=info.plot_count)  # fmt: skip
         self._audit(conn, [row])
 
-    def _decisions_and_log(self, conn: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Every stored decision and the whole audit log (with hashes), for a dump."""
+    def _dumped(self, conn: Any, inventories: list[tuple[InventoryInfo, Any]]) -> WorkspaceDump:
+        """The dump of ``inventories`` with every decision, the whole log (with hashes) and the grants."""
         log = self._log(conn)
-        return log.decisions(), audit_frame(list(log.rows_after(0)))
+        grants = [grant_from_row(*row) for row in conn.execute(f"{_GRANT_SQL} ORDER BY user_name")]
+        return WorkspaceDump(
+            inventories, log.decisions(), audit_frame(list(log.rows_after(0))), grants, log.creator()
+        )
+
+    def _restore_log(self, conn: Any, dump: WorkspaceDump, *, source: str, user: str) -> None:
+        """Write the dump's log (ids and hashes as they are), decisions and grants, then log the copy."""
+        rows = sealed_rows(dump.audit)
+        if rows:
+            self._insert_audit(conn, rows)
+            self._set_head(conn, int(rows[-1][0]), str(rows[-1][-1]))
+        decisions = dump.decisions.astype(object).where(dump.decisions.notna(), None)
+        with contextlib.closing(conn.cursor()) as cursor:
+            cursor.executemany(self._upsert_decision, list(decisions.itertuples(index=False, name=None)))
+        conn.execute("DELETE FROM zgc_grants")
+        marks = ", ".join([self._mark] * 5)
+        with contextlib.closing(conn.cursor()) as cursor:
+            cursor.executemany(
+                f"INSERT INTO zgc_grants (user_name, role, parks, granted_by, granted_at) VALUES ({marks})",
+                [(g.user, g.role, ",".join(g.parks), g.granted_by, g.granted_at) for g in dump.grants],
+            )
+        self._audit(conn, [copy_row(source, user, len(rows), dump.creator)])
 
     def _log(self, conn: Any) -> integrity.SqlLog:
         return integrity.SqlLog(conn, self._mark, lambda: self._head(conn))

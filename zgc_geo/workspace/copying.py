@@ -22,7 +22,7 @@ def copy_workspace(source: str | Path, target: str | Path, *, user: str) -> Inte
         raise WorkspaceError(
             f"source and target are the same workspace ({source_store.address}); name another"
         )
-    dump = source_store.dump()
+    dump = source_store.dump(user=user)
     target_store.init()
     target_store.restore(dump, source=source_store.address, user=user)
     return target_store.verify()

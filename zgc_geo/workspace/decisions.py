@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from zgc_geo.errors import ConcurrentEditError
+from zgc_geo.errors import AccessRefusedError, ConcurrentEditError
 from zgc_geo.workspace.store import (
     AUDIT_EXPORT_COLUMNS,
     DECISION_COLUMNS,
@@ -113,23 +113,30 @@ def acknowledge_row(report: IntegrityReport, user: str, note: str) -> tuple[Any,
             json.dumps(keys), text, "acknowledge", None, None)  # fmt: skip
 
 
-def copy_row(source: str, user: str, rows: int) -> tuple[Any, ...]:
-    """The audit row (without id) recording that the log above it was copied from ``source``."""
-    note = f"copied from {source}: {rows} audit row(s) with their hashes, decisions and inventories"
-    return (
-        uuid.uuid4().hex,
-        utc_now(),
-        user,
-        WORKSPACE_SCOPE,
-        None,
-        None,
-        None,
-        None,
-        note,
-        "copy",
-        None,
-        None,
-    )
+def copy_row(source: str, user: str, rows: int, creator: str | None = None) -> tuple[Any, ...]:
+    """The audit row (without id) recording that the log above it was copied from ``source``.
+
+    It names the original's creator (``created_by``): the log counts them an admin, as the
+    original did, unless a grant row of the log says otherwise.
+    """
+    note = f"copied from {source}: {rows} audit row(s) with their hashes, decisions, inventories and roles"
+    field_name = None if creator is None else "created_by"
+    return (uuid.uuid4().hex, utc_now(), user, WORKSPACE_SCOPE, None, field_name, None, creator, note, "copy",
+            None, None)  # fmt: skip
+
+
+def grant_row(user: str, before: str | None, after: str | None, by: str) -> tuple[Any, ...]:
+    """The audit row (without id) of ``by`` granting ``user`` the role ``after`` (None: revoking it)."""
+    action = "revoke" if after is None else "grant"
+    return (uuid.uuid4().hex, utc_now(), by, WORKSPACE_SCOPE, None, f"role:{user}", before, after, "",
+            action, None, None)  # fmt: skip
+
+
+def refusal_row(refusal: AccessRefusedError) -> tuple[Any, ...]:
+    """The audit row (without id) of a change refused for want of a right (it changes nothing)."""
+    return (uuid.uuid4().hex, utc_now(), refusal.user, refusal.inventory or WORKSPACE_SCOPE,
+            refusal.plot_id, f"right:{refusal.right}", refusal.held, refusal.action, str(refusal), "refuse",
+            None, None)  # fmt: skip
 
 
 def with_decisions(plots: gpd.GeoDataFrame, decided: Sequence[Sequence[Any]]) -> gpd.GeoDataFrame:

@@ -40,6 +40,12 @@ _V2_TABLES: Final = (
     "CREATE TRIGGER zgc_decisions_no_delete BEFORE DELETE ON zgc_decisions BEGIN "
     "SELECT RAISE(ABORT, 'decisions are never deleted (orphaned ones are kept)'); END",
 )
+#: Who may do what (:mod:`zgc_geo.workspace.rights`); ``parks`` is comma-separated, for editors.
+GRANTS_TABLE: Final = (
+    "CREATE TABLE zgc_grants (user_name TEXT PRIMARY KEY NOT NULL, "
+    "role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')), parks TEXT NOT NULL DEFAULT '', "
+    "granted_by TEXT, granted_at TEXT)"
+)
 _V2_CONTENTS: Final = (
     ("zgc_meta", "schema version, audit chain head, creator (zgc-geo workspace)"),
     ("zgc_schema_history", "schema upgrades applied (zgc-geo workspace)"),
@@ -141,6 +147,20 @@ def insert_sealed(conn: sqlite3.Connection, sealed: list[tuple[Any, ...]]) -> No
     conn.executemany(f"INSERT INTO zgc_audit ({columns}) VALUES ({marks})", sealed)
 
 
+def _to_version_3(conn: sqlite3.Connection, user: str) -> None:
+    """Roles and per-park rights: the grants table, its creator's admin grant, grant rows findable."""
+    conn.execute(GRANTS_TABLE)
+    conn.execute("CREATE INDEX zgc_audit_field ON zgc_audit (field)")
+    conn.execute("CREATE INDEX zgc_audit_action ON zgc_audit (action)")
+    conn.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+        "VALUES ('zgc_grants', 'attributes', 'zgc_grants', 'roles and per-park rights (zgc-geo workspace)')"
+    )
+    admin = creator(conn) or user
+    conn.execute("INSERT INTO zgc_grants VALUES (?, 'admin', '', ?, ?)", (admin, admin, utc_now()))
+
+
 _STEPS: Final[tuple[tuple[int, str, Callable[[sqlite3.Connection, str], None]], ...]] = (
     (2, "hash-chained audit log, chain head, audited decisions", _to_version_2),
+    (3, "roles and per-park rights; the workspace's creator is its first admin", _to_version_3),
 )

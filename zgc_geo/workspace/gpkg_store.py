@@ -33,11 +33,10 @@ from zgc_geo.workspace import gpkg_format, gpkg_schema, integrity
 from zgc_geo.workspace.audited import AuditedStore
 from zgc_geo.workspace.decisions import (
     DECISION_SQL,
-    copy_row,
-    sealed_rows,
     with_decisions,
 )
 from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, ZGC_TABLES, Features, quote
+from zgc_geo.workspace.rights import admin_refusal, park_of
 from zgc_geo.workspace.store import (
     DEFAULT_REVIEW_STATUS,
     IntegrityReport,
@@ -48,7 +47,6 @@ from zgc_geo.workspace.store import (
     check_name,
     check_user,
     inventory_taken,
-    no_such_plot,
     unknown_inventory,
     utc_now,
 )
@@ -138,12 +136,15 @@ class GeoPackageStore(AuditedStore):
         """
         check_name(name)
         user = check_user(user)
+        action = "replace" if replace else "import"
+        self._require_admin(user, action, name)  # before the slow encoding
         if not replace and any(info.name == name for info in self.inventories()):
-            raise self._taken(name)  # before the slow encoding
+            raise self._taken(name)
         features = gpkg_format.prepare_features(plots)
         info = InventoryInfo(name, title, source, utc_now(), user, len(features.rows), synthetic)
-        with self._transaction(write=True) as conn:
-            integrity.guard_write(self._log(conn), self._key)
+        with self._write() as conn:
+            self._check(conn, admin_refusal(self._rights(conn, user), action, name))
+            integrity.guard_write(self._log(conn), self._key, user=user)
             old = conn.execute("SELECT plot_count FROM zgc_inventories WHERE name = ?", (name,)).fetchone()
             if old is not None and not replace:
                 raise self._taken(name)
@@ -168,8 +169,9 @@ class GeoPackageStore(AuditedStore):
                        "unless the whole chain was recomputed: compare the head with one recorded earlier",),
             )  # fmt: skip
 
-    def dump(self) -> WorkspaceDump:
-        """Every inventory, decision and audit row in one read transaction."""
+    def dump(self, *, user: str) -> WorkspaceDump:
+        """Every inventory, decision, audit row and grant in one read transaction; admins only."""
+        self._require_admin(user, "copy the whole workspace")
         with self._transaction(write=False) as conn:
             infos = conn.execute(
                 "SELECT name, title, source, imported_at, imported_by, plot_count, synthetic, columns "
@@ -180,8 +182,7 @@ class GeoPackageStore(AuditedStore):
                  gpkg_format.read_features(conn, n, json.loads(columns)))
                 for n, t, s, at, by, c, syn, columns in infos
             ]  # fmt: skip
-            decisions, audit = self._decisions_and_log(conn)
-        return WorkspaceDump(inventories, decisions, audit)
+            return self._dumped(conn, inventories)
 
     def restore(self, dump: WorkspaceDump, *, source: str, user: str) -> None:
         """Write ``dump`` into this empty workspace in one transaction, keeping ids and hashes."""
@@ -200,22 +201,17 @@ class GeoPackageStore(AuditedStore):
                 schema = json.dumps({column: dtype for column, _, dtype in features.columns})
                 stored = (info.name, info.title, info.source, info.imported_at, info.imported_by)
                 conn.execute(_UPSERT_INVENTORY, (*stored, info.plot_count, info.synthetic, schema))
-            rows = sealed_rows(dump.audit)
-            if rows:
-                self._insert_audit(conn, rows)
-                self._set_head(conn, int(rows[-1][0]), str(rows[-1][-1]))
-            decisions = dump.decisions.astype(object).where(dump.decisions.notna(), None)
-            conn.executemany(self._upsert_decision, decisions.itertuples(index=False, name=None))
-            self._audit(conn, [copy_row(source, user, len(rows))])
+            self._restore_log(conn, dump, source=source, user=user)
         integrity.forget(self._key)
 
-    def backup(self, target: Path) -> Path:
-        """A consistent copy of the whole workspace, itself a workspace and a GeoPackage.
+    def backup(self, target: Path, *, user: str) -> Path:
+        """A consistent copy of the whole workspace, itself a workspace and a GeoPackage; admins only.
 
         ``target`` is a ``.gpkg`` file, or an existing folder to put ``<name>-<UTC time>.gpkg``
         in. SQLite's backup API copies one consistent state into a temporary file next to the
         target, which then replaces it, so a crash never leaves a half backup.
         """
+        self._require_admin(user, "back up the workspace")
         target = backup_target(Path(target), self.path.stem)
         if target.exists() and target.resolve() == self.path.resolve():
             raise WorkspaceError(f"backup {target} is the workspace itself; choose another file or folder")
@@ -272,11 +268,12 @@ class GeoPackageStore(AuditedStore):
             raise unknown_inventory(name, known, str(self.path))
         return str(row[0])
 
-    def _require_plot(self, conn: sqlite3.Connection, name: str, plot_id: str) -> None:
-        self._require_inventory(conn, name)
+    def _plot_park(self, conn: sqlite3.Connection, name: str, plot_id: str) -> str | None:
+        schema = json.loads(self._require_inventory(conn, name))
+        park = quote("park_id") if "park_id" in schema else "NULL"
         table = quote(TABLE_PREFIX + name)
-        if conn.execute(f"SELECT 1 FROM {table} WHERE plot_id = ?", (plot_id,)).fetchone() is None:
-            raise no_such_plot(name, plot_id)
+        row = conn.execute(f"SELECT {park} FROM {table} WHERE plot_id = ?", (plot_id,)).fetchone()
+        return None if row is None else park_of(row[0])
 
     def _taken(self, name: str) -> WorkspaceError:
         return inventory_taken(self.address, name)

@@ -24,10 +24,14 @@ from zgc_geo.workspace.audit_chain import (
     Finding,
     check_rows,
     decision_findings,
+    grant_finding,
+    grant_findings,
     head_findings,
     plot_finding,
+    replay_grants,
     rewound,
 )
+from zgc_geo.workspace.rights import Grant, grant_from_row, parse_summary
 from zgc_geo.workspace.store import AUDIT_COLUMNS, AUDIT_EXPORT_COLUMNS, IntegrityReport
 
 #: Findings named in the message of a refused write (the rest are one ``verify`` away).
@@ -39,6 +43,7 @@ _PLOT: Final = AUDIT_EXPORT_COLUMNS.index("plot_id")
 _INVENTORY: Final = AUDIT_EXPORT_COLUMNS.index("inventory")
 _CHECKPOINTS: dict[str, ChainState] = {}
 _DECISION_FINDINGS: dict[str, list[Finding]] = {}
+_GRANT_FINDINGS: dict[str, list[Finding]] = {}
 _LOCK: Final = threading.Lock()
 
 
@@ -69,6 +74,22 @@ class LogReader(Protocol):
         """One plot's stored decision (DECISION_ROW[2:]) and its decide/undo rows, as plain rows."""
         ...
 
+    def grants(self) -> dict[str, Grant]:
+        """The stored grants by user."""
+        ...
+
+    def replayed_grants(self) -> dict[str, Grant]:
+        """The grants the log implies, by user."""
+        ...
+
+    def creator(self) -> str | None:
+        """Who created the workspace (an admin until the log says otherwise)."""
+        ...
+
+    def user_grant(self, user: str) -> tuple[Grant | None, Grant | None]:
+        """``user``'s grant as stored and as the log last granted it (None: none)."""
+        ...
+
 
 def verify_log(
     reader: LogReader, key: str, *, incremental: bool, backend: str, address: str, schema_version: int,
@@ -91,7 +112,10 @@ def verify_log(
             decisions += _plot_findings(reader, inventory, plot_id)
     with _LOCK:
         _DECISION_FINDINGS[key] = decisions
-    findings = (*state.findings, *head_findings(state, reader.head()), *decisions)
+    grants = grant_findings(reader.grants(), reader.replayed_grants())
+    with _LOCK:
+        _GRANT_FINDINGS[key] = grants
+    findings = (*state.findings, *head_findings(state, reader.head()), *decisions, *grants)
     head = (state.last_id, state.last_hash) if state.last_id else None
     return IntegrityReport(
         backend, address, schema_version, state.last_id, head, findings, dict(state.acknowledged), notes
@@ -99,12 +123,18 @@ def verify_log(
 
 
 def guard_write(
-    reader: LogReader, key: str, inventory: str | None = None, plot_id: str | None = None
+    reader: LogReader,
+    key: str,
+    inventory: str | None = None,
+    plot_id: str | None = None,
+    *,
+    user: str | None = None,
 ) -> None:
     """Refuse a write while the workspace has unacknowledged damage; check the plot being written.
 
     The first write of a process verifies everything; later ones check only the rows added
-    since, the head, and the one plot's decision against the replay of its own rows.
+    since, the head, the one plot's decision against the replay of its own rows, and the
+    writing ``user``'s stored grant against what the log granted them.
     """
     with _LOCK:
         known = key in _DECISION_FINDINGS
@@ -115,10 +145,17 @@ def guard_write(
         others = [
             f for f in _DECISION_FINDINGS.get(key, []) if (f.inventory, f.plot_id) != (inventory, plot_id)
         ]
+        others += [f for f in _GRANT_FINDINGS.get(key, []) if dict(f.values).get("user") != user]
     findings = [*state.findings, *head_findings(state, reader.head()), *others]
     if inventory is not None and plot_id is not None:
         findings += _plot_findings(reader, inventory, plot_id)
-    open_findings = [f for f in findings if f.key not in state.acknowledged]
+    if user is not None and (finding := grant_finding(user, *reader.user_grant(user))) is not None:
+        findings.append(finding)
+    refuse([f for f in findings if f.key not in state.acknowledged])
+
+
+def refuse(open_findings: Sequence[Finding]) -> None:
+    """Raise the refusal of a write while ``open_findings`` (unacknowledged damage) exist."""
     if open_findings:
         shown = "; ".join(f.message for f in open_findings[:SHOWN_FINDINGS])
         more = (
@@ -154,6 +191,7 @@ def forget(key: str) -> None:
     with _LOCK:
         _CHECKPOINTS.pop(key, None)
         _DECISION_FINDINGS.pop(key, None)
+        _GRANT_FINDINGS.pop(key, None)
 
 
 def _chain(
@@ -232,6 +270,43 @@ class SqlLog:
             (inventory, plot_id),
         ).fetchall()
         return decision, changes
+
+    def grants(self) -> dict[str, Grant]:
+        rows = self._execute("SELECT user_name, role, parks FROM zgc_grants").fetchall()
+        return {str(row[0]): grant_from_row(*row) for row in rows}
+
+    def replayed_grants(self) -> dict[str, Grant]:
+        rows = self._execute(
+            "SELECT field, new_value FROM zgc_audit WHERE action IN ('grant', 'revoke') ORDER BY audit_id"
+        ).fetchall()
+        return replay_grants(rows, self.creator())
+
+    def creator(self) -> str | None:
+        copied = self._execute(
+            "SELECT new_value FROM zgc_audit WHERE action = 'copy' AND field = 'created_by' "
+            "ORDER BY audit_id DESC LIMIT 1"
+        ).fetchone()
+        if copied is not None:  # a copy: the original's creator, as its log counts them
+            return str(copied[0])
+        row = self._execute("SELECT value FROM zgc_meta WHERE key = 'created_by'").fetchone()
+        return None if row is None else str(row[0])
+
+    def user_grant(self, user: str) -> tuple[Grant | None, Grant | None]:
+        row = self._execute(
+            "SELECT user_name, role, parks, granted_by, granted_at FROM zgc_grants "
+            f"WHERE user_name = {self._mark}",
+            (user,),
+        ).fetchone()
+        logged = self._execute(
+            f"SELECT new_value FROM zgc_audit WHERE field = {self._mark} AND action IN ('grant', 'revoke') "
+            "ORDER BY audit_id DESC LIMIT 1",
+            (f"role:{user}",),
+        ).fetchone()
+        if logged is not None:
+            replayed = parse_summary(user, logged[0])
+        else:
+            replayed = Grant(user, "admin") if user == self.creator() else None
+        return (None if row is None else grant_from_row(*row)), replayed
 
     def _where(self, inventory: str | None, plot_id: str | None) -> tuple[str, list[object]]:
         if inventory is None:

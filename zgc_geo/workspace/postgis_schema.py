@@ -14,12 +14,14 @@ deferred constraint trigger makes a decision change commit only together with it
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import psycopg
 from psycopg import sql
 
 from zgc_geo.errors import WorkspaceError
+from zgc_geo.workspace.rights import OUTSIDE
 from zgc_geo.workspace.store import SCHEMA_VERSION, utc_now
 
 SCHEMA: Final = "zgc_geo"
@@ -84,6 +86,53 @@ _APP_GRANTS: Final = (
 )
 
 
+#: Park roles are named ``zgc_geo_park_<park_id>`` (``zgc_geo_park_outside`` for plots outside every park).
+PARK_ROLE_PREFIX: Final = "zgc_geo_park_"
+_V3_STATEMENTS: Final = (
+    "CREATE TABLE zgc_grants (user_name text PRIMARY KEY, "
+    "role text NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')), parks text NOT NULL DEFAULT '', "
+    "granted_by text, granted_at text)",
+    "CREATE INDEX zgc_audit_field ON zgc_audit (field)",
+    "CREATE INDEX zgc_audit_action ON zgc_audit (action)",
+    # The parks the connected role is confined to (the park roles it is a member of); NULL: not confined.
+    "CREATE FUNCTION zgc_geo.zgc_restricted_parks() RETURNS text[] LANGUAGE sql STABLE "
+    "SET search_path = pg_catalog, pg_temp AS $$ "
+    "SELECT array_agg(substr(r.rolname, 14) ORDER BY r.rolname) FROM pg_roles AS r "
+    "WHERE r.rolname LIKE 'zgc\\_geo\\_park\\_%' AND pg_has_role(current_user, r.oid, 'MEMBER') $$",
+    # The park of a plot, read from its inventory's feature table ('outside' without a park_id).
+    "CREATE FUNCTION zgc_geo.zgc_plot_park(inv text, plot text) RETURNS text LANGUAGE plpgsql STABLE "
+    "SET search_path = pg_catalog, pg_temp AS $$ DECLARE t text; p text; BEGIN "
+    "SELECT feature_table INTO t FROM zgc_geo.zgc_inventories WHERE name = inv; "
+    "IF t IS NULL OR NOT EXISTS (SELECT 1 FROM pg_attribute "
+    "WHERE attrelid = to_regclass(format('zgc_geo.%I', t)) AND attname = 'park_id' "
+    "AND NOT attisdropped) THEN RETURN 'outside'; END IF; "
+    "EXECUTE format('SELECT park_id::text FROM zgc_geo.%I WHERE plot_id = $1', t) INTO p USING plot; "
+    "RETURN coalesce(nullif(btrim(p), ''), 'outside'); END $$",
+    "CREATE FUNCTION zgc_geo.zgc_may_change_decision(inv text, plot text) RETURNS boolean LANGUAGE plpgsql "
+    "STABLE SET search_path = pg_catalog, pg_temp AS $$ "
+    "DECLARE parks text[] := zgc_geo.zgc_restricted_parks(); "
+    "BEGIN RETURN parks IS NULL OR zgc_geo.zgc_plot_park(inv, plot) = ANY (parks); END $$",
+    "ALTER TABLE zgc_decisions ENABLE ROW LEVEL SECURITY",
+    "CREATE POLICY zgc_decisions_read ON zgc_decisions FOR SELECT USING (true)",
+    "CREATE POLICY zgc_decisions_insert ON zgc_decisions FOR INSERT "
+    "WITH CHECK (zgc_geo.zgc_may_change_decision(inventory, plot_id))",
+    "CREATE POLICY zgc_decisions_update ON zgc_decisions FOR UPDATE "
+    "USING (zgc_geo.zgc_may_change_decision(inventory, plot_id)) "
+    "WITH CHECK (zgc_geo.zgc_may_change_decision(inventory, plot_id))",
+)
+_V3_GRANTS: Final = (
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON zgc_grants TO {app}",
+    "GRANT SELECT ON zgc_grants TO {reader}",
+)
+#: What a park's role may do: read everything, and change decisions (row-level security: its park's).
+_PARK_GRANTS: Final = (
+    "GRANT {reader} TO {park}",
+    "GRANT INSERT ON zgc_audit TO {park}",
+    "GRANT INSERT, UPDATE ON zgc_decisions TO {park}",
+    "GRANT UPDATE ON zgc_head TO {park}",
+)
+
+
 def schema_version(conn: psycopg.Connection) -> int | None:
     """The workspace's schema version, or None when the database has no zgc-geo workspace yet."""
     if conn.execute("SELECT to_regclass('zgc_geo.zgc_meta')").fetchone()[0] is None:  # type: ignore[index]
@@ -92,11 +141,13 @@ def schema_version(conn: psycopg.Connection) -> int | None:
     return int(row[0]) if row else None
 
 
-def create(conn: psycopg.Connection, user: str, where: str) -> None:
-    """Create the schema, its tables and roles inside the caller's transaction, as version 2.
+def create(conn: psycopg.Connection, user: str, where: str, park_ids: Sequence[str]) -> None:
+    """Create the schema, its tables and roles inside the caller's transaction, at the current version.
 
-    Roles are created when the connected role may (a superuser or CREATEROLE); otherwise the
-    tables are still made and the report of ``verify`` says the connected role owns the log.
+    Version 2 is made first and then upgraded step by step, so a new workspace is exactly an
+    upgraded one. Roles are created when the connected role may (a superuser or CREATEROLE);
+    otherwise the tables are still made and the report of ``verify`` says the connected role
+    owns the log.
     """
     _require_postgis(conn, where)
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
@@ -104,24 +155,69 @@ def create(conn: psycopg.Connection, user: str, where: str) -> None:
     for statement in _TABLES:
         conn.execute(statement)
     conn.execute(
-        "INSERT INTO zgc_meta VALUES ('schema_version', %s), ('created_by', %s), ('created_at', %s)",
-        (str(SCHEMA_VERSION), user, utc_now()),
+        "INSERT INTO zgc_meta VALUES ('schema_version', '2'), ('created_by', %s), ('created_at', %s)",
+        (user, utc_now()),
     )
     conn.execute("INSERT INTO zgc_head VALUES (1, 0, %s)", ("0" * 64,))  # the chain's start: no row yet
     conn.execute(
-        "INSERT INTO zgc_schema_history VALUES (%s, %s, %s, %s)",
-        (
-            SCHEMA_VERSION,
-            utc_now(),
-            user,
-            "PostGIS workspace: hash-chained audit log, chain head, audited decisions",
-        ),
+        "INSERT INTO zgc_schema_history VALUES (2, %s, %s, %s)",
+        (utc_now(), user, "PostGIS workspace: hash-chained audit log, chain head, audited decisions"),
     )
     if _ensure_roles(conn):
         for grant in _APP_GRANTS:
             conn.execute(
                 sql.SQL(grant).format(app=sql.Identifier(APP_ROLE), reader=sql.Identifier(READER_ROLE))
             )
+    upgrade(conn, user, where, park_ids)
+
+
+def upgrade(conn: psycopg.Connection, user: str, where: str, park_ids: Sequence[str]) -> int:
+    """Apply every missing step inside the caller's transaction (run as the owner); the version reached."""
+    conn.execute(f"SET LOCAL search_path = {SCHEMA}, public")
+    version = schema_version(conn) or 2
+    if version > SCHEMA_VERSION:
+        check_current(version, where)
+    for target, description, step in _STEPS:
+        if version < target:
+            step(conn, user, park_ids)
+            conn.execute("UPDATE zgc_meta SET value = %s WHERE key = 'schema_version'", (str(target),))
+            conn.execute(
+                "INSERT INTO zgc_schema_history VALUES (%s, %s, %s, %s)",
+                (target, utc_now(), user, description),
+            )
+            version = target
+    return version
+
+
+def park_role(park_id: str) -> str:
+    """The database role of one park's office: a login in it may change only that park's decisions."""
+    return PARK_ROLE_PREFIX + park_id
+
+
+def _to_version_3(conn: psycopg.Connection, user: str, park_ids: Sequence[str]) -> None:
+    """Roles and per-park rights: grants, the creator as first admin, park roles, row-level security."""
+    for statement in _V3_STATEMENTS:
+        conn.execute(statement)
+    admin = creator(conn) or user
+    conn.execute("INSERT INTO zgc_grants VALUES (%s, 'admin', '', %s, %s)", (admin, admin, utc_now()))
+    if not _ensure_roles(conn):
+        return
+    for grant in _V3_GRANTS:
+        conn.execute(sql.SQL(grant).format(app=sql.Identifier(APP_ROLE), reader=sql.Identifier(READER_ROLE)))
+    existing = {
+        r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'zgc\\_geo\\_park\\_%'")
+    }
+    for park in sorted({*park_ids, OUTSIDE}):
+        role = sql.Identifier(park_role(park))
+        if park_role(park) not in existing:
+            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(role))
+        for grant in _PARK_GRANTS:
+            conn.execute(sql.SQL(grant).format(park=role, reader=sql.Identifier(READER_ROLE)))
+
+
+_STEPS: Final[tuple[tuple[int, str, Callable[[psycopg.Connection, str, Sequence[str]], None]], ...]] = (
+    (3, "roles and per-park rights: grants, park roles, row-level security on decisions", _to_version_3),
+)
 
 
 def check_current(version: int | None, where: str) -> None:

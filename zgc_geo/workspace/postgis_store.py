@@ -33,11 +33,10 @@ from zgc_geo.workspace.address import redacted
 from zgc_geo.workspace.audited import AuditedStore
 from zgc_geo.workspace.decisions import (
     DECISION_SQL,
-    copy_row,
-    sealed_rows,
     with_decisions,
 )
 from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, Features
+from zgc_geo.workspace.rights import admin_refusal, park_of
 from zgc_geo.workspace.store import (
     AUDIT_EXPORT_COLUMNS,
     DEFAULT_REVIEW_STATUS,
@@ -49,7 +48,6 @@ from zgc_geo.workspace.store import (
     check_name,
     check_user,
     inventory_taken,
-    no_such_plot,
     unknown_inventory,
     utc_now,
 )
@@ -97,18 +95,18 @@ class PostgisStore(AuditedStore):
         """Create the workspace (schema, tables, roles, grants) or check it is current; its version."""
         with self._transaction(checked=False) as conn:
             version = postgis_schema.schema_version(conn)
-            if version is not None:
-                postgis_schema.check_current(version, self.address)
-            else:
-                try:
-                    with conn.transaction():
-                        postgis_schema.create(conn, user_name(), self.address)
-                except psycopg.errors.InsufficientPrivilege as error:
-                    raise WorkspaceError(
-                        f"the role of {self.address} may not create the workspace ({_first_line(error)}); "
-                        "run `zgc-geo workspace init --workspace URL` once with the URL of the database's "
-                        "owner or a superuser, then connect as a member of zgc_geo_app"
-                    ) from error
+            try:
+                with conn.transaction():
+                    if version is None:
+                        postgis_schema.create(conn, user_name(), self.address, _park_ids())
+                    else:
+                        postgis_schema.upgrade(conn, user_name(), self.address, _park_ids())
+            except psycopg.errors.InsufficientPrivilege as error:
+                raise WorkspaceError(
+                    f"the role of {self.address} may not create or upgrade the workspace "
+                    f"({_first_line(error)}); run `zgc-geo workspace init --workspace URL` once with the URL "
+                    "of the database's owner or a superuser, then connect as a member of zgc_geo_app"
+                ) from error
         with _CHECKED_LOCK:
             _CHECKED.add(self._url)
         return postgis_schema.SCHEMA_VERSION
@@ -146,14 +144,17 @@ class PostgisStore(AuditedStore):
         """Copy the plots into a new table, then swap it in and audit the import under the chain's lock."""
         check_name(name)
         user = check_user(user)
+        action = "replace" if replace else "import"
+        self._require_admin(user, action, name)  # before the slow encoding and copy
         if not replace and any(info.name == name for info in self.inventories()):
             raise inventory_taken(self.address, name)
         features = gpkg_format.prepare_features(plots)
         info = InventoryInfo(name, title, source, utc_now(), user, len(features.rows), synthetic)
-        with self._transaction() as conn:
+        with self._write() as conn:
             staging, stored = self._copy_features(conn, features)
             self._lock_chain(conn)
-            integrity.guard_write(self._log(conn), self._key)
+            self._check(conn, admin_refusal(self._rights(conn, user), action, name))
+            integrity.guard_write(self._log(conn), self._key, user=user)
             old = conn.execute(
                 "SELECT plot_count, feature_table FROM zgc_inventories WHERE name = %s", (name,)
             ).fetchone()
@@ -199,14 +200,14 @@ class PostgisStore(AuditedStore):
                 address=self.address, schema_version=postgis_schema.SCHEMA_VERSION, notes=notes,
             )  # fmt: skip
 
-    def dump(self) -> WorkspaceDump:
-        """Every inventory, decision and audit row from one snapshot."""
+    def dump(self, *, user: str) -> WorkspaceDump:
+        """Every inventory, decision, audit row and grant from one snapshot; admins only."""
+        self._require_admin(user, "copy the whole workspace")
         with self._transaction(snapshot=True) as conn:
             names = [r[0] for r in conn.execute("SELECT name FROM zgc_inventories ORDER BY name")]
             infos = {i.name: i for i in self._infos(conn)}
             inventories = [(infos[n], self._read_features(conn, n, None)) for n in names]
-            decisions, audit = self._decisions_and_log(conn)
-        return WorkspaceDump(inventories, decisions, audit)
+            return self._dumped(conn, inventories)
 
     def restore(self, dump: WorkspaceDump, *, source: str, user: str) -> None:
         """Load ``dump`` into this empty workspace in one transaction, ids and hashes as they are."""
@@ -233,31 +234,19 @@ class PostgisStore(AuditedStore):
                 conn.execute(_UPSERT_INVENTORY, (info.name, info.title, info.source, info.imported_at,
                                                  info.imported_by, info.plot_count, info.synthetic,
                                                  json.dumps(stored), table))  # fmt: skip
-            rows = sealed_rows(dump.audit)
-            with (
-                conn.cursor() as cursor,
-                cursor.copy(f"COPY zgc_audit ({_AUDIT_COLUMNS_SQL}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-            if rows:
-                self._set_head(conn, int(rows[-1][0]), str(rows[-1][-1]))
-            decisions = dump.decisions.astype(object).where(dump.decisions.notna(), None)
-            conn.cursor().executemany(
-                self._upsert_decision, list(decisions.itertuples(index=False, name=None))
-            )
-            self._audit(conn, [copy_row(source, user, len(rows))])
+            self._restore_log(conn, dump, source=source, user=user)
         integrity.forget(self._key)
 
-    def backup(self, target: Path) -> Path:
-        """The whole workspace copied into a new GeoPackage workspace at ``target``, written aside first."""
+    def backup(self, target: Path, *, user: str) -> Path:
+        """The whole workspace copied into a new GeoPackage workspace at ``target``; admins only."""
         from zgc_geo.workspace.gpkg_store import GeoPackageStore  # noqa: PLC0415 - the backup format
 
+        dump = self.dump(user=user)
         target = backup_target(Path(target), "zgc_geo_workspace")
         with gpkg_format.temporary_beside(target) as temporary:
             copy = GeoPackageStore(temporary)
             copy.init()
-            copy.restore(self.dump(), source=self.address, user=user_name())
+            copy.restore(dump, source=self.address, user=user)
             gpkg_format.fsync(temporary)
             temporary.replace(target)
         gpkg_format.fsync(target.parent)
@@ -362,11 +351,14 @@ class PostgisStore(AuditedStore):
             raise unknown_inventory(name, known, self.address)
         return str(row[0])
 
-    def _require_plot(self, conn: psycopg.Connection, name: str, plot_id: str) -> None:
+    def _plot_park(self, conn: psycopg.Connection, name: str, plot_id: str) -> str | None:
         table = self._require_inventory(conn, name)
-        query = sql.SQL("SELECT 1 FROM {} WHERE plot_id = %s").format(sql.Identifier(table))
-        if conn.execute(query, (plot_id,)).fetchone() is None:
-            raise no_such_plot(name, plot_id)
+        columns = conn.execute("SELECT columns FROM zgc_inventories WHERE name = %s", (name,)).fetchone()
+        has_park = any(stored == "park_id" for _, stored, _ in json.loads(columns[0]))  # type: ignore[index]
+        park = sql.Identifier("park_id") if has_park else sql.SQL("NULL")
+        query = sql.SQL("SELECT {} FROM {} WHERE plot_id = %s").format(park, sql.Identifier(table))
+        row = conn.execute(query, (plot_id,)).fetchone()
+        return None if row is None else park_of(row[0])
 
     @contextlib.contextmanager
     def _transaction(self, *, checked: bool = True, snapshot: bool = False) -> Iterator[psycopg.Connection]:
@@ -410,11 +402,18 @@ class PostgisStore(AuditedStore):
         version = postgis_schema.schema_version(conn)
         if version is None:
             with contextlib.suppress(psycopg.errors.InsufficientPrivilege), conn.transaction():
-                postgis_schema.create(conn, user_name(), self.address)
+                postgis_schema.create(conn, user_name(), self.address, _park_ids())
             version = postgis_schema.schema_version(conn)
         postgis_schema.check_current(version, self.address)
         with _CHECKED_LOCK:
             _CHECKED.add(self._url)
+
+
+def _park_ids() -> list[str]:
+    """The shipped sub-parks' ids: each gets a database role confined to its own plots."""
+    from zgc_geo.catalogue import shipped_layer  # noqa: PLC0415 - plan layers only when a workspace is made
+
+    return sorted(str(p) for p in shipped_layer("parks")["park_id"])
 
 
 def _filter_sql(name: str, stored: set[str], where: PlotFilter | None) -> tuple[str, list[object]]:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol, runtime_checkable
 
@@ -23,6 +23,7 @@ from zgc_geo.errors import OptionError, WorkspaceError
 
 if TYPE_CHECKING:
     from zgc_geo.workspace.audit_chain import Finding
+    from zgc_geo.workspace.rights import Grant
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,17 @@ AUDIT_COLUMNS: Final = (
     "new_value", "note", "action", "version", "reverts",
 )  # fmt: skip
 #: Audit actions: a decision, the undo of one, importing or replacing an inventory, an admin's
-#: acknowledgement of a failed verification, a schema upgrade and a copy between backends.
-AUDIT_ACTIONS: Final = ("decide", "undo", "import", "replace", "acknowledge", "upgrade", "copy")
+#: acknowledgement of a failed verification, a schema upgrade, a copy between backends, granting
+#: or revoking a role, and a change refused for want of a right.
+AUDIT_ACTIONS: Final = (
+    "decide", "undo", "import", "replace", "acknowledge", "upgrade", "copy", "grant", "revoke", "refuse",
+)  # fmt: skip
 #: The audit columns with the chain hash, as exported and copied.
 AUDIT_EXPORT_COLUMNS: Final = (*AUDIT_COLUMNS, "hash")
 #: The schema this zgc-geo writes. 1: the first GeoPackage workspace (no hash chain); 2: hash-chained
-#: audit, the head beside it and the recorded schema version.
-SCHEMA_VERSION: Final = 2
+#: audit, the head beside it and the recorded schema version; 3: roles and per-park rights
+#: (``zgc_grants``; on PostGIS also park database roles and row-level security on decisions).
+SCHEMA_VERSION: Final = 3
 #: The ``inventory`` of audit rows about the whole workspace (acknowledgements, upgrades, copies).
 WORKSPACE_SCOPE: Final = "*"
 NAME_PATTERN: Final = re.compile(r"[a-z][a-z0-9_]{0,47}")
@@ -149,11 +154,15 @@ class WorkspaceDump:
     ``inventories`` pairs each inventory with its plots as imported (no decision columns, dtypes
     as stored); ``decisions`` has :data:`~zgc_geo.workspace.audit_chain.DECISION_ROW` columns;
     ``audit`` has :data:`AUDIT_EXPORT_COLUMNS`, hashes included, so the chain survives the copy.
+    ``grants`` and ``creator`` travel with it, so the copy grants what the original did.
     """
 
     inventories: list[tuple[InventoryInfo, gpd.GeoDataFrame]]
     decisions: pd.DataFrame
     audit: pd.DataFrame
+    #: The grants as stored, and who the log counts as the creator (an admin unless it says otherwise).
+    grants: list[Grant] = field(default_factory=list)
+    creator: str | None = None
 
 
 @runtime_checkable
@@ -230,8 +239,25 @@ class WorkspaceStore(Protocol):
         """The audit rows (:data:`AUDIT_COLUMNS`), optionally of one inventory or plot, newest last."""
         ...
 
-    def backup(self, target: Path) -> Path:
-        """A consistent copy of the whole workspace as a GeoPackage at ``target`` (a file or a folder)."""
+    def backup(self, target: Path, *, user: str) -> Path:
+        """A consistent copy of the whole workspace as a GeoPackage at ``target`` (a file or a folder);
+        admins only."""
+        ...
+
+    def grants(self) -> list[Grant]:
+        """Every stored grant, by user name."""
+        ...
+
+    def rights(self, user: str) -> Grant:
+        """What ``user`` may do: their stored grant, or a viewer's when they have none."""
+        ...
+
+    def grant(self, user: str, role: str, parks: tuple[str, ...] = (), *, by: str) -> Grant:
+        """Give ``user`` ``role`` (an editor: on ``parks``), replacing any grant they had; admins only."""
+        ...
+
+    def revoke(self, user: str, *, by: str) -> Grant | None:
+        """Remove ``user``'s grant (they become a viewer); the grant removed, or None. Admins only."""
         ...
 
     def verify(self, *, incremental: bool = False) -> IntegrityReport:
@@ -243,8 +269,9 @@ class WorkspaceStore(Protocol):
         """Record (in the log) that ``user`` has seen the findings of ``report``; edits resume."""
         ...
 
-    def dump(self) -> WorkspaceDump:
-        """The whole workspace in one consistent read, for :func:`~zgc_geo.workspace.copy_workspace`."""
+    def dump(self, *, user: str) -> WorkspaceDump:
+        """The whole workspace in one consistent read, for :func:`~zgc_geo.workspace.copy_workspace`;
+        admins only."""
         ...
 
     def restore(self, dump: WorkspaceDump, *, source: str, user: str) -> None:
@@ -292,10 +319,10 @@ def check_changes(changes: Mapping[str, str | None]) -> dict[str, str | None]:
             f"unknown decision field(s) {', '.join(map(repr, unknown))}; valid: {', '.join(DECISION_FIELDS)}"
         )
     cleaned: dict[str, str | None] = {}
-    for field, value in changes.items():
+    for key, value in changes.items():
         if value is not None and not isinstance(value, str):
-            raise OptionError(f"decision field {field!r} must be text or None, not {type(value).__name__}")
-        cleaned[field] = (value.strip() or None) if value is not None else None
+            raise OptionError(f"decision field {key!r} must be text or None, not {type(value).__name__}")
+        cleaned[key] = (value.strip() or None) if value is not None else None
     if "review_status" in cleaned and cleaned["review_status"] not in REVIEW_STATUSES:
         raise OptionError(f"unknown review status {changes['review_status']!r}; valid: {status_choices()}")
     return cleaned
@@ -350,19 +377,6 @@ def inventory_taken(where: str, name: str) -> WorkspaceError:
         f"the workspace {where} already has an inventory {name!r}; replace it (zgc-geo workspace import "
         "--replace; the decisions of plots that remain are kept) or choose another name"
     )
-
-
-def require_admin(user: str, creator: str | None, where: str) -> None:
-    """Only the workspace's creator (its first admin) may acknowledge a failed verification.
-
-    Per-user roles are stored in the workspace by a later version; until then the creator
-    recorded when the workspace was made is its admin.
-    """
-    if creator is not None and user != creator:
-        raise WorkspaceError(
-            f"only an admin may acknowledge a failed verification of {where}: {user!r} is not its admin "
-            f"({creator!r} created it); ask them to acknowledge it"
-        )
 
 
 def backup_target(target: Path, stem: str) -> Path:

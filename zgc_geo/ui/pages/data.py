@@ -23,6 +23,7 @@ from zgc_geo.ui.import_panel import (
 )
 from zgc_geo.ui.integrity_banner import verified_workspace
 from zgc_geo.ui.map_export import map_with_export
+from zgc_geo.ui.rights_view import members_panel
 from zgc_geo.ui.sidebar import chosen_basemap
 
 KIND_LABELS = {"plots": "data.kind_plots", "parks": "data.kind_parks", "layer": "data.kind_layer"}
@@ -31,6 +32,7 @@ st.title(tr("data.title"))
 st.caption(tr("data.caption"))
 with user_errors_shown():
     store = verified_workspace(seed_demo=False)  # a save is refused while the workspace is damaged
+    members_panel(store)
 limits = ImportLimits.from_env()
 uploads = st.file_uploader(
     tr("data.upload", mib=limits.max_file_mib),
