@@ -1,9 +1,10 @@
-"""Sign-in through nginx (deploy/nginx/zgc-geo.conf) in a real browser: the audit log names whom nginx let in.
+"""Sign-in through nginx (deploy/nginx/zgc-geo.conf) in a real browser: the audit log names whom nginx let in,
+and each person gets what their role allows.
 
 The app runs with ``ZGC_GEO_AUTH_HEADER=X-Remote-User`` on loopback over a GeoPackage made by its admin
 "管理员"; a private nginx (tests/nginx_server.py) serves the shipped site in front of it, with three people
-in its password file (one of them with a Chinese name, all with non-ASCII passwords). One app and one nginx
-serve the whole module; each test decides its own plot.
+in its password file (one of them with a Chinese name, all with non-ASCII passwords): two editors of 海淀园
+and a viewer. One app and one nginx serve the whole module; each test decides its own plot.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from zgc_geo.settings import AUTH_HEADER_ENV
 from zgc_geo.workspace import REVIEW_STATUSES, open_workspace
 
 ADMIN = "管理员"
+#: A 海淀 plot the admin decides before anyone signs in.
+ADMIN_PLOT = "demo-haidian-005"
 HEADER = "X-Remote-User"
 PEOPLE = {"haidian_editor": "一号-correct horse", "viewer_b": "二号-battery staple", "王工": "三号-staple"}
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -68,6 +71,13 @@ def proxied_app(nginx_binary: str, tmp_path_factory: pytest.TempPathFactory) -> 
     scratch = tmp_path_factory.mktemp("proxy")
     workspace = scratch / "workspace.gpkg"
     seed_elsewhere(workspace, ADMIN)
+    store = open_workspace(workspace)
+    for editor in ("haidian_editor", "王工"):
+        store.grant(editor, "editor", ("haidian",), by=ADMIN)
+    store.grant("viewer_b", "viewer", by=ADMIN)
+    store.record_decision(  # the admin's own change, which no one else may undo
+        "demo", ADMIN_PLOT, {"review_status": "deferred"}, expected_version=0, user=ADMIN
+    )
     with (
         app_server(workspace, ADMIN, scratch, extra_env={AUTH_HEADER_ENV: HEADER}) as app_url,
         NginxServer(int(urlsplit(app_url).port or 0), PEOPLE, binary=nginx_binary) as nginx,
@@ -193,19 +203,61 @@ def test_nginx_answers_only_with_valid_credentials(proxied_app: ProxiedApp) -> N
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_each_signed_in_person_is_the_user_of_their_decisions(
+def test_the_haidian_editor_decides_in_haidian_only_and_cannot_undo_the_admins_change(
     browser: Browser, proxied_app: ProxiedApp, artifacts_dir: Path
 ) -> None:
-    for user, plot_id in (("haidian_editor", "demo-haidian-001"), ("viewer_b", "demo-haidian-002")):
-        with _browser_page(browser, user, PEOPLE[user]) as (page, external):
-            try:
-                _record_decision(page, proxied_app.proxy_url, plot_id, f"经代理登录：{user}")
-                _expect_signed_in(page, user)
-                assert external == [], ", ".join(external)
-                assert page.locator('[data-testid="stException"]').count() == 0
-            finally:
-                page.screenshot(path=str(artifacts_dir / f"proxy_signin_{user}.png"), full_page=True)
-        assert _deciders(proxied_app.workspace, plot_id) == {user}
+    user, plot_id = "haidian_editor", "demo-haidian-001"
+    with _browser_page(browser, user, PEOPLE[user]) as (page, external):
+        try:
+            _record_decision(page, proxied_app.proxy_url, plot_id, f"经代理登录：{user}")
+            _expect_signed_in(page, user)
+            sidebar = page.locator(SIDEBAR)
+            expect(sidebar).to_contain_text(translate("rights.your_role", "zh", role="编辑（海淀园）"))
+            # A 丰台 plot: the page says why, and offers no form.
+            _click_plot(page, page.frame_locator(MAP_IFRAME).first, "demo-fengtai-001")
+            refused = translate("rights.cannot_edit_plot", "zh", role="编辑（海淀园）", park="丰台园")
+            expect(page.get_by_text(refused)).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.get_by_role("button", name=translate("stock.record", "zh"))).to_have_count(0)
+            # Undo takes back their own change, never the admin's.
+            page.get_by_role("button", name=translate("stock.undo", "zh")).click()
+            expect(page.get_by_text(translate("stock.undone", "zh", plot=plot_id))).to_be_visible(
+                timeout=TIMEOUT_MS
+            )
+            assert external == [], ", ".join(external)
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            page.screenshot(path=str(artifacts_dir / f"proxy_signin_{user}.png"), full_page=True)
+    store = open_workspace(proxied_app.workspace)
+    assert store.decision("demo", plot_id).review_status == "unreviewed"
+    assert store.decision("demo", ADMIN_PLOT).review_status == "deferred"
+    log = store.audit_log("demo")
+    assert {ADMIN, user} <= set(log["user"])  # both names in the audit
+    assert _deciders(proxied_app.workspace, plot_id) == {user}
+    assert _deciders(proxied_app.workspace, ADMIN_PLOT) == {ADMIN}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_viewer_sees_no_edit_controls(
+    browser: Browser, proxied_app: ProxiedApp, artifacts_dir: Path
+) -> None:
+    user = "viewer_b"
+    before = len(open_workspace(proxied_app.workspace).audit_log())
+    with _browser_page(browser, user, PEOPLE[user]) as (page, external):
+        try:
+            frame = _open_stock_page(page, proxied_app.proxy_url)
+            _expect_signed_in(page, user)
+            expect(page.locator(SIDEBAR)).to_contain_text(translate("rights.your_role", "zh", role="只读"))
+            _click_plot(page, frame, "demo-haidian-002")
+            cannot = translate("rights.cannot_edit_plot", "zh", role="只读", park="海淀园")
+            expect(page.get_by_text(cannot)).to_be_visible(timeout=TIMEOUT_MS)
+            expect(page.get_by_text(translate("rights.view_only", "zh", role="只读"))).to_be_visible()
+            for control in ("stock.record", "stock.undo", "stock.backup"):
+                expect(page.get_by_role("button", name=translate(control, "zh"))).to_have_count(0)
+            assert external == [], ", ".join(external)
+        finally:
+            page.screenshot(path=str(artifacts_dir / f"proxy_signin_{user}.png"), full_page=True)
+    assert len(open_workspace(proxied_app.workspace).audit_log()) == before  # nothing changed
 
 
 @pytest.mark.browser
