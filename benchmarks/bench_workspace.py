@@ -56,6 +56,7 @@ from zgc_geo.catalogue import load_layer
 from zgc_geo.crs import ANALYSIS_CRS, STORAGE_CRS
 from zgc_geo.importing.plots import OUTPUT_COLUMNS
 from zgc_geo.workspace import REVIEW_STATUSES, PlotFilter, open_workspace
+from zgc_geo.workspace.rights import OUTSIDE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_stock import MIB, Meter, _rss_bytes  # the same peak-memory method
@@ -454,10 +455,19 @@ def _summary(all_results: dict[str, dict[str, dict[str, Any]]], args: argparse.N
         print(f"{step:<7} " + " ".join(f"{c:>22}" for c in cells))
 
 
+def _grant_reviewer(address: str | Path) -> None:
+    """Create the workspace as ADMIN and make REVIEWER an editor of every park: each decision is checked
+    against the reviewer's parks, as a park office's would be."""
+    store = open_workspace(address)
+    store.init()
+    parks = (*load_layer("parks")["park_id"].astype(str), OUTSIDE)
+    store.grant(REVIEWER, "editor", parks, by=ADMIN)
+
+
 def _bench_geopackage(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="zgc-bench-workspace-") as scratch:
         path = Path(scratch) / "workspace.gpkg"
-        open_workspace(path).init()
+        _grant_reviewer(path)
         print(f"\nGeoPackage {path}:", flush=True)
         results = _run_backend(str(path), args)
         _report("GeoPackage", f"{path} (SQLite, synchronous=FULL)", path.stat().st_size, results, args)
@@ -478,6 +488,7 @@ def _bench_postgis(args: argparse.Namespace) -> tuple[dict[str, dict[str, Any]] 
         database = server.new_database()
         version = _make_durable(database.admin_url)
         open_workspace(database.admin_url).init()  # as the superuser, as an admin would
+        _grant_reviewer(database.app_url)
         print(f"\nPostGIS {database.app_url} ({version}):", flush=True)
         results = _run_backend(database.app_url, args)
         where = f"{database.app_url} ({version}; a member of zgc_geo_app; TCP on 127.0.0.1)"

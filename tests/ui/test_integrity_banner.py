@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixture_files import write_gbk_plot_zip
+from tests.ui.page_runs import run_page
 from tests.ui.workspaces import INTRUDER, seed_elsewhere, tamper_gpkg
 from zgc_geo.errors import AccessRefusedError
 from zgc_geo.i18n import translate
@@ -37,13 +38,7 @@ def damaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _stock(selected: str | None = PLOT, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(PAGES / "stock.py"), default_timeout=300)
-    at.session_state["lang"] = lang
-    if selected:
-        at.session_state["stock_selected"] = selected
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page("stock", selected, lang)
 
 
 def _record(at: AppTest, status: str, note: str = "") -> AppTest:

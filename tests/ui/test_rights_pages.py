@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.ui.page_runs import run_page
 from tests.ui.test_stock_page import _record
 from zgc_geo.i18n import translate
 from zgc_geo.settings import USER_ENV, WORKSPACE_ENV
 from zgc_geo.workspace import open_workspace
 
-PAGES = Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages"
 ADMIN, EDITOR, VIEWER = "规划管理员", "海淀编辑", "只读者"
 HAIDIAN_PLOT, FENGTAI_PLOT = "demo-haidian-001", "demo-fengtai-001"
 
@@ -31,13 +31,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def page(name: str, selected: str | None = None, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=180)
-    at.session_state["lang"] = lang
-    if selected:
-        at.session_state["stock_selected"] = selected
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return run_page(name, selected, lang, timeout=180)
 
 
 def labels(at: AppTest) -> set[str]:

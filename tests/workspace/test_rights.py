@@ -12,7 +12,7 @@ import pytest
 
 from tests.postgis_server import PostgisDatabase
 from tests.workspace.test_gpkg_store import make_plots
-from zgc_geo.errors import AccessRefusedError, OptionError, WorkspaceIntegrityError
+from zgc_geo.errors import AccessRefusedError, OptionError, WorkspaceError, WorkspaceIntegrityError
 from zgc_geo.workspace import WorkspaceStore, copy_workspace, open_workspace
 from zgc_geo.workspace.postgis_schema import park_role
 from zgc_geo.workspace.rights import Grant, checked_grant, park_of
@@ -271,3 +271,24 @@ def test_grant_arguments_are_checked() -> None:
     assert [park_of(v) for v in (None, "", "  ", float("nan"), "haidian")] == [
         "outside", "outside", "outside", "outside", "haidian"
     ]  # fmt: skip
+
+
+@pytest.mark.postgis
+def test_a_version_2_postgis_workspace_is_upgraded_by_init(
+    postgis_db: PostgisDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from zgc_geo.workspace import postgis_schema, postgis_store  # noqa: PLC0415
+
+    with monkeypatch.context() as old_zgc_geo:  # what the previous version made: no step to 3
+        old_zgc_geo.setattr(postgis_schema, "_STEPS", ())
+        old_zgc_geo.setattr(postgis_schema, "SCHEMA_VERSION", 2)
+        open_workspace(postgis_db.admin_url).init()
+    postgis_store._CHECKED.clear()
+    app = open_workspace(postgis_db.app_url)
+    with pytest.raises(WorkspaceError, match=r"schema version 2; this zgc-geo needs 3.*workspace init"):
+        app.inventories()
+    assert open_workspace(postgis_db.admin_url).init() == 3
+    postgis_store._CHECKED.clear()
+    assert [g.summary for g in app.grants()] == ["admin"] and app.rights(ADMIN).administers
+    app.save_inventory("parks", park_plots(), title="分园地块", source="test", user=ADMIN)
+    assert app.verify().intact
