@@ -107,10 +107,6 @@ class AuditedStore(ABC):
         """Record the chain's new head."""
 
     @abstractmethod
-    def _creator(self, conn: Any) -> str | None:
-        """Who created the workspace (its first admin)."""
-
-    @abstractmethod
     def _require_inventory(self, conn: Any, name: str) -> str:
         """Raise unless inventory ``name`` exists."""
 

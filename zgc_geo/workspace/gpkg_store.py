@@ -253,9 +253,6 @@ class GeoPackageStore(AuditedStore):
             "UPDATE gpkg_contents SET last_change = ? WHERE table_name IN (?, ?, ?)", (utc_now(), *ZGC_TABLES)
         )
 
-    def _creator(self, conn: sqlite3.Connection) -> str | None:
-        return gpkg_schema.creator(conn)
-
     def _write_features(self, conn: sqlite3.Connection, name: str, title: str, features: Features) -> None:
         """Create and fill the feature table, inside the caller's transaction (a seam for crash tests)."""
         gpkg_format.create_feature_table(conn, name, title, features)

@@ -272,9 +272,6 @@ class PostgisStore(AuditedStore):
     def _set_head(self, conn: psycopg.Connection, last_id: int, last_hash: str) -> None:
         conn.execute("UPDATE zgc_head SET last_id = %s, last_hash = %s WHERE id = 1", (last_id, last_hash))
 
-    def _creator(self, conn: psycopg.Connection) -> str | None:
-        return postgis_schema.creator(conn)
-
     def _infos(self, conn: psycopg.Connection) -> list[InventoryInfo]:
         rows = conn.execute(
             "SELECT name, title, source, imported_at, imported_by, plot_count, synthetic FROM zgc_inventories"

@@ -203,7 +203,7 @@ class WorkspaceStore(Protocol):
         replace: bool = False,
     ) -> InventoryInfo:
         """Store ``plots`` (reprojected to EPSG:4326) as inventory ``name``; replacing keeps the
-        decisions of plot ids that still exist and audits how many were kept and orphaned."""
+        decisions of plot ids that still exist and audits how many were kept and orphaned. Admins only."""
         ...
 
     def load_inventory(self, name: str, where: PlotFilter | None = None) -> gpd.GeoDataFrame:
@@ -225,6 +225,9 @@ class WorkspaceStore(Protocol):
         note: str = "",
     ) -> Decision:
         """Apply ``changes`` if the plot is still at ``expected_version``; audit each changed field.
+
+        Refused (:class:`~zgc_geo.errors.AccessRefusedError`, logged) unless ``user`` may edit the
+        plot's park (:mod:`zgc_geo.workspace.rights`).
 
         ``expected_version=None`` applies the change to whatever version is current, still in
         one transaction with its audit rows (for batch edits that did not read the plot first).
