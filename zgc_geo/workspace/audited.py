@@ -42,7 +42,6 @@ from zgc_geo.workspace.rights import (
     checked_grant,
     edit_refusal,
     grant_from_row,
-    no_grant,
 )
 from zgc_geo.workspace.store import (
     AUDIT_EXPORT_COLUMNS,
@@ -155,9 +154,10 @@ class AuditedStore(ABC):
         wanted, user, plot_id = check_changes(changes), check_user(user), str(plot_id)
         with self._write() as conn:
             park = self._require_plot(conn, name, plot_id)
-            self._check(conn, edit_refusal(self._rights(conn, user), "decide", name, plot_id, park))
+            held = self._log(conn).user_grant(user)
+            self._check(conn, edit_refusal(held.effective, "decide", name, plot_id, park))
             self._lock_chain(conn)
-            integrity.guard_write(self._log(conn), self._key, name, plot_id, user=user)
+            integrity.guard_write(self._log(conn), self._key, name, plot_id, held=held)
             current = self._decision(conn, name, plot_id)
             check_expected(current, expected_version)
             changed = changed_fields(current, wanted)
@@ -180,8 +180,9 @@ class AuditedStore(ABC):
                 return None
             change_id, plot_id, version, time = last
             park = self._plot_park(conn, name, plot_id) or OUTSIDE
-            self._check(conn, edit_refusal(self._rights(conn, user), "undo", name, plot_id, park))
-            integrity.guard_write(self._log(conn), self._key, name, plot_id, user=user)
+            held = self._log(conn).user_grant(user)
+            self._check(conn, edit_refusal(held.effective, "undo", name, plot_id, park))
+            integrity.guard_write(self._log(conn), self._key, name, plot_id, held=held)
             current = self._decision(conn, name, plot_id)
             if current.version != version:
                 raise undo_conflict(current, name, plot_id, time)
@@ -220,9 +221,10 @@ class AuditedStore(ABC):
         role, chosen = checked_grant(user, role, parks)
         new = Grant(user, role, chosen, by, utc_now())
         with self._write() as conn:
-            self._check(conn, admin_refusal(self._rights(conn, by), f"grant {new.summary} to {user}"))
+            held = self._log(conn).user_grant(by)
+            self._check(conn, admin_refusal(held.effective, f"grant {new.summary} to {user}"))
             self._lock_chain(conn)
-            integrity.guard_write(self._log(conn), self._key, user=by)
+            integrity.guard_write(self._log(conn), self._key, held=held)
             old = self._stored_grant(conn, user)
             if old is not None and (old.role, old.parks) == (role, chosen):
                 return old
@@ -241,9 +243,10 @@ class AuditedStore(ABC):
         """Remove ``user``'s grant (they become a viewer); the grant removed, or None. Admins only."""
         user, by = check_user(user), check_user(by)
         with self._write() as conn:
-            self._check(conn, admin_refusal(self._rights(conn, by), f"revoke the role of {user}"))
+            held = self._log(conn).user_grant(by)
+            self._check(conn, admin_refusal(held.effective, f"revoke the role of {user}"))
             self._lock_chain(conn)
-            integrity.guard_write(self._log(conn), self._key, user=by)
+            integrity.guard_write(self._log(conn), self._key, held=held)
             old = self._stored_grant(conn, user)
             if old is None:
                 return None
@@ -263,10 +266,7 @@ class AuditedStore(ABC):
 
     def _rights(self, conn: Any, user: str) -> Grant:
         """What the log granted ``user`` (the table is its copy; a difference is found by verify)."""
-        stored, logged = self._log(conn).user_grant(user)
-        if logged is None:
-            return no_grant(user)
-        return stored if stored is not None and stored.summary == logged.summary else logged
+        return self._log(conn).user_grant(user).effective
 
     def _stored_grant(self, conn: Any, user: str) -> Grant | None:
         row = conn.execute(f"{_GRANT_SQL} WHERE user_name = {self._mark}", (user,)).fetchone()

@@ -150,8 +150,8 @@ def insert_sealed(conn: sqlite3.Connection, sealed: list[tuple[Any, ...]]) -> No
 def _to_version_3(conn: sqlite3.Connection, user: str) -> None:
     """Roles and per-park rights: the grants table, its creator's admin grant, grant rows findable."""
     conn.execute(GRANTS_TABLE)
-    conn.execute("CREATE INDEX zgc_audit_field ON zgc_audit (field)")
-    conn.execute("CREATE INDEX zgc_audit_action ON zgc_audit (action)")
+    conn.execute("CREATE INDEX zgc_audit_field ON zgc_audit (field, audit_id)")
+    conn.execute("CREATE INDEX zgc_audit_action ON zgc_audit (action, audit_id)")
     conn.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
         "VALUES ('zgc_grants', 'attributes', 'zgc_grants', 'roles and per-park rights (zgc-geo workspace)')"

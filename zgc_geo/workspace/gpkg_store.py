@@ -143,8 +143,9 @@ class GeoPackageStore(AuditedStore):
         features = gpkg_format.prepare_features(plots)
         info = InventoryInfo(name, title, source, utc_now(), user, len(features.rows), synthetic)
         with self._write() as conn:
-            self._check(conn, admin_refusal(self._rights(conn, user), action, name))
-            integrity.guard_write(self._log(conn), self._key, user=user)
+            held = self._log(conn).user_grant(user)
+            self._check(conn, admin_refusal(held.effective, action, name))
+            integrity.guard_write(self._log(conn), self._key, held=held)
             old = conn.execute("SELECT plot_count FROM zgc_inventories WHERE name = ?", (name,)).fetchone()
             if old is not None and not replace:
                 raise self._taken(name)

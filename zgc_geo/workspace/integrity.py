@@ -31,7 +31,7 @@ from zgc_geo.workspace.audit_chain import (
     replay_grants,
     rewound,
 )
-from zgc_geo.workspace.rights import Grant, grant_from_row, parse_summary
+from zgc_geo.workspace.rights import Grant, HeldGrant, grant_from_row, parse_summary
 from zgc_geo.workspace.store import AUDIT_COLUMNS, AUDIT_EXPORT_COLUMNS, IntegrityReport
 
 #: Findings named in the message of a refused write (the rest are one ``verify`` away).
@@ -44,6 +44,11 @@ _INVENTORY: Final = AUDIT_EXPORT_COLUMNS.index("inventory")
 _CHECKPOINTS: dict[str, ChainState] = {}
 _DECISION_FINDINGS: dict[str, list[Finding]] = {}
 _GRANT_FINDINGS: dict[str, list[Finding]] = {}
+#: Who the log counts as the creator: the original's, named by the last copy, else this workspace's.
+_CREATOR_SQL: Final = (
+    "coalesce((SELECT c.new_value FROM zgc_audit AS c WHERE c.action = 'copy' AND c.field = 'created_by' "
+    "ORDER BY c.audit_id DESC LIMIT 1), (SELECT m.value FROM zgc_meta AS m WHERE m.key = 'created_by'))"
+)
 _LOCK: Final = threading.Lock()
 
 
@@ -86,8 +91,8 @@ class LogReader(Protocol):
         """Who created the workspace (an admin until the log says otherwise)."""
         ...
 
-    def user_grant(self, user: str) -> tuple[Grant | None, Grant | None]:
-        """``user``'s grant as stored and as the log last granted it (None: none)."""
+    def user_grant(self, user: str) -> HeldGrant:
+        """``user``'s grant as stored and as the log last granted it."""
         ...
 
 
@@ -128,13 +133,13 @@ def guard_write(
     inventory: str | None = None,
     plot_id: str | None = None,
     *,
-    user: str | None = None,
+    held: HeldGrant | None = None,
 ) -> None:
     """Refuse a write while the workspace has unacknowledged damage; check the plot being written.
 
     The first write of a process verifies everything; later ones check only the rows added
     since, the head, the one plot's decision against the replay of its own rows, and the
-    writing ``user``'s stored grant against what the log granted them.
+    writer's grant as stored against what the log granted them (``held``).
     """
     with _LOCK:
         known = key in _DECISION_FINDINGS
@@ -145,11 +150,12 @@ def guard_write(
         others = [
             f for f in _DECISION_FINDINGS.get(key, []) if (f.inventory, f.plot_id) != (inventory, plot_id)
         ]
-        others += [f for f in _GRANT_FINDINGS.get(key, []) if dict(f.values).get("user") != user]
+        writer = None if held is None else held.user
+        others += [f for f in _GRANT_FINDINGS.get(key, []) if dict(f.values).get("user") != writer]
     findings = [*state.findings, *head_findings(state, reader.head()), *others]
     if inventory is not None and plot_id is not None:
         findings += _plot_findings(reader, inventory, plot_id)
-    if user is not None and (finding := grant_finding(user, *reader.user_grant(user))) is not None:
+    if held is not None and (finding := grant_finding(held.user, held.stored, held.logged)) is not None:
         findings.append(finding)
     refuse([f for f in findings if f.key not in state.acknowledged])
 
@@ -282,31 +288,25 @@ class SqlLog:
         return replay_grants(rows, self.creator())
 
     def creator(self) -> str | None:
-        copied = self._execute(
-            "SELECT new_value FROM zgc_audit WHERE action = 'copy' AND field = 'created_by' "
-            "ORDER BY audit_id DESC LIMIT 1"
-        ).fetchone()
-        if copied is not None:  # a copy: the original's creator, as its log counts them
-            return str(copied[0])
-        row = self._execute("SELECT value FROM zgc_meta WHERE key = 'created_by'").fetchone()
-        return None if row is None else str(row[0])
+        row = self._execute(f"SELECT {_CREATOR_SQL}").fetchone()
+        return None if row is None or row[0] is None else str(row[0])
 
-    def user_grant(self, user: str) -> tuple[Grant | None, Grant | None]:
+    def user_grant(self, user: str) -> HeldGrant:
+        # One round trip: this runs before every write.
         row = self._execute(
-            "SELECT user_name, role, parks, granted_by, granted_at FROM zgc_grants "
-            f"WHERE user_name = {self._mark}",
-            (user,),
+            f"SELECT g.role, g.parks, g.granted_by, g.granted_at, (SELECT coalesce(a.new_value, '') "
+            f"FROM zgc_audit AS a WHERE a.field = {self._mark} AND a.action IN ('grant', 'revoke') "
+            f"ORDER BY a.audit_id DESC LIMIT 1), {_CREATOR_SQL} "
+            f"FROM (SELECT 1 AS one) AS x LEFT JOIN zgc_grants AS g ON g.user_name = {self._mark}",
+            (f"role:{user}", user),
         ).fetchone()
-        logged = self._execute(
-            f"SELECT new_value FROM zgc_audit WHERE field = {self._mark} AND action IN ('grant', 'revoke') "
-            "ORDER BY audit_id DESC LIMIT 1",
-            (f"role:{user}",),
-        ).fetchone()
+        role, parks, by, at, logged, creator = row
+        stored = None if role is None else grant_from_row(user, role, parks, by, at)
         if logged is not None:
-            replayed = parse_summary(user, logged[0])
+            replayed = parse_summary(user, logged)
         else:
-            replayed = Grant(user, "admin") if user == self.creator() else None
-        return (None if row is None else grant_from_row(*row)), replayed
+            replayed = Grant(user, "admin") if creator is not None and user == creator else None
+        return HeldGrant(user, stored, replayed)
 
     def _where(self, inventory: str | None, plot_id: str | None) -> tuple[str, list[object]]:
         if inventory is None:

@@ -88,12 +88,15 @@ _APP_GRANTS: Final = (
 
 #: Park roles are named ``zgc_geo_park_<park_id>`` (``zgc_geo_park_outside`` for plots outside every park).
 PARK_ROLE_PREFIX: Final = "zgc_geo_park_"
+_MAY_CHANGE: Final = (
+    "zgc_geo.zgc_restricted_parks() IS NULL OR zgc_geo.zgc_may_change_decision(inventory, plot_id)"
+)
 _V3_STATEMENTS: Final = (
     "CREATE TABLE zgc_grants (user_name text PRIMARY KEY, "
     "role text NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')), parks text NOT NULL DEFAULT '', "
     "granted_by text, granted_at text)",
-    "CREATE INDEX zgc_audit_field ON zgc_audit (field)",
-    "CREATE INDEX zgc_audit_action ON zgc_audit (action)",
+    "CREATE INDEX zgc_audit_field ON zgc_audit (field, audit_id)",
+    "CREATE INDEX zgc_audit_action ON zgc_audit (action, audit_id)",
     # The parks the connected role is confined to (the park roles it is a member of); NULL: not confined.
     "CREATE FUNCTION zgc_geo.zgc_restricted_parks() RETURNS text[] LANGUAGE sql STABLE "
     "SET search_path = pg_catalog, pg_temp AS $$ "
@@ -114,11 +117,10 @@ _V3_STATEMENTS: Final = (
     "BEGIN RETURN parks IS NULL OR zgc_geo.zgc_plot_park(inv, plot) = ANY (parks); END $$",
     "ALTER TABLE zgc_decisions ENABLE ROW LEVEL SECURITY",
     "CREATE POLICY zgc_decisions_read ON zgc_decisions FOR SELECT USING (true)",
-    "CREATE POLICY zgc_decisions_insert ON zgc_decisions FOR INSERT "
-    "WITH CHECK (zgc_geo.zgc_may_change_decision(inventory, plot_id))",
-    "CREATE POLICY zgc_decisions_update ON zgc_decisions FOR UPDATE "
-    "USING (zgc_geo.zgc_may_change_decision(inventory, plot_id)) "
-    "WITH CHECK (zgc_geo.zgc_may_change_decision(inventory, plot_id))",
+    # The plain SQL test first: a role not confined to parks (the app's) never runs the plpgsql one.
+    f"CREATE POLICY zgc_decisions_insert ON zgc_decisions FOR INSERT WITH CHECK ({_MAY_CHANGE})",
+    f"CREATE POLICY zgc_decisions_update ON zgc_decisions FOR UPDATE USING ({_MAY_CHANGE}) "
+    f"WITH CHECK ({_MAY_CHANGE})",
 )
 _V3_GRANTS: Final = (
     "GRANT SELECT, INSERT, UPDATE, DELETE ON zgc_grants TO {app}",

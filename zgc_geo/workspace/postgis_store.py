@@ -153,8 +153,9 @@ class PostgisStore(AuditedStore):
         with self._write() as conn:
             staging, stored = self._copy_features(conn, features)
             self._lock_chain(conn)
-            self._check(conn, admin_refusal(self._rights(conn, user), action, name))
-            integrity.guard_write(self._log(conn), self._key, user=user)
+            held = self._log(conn).user_grant(user)
+            self._check(conn, admin_refusal(held.effective, action, name))
+            integrity.guard_write(self._log(conn), self._key, held=held)
             old = conn.execute(
                 "SELECT plot_count, feature_table FROM zgc_inventories WHERE name = %s", (name,)
             ).fetchone()
@@ -349,9 +350,13 @@ class PostgisStore(AuditedStore):
         return str(row[0])
 
     def _plot_park(self, conn: psycopg.Connection, name: str, plot_id: str) -> str | None:
-        table = self._require_inventory(conn, name)
-        columns = conn.execute("SELECT columns FROM zgc_inventories WHERE name = %s", (name,)).fetchone()
-        has_park = any(stored == "park_id" for _, stored, _ in json.loads(columns[0]))  # type: ignore[index]
+        row = conn.execute(
+            "SELECT feature_table, columns FROM zgc_inventories WHERE name = %s", (name,)
+        ).fetchone()
+        if row is None:
+            self._require_inventory(conn, name)  # raises, naming the inventories there are
+        table, columns = row  # type: ignore[misc]
+        has_park = any(stored == "park_id" for _, stored, _ in json.loads(columns))
         park = sql.Identifier("park_id") if has_park else sql.SQL("NULL")
         query = sql.SQL("SELECT {} FROM {} WHERE plot_id = %s").format(park, sql.Identifier(table))
         row = conn.execute(query, (plot_id,)).fetchone()

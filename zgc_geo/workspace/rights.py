@@ -70,6 +70,28 @@ class Grant:
         return self.administers or (self.role == "editor" and bool(self.parks))
 
 
+@dataclass(frozen=True)
+class HeldGrant:
+    """One user's grant as the grants table stores it and as the log last granted it (None: none).
+
+    Rights follow the log (:attr:`effective`): a grant written into the table behind zgc-geo's back
+    gives nothing, and the difference is a verification finding.
+    """
+
+    user: str
+    stored: Grant | None
+    logged: Grant | None
+
+    @property
+    def effective(self) -> Grant:
+        """What the user may do: the logged grant (with the table's who-and-when when they agree)."""
+        if self.logged is None:
+            return no_grant(self.user)
+        if self.stored is not None and self.stored.summary == self.logged.summary:
+            return self.stored
+        return self.logged
+
+
 def grant_from_row(user: object, role: object, parks: object, by: object = None, at: object = None) -> Grant:
     """The grant of a ``zgc_grants`` row (parks stored comma-separated)."""
     listed = tuple(p for p in str(parks or "").split(",") if p)
