@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
+import pyproj
 import pytest
 from shapely.geometry import Point, box
 
@@ -49,3 +51,16 @@ def test_distance_between_geographic_points_is_in_metres() -> None:
     a = gpd.GeoSeries([Point(116.30, 39.90)], crs=4326)
     b = gpd.GeoSeries([Point(116.30, 39.91)], crs=4326)
     assert distance_m(a, b)[0] == pytest.approx(1_110, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("epsg", "area_percent"),
+    [(4548, (0.0, 0.046)), (32650, (-0.080, -0.034)), (3857, (67.66, 75.89))],
+)
+def test_the_area_errors_stated_for_beijing_are_right(epsg: int, area_percent: tuple[float, float]) -> None:
+    # The comment of ANALYSIS_CRS quotes these figures: the projection's areal scale over Beijing's box.
+    lons, lats = np.meshgrid(np.linspace(115.42, 117.51, 30), np.linspace(39.44, 41.06, 30))
+    factors = pyproj.Proj(pyproj.CRS.from_epsg(epsg)).get_factors(lons.ravel(), lats.ravel())
+    error = (np.asarray(factors.areal_scale) - 1) * 100
+    assert error.min() == pytest.approx(area_percent[0], abs=0.005 + abs(area_percent[0]) * 0.001)
+    assert error.max() == pytest.approx(area_percent[1], abs=0.005 + abs(area_percent[1]) * 0.001)

@@ -38,3 +38,11 @@ def test_csv_has_a_bom_for_excel_and_is_safe() -> None:
     data = csv_bytes(pd.DataFrame({"园区": ["=1+1"]}))
     assert data.startswith("\ufeff".encode())
     assert "'=1+1" in data.decode("utf-8-sig")
+
+
+def test_full_width_pipes_and_blanks_before_a_trigger_are_covered() -> None:
+    tricky = ["＝1+1", "＋1", "－2", "＠SUM(A1)", "|cmd", "｜cmd", " =1+1", "\n=cmd|' /C calc'!A0",
+              "\u3000=1", "\r\n@x", "\u00a0+1"]  # fmt: skip
+    harmless = ["海淀园 = 中关村", "a=b", "1-2", "", "   ", "中关村－核心区", "plot|id"]
+    safe = neutralise_formulas(pd.DataFrame({"text": tricky + harmless}))
+    assert safe["text"].tolist() == ["'" + t for t in tricky] + harmless

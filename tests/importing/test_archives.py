@@ -135,6 +135,19 @@ def test_high_compression_ratio_is_refused_as_a_bomb(tmp_path: Path) -> None:
         extract(archive)
 
 
+def test_many_members_each_under_the_ratio_floor_are_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    # Each member is just under RATIO_MIN_BYTES, so no single one trips the per-member check; together
+    # they are 60 MiB of zeros from a few hundred kB.
+    members = {f"part{i:03d}.dbf": bytes(MIB - 1) for i in range(60)}
+    archive = make_zip(tmp_path / "many.zip", members)
+    dest = tmp_path / "out"
+    with pytest.raises(UnsafeArchiveError, match=r"60 members, a compression ratio of [\d,]+:1 overall"):
+        safe_extract(archive, dest, ImportLimits(), frozenset({".dbf"}))
+    assert not dest.exists() or not any(dest.rglob("*"))
+
+
 def test_small_highly_compressible_member_is_fine(tmp_path: Path) -> None:
     # A DBF of blank-padded text fields compresses hundreds of times and is perfectly normal.
     archive = make_zip(tmp_path / "blank.zip", {"a.dbf": b" " * 200_000})

@@ -79,6 +79,21 @@ def test_utf8_bom_is_chosen_without_a_guess_and_stripped_from_the_header(tmp_pat
     assert "encoding_guessed" not in codes(result)
 
 
+def test_bare_carriage_returns_from_excel_for_mac_are_line_ends(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "mac.csv", 'plot_id,lon,lat,owner\rA1,116.31,39.98,x\rA2,116.32,39.97,"多行\r备注"\r'
+    )
+    result = read_table(path)
+    assert result.frame["plot_id"].tolist() == ["A1", "A2"]
+    assert result.frame["owner"].tolist() == ["x", "多行\n备注"]
+    assert "line_endings_cr" in codes(result)
+
+
+def test_a_nul_byte_in_the_header_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableInputError, match="nul.csv"):
+        read_table(write(tmp_path, "nul.csv", "plot_id,lon,lat\x00\nA1,116.31,39.98\n"))
+
+
 def test_declared_encoding_wins_and_a_wrong_one_names_the_bytes(tmp_path: Path) -> None:
     path = write(tmp_path, "plots.csv", "名称,lon,lat\n海淀,116.3,39.9\n", "gbk")
     assert read_table(path, encoding="GBK").frame["名称"].tolist() == ["海淀"]

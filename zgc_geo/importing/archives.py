@@ -196,6 +196,14 @@ def _vet(
             raise UnsafeArchiveError(f"{archive}: member {name!r} occurs twice; the archive is refused")
         seen.add(name)
         plan.append((info, name))
+    packed = sum(info.compress_size for info in infos)
+    if declared >= RATIO_MIN_BYTES and declared / max(packed, 1) > limits.max_compression_ratio:
+        # Many members each just under RATIO_MIN_BYTES would pass the per-member check one by one.
+        raise UnsafeArchiveError(
+            f"{archive} declares {format_mib(declared)} unpacked from {format_mib(packed)} in {len(infos):,} "
+            f"members, a compression ratio of {declared / max(packed, 1):,.0f}:1 overall; the limit is "
+            f"{limits.max_compression_ratio:g}:1, so the archive is refused as a possible zip bomb"
+        )
     return plan
 
 

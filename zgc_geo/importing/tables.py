@@ -170,6 +170,10 @@ def _read_csv(
         ) from None
     message = f"text decoded as {choice.encoding}: {choice.basis}"
     problems.append(Problem("info", "encoding_chosen", message, value=choice.encoding))
+    if "\r" in text.replace("\r\n", ""):  # bare CR line ends: Excel for Mac's "CSV"; read as line ends
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        message = "rows end in a bare carriage return (classic Mac / Excel for Mac); read as line ends"
+        problems.append(Problem("info", "line_endings_cr", message))
     if choice.encoding == CHINESE_LEGACY and choice.basis.startswith("detected"):  # UTF-8 is decisive
         message = f"the text encoding was guessed ({choice.encoding}: GBK, as Excel saves on Chinese Windows)"
         hint = "pass --encoding (e.g. UTF-8 or BIG5) if the names look wrong"
@@ -223,7 +227,10 @@ def _sniff_delimiter(text: str) -> str:
     sample, scores = text[:65536], {}
     for delimiter in DELIMITERS:
         records = csv.reader(io.StringIO(sample), delimiter=delimiter)
-        counts = [len(r) for r, _ in zip(records, range(50), strict=False)]
+        try:
+            counts = [len(r) for r, _ in zip(records, range(50), strict=False)]
+        except csv.Error:  # e.g. a NUL byte: this delimiter cannot be judged; pandas reports the file
+            continue
         counts = counts[:-1] if len(sample) < len(text) and len(counts) > 2 else counts  # last may be cut
         if counts and counts[0] > 1:
             same = float(np.mean([n == counts[0] for n in [*counts[1:], counts[0]]]))
