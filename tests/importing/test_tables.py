@@ -90,7 +90,7 @@ def test_bare_carriage_returns_from_excel_for_mac_are_line_ends(tmp_path: Path) 
 
 
 def test_a_nul_byte_in_the_header_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
-    with pytest.raises(UnreadableInputError, match="nul.csv"):
+    with pytest.raises(UnreadableInputError, match=r"nul\.csv"):
         read_table(write(tmp_path, "nul.csv", "plot_id,lon,lat\x00\nA1,116.31,39.98\n"))
 
 
