@@ -31,8 +31,23 @@ def current_lang() -> Lang:
     """
     if LANG_KEY in st.session_state:
         return as_lang(st.session_state[LANG_KEY])
-    in_url = st.query_params.get(LANG_KEY)
-    return next((lang for lang, name in LANG_NAMES.items() if in_url in (lang, name)), as_lang(None))
+    return lang_in_url() or as_lang(None)
+
+
+def lang_in_url() -> Lang | None:
+    """The language the URL asks for, however written: ``?lang=en``, ``EN``, ``English``, ``zh-CN``, 中文."""
+    return lang_named(st.query_params.get(LANG_KEY))
+
+
+def lang_named(value: object) -> Lang | None:
+    """The language ``value`` names (a code, a regional code like ``zh-CN``, a shown name), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().lower().replace("_", "-")
+    for lang, name in LANG_NAMES.items():
+        if text in (lang, name.lower()) or text.startswith(f"{lang}-"):
+            return lang
+    return {"cn": "zh", "chinese": "zh", "英文": "en", "english": "en"}.get(text)
 
 
 def tr(key: str, /, **fmt: object) -> str:

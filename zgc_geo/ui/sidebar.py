@@ -11,7 +11,7 @@ from zgc_geo.i18n import DEFAULT_LANG, LANGS
 from zgc_geo.mapping.basemaps import LOCAL_PREFIX, NO_BASEMAP, Basemap, available_basemaps
 from zgc_geo.mapping.local_tiles import tiles_root
 from zgc_geo.settings import TIANDITU_KEY_ENV
-from zgc_geo.ui.i18n import LANG_KEY, LANG_NAMES, keep_choices, kept, tr
+from zgc_geo.ui.i18n import LANG_KEY, LANG_NAMES, keep_choices, kept, lang_in_url, tr
 from zgc_geo.ui.identity import current_identity, identity_caption
 from zgc_geo.ui.markdown_text import escaped
 from zgc_geo.ui.rights_view import rights_caption
@@ -72,7 +72,9 @@ def basemap_label(basemap: Basemap) -> str:
 def language_control() -> None:
     """中文 / English, at the top of the sidebar; kept in the URL (``?lang=en``) across reloads."""
     if st.session_state.get(LANG_KEY) not in LANGS:
-        st.session_state[LANG_KEY] = DEFAULT_LANG
+        # First run of a session: the URL's language however written (?lang=en), shown as the control
+        # keeps it (?lang=English), so the control and every text of the page agree from the start.
+        st.session_state[LANG_KEY] = lang_in_url() or DEFAULT_LANG
     st.segmented_control(
         tr("sidebar.language"),
         list(LANGS),
@@ -81,8 +83,12 @@ def language_control() -> None:
         on_change=keep_choices,
         required=True,
         label_visibility="collapsed",
-        bind="query-params",
     )
+    # Kept in the URL by hand, not with bind="query-params": a bound widget drops a value it does not
+    # know (?lang=en), and the page would then be Chinese while the link asked for English.
+    shown = LANG_NAMES[st.session_state[LANG_KEY]]
+    if st.query_params.get(LANG_KEY) != shown:
+        st.query_params[LANG_KEY] = shown
 
 
 def shared_sidebar() -> None:
