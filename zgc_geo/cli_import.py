@@ -10,7 +10,7 @@ from typing import Final
 from zgc_geo.datums import DATUMS, convert_geodataframe, normalize_datum
 from zgc_geo.errors import DatumError
 from zgc_geo.exporting import write_layer
-from zgc_geo.importing.pipeline import IMPORT_KINDS, ImportOptions, ImportResult, import_file
+from zgc_geo.importing.pipeline import AUTO_KIND, IMPORT_KINDS, ImportOptions, ImportResult, import_file
 from zgc_geo.importing.report_export import write_report
 
 EXIT_USABLE: Final = 0
@@ -29,7 +29,14 @@ def add_import_commands(sub: argparse._SubParsersAction) -> None:
     validate.add_argument("path", type=Path)
     _add_crs_options(validate, "--crs", "the file's CRS when it declares none (or to override it)")
     validate.add_argument("--encoding", help="text encoding of the attributes, e.g. GBK or UTF-8")
-    validate.add_argument("--as", dest="kind", choices=IMPORT_KINDS, default="plots", help="what the file is")
+    validate.add_argument(
+        "--as",
+        dest="kind",
+        choices=(AUTO_KIND, *IMPORT_KINDS),
+        default=AUTO_KIND,
+        help="what the file is (default auto: a plot inventory when every feature is a polygon, else a "
+        "layer; the report says which)",
+    )
     validate.add_argument("--layer", help="layer (GeoPackage, KML) or sheet (XLSX) to read")
     add_table_options(validate)
     validate.add_argument("--report", type=Path, help="write the full report to this .csv or .xlsx file")

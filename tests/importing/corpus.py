@@ -634,6 +634,21 @@ def layer_rows(count: int) -> Callable[[ImportResult, Path], None]:
 
 # --------------------------------------------------------------------------- the corpus
 
+
+def amap_points_csv(folder: Path) -> Path:
+    """Thirty points picked on an Amap (GCJ-02) map: a layer of places, not plots."""
+    rows: list[list[object]] = [["名称", "经度", "纬度"]]
+    rows += [[f"点{i}", 116.30 + i * 0.001, 39.98 + i * 0.0005] for i in range(30)]
+    return write_csv(folder / "高德点位.csv", rows)
+
+
+def mac_csv(folder: Path) -> Path:
+    """A CSV saved by Excel for Mac: rows end in a bare carriage return."""
+    path = folder / "mac.csv"
+    path.write_bytes(b"plot_id,lon,lat,owner\rA1,116.31,39.98,x\r")
+    return path
+
+
 _GOOD_ZIP_LINE = "USABLE: 闲置地块.zip/地块.shp: 24 feature(s); 0 error(s), 0 warning(s)"
 
 CASES: Final[tuple[Case, ...]] = (
@@ -854,6 +869,7 @@ CASES: Final[tuple[Case, ...]] = (
         1,
         "NOT USABLE",
         ("plots must be polygons; you imported points; the row is dropped", "(row 1, field 'geometry'"),
+        args=("--as", "plots"),
         code="geometry_type",
     ),
     Case(
@@ -871,6 +887,7 @@ CASES: Final[tuple[Case, ...]] = (
         1,
         "NOT USABLE",
         ("plots must be polygons; you imported lines",),
+        args=("--as", "plots"),
         code="geometry_type",
     ),
     Case(
@@ -1114,5 +1131,32 @@ CASES: Final[tuple[Case, ...]] = (
         2,
         None,
         ("the shapefile's .dbf file (地块.dbf) is missing", "upload all parts, or a .zip of them"),
+    ),
+    Case(
+        "points_are_read_as_a_layer_by_default",
+        amap_points_csv,
+        0,
+        "USABLE",
+        ("read as a layer, not a plot inventory: it has point geometries", "pass --as plots"),
+        args=("--crs", "gcj02"),
+        code="kind_chosen",
+        absent=("must be polygons",),
+    ),
+    Case(
+        "points_as_plots_when_asked",
+        amap_points_csv,
+        1,
+        "NOT USABLE",
+        ("must be polygons",),
+        args=("--crs", "gcj02", "--as", "plots"),
+        absent=("read as a layer",),
+    ),
+    Case(
+        "bare_cr_line_ends_from_excel_for_mac",
+        mac_csv,
+        1,
+        "NOT USABLE",
+        ("rows end in a bare carriage return", "no coordinate reference system"),
+        code="line_endings_cr",
     ),
 )

@@ -23,8 +23,11 @@ from zgc_geo.importing.report import ImportReport, Problem
 from zgc_geo.importing.source import ReadResult
 from zgc_geo.importing.tables import read_table
 
-ImportKind = Literal["plots", "parks", "layer"]
+ImportKind = Literal["plots", "parks", "layer", "auto"]
+#: What a file can be read as; "auto" (the command line's default) is "plots" when every feature is a
+#: polygon and "layer" otherwise, and the report says which was chosen.
 IMPORT_KINDS: Final[tuple[ImportKind, ...]] = ("plots", "parks", "layer")
+AUTO_KIND: Final = "auto"
 
 TABLE_SUFFIXES: Final = frozenset({".csv", ".txt", ".xlsx", ".xls"})
 RASTER_SUFFIXES: Final = frozenset({".tif", ".tiff"})
@@ -54,8 +57,9 @@ class ImportOptions:
     limits: ImportLimits = field(default_factory=ImportLimits.from_env)
 
     def __post_init__(self) -> None:
-        if self.kind not in IMPORT_KINDS:
-            raise OptionError(f"unknown import kind {self.kind!r}; valid: {', '.join(IMPORT_KINDS)}")
+        if self.kind not in (*IMPORT_KINDS, AUTO_KIND):
+            valid = ", ".join((*IMPORT_KINDS, AUTO_KIND))
+            raise OptionError(f"unknown import kind {self.kind!r}; valid: {valid}")
 
 
 @dataclass
@@ -150,7 +154,11 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         frame.loc[~placed, frame.geometry.name] = None
     parks = load_layer("parks")
     report.extend(diagnose_location(frame, parks, first_row_number=read.first_row_number))
-    if options.kind == "plots":
+    kind = options.kind
+    if kind == AUTO_KIND:
+        kind, chosen = _kind_of(frame)
+        report.add(chosen)
+    if kind == "plots":
         mapping = guess_mapping(list(frame.columns.drop(frame.geometry.name)))
         if options.column_overrides:
             mapping = mapping.with_overrides(options.column_overrides)
@@ -158,13 +166,27 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
             frame, mapping=mapping, parks=parks, first_row_number=read.first_row_number
         )
         result.mapping = mapping
-    elif options.kind == "parks":
+    elif kind == "parks":
         cleaned, problems = _check_parks(frame)
     else:
         cleaned, problems = _clean_generic(frame, read.first_row_number)
     report.extend(problems)
     result.frame = cleaned
     return result
+
+
+def _kind_of(frame: gpd.GeoDataFrame) -> tuple[ImportKind, Problem]:
+    """ "plots" when every present geometry is a polygon, else "layer"; and the report line saying so."""
+    geoms = frame.geometry.to_numpy()
+    kinds = shapely.get_type_id(geoms[~shapely.is_missing(geoms)])
+    polygonal = np.isin(kinds, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON])
+    if kinds.size and polygonal.all():
+        message = "read as a plot inventory: every feature is a polygon (--as plots)"
+        return "plots", Problem("info", "kind_chosen", message, value="plots")
+    found = ", ".join(sorted({shapely.GeometryType(k).name.lower() for k in np.unique(kinds[~polygonal])}))
+    message = f"read as a layer, not a plot inventory: it has {found or 'no'} geometries (plots are polygons)"
+    hint = "pass --as plots to check it as a plot inventory anyway"
+    return "layer", Problem("info", "kind_chosen", message, hint, value="layer")
 
 
 def _placed(frame: gpd.GeoDataFrame) -> np.ndarray:

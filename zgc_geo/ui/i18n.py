@@ -47,7 +47,8 @@ def lang_named(value: object) -> Lang | None:
     for lang, name in LANG_NAMES.items():
         if text in (lang, name.lower()) or text.startswith(f"{lang}-"):
             return lang
-    return {"cn": "zh", "chinese": "zh", "英文": "en", "english": "en"}.get(text)
+    other_names: dict[str, Lang] = {"cn": "zh", "chinese": "zh", "英文": "en"}
+    return other_names.get(text)
 
 
 def tr(key: str, /, **fmt: object) -> str:
