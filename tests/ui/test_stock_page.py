@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from zgc_geo.i18n import translate
+from zgc_geo.ui.stock_panel import park_bars
 from zgc_geo.workspace import GeoPackageStore
 
 PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "stock.py")
@@ -91,3 +94,26 @@ def test_filters_narrow_the_table(workspace_file: Path) -> None:
     after = _plots_table(at)
     assert 0 < len(after) < before
     assert set(after["analysis_park_id"]) == {"haidian"}
+
+
+def test_the_per_park_chart_shows_parks_only_and_says_what_is_outside() -> None:
+    summary = pd.DataFrame(
+        {
+            "park_id": ["haidian", "fengtai", "(outside all parks)", "(total)"],
+            "name_zh": ["海淀园", "丰台园", "", ""],
+            "name_en": ["Haidian Park", "Fengtai Park", "", ""],
+            "extra_floor_area_m2": [1200.0, 300.0, 96_000_000.0, 96_001_500.0],
+        }
+    )
+    bars, outside = park_bars(summary, "name_zh", "extra_floor_area_m2")
+    assert bars.to_dict() == {"海淀园": 1200.0, "丰台园": 300.0}
+    assert outside == 96_000_000.0
+
+
+def test_the_stock_page_chart_has_the_sixteen_parks_and_no_total(workspace_file: Path) -> None:
+    at = _page()
+    chart = at.get("vega_lite_chart")[0].proto
+    bars = pa.ipc.open_stream(chart.datasets[0].data.data).read_all().to_pandas()
+    names = bars.iloc[:, 0].tolist()
+    assert len(names) == 16 and "海淀园" in names and "" not in names
+    assert bars["extra_floor_area_m2"].max() < bars["extra_floor_area_m2"].sum() / 2  # no total bar

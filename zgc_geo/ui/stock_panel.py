@@ -11,9 +11,11 @@ import streamlit as st
 
 from zgc_geo.errors import AccessRefusedError, ConcurrentEditError, WorkspaceIntegrityError
 from zgc_geo.exporting import write_layer
+from zgc_geo.stock.bulk import OUTSIDE
 from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS, PlotFilter
 from zgc_geo.stock.redevelopment import explain_suggestions, load_redevelopment_rules
 from zgc_geo.stock.scenario import FarRule, PlotRatioScenario
+from zgc_geo.stock.summary import TOTAL
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.integrity_banner import refused_text
 from zgc_geo.ui.rights_view import park_name, refusal_text, role_text, session_rights
@@ -218,6 +220,30 @@ def plots_table(plots: pd.DataFrame) -> str | None:
     )
     rows = event.selection.rows if event is not None else []
     return str(shown.iloc[rows[0]]["plot_id"]) if rows else None
+
+
+def per_park_chart(summary: pd.DataFrame) -> None:
+    """Extra floor area per sub-park as bars, parks only; plots outside every park are said apart.
+
+    The summary also has the outside-all-parks row and the grand total: as bars they would dwarf
+    every park, and both have no park name.
+    """
+    name = "name_zh" if current_lang() == "zh" else "name_en"
+    bars, outside = park_bars(summary, name, "extra_floor_area_m2")
+    st.bar_chart(bars, y_label=tr("stock.extra_floor_area_axis"), x_label=tr("stock.col.park"))
+    if outside:
+        st.caption(tr("stock.outside_parks_extra", value=f"{outside:,.0f}"))
+
+
+def park_bars(summary: pd.DataFrame, name: str, value: str) -> tuple[pd.Series, float]:
+    """``value`` per park named by column ``name`` (the sub-parks only), and its sum outside every park."""
+    parks = summary[~summary["park_id"].isin([OUTSIDE, TOTAL])]
+    outside = summary.loc[summary["park_id"] == OUTSIDE, value]
+    labels = parks[name].where(parks[name].astype(str).str.strip() != "", parks["park_id"])
+    bars = pd.Series(
+        pd.to_numeric(parks[value], errors="coerce").to_numpy(), index=labels.to_numpy(), name=value
+    )
+    return bars.dropna(), float(pd.to_numeric(outside, errors="coerce").fillna(0).sum())
 
 
 def summary_table(summary: pd.DataFrame) -> None:

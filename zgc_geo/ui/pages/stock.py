@@ -26,6 +26,7 @@ from zgc_geo.ui.stock_panel import (
     audit_panel,
     export_panel,
     filter_controls,
+    per_park_chart,
     plots_table,
     record_panel,
     scenario_controls,
@@ -129,7 +130,6 @@ with user_errors_shown():
     audit_panel(store, name, selected)
 
     st.subheader(tr("stock.per_park"))
-    by_park = analysis.summary.set_index("name_zh" if lang == "zh" else "name_en")["extra_floor_area_m2"]
-    st.bar_chart(by_park.dropna(), y_label=tr("stock.extra_floor_area_axis"))
+    per_park_chart(analysis.summary)
     summary_table(analysis.summary)
     export_panel(shown, analysis.summary, analysis.parameters, stem=f"zgc_stock_{name}")
