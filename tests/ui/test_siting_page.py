@@ -62,7 +62,26 @@ def test_ahp_weights_show_the_consistency_ratio_and_flag_inconsistency() -> None
     at.toggle(key="site_use_ahp").set_value(True).run()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[translate("siting.cr", "zh")] == "0.000"  # all judgements 1: perfectly consistent
-    assert metrics["near_parks"] == "0.333"  # equal weights until the user judges otherwise
+    assert metrics["距中关村园区距离"] == "0.333"  # equal weights until the user judges otherwise, by name
+
+
+def test_only_the_pairs_are_judged_and_the_lower_triangle_is_their_reciprocal() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=300).run()
+    at.toggle(key="site_use_ahp").set_value(True).run()
+    judged = next(d for d in at.dataframe if "judgement" in d.value.columns)
+    assert list(judged.value.columns) == ["a", "b", "judgement"] and len(judged.value) == 3  # 3 factors
+    at.session_state["siting_ahp"] = {
+        "edited_rows": {0: {"judgement": "3"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception, at.exception
+    matrix = next(d.value for d in at.dataframe if "距中关村园区距离" in d.value.columns)
+    first, second = matrix.columns[-3], matrix.columns[-2]  # the factors, in the order they were judged
+    assert (matrix[second].iloc[0], matrix[first].iloc[1]) == ("3", "1/3")
+    weights = {m.label: float(m.value) for m in at.metric if m.label != translate("siting.cr", "zh")}
+    assert weights[first] > weights[second]
 
 
 def test_changing_a_setting_marks_the_result_stale() -> None:

@@ -7,14 +7,19 @@ from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.exporting import write_layer
 from zgc_geo.importing.pipeline import ImportOptions
-from zgc_geo.siting.ahp import AhpResult, ahp_weights, most_inconsistent_pairs
+from zgc_geo.siting.ahp import (
+    AhpResult,
+    ahp_weights,
+    fmt_judgement,
+    most_inconsistent_pairs,
+    pairwise_from_upper,
+)
 from zgc_geo.siting.analysis import SitingOptions, SitingResult
 from zgc_geo.siting.factors import FactorSpec
 from zgc_geo.siting.overlay import write_suitability_geotiff
@@ -89,26 +94,61 @@ def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str
     return specs, dict(zip(edited["id"], edited["weight"].astype(float), strict=True))
 
 
+#: Saaty's scale as the judgement picker offers it, "extremely more important" first.
+SAATY_CHOICES: Final = (*(str(k) for k in range(9, 1, -1)), "1", *(f"1/{k}" for k in range(2, 10)))
+
+
 def ahp_form(specs: list[FactorSpec]) -> AhpResult:
-    """A pairwise matrix (Saaty 1–9) whose upper triangle the user fills; weights and CR shown."""
+    """One judgement per pair of factors (Saaty 1/9 … 9); the full matrix, weights and CR shown.
+
+    Only the pairs are editable: the matrix below them is derived (its lower triangle is the
+    reciprocal of the upper), so a judgement can never disagree with its mirror.
+    """
     ids = [s.id for s in specs]
+    names = {s.id: str(local(s.label_zh, s.label_en)) for s in specs}
+    pairs = [(a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]]
     st.caption(tr("siting.ahp_caption"))
-    matrix = st.data_editor(
-        pd.DataFrame(np.ones((len(ids), len(ids))), index=ids, columns=ids), key="siting_ahp"
-    ).to_numpy(dtype=float)
-    upper = np.triu_indices(len(ids), 1)
-    full = np.ones_like(matrix)
-    full[upper] = matrix[upper]
-    full[(upper[1], upper[0])] = 1.0 / np.where(matrix[upper] > 0, matrix[upper], np.nan)
+    edited = st.data_editor(
+        pd.DataFrame(
+            {
+                "a": [names[a] for a, _ in pairs],
+                "b": [names[b] for _, b in pairs],
+                "judgement": ["1"] * len(pairs),
+            }
+        ),
+        key="siting_ahp",
+        hide_index=True,
+        disabled=["a", "b"],
+        column_config={
+            "a": st.column_config.TextColumn(tr("siting.ahp_factor_a")),
+            "b": st.column_config.TextColumn(tr("siting.ahp_factor_b")),
+            "judgement": st.column_config.SelectboxColumn(
+                tr("siting.ahp_judgement"), options=list(SAATY_CHOICES), required=True
+            ),
+        },
+    )
+    judgements = {pair: _judgement(value) for pair, value in zip(pairs, edited["judgement"], strict=True)}
+    full = pairwise_from_upper(ids, judgements)
+    derived = pd.DataFrame(full, index=[names[i] for i in ids], columns=[names[i] for i in ids])
+    st.dataframe(derived.map(fmt_judgement), width="stretch")  # read-only: the reciprocals are derived
     result = ahp_weights(full, ids)
     cols = st.columns(len(ids) + 1)
-    for col, (name, weight) in zip(cols, result.weights_by_name.items(), strict=False):
-        col.metric(name, f"{weight:.3f}")
+    for col, (factor, weight) in zip(cols, result.weights_by_name.items(), strict=False):
+        col.metric(names[factor], f"{weight:.3f}")
     cols[-1].metric(tr("siting.cr"), f"{result.cr:.3f}")
     if not result.consistent:
-        pairs = "; ".join(str(p) for p in most_inconsistent_pairs(full, result.weights, ids))
-        st.warning(tr("siting.inconsistent", pairs=pairs))
+        pairs_text = "; ".join(str(p) for p in most_inconsistent_pairs(full, result.weights, ids))
+        st.warning(tr("siting.inconsistent", pairs=pairs_text))
     return result
+
+
+def _judgement(value: object) -> float:
+    """A picked scale value ("3", "1/3") as a number; an empty cell counts as equal importance."""
+    text = str(value or "1").strip()
+    if "/" in text:
+        top, bottom = text.split("/", 1)
+        return float(top) / float(bottom)
+    return float(text)
 
 
 def options_signature(options: SitingOptions) -> tuple[object, ...]:
