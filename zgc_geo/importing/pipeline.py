@@ -140,8 +140,10 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
                 )
             )
         return result
+    read_frame, problems = _without_unusable_coordinates(read.frame, read.first_row_number)
+    report.extend(problems)
     frame, problems = resolve_crs(
-        read.frame, options.crs, read.crs_basis, first_row_number=read.first_row_number
+        read_frame, options.crs, read.crs_basis, first_row_number=read.first_row_number
     )
     report.extend(problems)
     placed, unfit = _placed(frame), bool({p.code for p in problems} & CRS_UNFIT_CODES)
@@ -170,7 +172,8 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         cleaned, problems = _check_parks(frame)
     else:
         cleaned, problems = _clean_generic(frame, read.first_row_number)
-    report.extend(problems)
+    dropped_already = {p.row for p in report.problems if p.code == "coordinates_not_finite"}
+    report.extend(p for p in problems if not (p.code == "geometry_empty" and p.row in dropped_already))
     result.frame = cleaned
     return result
 
@@ -180,13 +183,53 @@ def _kind_of(frame: gpd.GeoDataFrame) -> tuple[ImportKind, Problem]:
     geoms = frame.geometry.to_numpy()
     kinds = shapely.get_type_id(geoms[~shapely.is_missing(geoms)])
     polygonal = np.isin(kinds, [shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON])
-    if kinds.size and polygonal.all():
-        message = "read as a plot inventory: every feature is a polygon (--as plots)"
+    if polygonal.all():  # no geometry left at all: the plot checks say what is missing
+        why = (
+            "every feature is a polygon"
+            if kinds.size
+            else "no feature has a usable geometry to say otherwise"
+        )
+        message = f"read as a plot inventory: {why} (--as plots)"
         return "plots", Problem("info", "kind_chosen", message, value="plots")
     found = ", ".join(sorted({shapely.GeometryType(k).name.lower() for k in np.unique(kinds[~polygonal])}))
     message = f"read as a layer, not a plot inventory: it has {found or 'no'} geometries (plots are polygons)"
     hint = "pass --as plots to check it as a plot inventory anyway"
     return "layer", Problem("info", "kind_chosen", message, hint, value="layer")
+
+
+#: Rows named one by one in the report before the rest are counted.
+SHOWN_ROWS: Final = 20
+
+
+def _without_unusable_coordinates(
+    frame: gpd.GeoDataFrame, first_row_number: int
+) -> tuple[gpd.GeoDataFrame, list[Problem]]:
+    """``frame`` with every geometry holding a NaN or infinite coordinate removed, each row reported.
+
+    GeoJSON allows neither, but JSON parsers accept ``NaN`` and ``Infinity``; no later step can
+    place, measure or repair such a shape (GEOS refuses it), so it is dropped here, once, with the
+    reason, instead of failing somewhere downstream.
+    """
+    geoms = frame.geometry.to_numpy()
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)  # x and y: a 2-D shape has z = NaN
+    bad_rows = np.unique(owner[~np.isfinite(coords).all(axis=1)])
+    if not bad_rows.size:
+        return frame, []
+    problems = [
+        Problem(
+            "error", "coordinates_not_finite",
+            "the geometry has a coordinate that is not a number (NaN) or is infinite; the row is dropped",
+            "correct the coordinates at their source, or delete the feature", row=int(i) + first_row_number,
+            field="geometry",
+        )
+        for i in bad_rows[:SHOWN_ROWS]
+    ]  # fmt: skip
+    if bad_rows.size > SHOWN_ROWS:
+        more = f"… and {bad_rows.size - SHOWN_ROWS} more row(s) with such coordinates"
+        problems.append(Problem("error", "coordinates_not_finite", more))
+    cleaned = frame.copy()
+    cleaned.loc[cleaned.index[bad_rows], cleaned.geometry.name] = None
+    return cleaned, problems
 
 
 def _placed(frame: gpd.GeoDataFrame) -> np.ndarray:

@@ -8,6 +8,7 @@ nothing is silently guessed: areas are measured in EPSG:4548, never in degrees.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from typing import Final
@@ -102,10 +103,34 @@ def problem(
 ) -> Problem:
     """The problem ``code`` of :data:`MESSAGES`, its message filled in with ``value`` and ``values``."""
     severity, message, hint = MESSAGES[code]
-    shown = None if value is None else str(value)
+    shown = None if value is None else _short(str(value))
+    readable = {k: _Readable(v) if isinstance(v, float | np.floating) else v for k, v in values.items()}
     return Problem(
-        severity, code, message.format(value=shown, **values), hint.format(**values), row, field, shown
+        severity, code, message.format(value=shown, **readable), hint.format(**readable), row, field, shown
     )
+
+
+#: Beyond this magnitude a number is shown in scientific notation: 1e+308 rather than 309 digits.
+_PLAIN_LIMIT: Final = 1e15
+
+
+class _Readable(float):
+    """A float that formats huge or non-finite values briefly, whatever the format spec asks."""
+
+    def __format__(self, spec: str) -> str:
+        if not math.isfinite(self) or abs(self) >= _PLAIN_LIMIT:
+            return format(float(self), ".3g")
+        return format(float(self), spec)
+
+
+def _short(text: str) -> str:
+    """A cell as shown in a message: a number written with hundreds of digits in scientific notation."""
+    if len(text) <= 24:
+        return text
+    try:
+        return format(float(text.replace(",", "")), ".6g")
+    except ValueError:
+        return text
 
 
 def normalise_plots(
