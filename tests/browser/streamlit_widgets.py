@@ -28,3 +28,10 @@ def choose(page: Page, box: Locator, option: str) -> None:
             page.keyboard.press("Escape")
     choice.click()
     expect(box).to_have_value(option)
+
+
+def expect_toast(page: Page, text: str, timeout_ms: float = 90_000) -> None:
+    """A Streamlit toast saying ``text`` is on screen, where the user is looking (in the viewport)."""
+    toast = page.get_by_test_id("stToastText").filter(has_text=text)
+    expect(toast).to_be_visible(timeout=timeout_ms)
+    expect(toast).to_be_in_viewport()

@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Page, Route, WebSocket, expect
 
 from tests.browser.app_server import app_server
 from tests.browser.conftest import _is_local
-from tests.browser.streamlit_widgets import choose, wait_idle
+from tests.browser.streamlit_widgets import choose, expect_toast, wait_idle
 from tests.browser.test_stock_page_browser import _click_plot, _open_stock_page
 from tests.nginx_server import INSTALL_HINT, SITE_FILE, NginxServer, NginxUnavailableError, find_nginx
 from tests.ui.workspaces import seed_elsewhere
@@ -128,7 +128,7 @@ def _record_decision(page: Page, base_url: str, plot_id: str, note: str) -> None
     form.locator("textarea").fill(note)
     form.get_by_role("button", name=translate("stock.record", "zh")).click()
     recorded = translate("stock.recorded", "zh", plot=plot_id, status=REVIEW_STATUSES["recommended"].zh)
-    expect(page.get_by_text(recorded)).to_be_visible(timeout=TIMEOUT_MS)
+    expect_toast(page, recorded, TIMEOUT_MS)
 
 
 def _deciders(workspace: Path, plot_id: str) -> set[str]:
@@ -220,9 +220,7 @@ def test_the_haidian_editor_decides_in_haidian_only_and_cannot_undo_the_admins_c
             expect(page.get_by_role("button", name=translate("stock.record", "zh"))).to_have_count(0)
             # Undo takes back their own change, never the admin's.
             page.get_by_role("button", name=translate("stock.undo", "zh")).click()
-            expect(page.get_by_text(translate("stock.undone", "zh", plot=plot_id))).to_be_visible(
-                timeout=TIMEOUT_MS
-            )
+            expect_toast(page, translate("stock.undone", "zh", plot=plot_id), TIMEOUT_MS)
             assert external == [], ", ".join(external)
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:

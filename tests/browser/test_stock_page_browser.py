@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
-from tests.browser.streamlit_widgets import choose
+from tests.browser.streamlit_widgets import choose, expect_toast
 from zgc_geo.i18n import translate
 from zgc_geo.workspace import REVIEW_STATUSES
 
@@ -67,7 +67,7 @@ def test_decision_survives_a_reload_with_its_audit_entry(
         form.locator("textarea").fill("浏览器测试：拟容积率调整")
         form.get_by_role("button", name=translate("stock.record", "zh")).click()
         recorded = translate("stock.recorded", "zh", plot=PLOT_ID, status=REVIEW_STATUSES["recommended"].zh)
-        expect(page.get_by_text(recorded)).to_be_visible(timeout=TIMEOUT_MS)
+        expect_toast(page, recorded, TIMEOUT_MS)
 
         page.reload(wait_until="domcontentloaded")
         frame = _open_stock_page(page, streamlit_server)

@@ -84,7 +84,27 @@ def test_undo_reverts_my_last_decision(workspace_file: Path) -> None:
     at.run()
     assert not at.exception
     assert at.success[0].value == "已撤销：demo-haidian-001"
+    assert [t.value for t in at.toast] == ["已撤销：demo-haidian-001"]  # seen wherever the user scrolled
     assert GeoPackageStore(workspace_file).decision("demo", PLOT).review_status == "unreviewed"
+
+
+def test_after_recording_the_note_box_is_empty_and_a_toast_confirms(workspace_file: Path) -> None:
+    at = _record(_page(PLOT), "recommended", "容积率调整后自主开发")
+    assert [t.value for t in at.toast] == ["已记录：demo-haidian-001 → 拟盘活"]
+    assert at.text_area[0].value == ""  # the note was saved; the box is ready for the next one
+    at.text_area[0].input("第二条意见").run()
+    at.button(key="stock_undo").click()
+    at.run()
+    assert at.text_area[0].value == ""
+
+
+def test_a_refused_change_keeps_the_note_typed(workspace_file: Path) -> None:
+    at = _page(PLOT)  # the form holds version 0
+    GeoPackageStore(workspace_file).record_decision(
+        "demo", PLOT, {"review_status": "deferred"}, expected_version=0, user="planner-a"
+    )
+    at = _record(at, "recommended", "我的意见")
+    assert at.error and at.text_area[0].value == "我的意见"
 
 
 def test_filters_narrow_the_table(workspace_file: Path) -> None:

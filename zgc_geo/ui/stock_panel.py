@@ -25,6 +25,8 @@ from zgc_geo.ui.workspace_labels import AUDIT_ACTION_LABELS, status_labels
 from zgc_geo.workspace import WorkspaceStore
 from zgc_geo.workspace.rights import park_of
 
+#: Session key counting saved changes; the note box is a new widget after each (so it starts empty).
+NOTE_ROUND: Final = "stock_note_round"
 MODE_LABELS: Final = {"set_far": "stock.mode_set_far", "increase_pct": "stock.mode_increase_pct"}
 #: Export choices: id → (suffix, shapefile encoding, label key).
 EXPORT_FORMATS: Final = {
@@ -323,7 +325,11 @@ def _decision_form(store: WorkspaceStore, inventory: str, plot: pd.Series) -> No
             index=mode_options.index(current_mode),
             format_func=lambda m: mode_names.get(m, m) if m else "—",
         )
-        note = st.text_area(tr("stock.note"), value="")
+        # Keyed by the count of this session's saved changes: a new, empty box after each record or
+        # undo, while a refused change keeps what was typed so it can be sent again.
+        note = st.text_area(
+            tr("stock.note"), value="", key=f"stock_note_{st.session_state.get(NOTE_ROUND, 0)}"
+        )
         if not st.form_submit_button(tr("stock.record")):
             st.session_state[seen_key] = current
         else:
@@ -350,6 +356,7 @@ def _decision_form(store: WorkspaceStore, inventory: str, plot: pd.Series) -> No
                 st.error(refusal_text(exc))
                 return
             st.session_state.pop(seen_key, None)
+            st.session_state[NOTE_ROUND] = st.session_state.get(NOTE_ROUND, 0) + 1
             st.session_state["stock_flash"] = tr(
                 "stock.recorded", plot=plot["plot_id"], status=statuses_named[status]
             )
@@ -385,6 +392,7 @@ def audit_panel(store: WorkspaceStore, inventory: str, plot_id: str | None) -> N
             except AccessRefusedError as exc:
                 st.error(refusal_text(exc))
             else:
+                st.session_state[NOTE_ROUND] = st.session_state.get(NOTE_ROUND, 0) + 1
                 st.session_state["stock_flash"] = (
                     tr("stock.undone", plot=undone.plot_id) if undone else tr("stock.nothing_to_undo")
                 )

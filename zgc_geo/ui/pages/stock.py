@@ -52,6 +52,7 @@ with user_errors_shown():
         st.warning(tr("stock.synthetic_warning"))
     if flash := st.session_state.pop("stock_flash", None):
         st.success(flash)
+        st.toast(flash)  # the form is far below: say it where the user is looking, too
 
     park_names = {p.park_id: str(local(p.name_zh, p.name_en)) for p in plan.parks.itertuples()}
     scenario = scenario_controls(default_scenario(), park_names)
