@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -46,16 +47,21 @@ def test_html_then_pdf_export_download(
 
         _choose(page, f"{KEY}_fmt", translate("export.format_html", "zh"))
         page.locator(f".st-key-{KEY}_go").get_by_role("button").click()
-        expect(download).to_contain_text(f"{KEY}.html", timeout=TIMEOUT_MS)
+        expect(download).to_contain_text(
+            re.compile(r"zgc-geo_overview_\S+_\d{4}-\d\d-\d\d\.html"), timeout=TIMEOUT_MS
+        )
         html = _download(page, download, tmp_path)
         assert html.startswith(b"<!DOCTYPE html>"), html[:80]
         legend_title = json.dumps(translate("map.legend.feature_parks_by_cluster", "zh"))[1:-1]
         assert legend_title.encode() in html  # the page is in Chinese, so is the map (legend JSON-escaped)
 
         _choose(page, f"{KEY}_fmt", "PDF")
+        # The HTML file is no longer offered once the format says PDF: prepare again.
+        expect(download).to_have_count(0, timeout=TIMEOUT_MS)
+        expect(panel.get_by_text(translate("export.stale", "zh"))).to_be_visible()
         _choose(page, f"{KEY}_paper", "A4")
         page.locator(f".st-key-{KEY}_go").get_by_role("button").click()
-        expect(download).to_contain_text(f"{KEY}.pdf", timeout=TIMEOUT_MS)
+        expect(download).to_contain_text(re.compile(r"zgc-geo_overview_\S+\.pdf"), timeout=TIMEOUT_MS)
         pdf = _download(page, download, tmp_path)
         assert pdf.startswith(b"%PDF"), pdf[:20]
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from zgc_geo.i18n import translate
+from zgc_geo.ui.map_export import export_file_name
 
 PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "bth.py")
 KEY = "bth_export"
@@ -33,8 +38,9 @@ def test_the_file_is_made_by_the_button_and_kept_across_reruns() -> None:
     at.text_input(key=f"{KEY}_title_en").set_value("Coordination meeting <draft>").run()
     at.button(key=f"{KEY}_go").click().run()
     assert not at.exception and not at.error
-    lang, name, data, mime = at.session_state[f"{KEY}_file"]
-    assert (lang, name, mime) == ("en", f"{KEY}.html", "text/html")
+    choices, name, data, mime = at.session_state[f"{KEY}_file"]
+    assert choices[0] == ".html" and choices[-1] == "en" and mime == "text/html"
+    assert re.fullmatch(r"zgc-geo_bth_Coordination_meeting_draft_\d{4}-\d\d-\d\d\.html", name), name
     assert data.startswith(b"<!DOCTYPE html>")
     at.run()  # any later rerun (the map reporting its view, a widget) still offers the file
     assert f"{KEY}_dl" in _downloads(at)
@@ -53,3 +59,24 @@ def test_an_online_basemap_is_refused_for_print_with_the_reason() -> None:
     at.selectbox(key=f"{KEY}_fmt").set_value(".html").run()
     at.button(key=f"{KEY}_go").click().run()
     assert not at.error and f"{KEY}_dl" in _downloads(at)
+
+
+def test_the_download_is_withdrawn_when_a_choice_changes() -> None:
+    at = _bth("none")
+    at.selectbox(key=f"{KEY}_fmt").set_value(".html").run()
+    at.button(key=f"{KEY}_go").click().run()
+    assert f"{KEY}_dl" in _downloads(at)
+    at.selectbox(key=f"{KEY}_fmt").set_value(".png").run()  # the HTML file is not a PNG
+    assert f"{KEY}_dl" not in _downloads(at)
+    assert translate("export.stale", "en") in [c.value for c in at.caption]
+    at.selectbox(key=f"{KEY}_fmt").set_value(".html").run()  # back to what the file was made with
+    assert f"{KEY}_dl" in _downloads(at)
+
+
+def test_file_names_say_page_content_and_date() -> None:
+    day = dt.date(2026, 6, 30)
+    assert export_file_name("overview", "中关村示范区 一区十六园", ".pdf", day) == (
+        "zgc-geo_overview_中关村示范区_一区十六园_2026-06-30.pdf"
+    )
+    assert export_file_name("stock", 'a/b\\c:*?"<>|', ".png", day) == "zgc-geo_stock_a_b_c_2026-06-30.png"
+    assert export_file_name("bth", "   ", ".html", day) == "zgc-geo_bth_map_2026-06-30.html"

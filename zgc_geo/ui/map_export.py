@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
+from zoneinfo import ZoneInfo
 
 import folium
 import streamlit as st
@@ -22,6 +25,9 @@ FORMATS: Final = (".pdf", ".png", ".html")
 FORMAT_LABELS: Final = {".html": "export.format_html"}
 ORIENTATION_LABELS: Final = {"landscape": "export.landscape", "portrait": "export.portrait"}
 MIME: Final = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html"}
+#: Longest title part of an export's file name.
+MAX_TITLE_CHARS: Final = 60
+BEIJING: Final = ZoneInfo("Asia/Shanghai")
 
 
 def map_with_export(
@@ -75,9 +81,25 @@ def map_export_panel(build: Callable[[], folium.Map], *, key: str, title: str, s
         if failure is not None and failure[0] == lang:
             st.error(failure[1])
         prepared = st.session_state.get(f"{key}_file")
-        if prepared is not None and prepared[0] == lang:  # a file made in the other language is stale
+        if prepared is not None and prepared[0] == _choices(key, lang, title):
             _, name, data, mime = prepared
             st.download_button(tr("export.download", name=name), data, name, mime, key=f"{key}_dl")
+        elif prepared is not None:  # made with other choices (format, paper, title, language …): stale
+            st.caption(tr("export.stale"))
+
+
+def _choices(key: str, lang: Lang, default_title: str) -> tuple[object, ...]:
+    """Everything the file depends on, as the panel's widgets hold it now."""
+    state = st.session_state
+    sheet = (state.get(f"{key}_fmt"), state.get(f"{key}_paper"), state.get(f"{key}_orient"))
+    texts = (state.get(f"{key}_title_{lang}") or default_title, state.get(f"{key}_subtitle_{lang}", ""))
+    return (*sheet, state.get(f"{key}_dpi"), *texts, lang)
+
+
+def export_file_name(page: str, title: str, suffix: str, day: dt.date) -> str:
+    """``zgc-geo_<page>_<title>_<date><suffix>``: which page, what it shows and when, safe on every OS."""
+    content = re.sub(r'[\\/:*?"<>|\s\x00-\x1f]+', "_", title).strip("._")[:MAX_TITLE_CHARS] or "map"
+    return f"zgc-geo_{page}_{content}_{day.isoformat()}{suffix}"
 
 
 def _prepare(build: Callable[[], folium.Map], key: str, lang: Lang, default_title: str) -> None:
@@ -85,6 +107,7 @@ def _prepare(build: Callable[[], folium.Map], key: str, lang: Lang, default_titl
     state = st.session_state
     suffix = state[f"{key}_fmt"]
     state.pop(f"{key}_error", None)
+    choices = _choices(key, lang, default_title)
     try:
         spec = PrintSpec(
             title=state.get(f"{key}_title_{lang}") or default_title,
@@ -94,9 +117,11 @@ def _prepare(build: Callable[[], folium.Map], key: str, lang: Lang, default_titl
             dpi=int(state[f"{key}_dpi"]),
             lang=lang,
         )
+        day = dt.datetime.now(BEIJING).date()  # the date people in the meeting read
+        name = export_file_name(key.removesuffix("_export"), spec.title, suffix, day)
         with tempfile.TemporaryDirectory(prefix="zgc-geo-map-") as scratch:
-            out = export_map(build(), Path(scratch) / f"{key}{suffix}", spec)
-            state[f"{key}_file"] = (lang, out.name, out.read_bytes(), MIME[suffix])
+            out = export_map(build(), Path(scratch) / name, spec)
+            state[f"{key}_file"] = (choices, out.name, out.read_bytes(), MIME[suffix])
     except (PrintError, OptionError) as exc:
         state.pop(f"{key}_file", None)
         state[f"{key}_error"] = (lang, str(exc))
