@@ -77,7 +77,11 @@ def test_decision_survives_a_reload_with_its_audit_entry(
             REVIEW_STATUSES["recommended"].zh, timeout=TIMEOUT_MS
         )
         audit = page.locator('[data-testid="stTable"]').first
-        expect(audit).to_contain_text("recommended", timeout=TIMEOUT_MS)
+        expect(audit).to_contain_text(
+            REVIEW_STATUSES["recommended"].zh, timeout=TIMEOUT_MS
+        )  # named, not coded
+        expect(audit).not_to_contain_text("review_status")
+        expect(audit).not_to_contain_text(re.compile(r"\dT\d\d:\d\d"))  # Beijing time, not ISO UTC
         expect(audit).to_contain_text("browser-test")
         expect(audit).to_contain_text("浏览器测试：拟容积率调整")
         assert external_requests == [], ", ".join(external_requests)

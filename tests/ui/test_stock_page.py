@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from zgc_geo.i18n import translate
 from zgc_geo.ui.stock_panel import park_bars
+from zgc_geo.ui.workspace_labels import beijing_time
 from zgc_geo.workspace import GeoPackageStore
 
 PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "stock.py")
@@ -137,3 +139,21 @@ def test_the_stock_page_chart_has_the_sixteen_parks_and_no_total(workspace_file:
     names = bars.iloc[:, 0].tolist()
     assert len(names) == 16 and "海淀园" in names and "" not in names
     assert bars["extra_floor_area_m2"].max() < bars["extra_floor_area_m2"].sum() / 2  # no total bar
+
+
+def test_the_plots_audit_trail_names_things_and_uses_beijing_time(workspace_file: Path) -> None:
+    at = _record(_page(PLOT), "recommended", "先行")
+    at.button(key="stock_undo").click()
+    at.run()
+    trail = at.table[0].value
+    text = trail.to_string()
+    assert "审查状态" in text and "待审查" in text and "拟盘活" in text  # no review_status, unreviewed …
+    assert "review_status" not in text and "unreviewed" not in text and "undo of change" not in text
+    times = trail.iloc[:, 0].tolist()
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", t) for t in times), times  # no "T…Z"
+    assert any(note.startswith("撤销 ") for note in trail.iloc[:, 5]), trail
+
+
+def test_audit_times_are_beijing_time() -> None:
+    assert beijing_time("2026-12-06T17:40:18.025Z") == "2026-12-07 01:40:18"
+    assert beijing_time("") == "" and beijing_time("not a time") == "not a time"

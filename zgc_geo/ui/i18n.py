@@ -9,12 +9,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from typing import Final, TypeVar
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from zgc_geo.i18n import Lang, as_lang, pick, translate
 
 LANG_KEY: Final = "lang"
+#: Times people read are Beijing time (stored times stay UTC).
+BEIJING: Final = ZoneInfo("Asia/Shanghai")
 #: Session-state key of the set of widget keys registered with :func:`kept`.
 KEPT_KEY: Final = "_lang_kept_widgets"
 #: Each language named in itself, whatever the page's language (so a reader can always find theirs).

@@ -8,7 +8,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
-from zoneinfo import ZoneInfo
 
 import folium
 import streamlit as st
@@ -17,7 +16,7 @@ from zgc_geo.errors import OptionError, PrintError
 from zgc_geo.i18n import Lang
 from zgc_geo.mapping.print_layout import PrintSpec
 from zgc_geo.print_export import export_map
-from zgc_geo.ui.i18n import current_lang, kept, tr, tr_map
+from zgc_geo.ui.i18n import BEIJING, current_lang, kept, tr, tr_map
 from zgc_geo.ui.map_view import show_map
 
 #: Output suffixes, in the order offered. PDF and PNG read the same in both languages.
@@ -27,7 +26,6 @@ ORIENTATION_LABELS: Final = {"landscape": "export.landscape", "portrait": "expor
 MIME: Final = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html"}
 #: Longest title part of an export's file name.
 MAX_TITLE_CHARS: Final = 60
-BEIJING: Final = ZoneInfo("Asia/Shanghai")
 
 
 def map_with_export(

@@ -21,7 +21,7 @@ from zgc_geo.ui.integrity_banner import refused_text
 from zgc_geo.ui.rights_view import park_name, refusal_text, role_text, session_rights
 from zgc_geo.ui.tables import labelled, show_table
 from zgc_geo.ui.workspace_access import reviewer
-from zgc_geo.ui.workspace_labels import AUDIT_ACTION_LABELS, status_labels
+from zgc_geo.ui.workspace_labels import audit_for_people, status_labels
 from zgc_geo.workspace import WorkspaceStore
 from zgc_geo.workspace.rights import park_of
 
@@ -367,9 +367,7 @@ def audit_panel(store: WorkspaceStore, inventory: str, plot_id: str | None) -> N
     """The audit trail of the selected plot (or the inventory), undo, and a workspace backup."""
     title = tr("stock.audit_plot", plot=plot_id) if plot_id else tr("stock.audit_inventory")
     with st.expander(title, expanded=plot_id is not None):
-        log = store.audit_log(inventory, plot_id).iloc[::-1]
-        actions = tr_map(AUDIT_ACTION_LABELS)
-        log["action"] = log["action"].map(lambda a: actions.get(a, a), na_action="ignore")
+        log = audit_for_people(store.audit_log(inventory, plot_id)).iloc[::-1]
         if plot_id is not None:
             # A plain table (real text in the page) for one plot's short history.
             columns = ["time", "user", "field", "old_value", "new_value", "note", "action"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Final
 
+import pandas as pd
+
 from zgc_geo.stock.redevelopment import load_redevelopment_rules
-from zgc_geo.ui.i18n import local, tr
+from zgc_geo.ui.i18n import BEIJING, local, tr
 from zgc_geo.workspace import REVIEW_STATUSES
 from zgc_geo.workspace.audit_chain import Finding
 
@@ -86,3 +89,54 @@ def _role_state(summary: str) -> str:
     from zgc_geo.ui.rights_view import role_text  # noqa: PLC0415 - rights_view needs the plan layers
 
     return role_text(summary)
+
+
+#: The decision fields of audit rows, as people name them.
+FIELD_LABELS: Final = {
+    "review_status": "stock.review_status",
+    "note": "stock.col.note",
+    "mode": "stock.chosen_mode",
+}
+
+
+def beijing_time(value: object) -> str:
+    """An audit time (ISO 8601 UTC, ``…Z``) as Beijing people read it: ``2026-12-06 18:29:40``."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def audit_for_people(log: pd.DataFrame) -> pd.DataFrame:
+    """The audit rows with names instead of codes: actions, fields, statuses and modes in the page's
+    language, Beijing time, and an undo's note saying which change it reverted by its time."""
+    log = log.astype(object).where(log.notna(), None)  # pd.NA has no truth value: plain None instead
+    shown = log.copy()
+    actions = {a: tr(k) for a, k in AUDIT_ACTION_LABELS.items()}
+    fields = {f: tr(k) for f, k in FIELD_LABELS.items()}
+    statuses = status_labels()
+    modes = {m: str(local(zh, en)) for m, (zh, en) in load_redevelopment_rules().labels.items()}
+    times = dict(zip(log["change_id"], log["time"], strict=False))
+
+    def value(field: object, cell: object) -> object:
+        if field == "review_status":
+            return statuses.get(str(cell), cell)
+        if field == "mode":
+            return modes.get(str(cell), cell)
+        return cell
+
+    for column in ("old_value", "new_value"):
+        shown[column] = [value(f, c) for f, c in zip(log["field"], log[column], strict=True)]
+    shown["field"] = log["field"].map(lambda f: fields.get(f, f), na_action="ignore")
+    shown["action"] = log["action"].map(lambda a: actions.get(a, a), na_action="ignore")
+    undo = (log["action"] == "undo").to_numpy(dtype=bool)
+    shown.loc[undo, "note"] = [
+        tr("stock.undo_note", time=beijing_time(times.get(r, ""))) for r in log.loc[undo, "reverts"]
+    ]
+    shown["time"] = log["time"].map(beijing_time)
+    return shown
