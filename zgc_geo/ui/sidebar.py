@@ -9,7 +9,6 @@ import streamlit as st
 from zgc_geo.errors import ZgcGeoError
 from zgc_geo.i18n import DEFAULT_LANG, LANGS
 from zgc_geo.mapping.basemaps import LOCAL_PREFIX, NO_BASEMAP, Basemap, available_basemaps
-from zgc_geo.mapping.local_tiles import tiles_root
 from zgc_geo.settings import TIANDITU_KEY_ENV
 from zgc_geo.ui.i18n import LANG_KEY, LANG_NAMES, keep_choices, kept, lang_in_url, tr
 from zgc_geo.ui.identity import current_identity, identity_caption
@@ -52,7 +51,7 @@ def basemap_reason(basemap: Basemap) -> str:
     if basemap.key == "tianditu":
         return tr("basemap.reason_tianditu", env=TIANDITU_KEY_ENV)
     if basemap.key == "local":
-        return tr("basemap.reason_no_tiles", root=tiles_root())
+        return tr("basemap.reason_no_tiles")  # the server's folder is the administrator's business
     return basemap.reason
 
 
