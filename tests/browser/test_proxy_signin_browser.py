@@ -301,7 +301,8 @@ def test_a_user_header_sent_by_the_browser_is_overwritten_by_nginx(
         try:
             _record_decision(page, proxied_app.proxy_url, plot_id, "自称管理员")
             _expect_signed_in(page, "haidian_editor")
-            expect(page.locator(SIDEBAR)).not_to_contain_text(ADMIN)
+            signed_in_as_admin = translate("identity.signed_in_as", "zh", user=ADMIN)
+            expect(page.locator(SIDEBAR)).not_to_contain_text(signed_in_as_admin)
             assert external == [], ", ".join(external)
         finally:
             page.screenshot(path=str(artifacts_dir / "proxy_signin_forged_header.png"), full_page=True)
