@@ -10,6 +10,7 @@ import pandas as pd
 
 from zgc_geo.stock.redevelopment import load_redevelopment_rules
 from zgc_geo.ui.i18n import BEIJING, local, tr
+from zgc_geo.ui.rights_view import role_text
 from zgc_geo.workspace import REVIEW_STATUSES
 from zgc_geo.workspace.audit_chain import Finding
 
@@ -59,7 +60,7 @@ def finding_text(finding: Finding) -> str:
     for side in ("stored", "logged"):
         if side in values:
             values[side] = (
-                _role_state(values[side])
+                role_text(values[side])
                 if finding.template == "grant_changed"
                 else _decision_state(values[side])
             )
@@ -82,13 +83,6 @@ def _decision_state(state: tuple[Any, ...] | None) -> str:
         by=by,
         at=at,
     )
-
-
-def _role_state(summary: str) -> str:
-    """A grant as the log records it (``editor:haidian``) in words; the page's role names."""
-    from zgc_geo.ui.rights_view import role_text  # noqa: PLC0415 - rights_view needs the plan layers
-
-    return role_text(summary)
 
 
 #: The decision fields of audit rows, as people name them.

@@ -41,7 +41,6 @@ from zgc_geo.workspace.rights import (
     admin_refusal,
     checked_grant,
     edit_refusal,
-    grant_from_row,
 )
 from zgc_geo.workspace.store import (
     AUDIT_EXPORT_COLUMNS,
@@ -57,8 +56,7 @@ from zgc_geo.workspace.store import (
 )
 
 _AUDIT_COLUMNS_SQL = ", ".join(f'"{c}"' for c in AUDIT_EXPORT_COLUMNS)
-_GRANT_SQL = "SELECT user_name, role, parks, granted_by, granted_at FROM zgc_grants"
-#: The latest grant or revoke of one user in the log (its ``field`` is ``role:<user>``).
+_GRANT_COLUMNS = "user_name, role, parks, granted_by, granted_at"
 
 
 class _LoggedRefusalError(Exception):
@@ -206,8 +204,7 @@ class AuditedStore(ABC):
     def grants(self) -> list[Grant]:
         """Every stored grant, by user name."""
         with self._reading() as conn:
-            rows = conn.execute(f"{_GRANT_SQL} ORDER BY user_name").fetchall()
-        return [grant_from_row(*row) for row in rows]
+            return self._log(conn).stored_grants()
 
     def rights(self, user: str) -> Grant:
         """What ``user`` may do: their stored grant, or a viewer's when they have none."""
@@ -221,21 +218,14 @@ class AuditedStore(ABC):
         role, chosen = checked_grant(user, role, parks)
         new = Grant(user, role, chosen, by, utc_now())
         with self._write() as conn:
-            held = self._log(conn).user_grant(by)
-            self._check(conn, admin_refusal(held.effective, f"grant {new.summary} to {user}"))
-            self._lock_chain(conn)
-            integrity.guard_write(self._log(conn), self._key, held=held)
-            old = self._stored_grant(conn, user)
+            self._as_admin(conn, by, f"grant {new.summary} to {user}")
+            old = self._log(conn).user_grant(user).stored
             if old is not None and (old.role, old.parks) == (role, chosen):
                 return old
             self._keep_an_admin(conn, old, new)
             if old is not None:
                 conn.execute(f"DELETE FROM zgc_grants WHERE user_name = {self._mark}", (user,))
-            marks = ", ".join([self._mark] * 5)
-            conn.execute(
-                f"INSERT INTO zgc_grants (user_name, role, parks, granted_by, granted_at) VALUES ({marks})",
-                (user, role, ",".join(chosen), by, new.granted_at),
-            )
+            self._insert_grants(conn, [new])
             self._audit(conn, [grant_row(user, None if old is None else old.summary, new.summary, by)])
         return new
 
@@ -243,11 +233,8 @@ class AuditedStore(ABC):
         """Remove ``user``'s grant (they become a viewer); the grant removed, or None. Admins only."""
         user, by = check_user(user), check_user(by)
         with self._write() as conn:
-            held = self._log(conn).user_grant(by)
-            self._check(conn, admin_refusal(held.effective, f"revoke the role of {user}"))
-            self._lock_chain(conn)
-            integrity.guard_write(self._log(conn), self._key, held=held)
-            old = self._stored_grant(conn, user)
+            self._as_admin(conn, by, f"revoke the role of {user}")
+            old = self._log(conn).user_grant(user).stored
             if old is None:
                 return None
             self._keep_an_admin(conn, old, None)
@@ -268,9 +255,21 @@ class AuditedStore(ABC):
         """What the log granted ``user`` (the table is its copy; a difference is found by verify)."""
         return self._log(conn).user_grant(user).effective
 
-    def _stored_grant(self, conn: Any, user: str) -> Grant | None:
-        row = conn.execute(f"{_GRANT_SQL} WHERE user_name = {self._mark}", (user,)).fetchone()
-        return None if row is None else grant_from_row(*row)
+    def _as_admin(self, conn: Any, user: str, action: str, inventory: str | None = None) -> None:
+        """In a write transaction: refuse (logged) unless ``user`` is an admin, take the chain's lock,
+        and refuse while the workspace has unacknowledged damage (the writer's own grant included)."""
+        held = self._log(conn).user_grant(user)
+        self._check(conn, admin_refusal(held.effective, action, inventory))
+        self._lock_chain(conn)
+        integrity.guard_write(self._log(conn), self._key, held=held)
+
+    def _insert_grants(self, conn: Any, grants: list[Grant]) -> None:
+        marks = ", ".join([self._mark] * 5)
+        with contextlib.closing(conn.cursor()) as cursor:
+            cursor.executemany(
+                f"INSERT INTO zgc_grants ({_GRANT_COLUMNS}) VALUES ({marks})",
+                [(g.user, g.role, ",".join(g.parks), g.granted_by, g.granted_at) for g in grants],
+            )
 
     def _keep_an_admin(self, conn: Any, old: Grant | None, new: Grant | None) -> None:
         """Refuse to take the admin role from the last admin: nobody could grant it again."""
@@ -316,9 +315,12 @@ class AuditedStore(ABC):
     def _dumped(self, conn: Any, inventories: list[tuple[InventoryInfo, Any]]) -> WorkspaceDump:
         """The dump of ``inventories`` with every decision, the whole log (with hashes) and the grants."""
         log = self._log(conn)
-        grants = [grant_from_row(*row) for row in conn.execute(f"{_GRANT_SQL} ORDER BY user_name")]
         return WorkspaceDump(
-            inventories, log.decisions(), audit_frame(list(log.rows_after(0))), grants, log.creator()
+            inventories,
+            log.decisions(),
+            audit_frame(list(log.rows_after(0))),
+            log.stored_grants(),
+            log.creator(),
         )
 
     def _restore_log(self, conn: Any, dump: WorkspaceDump, *, source: str, user: str) -> None:
@@ -331,12 +333,7 @@ class AuditedStore(ABC):
         with contextlib.closing(conn.cursor()) as cursor:
             cursor.executemany(self._upsert_decision, list(decisions.itertuples(index=False, name=None)))
         conn.execute("DELETE FROM zgc_grants")
-        marks = ", ".join([self._mark] * 5)
-        with contextlib.closing(conn.cursor()) as cursor:
-            cursor.executemany(
-                f"INSERT INTO zgc_grants (user_name, role, parks, granted_by, granted_at) VALUES ({marks})",
-                [(g.user, g.role, ",".join(g.parks), g.granted_by, g.granted_at) for g in dump.grants],
-            )
+        self._insert_grants(conn, dump.grants)
         self._audit(conn, [copy_row(source, user, len(rows), dump.creator)])
 
     def _log(self, conn: Any) -> integrity.SqlLog:

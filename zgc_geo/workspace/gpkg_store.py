@@ -36,7 +36,7 @@ from zgc_geo.workspace.decisions import (
     with_decisions,
 )
 from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, ZGC_TABLES, Features, quote
-from zgc_geo.workspace.rights import admin_refusal, park_of
+from zgc_geo.workspace.rights import park_of
 from zgc_geo.workspace.store import (
     DEFAULT_REVIEW_STATUS,
     IntegrityReport,
@@ -143,9 +143,7 @@ class GeoPackageStore(AuditedStore):
         features = gpkg_format.prepare_features(plots)
         info = InventoryInfo(name, title, source, utc_now(), user, len(features.rows), synthetic)
         with self._write() as conn:
-            held = self._log(conn).user_grant(user)
-            self._check(conn, admin_refusal(held.effective, action, name))
-            integrity.guard_write(self._log(conn), self._key, held=held)
+            self._as_admin(conn, user, action, name)
             old = conn.execute("SELECT plot_count FROM zgc_inventories WHERE name = ?", (name,)).fetchone()
             if old is not None and not replace:
                 raise self._taken(name)

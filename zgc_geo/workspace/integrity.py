@@ -79,8 +79,8 @@ class LogReader(Protocol):
         """One plot's stored decision (DECISION_ROW[2:]) and its decide/undo rows, as plain rows."""
         ...
 
-    def grants(self) -> dict[str, Grant]:
-        """The stored grants by user."""
+    def stored_grants(self) -> list[Grant]:
+        """The grants table, by user name."""
         ...
 
     def replayed_grants(self) -> dict[str, Grant]:
@@ -117,7 +117,7 @@ def verify_log(
             decisions += _plot_findings(reader, inventory, plot_id)
     with _LOCK:
         _DECISION_FINDINGS[key] = decisions
-    grants = grant_findings(reader.grants(), reader.replayed_grants())
+    grants = grant_findings({g.user: g for g in reader.stored_grants()}, reader.replayed_grants())
     with _LOCK:
         _GRANT_FINDINGS[key] = grants
     findings = (*state.findings, *head_findings(state, reader.head()), *decisions, *grants)
@@ -157,11 +157,7 @@ def guard_write(
         findings += _plot_findings(reader, inventory, plot_id)
     if held is not None and (finding := grant_finding(held.user, held.stored, held.logged)) is not None:
         findings.append(finding)
-    refuse([f for f in findings if f.key not in state.acknowledged])
-
-
-def refuse(open_findings: Sequence[Finding]) -> None:
-    """Raise the refusal of a write while ``open_findings`` (unacknowledged damage) exist."""
+    open_findings = [f for f in findings if f.key not in state.acknowledged]
     if open_findings:
         shown = "; ".join(f.message for f in open_findings[:SHOWN_FINDINGS])
         more = (
@@ -277,9 +273,11 @@ class SqlLog:
         ).fetchall()
         return decision, changes
 
-    def grants(self) -> dict[str, Grant]:
-        rows = self._execute("SELECT user_name, role, parks FROM zgc_grants").fetchall()
-        return {str(row[0]): grant_from_row(*row) for row in rows}
+    def stored_grants(self) -> list[Grant]:
+        rows = self._execute(
+            "SELECT user_name, role, parks, granted_by, granted_at FROM zgc_grants ORDER BY user_name"
+        ).fetchall()
+        return [grant_from_row(*row) for row in rows]
 
     def replayed_grants(self) -> dict[str, Grant]:
         rows = self._execute(
