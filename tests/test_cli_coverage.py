@@ -12,7 +12,7 @@ import pytest
 from zgc_geo.catalogue import layer_spec
 from zgc_geo.cli import main
 from zgc_geo.errors import OptionError
-from zgc_geo.table_export import write_tables
+from zgc_geo.export.tables import write_tables
 
 DEMO = str(layer_spec("demo_stock_inventory").path)
 SHEETS = {"matrix", "matrix_long", "findings", "coverage", "bth_distances", "bth_steering"}

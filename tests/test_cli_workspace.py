@@ -17,7 +17,7 @@ from tests.postgis_server import PostgisDatabase
 from tests.workspace.test_gpkg_store import make_plots
 from zgc_geo.catalogue import layer_spec
 from zgc_geo.cli import main
-from zgc_geo.cli_workspace import REPORT_COLUMNS
+from zgc_geo.cli.workspace import REPORT_COLUMNS
 from zgc_geo.errors import WorkspaceError
 from zgc_geo.settings import USER_ENV
 from zgc_geo.workspace import AUDIT_EXPORT_COLUMNS, GeoPackageStore, WorkspaceStore, open_workspace

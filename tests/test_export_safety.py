@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zgc_geo.export_safety import csv_bytes, neutralise_formulas
+from zgc_geo.export.safety import csv_bytes, neutralise_formulas
 
 
 def test_formula_like_text_is_quoted_and_numbers_are_not() -> None:

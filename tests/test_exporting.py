@@ -14,10 +14,10 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Point, box
 
-from zgc_geo import exporting
 from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.errors import OptionError
-from zgc_geo.exporting import write_layer
+from zgc_geo.export import layers as exporting
+from zgc_geo.export.layers import write_layer
 
 FORMULA = '=HYPERLINK("http://evil.example","点我")'
 X0, Y0 = 440_000.0, 4_430_000.0

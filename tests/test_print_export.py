@@ -26,12 +26,7 @@ from tests.map_page import legend_html
 from zgc_geo.cli import main
 from zgc_geo.coverage.spatial import reach, uncovered
 from zgc_geo.errors import OptionError, PrintError
-from zgc_geo.mapping.coverage_map import build_coverage_map, coverage_layer
-from zgc_geo.mapping.overview_map import build_overview_map
-from zgc_geo.mapping.print_layout import HEADER_MM, MARGIN_MM, PrintSpec, print_html
-from zgc_geo.mapping.web_assets import STATIC_DIR_ENV
-from zgc_geo.plan_data import PlanData
-from zgc_geo.print_export import (
+from zgc_geo.export.printing import (
     CHROMIUM_ARGS,
     CHROMIUM_ENV,
     chromium_path,
@@ -39,6 +34,11 @@ from zgc_geo.print_export import (
     render_print,
     write_html,
 )
+from zgc_geo.mapping.coverage_map import build_coverage_map, coverage_layer
+from zgc_geo.mapping.overview_map import build_overview_map
+from zgc_geo.mapping.print_layout import HEADER_MM, MARGIN_MM, PrintSpec, print_html
+from zgc_geo.mapping.web_assets import STATIC_DIR_ENV
+from zgc_geo.plan_data import PlanData
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PT_PER_MM = 72 / 25.4

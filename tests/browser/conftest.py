@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, Route, WebSocket, sync_playwright
 
-from zgc_geo.print_export import CHROMIUM_ARGS, CHROMIUM_ENV
+from zgc_geo.export.printing import CHROMIUM_ARGS, CHROMIUM_ENV
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = Path(__file__).resolve().parent / "artifacts"

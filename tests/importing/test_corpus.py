@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from zgc_geo import cli, cli_import
+from zgc_geo.cli import command as cli
+from zgc_geo.cli import importing as cli_import
 from zgc_geo.importing.pipeline import ImportOptions, import_file
 
 from .corpus import CASES, Case

@@ -11,10 +11,10 @@ import pyogrio
 import pytest
 import shapely
 
-from zgc_geo import cli
+from zgc_geo.cli import command as cli
 from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.datums import wgs84_to_gcj02
-from zgc_geo.exporting import write_layer
+from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file
 
 from .corpus import lonlat, plot_inventory, shifted

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from zgc_geo.errors import OptionError
-from zgc_geo.export_safety import csv_bytes, neutralise_formulas
+from zgc_geo.export.safety import csv_bytes, neutralise_formulas
 from zgc_geo.importing.report import ImportReport
 
 REPORT_FORMATS = (".csv", ".xlsx")

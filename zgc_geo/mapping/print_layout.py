@@ -2,7 +2,7 @@
 
 The page is the web map itself (same layers, same styles, Leaflet inlined by
 :func:`~zgc_geo.mapping.web_assets.inline_assets_html`) laid out on one sheet of
-paper, so a headless Chromium can print it to PDF or PNG (see :mod:`zgc_geo.print_export`).
+paper, so a headless Chromium can print it to PDF or PNG (see :mod:`zgc_geo.export.printing`).
 Nothing here touches files or browsers.
 """
 

@@ -10,7 +10,7 @@ from typing import Final
 import streamlit as st
 
 from zgc_geo.errors import AccessRefusedError, WorkspaceIntegrityError
-from zgc_geo.exporting import write_layer
+from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.columns import CANONICAL_FIELDS
 from zgc_geo.importing.crs_guess import suggest_crs
 from zgc_geo.importing.limits import ImportLimits

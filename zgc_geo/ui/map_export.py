@@ -13,9 +13,9 @@ import folium
 import streamlit as st
 
 from zgc_geo.errors import OptionError, PrintError
+from zgc_geo.export.printing import export_map
 from zgc_geo.i18n import Lang
 from zgc_geo.mapping.print_layout import PrintSpec
-from zgc_geo.print_export import export_map
 from zgc_geo.ui.i18n import BEIJING, current_lang, kept, tr, tr_map
 from zgc_geo.ui.map_view import show_map
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from zgc_geo.crs import to_analysis_crs
-from zgc_geo.exporting import write_layer
+from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.pipeline import ImportOptions
 from zgc_geo.siting.ahp import (
     AhpResult,

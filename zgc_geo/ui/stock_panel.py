@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from zgc_geo.errors import AccessRefusedError, ConcurrentEditError, WorkspaceIntegrityError
-from zgc_geo.exporting import write_layer
+from zgc_geo.export.layers import write_layer
 from zgc_geo.stock.bulk import OUTSIDE
 from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS, PlotFilter
 from zgc_geo.stock.redevelopment import explain_suggestions, load_redevelopment_rules

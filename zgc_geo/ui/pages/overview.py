@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from zgc_geo.export_safety import csv_bytes
+from zgc_geo.export.safety import csv_bytes
 from zgc_geo.mapping.overview_map import build_overview_map
 from zgc_geo.plan_tables import headline
 from zgc_geo.ui.cached import cached_plan, parks_spec

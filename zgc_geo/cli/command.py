@@ -15,15 +15,15 @@ import pandas as pd
 
 from zgc_geo import __version__
 from zgc_geo.catalogue import catalogue, layer_spec, load_layer
-from zgc_geo.cli_coverage import add_coverage_command
-from zgc_geo.cli_import import add_import_commands
-from zgc_geo.cli_map import add_map_command
-from zgc_geo.cli_site import add_site_command
-from zgc_geo.cli_stock import add_stock_command
-from zgc_geo.cli_tiles import add_tiles_command
-from zgc_geo.cli_workspace import add_workspace_command
+from zgc_geo.cli.coverage import add_coverage_command
+from zgc_geo.cli.importing import add_import_commands
+from zgc_geo.cli.map import add_map_command
+from zgc_geo.cli.siting import add_site_command
+from zgc_geo.cli.stock import add_stock_command
+from zgc_geo.cli.tiles import add_tiles_command
+from zgc_geo.cli.workspace import add_workspace_command
 from zgc_geo.errors import OptionError, PrintError, UnreadableInputError, ZgcGeoError
-from zgc_geo.export_safety import neutralise_formulas
+from zgc_geo.export.safety import neutralise_formulas
 from zgc_geo.plan_consistency import check_plan_consistency
 from zgc_geo.plan_data import plan_from_catalogue
 

@@ -11,15 +11,15 @@ from typing import Final
 
 import pandas as pd
 
-from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, print_result
+from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, print_result
 from zgc_geo.coverage.bth import CORE_PLACE_ID, steering_table, zone_distances
 from zgc_geo.coverage.findings import FINDING_KINDS, findings_table, plan_findings
 from zgc_geo.coverage.matrix import cell_label, coverage_matrix, matrix_wide
 from zgc_geo.coverage.spatial import coverage_table
 from zgc_geo.errors import OptionError
+from zgc_geo.export.tables import write_tables
 from zgc_geo.importing.pipeline import ImportOptions, import_file
 from zgc_geo.plan_data import plan_from_catalogue
-from zgc_geo.table_export import write_tables
 
 DEFAULT_RADIUS_KM: Final = 3.0
 #: Role markers of the printed matrix: ● core (以……为核心), ○ focus (为重点).

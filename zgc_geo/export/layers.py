@@ -31,7 +31,7 @@ from pyproj.exceptions import CRSError
 
 from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError
-from zgc_geo.export_safety import neutralise_formulas
+from zgc_geo.export.safety import neutralise_formulas
 from zgc_geo.importing.report import Problem
 from zgc_geo.manifest import LIST_SEPARATOR
 

@@ -21,8 +21,14 @@ from typing import Final, TextIO
 
 import pandas as pd
 
-from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, add_reading_options, import_options, print_result
-from zgc_geo.cli_roles import add_role_commands
+from zgc_geo.cli.importing import (
+    EXIT_HAS_ERRORS,
+    EXIT_USABLE,
+    add_reading_options,
+    import_options,
+    print_result,
+)
+from zgc_geo.cli.roles import add_role_commands
 from zgc_geo.errors import (
     ConcurrentEditError,
     OptionError,
@@ -31,10 +37,10 @@ from zgc_geo.errors import (
     WorkspaceIntegrityError,
     ZgcGeoError,
 )
-from zgc_geo.export_safety import csv_bytes, neutralise_formulas
+from zgc_geo.export.safety import csv_bytes, neutralise_formulas
+from zgc_geo.export.tables import write_tables
 from zgc_geo.importing.pipeline import import_file
 from zgc_geo.settings import user_name
-from zgc_geo.table_export import write_tables
 from zgc_geo.user_files import read_user_text
 from zgc_geo.workspace import (
     AUDIT_EXPORT_COLUMNS,

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, print_result
+from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, print_result
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.errors import LayerError, OptionError
-from zgc_geo.exporting import write_layer
+from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.pipeline import ImportOptions, import_file
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.siting.ahp import ahp_weights, read_ahp_file

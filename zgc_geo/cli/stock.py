@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from zgc_geo.cli_import import EXIT_HAS_ERRORS, EXIT_USABLE, add_reading_options, import_options, print_result
-from zgc_geo.exporting import write_layer
+from zgc_geo.cli.importing import (
+    EXIT_HAS_ERRORS,
+    EXIT_USABLE,
+    add_reading_options,
+    import_options,
+    print_result,
+)
+from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.pipeline import import_file
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.settings import user_name

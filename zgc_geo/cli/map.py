@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Final
 
 from zgc_geo.errors import OptionError
+from zgc_geo.export.printing import FORMATS, check_output, export_map
 from zgc_geo.i18n import translate
 from zgc_geo.mapping.overview_map import build_overview_map, keep_layers
 from zgc_geo.mapping.print_layout import (
@@ -20,7 +21,6 @@ from zgc_geo.mapping.print_layout import (
     overlay_ids,
 )
 from zgc_geo.plan_data import plan_from_catalogue
-from zgc_geo.print_export import FORMATS, check_output, export_map
 
 #: ``--layers`` names → the overview map's overlay ids (see print_layout.overlay_id); the
 #: cluster ids of the plan (frontier_it, …) select one cluster's feature parks each.

@@ -1,6 +1,6 @@
 """Write a workbook of plain tables (no geometry), atomically and formula-safe.
 
-:func:`zgc_geo.exporting.write_layer` writes a layer with extra tables; a report made only of
+:func:`zgc_geo.export.layers.write_layer` writes a layer with extra tables; a report made only of
 tables (a matrix, findings, a coverage table) has no layer to put first. This writer gives such
 reports the same guarantees: text a spreadsheet could execute is quoted, list cells become
 ``;``-separated text, over-long cells are cut and reported, and the file appears only when
@@ -18,8 +18,8 @@ from typing import Final
 import pandas as pd
 
 from zgc_geo.errors import OptionError
-from zgc_geo.export_safety import neutralise_formulas
-from zgc_geo.exporting import _flatten, _sheet_name, write_sheets
+from zgc_geo.export.layers import _flatten, _sheet_name, write_sheets
+from zgc_geo.export.safety import neutralise_formulas
 from zgc_geo.importing.report import Problem
 
 TABLE_ONLY_SUFFIXES: Final = (".xlsx",)

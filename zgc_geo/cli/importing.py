@@ -9,7 +9,7 @@ from typing import Final
 
 from zgc_geo.datums import DATUMS, convert_geodataframe, normalize_datum
 from zgc_geo.errors import DatumError
-from zgc_geo.exporting import write_layer
+from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.pipeline import AUTO_KIND, IMPORT_KINDS, ImportOptions, ImportResult, import_file
 from zgc_geo.importing.report_export import write_report
 
