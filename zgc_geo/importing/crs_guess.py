@@ -41,12 +41,14 @@ _PREFIX_PARTNERS: Final = {  # code → (twin, zone)
 _EXAMPLES: Final = 5
 _SAMPLE: Final = 5000
 #: GCJ-02 / BD-09 test (see ``_offset_problems``): evidence comes from features near a park,
-#: at least this many; the correction must pass a sign test and show an effect worth reporting.
+#: at least this many; the correction must pass a sign test and improve the fit of a net share
+#: of the features (those that fit better minus those that fit worse, over all near features).
 OFFSET_NEAR_M: Final = 3000.0
 OFFSET_MIN_FEATURES: Final = 10
 OFFSET_P_VALUE: Final = 0.01
-OFFSET_MIN_BETTER_SHARE: Final = 0.05
-OFFSET_MIN_DISTANCE_DROP_M: Final = 300.0
+OFFSET_MIN_NET_SHARE: Final = 0.12
+#: A feature's share inside the parks must change by more than this to count as better or worse.
+OFFSET_SCORE_STEP: Final = 0.01
 
 _LONLAT, _GK, _MERC = "lon/lat degrees", "metres, eastings without zone prefix", "Web Mercator metres"
 _Z38, _Z39 = "metres, eastings with zone prefix 38", "metres, eastings with zone prefix 39"
@@ -160,7 +162,11 @@ def resolve_crs(
 
 
 def diagnose_location(
-    frame_wgs84: gpd.GeoDataFrame, parks: gpd.GeoDataFrame | None = None, *, first_row_number: int = 1
+    frame_wgs84: gpd.GeoDataFrame,
+    parks: gpd.GeoDataFrame | None = None,
+    *,
+    first_row_number: int = 1,
+    web_datums: bool = True,
 ) -> list[Problem]:
     """Say why features lie outside Beijing–Tianjin–Hebei, and spot GCJ-02/BD-09 data inside it.
 
@@ -169,7 +175,9 @@ def diagnose_location(
     compared with the park outlines (default: the shipped ``parks`` layer) as given and after
     a GCJ-02→WGS84 and BD-09→WGS84 correction; when a correction clearly fits better, a
     ``gcj02_offset``/``bd09_offset`` warning says so. Nothing is ever converted here.
-    Features whose coordinates did not transform at all are :func:`resolve_crs`'s report.
+    ``web_datums=False`` skips that comparison: pass it when the numbers were not lon/lat (see
+    :func:`could_be_web_datum`). Features whose coordinates did not transform at all are
+    :func:`resolve_crs`'s report.
     """
     if frame_wgs84.crs is not None and not CRS.from_user_input(frame_wgs84.crs).is_geographic:
         raise CRSError("diagnose_location needs lon/lat (EPSG:4326); reproject with resolve_crs() first")
@@ -193,9 +201,24 @@ def diagnose_location(
         hint = "check the CRS (--crs) and the coordinate columns"
         problems.append(at.problem("outside_region", elsewhere, what, hint=hint, severity="warning"))
     in_beijing = finite & _inside(x, y, BEIJING_BOUNDS)
-    if in_beijing.sum() >= OFFSET_MIN_FEATURES:
+    if web_datums and in_beijing.sum() >= OFFSET_MIN_FEATURES:
         problems += _offset_problems(frame_wgs84, in_beijing, parks, first_row_number)
     return problems
+
+
+def could_be_web_datum(file_crs: object, declared: str | None) -> bool:
+    """Whether the numbers of a file were lon/lat, the only form GCJ-02 and BD-09 come in.
+
+    The web datums are an obfuscation of lon/lat on Chinese web maps. Numbers read in a projected
+    CRS (EPSG:4548 eastings and northings from a survey or a GIS) were never shifted that way, and
+    the only remedy the offset check can offer — reading the numbers as ``gcj02``/``bd09`` lon/lat —
+    would make no sense for them. ``file_crs`` is the file's own CRS (or None), ``declared`` what
+    the user chose (it wins); a file with neither is a table of numbers, which may be lon/lat.
+    """
+    if declared is not None and declared.strip():
+        crs, datum = _parse_declared(declared)
+        return datum != "wgs84" or crs.is_geographic
+    return file_crs is None or CRS.from_user_input(file_crs).is_geographic
 
 
 # --------------------------------------------------------------------------- helpers
@@ -371,11 +394,17 @@ def _offset_problems(
 
     Only features within :data:`OFFSET_NEAR_M` of a park carry evidence. A correction makes a
     feature *better* when more of it falls inside a park (0/1 for points, area share for
-    polygons) or, with that unchanged, it comes > 50 m closer to one; *worse* the other way.
-    Data unrelated to the parks gets better and worse alike, and correct WGS84 data drawn from
-    the parks only gets worse, so a warning needs a one-sided sign test (p ≤
-    :data:`OFFSET_P_VALUE`) plus an effect worth reporting: ≥ 5 % of features better, or the
-    median distance to a park ≥ 300 m shorter.
+    polygons, by more than :data:`OFFSET_SCORE_STEP`), *worse* when less does. Data unrelated
+    to the parks gets better and worse alike, and correct WGS84 data drawn from the parks only
+    gets worse, so a warning needs a one-sided sign test (p ≤ :data:`OFFSET_P_VALUE`) *and* a
+    net share — features better minus features worse, over all near features — of at least
+    :data:`OFFSET_MIN_NET_SHARE`.
+
+    Two earlier criteria are gone because they fired on correct data: "≥ 5 % of the features
+    better" counted better ones without subtracting the worse ones, and "comes closer to a
+    park" rewarded any compact block of features lying beside a park (a uniform grid of
+    squares north-east of one comes "closer" under any south-west shift). Moving closer
+    without entering says nothing about a datum.
     """
     parks = shipped_layer("parks") if parks is None else parks
     area = shapely.union_all(np.asarray(parks.to_crs(ANALYSIS_CRS).geometry.array))
@@ -396,12 +425,11 @@ def _offset_problems(
     for datum in ("gcj02", "bd09"):
         corrected = _metric(shapely.transform(geoms, _corrector(datum), interleaved=False))
         score1, dist1 = _park_fit(corrected, area)
-        same = np.abs(score1 - score0) <= 0.01
-        better = (score1 - score0 > 0.01) | (same & (dist0 - dist1 > 50))
-        worse = (score0 - score1 > 0.01) | (same & (dist1 - dist0 > 50))
-        drop = float(np.median(dist0) - np.median(dist1))
-        effect = better.sum() >= OFFSET_MIN_BETTER_SHARE * geoms.size or drop >= OFFSET_MIN_DISTANCE_DROP_M
-        if effect and _sign_test(int(better.sum()), int(worse.sum())) <= OFFSET_P_VALUE:
+        better = score1 - score0 > OFFSET_SCORE_STEP
+        worse = score0 - score1 > OFFSET_SCORE_STEP
+        n_better, n_worse = int(better.sum()), int(worse.sum())
+        net_share = (n_better - n_worse) / geoms.size
+        if net_share >= OFFSET_MIN_NET_SHARE and _sign_test(n_better, n_worse) <= OFFSET_P_VALUE:
             shift = np.median(shapely.distance(shapely.centroid(as_given), shapely.centroid(corrected)))
             fit = (
                 float(score1.sum()),

@@ -14,7 +14,13 @@ import shapely
 from zgc_geo.catalogue import layer_spec, load_layer, validate_frame
 from zgc_geo.errors import OptionError, UnreadableInputError
 from zgc_geo.importing.columns import ColumnMapping, guess_mapping
-from zgc_geo.importing.crs_guess import CrsCandidate, diagnose_location, resolve_crs, suggest_crs
+from zgc_geo.importing.crs_guess import (
+    CrsCandidate,
+    could_be_web_datum,
+    diagnose_location,
+    resolve_crs,
+    suggest_crs,
+)
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.plots import normalise_plots
 from zgc_geo.importing.raster import RasterInfo, inspect_raster
@@ -155,7 +161,10 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         frame = frame.copy()
         frame.loc[~placed, frame.geometry.name] = None
     parks = load_layer("parks")
-    report.extend(diagnose_location(frame, parks, first_row_number=read.first_row_number))
+    lonlat = could_be_web_datum(read_frame.crs, options.crs)
+    report.extend(
+        diagnose_location(frame, parks, first_row_number=read.first_row_number, web_datums=lonlat)
+    )
     kind = options.kind
     if kind == AUTO_KIND:
         kind, chosen = _kind_of(frame)
