@@ -9,17 +9,22 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from tests.workbooks import canonical_sheet
 from zgc_geo.catalogue import layer_spec
 from zgc_geo.cli import main
 from zgc_geo.errors import OptionError
 from zgc_geo.export.tables import write_tables
 
 DEMO = str(layer_spec("demo_stock_inventory").path)
-SHEETS = {"matrix", "matrix_long", "findings", "coverage", "bth_distances", "bth_steering"}
-
-
-def header(book: openpyxl.Workbook, sheet: str) -> list[object]:
-    return [c.value for c in next(book[sheet].iter_rows(max_row=1))]
+SHEETS = [
+    "Park x cluster matrix",
+    "Matrix (long)",
+    "Findings",
+    "Coverage",
+    "BTH distances",
+    "BTH steering",
+    "Fields",
+]
 
 
 def test_writes_every_sheet_and_prints_a_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -30,15 +35,21 @@ def test_writes_every_sheet_and_prints_a_summary(tmp_path: Path, capsys: pytest.
     assert "17 feature_park_outside_core" in printed
     assert "within 3 km" in printed
     book = openpyxl.load_workbook(out, read_only=True)
-    assert set(book.sheetnames) == SHEETS
-    matrix = list(book["matrix"].iter_rows(values_only=True))
+    matrix = list(book["分园×集群矩阵"].iter_rows(values_only=True))
     assert matrix[0][:2] == ("分园", "前沿信息") and len(matrix) == 17
     assert matrix[3][:2] == ("朝阳园", "核心 · 0 特色园区 · 2 创新中心")
-    assert {"kind", "message_zh", "sections"} <= set(header(book, "findings"))
-    assert "plots" not in header(book, "coverage")
-    first = next(book["findings"].iter_rows(min_row=2, max_row=2, values_only=True))
-    assert str(first[5]).startswith("§")
-    assert not [p for p in tmp_path.iterdir() if p.name != out.name]  # no staging left behind
+    findings = canonical_sheet(out, "规划一致性发现")
+    assert {"kind", "message_zh", "sections"} <= set(findings.columns)
+    assert "plots" not in canonical_sheet(out, "空间覆盖").columns
+    assert findings["sections"].str.startswith("§").all()
+    english = tmp_path / "coverage_en.xlsx"
+    assert main(["coverage", "--out", str(english), "--lang", "en"]) == 0
+    book = openpyxl.load_workbook(english, read_only=True)
+    assert book.sheetnames == SHEETS
+    matrix = list(book["Park x cluster matrix"].iter_rows(values_only=True))
+    assert matrix[0][:2] == ("Park", "Frontier IT") and len(matrix) == 17
+    assert matrix[3][:2] == ("Chaoyang Park", "core · 0 feature park(s) · 2 innovation centre(s)")
+    assert not [p for p in tmp_path.iterdir() if p.name not in {out.name, english.name}]  # no staging left
 
 
 def test_plots_and_radius_reach_the_coverage_sheet(
@@ -47,11 +58,9 @@ def test_plots_and_radius_reach_the_coverage_sheet(
     out = tmp_path / "c.xlsx"
     assert main(["coverage", "--out", str(out), "--plots", DEMO, "--radius-km", "1.5"]) == 0
     assert "USABLE: demo_stock_inventory.geojson" in capsys.readouterr().out
-    book = openpyxl.load_workbook(out, read_only=True)
-    columns = header(book, "coverage")
-    assert {"plots", "plots_covered", "plot_area_covered_ha"} <= set(columns)
-    first = next(book["coverage"].iter_rows(min_row=2, max_row=2, values_only=True))
-    assert first[columns.index("radius_km")] == 1.5
+    coverage = canonical_sheet(out, "空间覆盖")
+    assert {"plots", "plots_covered", "plot_area_covered_ha"} <= set(coverage.columns)
+    assert coverage["radius_km"].iloc[0] == 1.5
 
 
 @pytest.mark.parametrize("radius", ["0", "-2", "nan"])
@@ -92,7 +101,7 @@ def test_table_writer_is_formula_safe_and_refuses_other_formats(tmp_path: Path) 
     table = pd.DataFrame({"text": ["=1+1", "ok"], "ids": [["a", "b"], []], "n": [-3.5, 2.0]})
     assert write_tables(out, {"a/b": table}) == []
     book = openpyxl.load_workbook(out, read_only=True)
-    assert book.sheetnames == ["a_b"]
+    assert book.sheetnames == ["a_b", "字段说明"]
     rows = list(book["a_b"].iter_rows(values_only=True))
     assert rows[1] == ("'=1+1", "a;b", -3.5)
     with pytest.raises(OptionError, match=r"written as \.xlsx"):

@@ -9,6 +9,7 @@ import openpyxl
 import pyogrio
 import pytest
 
+from tests.workbooks import canonical_sheet
 from zgc_geo.catalogue import layer_spec
 from zgc_geo.cli import main
 from zgc_geo.settings import user_name
@@ -21,15 +22,14 @@ def test_stock_prints_the_summary_and_writes_all_sheets(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "results.xlsx"
-    assert main(["stock", str(DEMO), "--out", str(out), "--reference-year", "2026"]) == 0
+    assert main(["stock", str(DEMO), "--out", str(out), "--reference-year", "2026", "--lang", "en"]) == 0
     printed = capsys.readouterr().out
     assert printed.splitlines()[0].startswith("USABLE: demo_stock_inventory.geojson: 300 feature(s)")
     assert "per-park summary" in printed and "haidian" in printed
     book = openpyxl.load_workbook(out, read_only=True)
-    assert {"per_park_summary", "parameters"} <= set(book.sheetnames)
-    features = next(n for n in book.sheetnames if n not in {"per_park_summary", "parameters"})
-    header = [c.value for c in next(book[features].iter_rows(max_row=1))]
-    assert {"priority_score", "suggested_modes", "extra_floor_area_m2", "efficiency_class"} <= set(header)
+    assert book.sheetnames == ["Features", "Per-park summary", "Parameters", "Fields"]
+    columns = set(canonical_sheet(out, "Features").columns)
+    assert {"priority_score", "suggested_modes", "extra_floor_area_m2", "efficiency_class"} <= columns
 
 
 def test_scenario_file_changes_the_potential(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

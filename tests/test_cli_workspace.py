@@ -457,9 +457,17 @@ def test_audit_exports_the_inventory_and_the_workspace_rows(
     store.record_decision(INVENTORY, "P0", {"note": "=1+2"}, expected_version=0, user=PLANNER)
     store.acknowledge(store.verify(), user=ADMIN, note="drill")  # a workspace-level ("*") row
     csv_out, xlsx_out = tmp_path / "audit.csv", tmp_path / "audit.xlsx"
-    for out in (csv_out, xlsx_out):
+    for out in (csv_out, xlsx_out):  # the contract: the same columns in CSV and in an English workbook
         code, printed, _ = run(
-            capsys, "audit", INVENTORY, "--out", str(out), "--workspace", with_inventory.address
+            capsys,
+            "audit",
+            INVENTORY,
+            "--out",
+            str(out),
+            "--workspace",
+            with_inventory.address,
+            "--lang",
+            "en",
         )
         assert code == 0
         assert printed.strip().startswith(
@@ -475,10 +483,10 @@ def test_audit_exports_the_inventory_and_the_workspace_rows(
         h for h, inv in zip(expected["hash"], expected["inventory"], strict=True) if inv != "chaoyang"
     ]
     book = openpyxl.load_workbook(xlsx_out, read_only=True)
-    rows = list(book["audit"].iter_rows(values_only=True))
+    rows = list(book["Audit log"].iter_rows(values_only=True))
     assert rows[0] == AUDIT_EXPORT_COLUMNS and len(rows) == 5
     assert rows[3][AUDIT_EXPORT_COLUMNS.index("new_value")] == "'=1+2"
-    about = dict(list(book["export"].iter_rows(values_only=True))[1:])
+    about = dict(list(book["Export"].iter_rows(values_only=True))[1:])
     assert about["inventory"] == INVENTORY and about["backend"] == with_inventory.backend
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 

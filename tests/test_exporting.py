@@ -14,6 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon, Point, box
 
+from tests.workbooks import canonical_sheet
 from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.errors import OptionError
 from zgc_geo.export import layers as exporting
@@ -53,7 +54,8 @@ def read_back(path: Path) -> gpd.GeoDataFrame:
             encoding = archive.read(shp.removesuffix(".shp") + ".cpg").decode("ascii")
         return pyogrio.read_dataframe(f"/vsizip/{path}/{shp}", encoding=encoding)
     if path.suffix in {".csv", ".xlsx"}:
-        table = pd.read_csv(path, encoding="utf-8-sig") if path.suffix == ".csv" else pd.read_excel(path)
+        # A workbook is headed in Chinese; its 字段说明 sheet gives the canonical names back.
+        table = pd.read_csv(path, encoding="utf-8-sig") if path.suffix == ".csv" else canonical_sheet(path)
         return gpd.GeoDataFrame(table, geometry=shapely.from_wkt(table.pop("wkt")), crs=4326)
     return pyogrio.read_dataframe(path)
 
@@ -156,7 +158,7 @@ def test_formulas_are_neutralised_in_csv_xlsx_dbf_and_kml(tmp_path: Path, layer:
     csv = pd.read_csv(tmp_path / "out.csv", encoding="utf-8-sig")
     assert csv["name"].iloc[1] == "'" + FORMULA
     assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
-    cell = openpyxl.load_workbook(tmp_path / "out.xlsx")["features"]["B3"]
+    cell = openpyxl.load_workbook(tmp_path / "out.xlsx")["要素"]["B3"]
     assert (cell.value, cell.data_type) == ("'" + FORMULA, "s")
     assert read_back(tmp_path / "out.zip")["name"].iloc[1] == "'" + FORMULA
     kml = read_back(tmp_path / "out.kml")
@@ -181,10 +183,10 @@ def test_csv_has_a_representative_point_inside_each_plot(tmp_path: Path, layer: 
 
 
 def test_xlsx_has_a_sheet_per_table_and_a_frozen_header(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
-    tables = {"汇总/summary": pd.DataFrame({"指标": ["=1+1"], "值": [2]}), "report": pd.DataFrame({"a": [1]})}
+    tables = {"汇总/summary": pd.DataFrame({"指标": ["=1+1"], "值": [2]}), "notes": pd.DataFrame({"a": [1]})}
     write_layer(layer, tmp_path / "out.xlsx", layer="地块", tables=tables)
     book = openpyxl.load_workbook(tmp_path / "out.xlsx")
-    assert book.sheetnames == ["地块", "汇总_summary", "report"]
+    assert book.sheetnames == ["地块", "汇总_summary", "notes", "字段说明"]
     assert all(book[name].freeze_panes == "A2" for name in book.sheetnames)
     assert book["汇总_summary"]["A2"].value == "'=1+1"
 
@@ -253,8 +255,9 @@ def test_xlsx_cuts_cells_at_the_excel_limit_and_drops_control_characters(
     assert (too_long.severity, too_long.code, too_long.field) == ("warning", "xlsx_cell_too_long", "wkt")
     assert (
         too_long.message
-        == "1 cell(s) of 'wkt' on sheet 'features' were cut to Excel's limit of 32,767 characters"
+        == "1 cell(s) of 'wkt' on sheet '要素' were cut to Excel's limit of 32,767 characters"
     )
-    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["features"]
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["要素"]
     assert sheet["B3"].value == "控制字符"
-    assert len(sheet["J2"].value) == 32_767
+    wkt = [c.value for c in sheet[1]].index("几何（WKT）")
+    assert len(sheet.cell(2, wkt + 1).value) == 32_767

@@ -11,19 +11,22 @@ from typing import Final
 
 import pandas as pd
 
-from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, print_result
+from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, add_lang_option, print_result
 from zgc_geo.coverage.bth import CORE_PLACE_ID, steering_table, zone_distances
 from zgc_geo.coverage.findings import FINDING_KINDS, findings_table, plan_findings
 from zgc_geo.coverage.matrix import cell_label, coverage_matrix, matrix_wide
 from zgc_geo.coverage.spatial import coverage_table
 from zgc_geo.errors import OptionError
 from zgc_geo.export.tables import write_tables
+from zgc_geo.i18n import Lang
 from zgc_geo.importing.pipeline import ImportOptions, import_file
-from zgc_geo.plan_data import plan_from_catalogue
+from zgc_geo.plan_data import PlanData, plan_from_catalogue
 
 DEFAULT_RADIUS_KM: Final = 3.0
 #: Role markers of the printed matrix: ● core (以……为核心), ○ focus (为重点).
 MARKERS: Final = {"core": "●", "focus": "○", "": " "}
+#: The park roles in English (以……为核心 = core, 为重点 = focus).
+ROLE_EN: Final = {"core": "core", "focus": "focus"}
 
 
 def add_coverage_command(sub: argparse._SubParsersAction) -> None:
@@ -46,6 +49,7 @@ def add_coverage_command(sub: argparse._SubParsersAction) -> None:
         help=f"reach of a feature park in km (default {DEFAULT_RADIUS_KM:g})",
     )
     coverage.add_argument("--crs", help="the --plots file's CRS when it declares none: EPSG:4548, gcj02 …")
+    add_lang_option(coverage)
     coverage.set_defaults(handler=_cmd_coverage)
 
 
@@ -76,18 +80,41 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     print(f"{len(findings)} finding(s): " + ", ".join(f"{counts[k]} {k}" for k in FINDING_KINDS))
     print()
     print(_coverage_text(coverage, args.radius_km))
+    if args.lang == "en":
+        long["label"] = long.apply(_cell_label_en, axis=1)
     tables = {
-        "matrix": matrix_wide(long, "label").reset_index(),
+        "matrix": _matrix_sheet(long, plan, args.lang),
         "matrix_long": long,
         "findings": findings_table(findings),
         "coverage": coverage,
         "bth_distances": zone_distances(plan),
         "bth_steering": steering_table(plan),
     }
-    for problem in write_tables(args.out, tables):
+    for problem in write_tables(args.out, tables, lang=args.lang):
         print(f"  {problem}")
     print(f"\nwrote {', '.join(tables)} to {args.out} (BTH distances from {CORE_PLACE_ID}, 中关村大街)")
     return EXIT_USABLE
+
+
+def _matrix_sheet(long: pd.DataFrame, plan: PlanData, lang: Lang) -> pd.DataFrame:
+    """The park × cluster sheet: parks down, clusters across, named in ``lang``."""
+    wide = matrix_wide(long, "label")
+    if lang == "en":
+        parks = dict(zip(plan.parks["name_zh"], plan.parks["name_en"], strict=True))
+        clusters = dict(zip(plan.clusters["short_zh"], plan.clusters["short_en"], strict=True))
+        wide = wide.rename(index=parks, columns=clusters)
+        wide.index.name = "Park"
+    return wide.reset_index()
+
+
+def _cell_label_en(row: pd.Series) -> str:
+    """A matrix cell in English, as :func:`zgc_geo.coverage.matrix.cell_label` words it in Chinese."""
+    parts = [ROLE_EN[row["role"]]] if row["role"] in ROLE_EN else []
+    if row["feature_parks"] or parts:
+        parts.append(f"{int(row['feature_parks'])} feature park(s)")
+    if row["innovation_centres"]:
+        parts.append(f"{int(row['innovation_centres'])} innovation centre(s)")
+    return " · ".join(parts)
 
 
 def _matrix_text(long: pd.DataFrame) -> str:

@@ -10,6 +10,7 @@ from typing import Final
 from zgc_geo.datums import DATUMS, convert_geodataframe, normalize_datum
 from zgc_geo.errors import DatumError
 from zgc_geo.export.layers import write_layer
+from zgc_geo.i18n import DEFAULT_LANG, LANGS
 from zgc_geo.importing.pipeline import AUTO_KIND, IMPORT_KINDS, ImportOptions, ImportResult, import_file
 from zgc_geo.importing.report_export import write_report
 
@@ -40,6 +41,7 @@ def add_import_commands(sub: argparse._SubParsersAction) -> None:
     validate.add_argument("--layer", help="layer (GeoPackage, KML) or sheet (XLSX) to read")
     add_table_options(validate)
     validate.add_argument("--report", type=Path, help="write the full report to this .csv or .xlsx file")
+    add_lang_option(validate)
     validate.set_defaults(handler=_cmd_validate)
 
     convert = sub.add_parser(
@@ -57,11 +59,23 @@ def add_import_commands(sub: argparse._SubParsersAction) -> None:
     convert.add_argument("--encoding", help="text encoding of SRC's attributes, e.g. GBK")
     convert.add_argument("--layer", help="layer or sheet of SRC to read")
     add_table_options(convert)
+    add_lang_option(convert)
     convert.set_defaults(handler=_cmd_convert)
 
 
 def _add_crs_options(parser: argparse.ArgumentParser, flag: str, what: str) -> None:
     parser.add_argument(flag, dest="crs", help=f"{what}: EPSG:4548, EPSG:4527, wgs84, gcj02, bd09 …")
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang zh|en``: the language of an XLSX output; GIS formats and CSV keep the canonical names."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=DEFAULT_LANG,
+        help="language of XLSX sheet names and headers, with a 字段说明/Fields sheet giving each "
+        "header's canonical field name and unit (default zh); GIS formats and CSV keep the field names",
+    )
 
 
 def add_reading_options(parser: argparse.ArgumentParser) -> None:
@@ -109,7 +123,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     result = import_file(args.path, import_options(args, args.kind))
     print_result(result)
     if args.report:
-        write_report(result.report, args.report)
+        write_report(result.report, args.report, lang=args.lang)
         print(f"  report written to {args.report}")
     usable = result.report.usable and (result.frame is not None or result.raster is not None)
     return EXIT_USABLE if usable else EXIT_HAS_ERRORS
@@ -129,7 +143,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
     if datum in DATUMS and datum != "wgs84":
         # GCJ-02 / BD-09 are lon/lat labelled EPSG:4326 by convention; shift, then write as such.
         frame, crs = convert_geodataframe(frame, "wgs84", datum), "EPSG:4326"
-    problems = write_layer(frame, args.dst, crs=crs)
+    problems = write_layer(frame, args.dst, crs=crs, lang=args.lang)
     print(f"converted {len(frame)} feature(s): {args.src} → {args.dst} ({args.dst_crs})")
     for problem in [*result.report.warnings, *problems]:
         print(f"  {problem}")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, print_result
+from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, add_lang_option, print_result
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.errors import LayerError, OptionError
 from zgc_geo.export.layers import write_layer
@@ -55,6 +55,7 @@ def add_site_command(sub: argparse._SubParsersAction) -> None:
         help="lower,upper metres of --distance-layer (default 500,3000)",
     )
     site.add_argument("--exclude", type=Path, help="constraint: candidates overlapping these polygons fail")
+    add_lang_option(site)
     site.set_defaults(handler=_cmd_site)
 
 
@@ -132,7 +133,9 @@ def _cmd_site(args: argparse.Namespace) -> int:
     tables = {"parameters": result.parameters()}
     if result.sensitivity is not None:
         tables["sensitivity"] = result.sensitivity.candidates.reset_index()
-    for problem in write_layer(result.candidates, args.out, tables=tables):
+    # The ranking's columns are a contract: --lang en keeps their names and values (zh heads them in Chinese).
+    written = write_layer(result.candidates, args.out, tables=tables, lang=args.lang, contract=("features",))
+    for problem in written:
         print(f"  {problem}")
     print(f"wrote {len(result.candidates)} ranked candidate(s) to {args.out}")
     if args.raster:

@@ -10,6 +10,7 @@ import pandas as pd
 from zgc_geo.cli.importing import (
     EXIT_HAS_ERRORS,
     EXIT_USABLE,
+    add_lang_option,
     add_reading_options,
     import_options,
     print_result,
@@ -45,6 +46,7 @@ def add_stock_command(sub: argparse._SubParsersAction) -> None:
     )
     stock.add_argument("--reference-year", type=int, help="year idle time is counted to (default: this year)")
     add_reading_options(stock)
+    add_lang_option(stock)
     stock.set_defaults(handler=_cmd_stock)
 
 
@@ -75,6 +77,7 @@ def _cmd_stock(args: argparse.Namespace) -> int:
         analysis.plots,
         args.out,
         tables={"per_park_summary": analysis.summary, "parameters": analysis.parameters},
+        lang=args.lang,
     )
     for problem in problems:
         print(f"  {problem}")

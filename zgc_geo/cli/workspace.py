@@ -24,6 +24,7 @@ import pandas as pd
 from zgc_geo.cli.importing import (
     EXIT_HAS_ERRORS,
     EXIT_USABLE,
+    add_lang_option,
     add_reading_options,
     import_options,
     print_result,
@@ -137,6 +138,7 @@ def add_workspace_command(sub: argparse._SubParsersAction) -> None:
     audit.add_argument("name", help="the inventory")
     audit.add_argument("--out", type=Path, required=True, help=f"the file: {' or '.join(AUDIT_SUFFIXES)}")
     _add_workspace_option(audit)
+    add_lang_option(audit)
     audit.set_defaults(handler=_cmd_audit)
 
     verify = commands.add_parser(
@@ -182,6 +184,12 @@ def _add_workspace_option(parser: argparse.ArgumentParser) -> None:
 def _usage(parser: argparse.ArgumentParser) -> int:
     parser.print_help(sys.stderr)
     return EXIT_USAGE
+
+
+def _shown_address(store: WorkspaceStore) -> str:
+    """The workspace as a file may name it: a GeoPackage by its file name (never the server's folders),
+    a database by its URL without the password."""
+    return Path(store.address).name if store.backend == "GeoPackage" else redacted(store.address)
 
 
 def _where(store: WorkspaceStore) -> str:
@@ -420,7 +428,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
             {
                 "parameter": ["workspace", "backend", "inventory", "exported_at", "exported_by", "rows"],
                 "value": [
-                    redacted(store.address),
+                    _shown_address(store),
                     store.backend,
                     args.name,
                     utc_now(),
@@ -429,7 +437,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
                 ],
             }
         )
-        for problem in write_tables(args.out, {"audit": rows, "export": about}):
+        # The audit columns are a contract: --lang en keeps their names and values (zh heads them in Chinese).
+        tables = {"audit": rows, "export": about}
+        for problem in write_tables(args.out, tables, lang=args.lang, contract=("audit",)):
             print(f"  {problem}")
     scope = int((rows["inventory"] == WORKSPACE_SCOPE).sum())
     print(

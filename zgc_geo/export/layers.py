@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import codecs
 import html
-import re
 import shutil
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from functools import partial
 from pathlib import Path
 from typing import Final, TypeVar
 
@@ -25,13 +25,14 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError
 from zgc_geo.export.safety import neutralise_formulas
+from zgc_geo.export.workbook import write_sheets
+from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
 from zgc_geo.manifest import LIST_SEPARATOR
 
@@ -43,9 +44,8 @@ SHAPEFILE_PARTS: Final = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 #: dBASE limits: field names of 10 bytes, text values of 254 bytes (in the file's encoding).
 DBF_NAME_BYTES: Final = 10
 DBF_VALUE_BYTES: Final = 254
-#: Excel shows at most this many characters in a cell.
-XLSX_CELL_CHARS: Final = 32_767
-XLSX_SHEET_CHARS: Final = 31
+#: The key of the features sheet of a workbook when no layer name is given (labelled 要素 / Features).
+FEATURES_SHEET: Final = "features"
 #: Decimals of WKT coordinates in degrees: 1e-8° is about 1 mm.
 WKT_DECIMALS: Final = 8
 #: Decimals of WKT coordinates in metres: millimetres.
@@ -65,6 +65,8 @@ def write_layer(
     layer: str | None = None,
     tables: dict[str, pd.DataFrame] | None = None,
     crs: str = "EPSG:4326",
+    lang: Lang = DEFAULT_LANG,
+    contract: Collection[str] = (),
 ) -> list[Problem]:
     """Write ``frame`` to ``path`` in the format named by its extension; return what was changed.
 
@@ -73,6 +75,11 @@ def write_layer(
     (GeoPackage, GeoJSON, KML), the shapefile inside the zip, or the features sheet (XLSX).
     ``tables`` are written as extra layers (GeoPackage) or sheets (XLSX). The returned
     problems say what the format forced: shortened shapefile field names, cut values …
+
+    An XLSX workbook is for people: headed in ``lang``, with a 字段说明 / Fields sheet (see
+    :func:`zgc_geo.export.workbook.write_sheets`; ``contract`` names the sheets, ``"features"`` for
+    the layer, whose columns other programs read). Every other format keeps the canonical field
+    names, which GIS software and scripts rely on.
 
     Raises
     ------
@@ -90,7 +97,7 @@ def write_layer(
         ".zip": _write_shapefile_zip,
         ".kml": _write_kml,
         ".csv": _write_csv,
-        ".xlsx": _write_xlsx,
+        ".xlsx": partial(_write_xlsx, lang=lang, contract=contract),
     }
     if suffix not in writers:
         raise OptionError(
@@ -339,63 +346,15 @@ def _write_csv(
     return []
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "sheet"
-    candidate, number = base[:XLSX_SHEET_CHARS], 2
-    while candidate.lower() in used:
-        suffix = f"_{number}"
-        candidate, number = base[: XLSX_SHEET_CHARS - len(suffix)] + suffix, number + 1
-    used.add(candidate.lower())
-    return candidate
-
-
-def _xlsx_cell(value: object) -> object:
-    if not isinstance(value, str):
-        return value
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL_CHARS]
-
-
-def _xlsx_safe(table: pd.DataFrame, sheet: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Text cut to Excel's cell limit (reported) and rid of the control characters openpyxl refuses."""
-    problems: list[Problem] = []
-    for column in table.columns:
-        series = table[column]
-        if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
-            continue
-        too_long = int((series.astype("string").str.len() > XLSX_CELL_CHARS).sum())
-        table[column] = series.map(_xlsx_cell)
-        if too_long:
-            problems.append(
-                Problem(
-                    "warning",
-                    "xlsx_cell_too_long",
-                    f"{too_long} cell(s) of {column!r} on sheet {sheet!r} were cut to Excel's limit of "
-                    f"{XLSX_CELL_CHARS:,} characters",
-                    "use the GeoPackage, GeoJSON or CSV export for the full text or geometry",
-                    field=str(column),
-                )
-            )
-    return table, problems
-
-
 def _write_xlsx(
-    frame: gpd.GeoDataFrame, target: Path, layer: str | None, tables: dict[str, pd.DataFrame], _encoding: str
+    frame: gpd.GeoDataFrame,
+    target: Path,
+    layer: str | None,
+    tables: dict[str, pd.DataFrame],
+    _encoding: str,
+    *,
+    lang: Lang = DEFAULT_LANG,
+    contract: Collection[str] = (),
 ) -> list[Problem]:
-    used: set[str] = set()
-    sheets = [(_sheet_name(layer or "features", used), _table_with_geometry(frame))]
-    sheets += [
-        (_sheet_name(key, used), neutralise_formulas(_flatten(value))) for key, value in tables.items()
-    ]
-    return write_sheets(target, sheets)
-
-
-def write_sheets(target: Path, sheets: list[tuple[str, pd.DataFrame]]) -> list[Problem]:
-    """Write formula-safe tables as XLSX sheets (header frozen); return what Excel's limits forced."""
-    problems: list[Problem] = []
-    with pd.ExcelWriter(target, engine="openpyxl") as writer:
-        for sheet, table in sheets:
-            safe, found = _xlsx_safe(table, sheet)
-            problems += found
-            safe.to_excel(writer, sheet_name=sheet, index=False)
-            writer.sheets[sheet].freeze_panes = "A2"
-    return problems
+    sheets = [(layer or FEATURES_SHEET, _table_with_geometry(frame)), *tables.items()]
+    return write_sheets(target, sheets, lang=lang, contract=contract)

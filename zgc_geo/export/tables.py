@@ -11,26 +11,34 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Final
 
 import pandas as pd
 
 from zgc_geo.errors import OptionError
-from zgc_geo.export.layers import _flatten, _sheet_name, write_sheets
-from zgc_geo.export.safety import neutralise_formulas
+from zgc_geo.export.workbook import write_sheets
+from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
 
 TABLE_ONLY_SUFFIXES: Final = (".xlsx",)
 
 
-def write_tables(path: Path, tables: Mapping[str, pd.DataFrame]) -> list[Problem]:
-    """Write each table to its own sheet of an XLSX workbook, in the order given.
+def write_tables(
+    path: Path,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    lang: Lang = DEFAULT_LANG,
+    contract: Collection[str] = (),
+) -> list[Problem]:
+    """Write each table to its own sheet of an XLSX workbook, in the order given, for a reader of ``lang``.
 
-    Sheet names are made legal for Excel (31 characters, no ``[]:*?/\\``, unique ignoring
-    case); the index is not written, so put labels in columns. Returns what the format
-    forced (cells cut to Excel's limit).
+    Headers, sheet names, number formats and the 字段说明 / Fields sheet as
+    :func:`zgc_geo.export.workbook.write_sheets` writes them (``contract``: the tables whose
+    canonical headers other programs read). Sheet names are made legal for Excel (31
+    characters, no ``[]:*?/\\``, unique ignoring case); the index is not written, so put
+    labels in columns. Returns what the format forced (cells cut to Excel's limit).
 
     Raises
     ------
@@ -47,14 +55,10 @@ def write_tables(path: Path, tables: Mapping[str, pd.DataFrame]) -> list[Problem
         raise OptionError(f"cannot write {path}: the folder {path.parent} does not exist")
     if not tables:
         raise OptionError(f"nothing to write to {path.name}: no tables given")
-    used: set[str] = set()
-    sheets = [
-        (_sheet_name(name, used), neutralise_formulas(_flatten(table))) for name, table in tables.items()
-    ]
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         target = staging / path.name
-        problems = write_sheets(target, sheets)
+        problems = write_sheets(target, list(tables.items()), lang=lang, contract=contract)
         target.replace(path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -179,7 +179,7 @@ def report_section(result: ImportResult) -> None:
         )
         cols[1].download_button(
             tr("data.report_xlsx"),
-            report_bytes(result.report, ".xlsx"),
+            report_bytes(result.report, ".xlsx", current_lang()),
             f"{stem}_report.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )

@@ -432,7 +432,7 @@ def export_panel(plots: pd.DataFrame, summary: pd.DataFrame, parameters: pd.Data
         with tempfile.TemporaryDirectory(prefix="zgc-geo-export-") as scratch:
             target = Path(scratch) / f"{stem}{suffix}"
             tables = {"per_park_summary": summary, "parameters": parameters}
-            write_layer(plots, target, shapefile_encoding=encoding, tables=tables)
+            write_layer(plots, target, shapefile_encoding=encoding, tables=tables, lang=current_lang())
             st.session_state["stock_export"] = (target.name, target.read_bytes())
     if st.session_state.get("stock_export"):
         name, data = st.session_state["stock_export"]

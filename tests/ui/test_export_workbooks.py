@@ -1,0 +1,57 @@
+"""The stock page's XLSX download is a workbook in the page's language (#13 item 8), under AppTest."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from zgc_geo.ui.i18n import LANG_KEY
+
+PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "stock.py")
+
+
+@pytest.fixture
+def workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "ws.gpkg"
+    monkeypatch.setenv("ZGC_GEO_WORKSPACE", str(path))
+    monkeypatch.setenv("ZGC_GEO_USER", "planner-a")
+    return path
+
+
+def downloaded_workbook(lang: str) -> openpyxl.Workbook:
+    """The stock page in ``lang``: choose XLSX, prepare the export, open what the download offers."""
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.session_state[LANG_KEY] = lang
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="export_format").set_value("xlsx")
+    at.button(key="stock_data_export_go").click()
+    at.run()
+    assert not at.exception, at.exception
+    name, data = at.session_state["stock_export"]
+    assert name.endswith(".xlsx")
+    return openpyxl.load_workbook(io.BytesIO(data))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("lang", "sheets", "headers"),
+    [
+        ("zh", ["要素", "分园汇总", "参数", "字段说明"], {"地块编号", "分园", "优先得分", "新增建筑面积"}),
+        ("en", ["Features", "Per-park summary", "Parameters", "Fields"], {"Plot ID", "Priority score"}),
+    ],
+)
+def test_the_xlsx_download_is_in_the_page_language(
+    workspace_file: Path, lang: str, sheets: list[str], headers: set[str]
+) -> None:
+    book = downloaded_workbook(lang)
+    assert book.sheetnames == sheets
+    shown = [c.value for c in book.worksheets[0][1]]
+    assert headers <= set(shown)
+    assert "plot_id" not in shown  # the canonical name is on the fields sheet only
+    fields = [row[2] for row in book.worksheets[-1].iter_rows(min_row=2, values_only=True)]
+    assert "plot_id" in fields and "priority_score" in fields

@@ -1,0 +1,130 @@
+"""What a workbook shows for a field or a sheet in Chinese or English, from one table each.
+
+Headers, units, number formats and meanings live in ``layers/export_fields.csv``; sheet names in
+``layers/export_sheets.csv``. Code, GIS formats and CSV keep the canonical field names; only
+the workbook a person opens is labelled, and its 字段说明 / Fields sheet leads back to them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from zgc_geo.catalogue import load_layer
+from zgc_geo.errors import LayerError
+from zgc_geo.i18n import Lang
+from zgc_geo.workspace.store import REVIEW_STATUSES
+
+#: The placeholder a field pattern may hold (``km_{park}``): filled with the park's name.
+PARK_PLACEHOLDER: Final = "{park}"
+#: The lists whose names are written beside an id (``code_list`` of export_fields.csv).
+CODE_LISTS: Final = ("park", "cluster", "land_use_class", "review_status")
+#: The decimals of an Excel number format: the zeros after its point, two more for a percentage.
+_DECIMALS = re.compile(r"\.(0+)")
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """One row of ``export_fields.csv``: a canonical field as a workbook shows it."""
+
+    field: str
+    label_zh: str
+    label_en: str
+    unit: str
+    number_format: str
+    code_list: str
+    meaning_zh: str
+    meaning_en: str
+
+    def label(self, lang: Lang) -> str:
+        """The header in ``lang``."""
+        return self.label_en if lang == "en" else self.label_zh
+
+    def meaning(self, lang: Lang) -> str:
+        """What the field holds, in ``lang``."""
+        return self.meaning_en if lang == "en" else self.meaning_zh
+
+    @property
+    def decimals(self) -> int | None:
+        """The decimals its number format shows (values are rounded to them), or None without a format."""
+        if not self.number_format:
+            return None
+        found = _DECIMALS.search(self.number_format)
+        places = len(found.group(1)) if found else 0
+        return places + 2 if self.number_format.endswith("%") else places
+
+
+@functools.cache
+def field_labels() -> Mapping[str, FieldLabel]:
+    """Every row of ``export_fields.csv`` by field name (read once per process).
+
+    Raises
+    ------
+    LayerError
+        A field repeats, or a ``code_list`` is not one of :data:`CODE_LISTS`.
+    """
+    table = load_layer("export_fields")
+    rows = [FieldLabel(**{k: str(v) for k, v in row.items()}) for row in table.to_dict("records")]
+    problems = [
+        f"export_fields.csv line {i + 2}: field {row.field!r} repeats"
+        for i, row in enumerate(rows)
+        if row.field in {r.field for r in rows[:i]}
+    ]
+    problems += [
+        f"export_fields.csv line {i + 2}: code_list {row.code_list!r} is not one of {', '.join(CODE_LISTS)}"
+        for i, row in enumerate(rows)
+        if row.code_list and row.code_list not in CODE_LISTS
+    ]
+    if problems:
+        raise LayerError("; ".join(problems))
+    return {row.field: row for row in rows}
+
+
+@functools.cache
+def _sheet_names() -> Mapping[str, tuple[str, str]]:
+    table = load_layer("export_sheets")
+    return {row.sheet: (row.name_zh, row.name_en) for row in table.itertuples()}
+
+
+def sheet_label(key: str, lang: Lang) -> str:
+    """The sheet named ``key`` in ``lang``; a sheet the table does not know keeps its key."""
+    names = _sheet_names().get(key)
+    if names is None:
+        return key
+    return names[1] if lang == "en" else names[0]
+
+
+def field_label(column: str, lang: Lang) -> FieldLabel | None:
+    """The row for ``column``: its own, or a ``{park}`` pattern's filled with the park's name; else None."""
+    labels = field_labels()
+    if column in labels:
+        return labels[column]
+    parks = code_names("park", lang)
+    for pattern in (row for row in labels.values() if PARK_PLACEHOLDER in row.field):
+        prefix, _, suffix = pattern.field.partition(PARK_PLACEHOLDER)
+        park = column.removeprefix(prefix).removesuffix(suffix) if column.startswith(prefix) else None
+        if park is not None and column.endswith(suffix) and park in parks:
+            filled = {
+                "label_zh": pattern.label_zh.replace(PARK_PLACEHOLDER, code_names("park", "zh")[park]),
+                "label_en": pattern.label_en.replace(PARK_PLACEHOLDER, code_names("park", "en")[park]),
+            }
+            return FieldLabel(**{**pattern.__dict__, "field": column, **filled})
+    return None
+
+
+@functools.cache
+def code_names(code_list: str, lang: Lang) -> Mapping[str, str]:
+    """Id → name in ``lang`` for one of :data:`CODE_LISTS` (the names the pages show)."""
+    if code_list == "review_status":
+        return {key: (label.en if lang == "en" else label.zh) for key, label in REVIEW_STATUSES.items()}
+    layer, id_field = {
+        "park": ("parks", "park_id"),
+        "cluster": ("clusters", "cluster_id"),
+        "land_use_class": ("land_use_classes", "class_id"),
+    }[code_list]
+    table = load_layer(layer)
+    names = table["name_en"] if lang == "en" else table["name_zh"]
+    return dict(zip(table[id_field].astype(str), names.astype(str), strict=True))
