@@ -17,6 +17,7 @@ from branca.element import JavascriptLink
 
 from zgc_geo.errors import AssetsMissingError, ZgcGeoError
 from zgc_geo.mapping import web_assets
+from zgc_geo.mapping.map_controls import add_measure_control
 from zgc_geo.mapping.web_assets import (
     REQUIRED_ASSETS,
     STATIC_DIR_ENV,
@@ -246,11 +247,38 @@ def test_inlined_html_needs_no_network() -> None:
 def test_npm_setup_pins_leaflet_and_stays_on_the_registry() -> None:
     package = json.loads((REPO_ROOT / "static" / "package.json").read_text(encoding="utf-8"))
     assert package["private"] is True
-    assert package["dependencies"] == {"leaflet": "1.9.4"}
+    # Exact versions: the distance tool is a Leaflet plugin that must match the Leaflet it runs on.
+    assert package["dependencies"] == {"leaflet": "1.9.4", "leaflet.polylinemeasure": "3.0.0"}
     lock = json.loads((REPO_ROOT / "static" / "package-lock.json").read_text(encoding="utf-8"))
     assert lock["packages"]["node_modules/leaflet"]["version"] == "1.9.4"
+    assert lock["packages"]["node_modules/leaflet.polylinemeasure"]["version"] == "3.0.0"
     for entry in lock["packages"].values():
         resolved = entry.get("resolved", "https://registry.npmjs.org/")
         assert resolved.startswith("https://registry.npmjs.org/"), resolved
     ignored = (REPO_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "static/node_modules/" in ignored
+
+
+def test_the_distance_tool_is_served_locally_and_inlined_in_exports() -> None:
+    m = _sample_map()
+    add_measure_control(m, "en")
+    use_local_assets(m, base_url_path="/zgc/")
+    served = m.get_root().render()
+    assert (
+        '<script src="/zgc/app/static/node_modules/leaflet.polylinemeasure/Leaflet.PolylineMeasure.js">'
+        in served
+    )
+    assert "/zgc/app/static/node_modules/leaflet.polylinemeasure/Leaflet.PolylineMeasure.css" in served
+
+    m = _sample_map()
+    add_measure_control(m, "zh")
+    html = inline_assets_html(m)
+    found = _collect(html)
+    assert found.urls == [], "the export must not load any file"
+    assert "L.Control.PolylineMeasure" in html and "polyline-measure-tooltip" in "\n".join(found.styles)
+    assert "测量距离" in html  # the tool speaks the map's language
+
+
+def test_a_map_without_the_tool_does_not_load_it() -> None:
+    m = use_local_assets(_sample_map())
+    assert "polylinemeasure" not in m.get_root().render().lower()

@@ -44,6 +44,8 @@ class CoverageFinding:
     message_en: str
     sections: tuple[str, ...]
     place_ids: tuple[str, ...] = ()
+    #: Every cluster the finding is about (``cluster_id`` is None where an industry maps to several).
+    cluster_ids: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.message_en} [{', '.join(self.sections)}]"
@@ -61,6 +63,17 @@ def plan_findings(plan: PlanData, keywords: pd.DataFrame | None = None) -> list[
         *_core_without_places(plan),
         *_unmatched_industries(plan, table),
     ]
+
+
+def findings_for_cluster(findings: list[CoverageFinding], cluster_id: str | None) -> list[CoverageFinding]:
+    """The findings about ``cluster_id`` (all of them for None), in their order.
+
+    A lead industry that maps to several clusters concerns each of them; one that maps to none
+    concerns no cluster and shows only in the unfiltered list.
+    """
+    if cluster_id is None:
+        return list(findings)
+    return [f for f in findings if cluster_id in f.cluster_ids]
 
 
 def findings_table(findings: list[CoverageFinding]) -> pd.DataFrame:
@@ -101,6 +114,17 @@ def _names(plan: PlanData) -> tuple[pd.Series, pd.DataFrame]:
     return plan.parks.set_index("park_id")["name_zh"], plan.clusters.set_index("cluster_id")
 
 
+def _names_en(plan: PlanData) -> pd.Series:
+    """English park names; a park without one keeps its id (never its Chinese name in English text)."""
+    parks = plan.parks.set_index("park_id")
+    names = parks["name_en"] if "name_en" in parks.columns else pd.Series(index=parks.index, dtype=object)
+    return names.where(names.notna() & (names.astype(str).str.strip() != ""), parks.index.to_series())
+
+
+def _core_list_en(cluster: pd.Series, park_names_en: pd.Series) -> str:
+    return ", ".join(str(park_names_en.get(p, p)) for p in cluster["core_park_ids"])
+
+
 def _core_list(cluster: pd.Series, park_names: pd.Series) -> str:
     """The cluster's parks in the plan's own form, e.g. 以海淀园、朝阳园、大兴-亦庄园为核心."""
     parks = "、".join(park_names.get(p, p) for p in cluster["core_park_ids"])
@@ -110,6 +134,7 @@ def _core_list(cluster: pd.Series, park_names: pd.Series) -> str:
 
 def _outside_core(plan: PlanData) -> list[CoverageFinding]:
     park_names, clusters = _names(plan)
+    names_en = _names_en(plan)
     members = feature_park_memberships(plan)
     core = {c: set(ids) for c, ids in clusters["core_park_ids"].items()}
     outside = members[
@@ -132,13 +157,14 @@ def _outside_core(plan: PlanData) -> list[CoverageFinding]:
                     + ("（所在分园为 zgc-geo 推定，未经核实）" if unsure else "")
                 ),
                 message_en=(
-                    f"{row.name_en} ({row.place_id}), a feature park of the {cluster['name_en']} "
-                    f"({cluster['section']}), lies in {park} ({row.park_id}), which is not one of the "
-                    f"cluster's {_verb_en(cluster)} parks ({', '.join(cluster['core_park_ids'])})"
+                    f"{row.name_en}, a feature park of the {cluster['name_en']} "
+                    f"({cluster['section']}), lies in {names_en.get(row.park_id, row.park_id)}, which is "
+                    f"not one of the cluster's {_verb_en(cluster)} parks ({_core_list_en(cluster, names_en)})"
                     + ("; its host park is a zgc-geo estimate, not confirmed" if unsure else "")
                 ),
                 sections=_unique((cluster["section"], row.section)),
                 place_ids=(row.place_id,),
+                cluster_ids=(row.cluster_id,),
             )
         )
     return findings
@@ -150,6 +176,7 @@ def _verb_en(cluster: pd.Series) -> str:
 
 def _core_without_places(plan: PlanData) -> list[CoverageFinding]:
     park_names, clusters = _names(plan)
+    names_en = _names_en(plan)
     roles = park_cluster_roles(plan)
     hosted = set(zip(*(feature_park_memberships(plan)[c] for c in ("park_id", "cluster_id")), strict=True))
     empty = roles[[(p, c) not in hosted for p, c in zip(roles["park_id"], roles["cluster_id"], strict=True)]]
@@ -169,11 +196,12 @@ def _core_without_places(plan: PlanData) -> list[CoverageFinding]:
                     f"但{cluster['section']}列出的特色园区没有一个位于{park}"
                 ),
                 message_en=(
-                    f"{park} ({row.park_id}) is a {row.role} park of the {cluster['name_en']} "
-                    f"({cluster['section']}), but none of the feature parks {cluster['section']} lists "
-                    f"lies in it"
+                    f"{names_en.get(row.park_id, row.park_id)} is a {row.role} park of the "
+                    f"{cluster['name_en']} ({cluster['section']}), but none of the feature parks "
+                    f"{cluster['section']} lists lies in it"
                 ),
                 sections=(cluster["section"],),
+                cluster_ids=(row.cluster_id,),
             )
         )
     return findings
@@ -183,17 +211,22 @@ def _unmatched_industries(plan: PlanData, keywords: pd.DataFrame) -> list[Covera
     roles = park_cluster_roles(plan)
     own = roles.groupby("park_id")["cluster_id"].agg(set)
     clusters = plan.clusters.set_index("cluster_id")
+    names_en = _names_en(plan)
     findings = []
     for park in plan.parks.itertuples(index=False):
         led: set[str] = own.get(park.park_id, set())
-        for term in park.lead_industries:
+        terms_en = list(getattr(park, "lead_industries_en", None) or [])
+        for n, term in enumerate(park.lead_industries):
             matched, mapped = industry_clusters(term, keywords)
             if set(mapped) & led:
                 continue
+            # The English list runs parallel to the Chinese one; a missing entry stays in Chinese
+            # inside quotes, the plan's own wording, rather than vanish.
+            term_en = str(terms_en[n]) if n < len(terms_en) and terms_en[n] else term
             findings.append(
                 _unmatched(
-                    (park.park_id, park.name_zh),
-                    term,
+                    (park.park_id, park.name_zh, str(names_en.get(park.park_id, park.park_id))),
+                    (term, term_en),
                     matched=matched,
                     mapped=mapped,
                     led=led,
@@ -204,18 +237,21 @@ def _unmatched_industries(plan: PlanData, keywords: pd.DataFrame) -> list[Covera
 
 
 def _unmatched(
-    park: tuple[str, str],
-    term: str,
+    park: tuple[str, str, str],
+    terms: tuple[str, str],
     *,
     matched: list[str],
     mapped: list[str],
     led: set[str],
     clusters: pd.DataFrame,
 ) -> CoverageFinding:
-    park_id, park_zh = park
+    park_id, park_zh, park_en = park
+    term, term_en = terms
+    mapped_en = ", ".join(f"the {clusters.loc[c, 'name_en']}" for c in mapped if c in clusters.index)
     mapped_zh = "、".join(clusters.loc[c, "name_zh"] for c in mapped if c in clusters.index)
     led_order = [c for c in clusters.index if c in led]
     led_zh = "、".join(clusters.loc[c, "name_zh"] for c in led_order)
+    led_en = ", ".join(f"the {clusters.loc[c, 'name_en']}" for c in led_order)
     tail_zh = (
         f"而{park_zh}是核心或重点园区的集群为：{led_zh}"
         if led_zh
@@ -223,13 +259,15 @@ def _unmatched(
     )
     if not matched:
         reason_zh = "不在产业—集群对照表中（layers/industry_cluster_keywords.csv），请补充"
-        reason_en = "is not in layers/industry_cluster_keywords.csv; add it there"
+        reason_en = (
+            "is not in the industry–cluster table (layers/industry_cluster_keywords.csv); add it there"
+        )
     elif not mapped:
         reason_zh = "不属于§五(一)的任何产业集群"
         reason_en = "belongs to no cluster of §五(一)"
     else:
         reason_zh = f"按产业—集群对照表对应{mapped_zh}"
-        reason_en = f"maps to {', '.join(mapped)} (layers/industry_cluster_keywords.csv)"
+        reason_en = f"maps to {mapped_en} (industry–cluster table)"
     sections = _unique(
         (PARK_SECTION, *(clusters.loc[c, "section"] for c in [*mapped, *led_order] if c in clusters.index))
     )
@@ -239,10 +277,11 @@ def _unmatched(
         cluster_id=mapped[0] if len(mapped) == 1 else None,
         message_zh=(f"{PARK_SECTION}支持{park_zh}发展的“{term}”{reason_zh}，{tail_zh}"),
         message_en=(
-            f"lead industry {term!r} of {park_zh} ({park_id}, {PARK_SECTION}) {reason_en}; "
-            f"the park is core or focus for {', '.join(led_order) or 'no cluster'}"
+            f"lead industry “{term_en}” of {park_en} ({PARK_SECTION}) {reason_en}; the park is core or "
+            f"focus for {led_en or 'no cluster'}"
         ),
         sections=sections,
+        cluster_ids=tuple(c for c in mapped if c in clusters.index),
     )
 
 

@@ -8,18 +8,31 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
+from branca.element import Element, Figure
 
 from zgc_geo.i18n import DEFAULT_LANG, pick, translate
-from zgc_geo.mapping import style
+from zgc_geo.mapping import html_text, style
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import plan_to_display, to_display
 from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading, swatch
+from zgc_geo.mapping.label_placement import ZONE_PRIORITY, MapLabel, add_placed_labels, label_box_px
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
+from zgc_geo.mapping.overview_text import located_rows, zone_group_text
+from zgc_geo.mapping.park_labels import label_points
 from zgc_geo.plan_data import PlanData
 
 LINK_CLASS: Final = "zgc-bth-link"
 CORE_CLASS: Final = "zgc-core-point"
+CITY_LABEL_CLASS: Final = "zgc-city-label"
+BEIJING_REGION_ID: Final = "110000"
+#: City names are context: small, grey, haloed, under the zones' labels.
+CITY_LABEL_CSS: Final = f"""
+.{CITY_LABEL_CLASS} {{ background: transparent; border: none; white-space: nowrap; text-align: center;
+  font-size: 11px; font-style: italic; color: #555; line-height: 18px;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }}
+"""
+ZONE_FONT_PX: Final = 12.0
 
 
 def build_bth_map(
@@ -39,7 +52,10 @@ def build_bth_map(
     plan = plan_to_display(plan, datum)
     core = to_display(gpd.GeoSeries([core], crs=4326), datum).iloc[0]
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
-    add_map_css(m)
+    add_map_css(m, lang)
+    root = m.get_root()
+    assert isinstance(root, Figure), "a folium.Map always renders inside a branca Figure"
+    root.header.add_child(Element(f"<style>{CITY_LABEL_CSS}</style>"), name="zgc_city_label_css")
     add_basemap(m, basemap)
     region = plan.region
     for level, weight, dash in (("province", 2.0, None), ("city", 0.8, "4 3")):
@@ -69,7 +85,7 @@ def build_bth_map(
     zones["number"] = range(1, len(zones) + 1)
     park_names = {p.park_id: pick(lang, p.name_zh, p.name_en) for p in plan.parks.itertuples()}
     _zones(zones, park_names, lang).add_to(m)
-    _links(zones, core, lang).add_to(m)
+    _links(m, zones, core, lang)
     folium.CircleMarker(
         [core.y, core.x],
         radius=8,
@@ -81,35 +97,64 @@ def build_bth_map(
         tooltip=translate("map.core_tooltip", lang),
         className=CORE_CLASS,
     ).add_to(m)
+    _city_names(region, lang).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     MetricScale().add_to(m)
     Legend(_legend(zones, lang)).add_to(m)
-    minx, miny, maxx, maxy = region[region["level"] == "province"].total_bounds
-    m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
+    m.fit_bounds(_extent(region, zones))
     return m
 
 
+def _extent(region: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> list[list[float]]:
+    """Beijing and every cooperation zone, ``[[south, west], [north, east]]``: what the map is about.
+
+    Hebei reaches 200 km south of the southernmost zone; fitting the whole region left half the
+    sheet to empty prefectures.
+    """
+    beijing = region[region["region_id"].astype(str) == BEIJING_REGION_ID]
+    minx, miny, maxx, maxy = pd.concat([beijing.geometry, zones.geometry]).total_bounds
+    return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
+
+
+def _city_names(region: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+    """The cities' names in ``lang``: Beijing and Tianjin, and each prefecture-level city of Hebei.
+
+    A province is named only if none of its cities is in the layer (Beijing, Tianjin: the city is
+    the province); each name sits at a point inside the city's largest part.
+    """
+    parents = set(region.loc[region["level"] == "city", "parent_id"].astype(str))
+    named = region[(region["level"] == "city") | ~region["region_id"].astype(str).isin(parents)]
+    points = label_points(named)
+    group = folium.FeatureGroup(name=translate("map.layer.city_names", lang))
+    for row, point in zip(named.itertuples(), points, strict=True):
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                html=html_text.text(str(pick(lang, row.name_zh, row.name_en))),
+                class_name=CITY_LABEL_CLASS,
+                icon_size=(120, 18),
+                icon_anchor=(60, 9),
+            ),
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
 def _zones(zones: gpd.GeoDataFrame, park_names: dict[str, object], lang: str) -> folium.GeoJson:
-    groups = {
-        "4": translate("map.zone_group_4", lang),
-        "N": translate("map.zone_group_n", lang),
-        "winter_olympics": "§四(三)4",
-    }
     tips = [
         names_detail(
             lang,
             z.name_zh,
             z.name_en,
             [
-                (translate("map.row.group", lang), groups.get(z.group, z.group)),
+                (translate("map.row.group", lang), zone_group_text(z.group, lang)),
                 (translate("map.row.from_core", lang), f"{z.km_to_core:,.0f} km"),
                 (
                     translate("map.row.nearest_park", lang),
                     f"{park_names.get(z.nearest_park_id, z.nearest_park_id)} · "
                     f"{z.km_to_nearest_park:,.0f} km",
                 ),
-                (translate("map.row.location", lang), f"{z.location_accuracy}: {z.location_note}"),
-                (translate("map.row.section", lang), z.section),
+                *located_rows(z, lang),
             ],
         )
         for z in zones.itertuples()
@@ -132,31 +177,40 @@ def _zones(zones: gpd.GeoDataFrame, park_names: dict[str, object], lang: str) ->
     )
 
 
-def _links(zones: gpd.GeoDataFrame, core: shapely.Point, lang: str) -> folium.FeatureGroup:
-    """Straight lines from the core to each zone's nearest point, labelled with the geodesic km."""
-    group = folium.FeatureGroup(name=translate("map.layer.distances", lang))
+def _links(m: folium.Map, zones: gpd.GeoDataFrame, core: shapely.Point, lang: str) -> None:
+    """Straight lines from the core to each zone's nearest point, labelled with the geodesic km.
+
+    The labels sit right of each zone where there is room and elsewhere beside it where not
+    (zones near Beijing lie close together), through the shared label placement.
+    """
+    group = folium.FeatureGroup(name=translate("map.layer.distances", lang)).add_to(m)
     metric = zones.to_crs(4548)
     core_metric = gpd.GeoSeries([core], crs=4326).to_crs(4548).iloc[0]
     ends = gpd.GeoSeries(shapely.shortest_line(core_metric, metric.geometry.to_numpy()), crs=4548).to_crs(
         4326
     )
+    labels = []
     for zone, line in zip(zones.itertuples(), ends, strict=True):
         coords = [(lat, lon) for lon, lat in line.coords]
         folium.PolyLine(
             coords, color=style.COOP_COLOUR, weight=1.5, dash_array="2 6", className=LINK_CLASS
         ).add_to(group)
         lat, lon = coords[-1]
-        folium.Marker(
-            [lat, lon],
-            icon=folium.DivIcon(
-                html=f"{_number(zone.number)}<span class='zgc-en'>{zone.km_to_core:,.0f} km</span>",
-                class_name=f"zgc-label {style.ZONE_LABEL_CLASS}",
-                icon_size=(80, 24),
-                icon_anchor=(-6, 12),  # right of the zone, clear of its marker
-            ),
-            interactive=False,
-        ).add_to(group)
-    return group
+        km = f"{zone.km_to_core:,.0f} km"
+        labels.append(
+            MapLabel(
+                lat=lat,
+                lon=lon,
+                html=f"{_number(zone.number)}<span class='zgc-en'>{km}</span>",
+                text=f"{zone.number}  {km}",
+                css_class=f"zgc-label {style.ZONE_LABEL_CLASS}",
+                priority=ZONE_PRIORITY,
+                font_px=ZONE_FONT_PX,
+                keep=True,  # the legend names the zones by these numbers
+                prefer=(label_box_px(f"{zone.number}  {km}", ZONE_FONT_PX)[0] / 2 + 8, 0.0),
+            )
+        )
+    add_placed_labels([(group, label) for label in labels], m)
 
 
 def _number(number: int) -> str:

@@ -9,21 +9,22 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from zgc_geo.i18n import DEFAULT_LANG, pick, translate
 from zgc_geo.mapping import style
 from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.display_datum import plan_to_display
-from zgc_geo.mapping.html_text import names_detail, names_heading, text
+from zgc_geo.mapping.html_text import names_detail, names_heading
+from zgc_geo.mapping.label_placement import add_placed_labels
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.mapping.overview_text import (
-    ZONE_GROUPS,
     feature_park_tooltips,
     legend_body,
     located_rows,
     park_rows,
+    zone_group_text,
 )
+from zgc_geo.mapping.plan_labels import district_labels_for, park_labels_for
 from zgc_geo.mapping.print_layout import drop_overlays, overlay_ids
 from zgc_geo.plan_data import PlanData
 
@@ -43,16 +44,23 @@ def build_overview_map(plan: PlanData, basemap: str = NO_BASEMAP, *, lang: str =
     """
     shown = plan_to_display(plan, basemap_datum(basemap))
     m = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_snap=0.25)
-    add_map_css(m)
+    add_map_css(m, lang)
     add_basemap(m, basemap)
     _add_region(shown.region, lang).add_to(m)
-    _add_districts(shown.districts, lang).add_to(m)
+    districts = _add_districts(shown.districts, lang).add_to(m)
     _add_parks(plan, shown.parks, lang).add_to(m)
-    _add_park_labels(shown.parks, lang).add_to(m)
+    park_labels = folium.FeatureGroup(name=translate("map.layer.park_labels", lang), show=True).add_to(m)
     _add_cooperation_zones(shown.cooperation_zones, lang).add_to(m)
     _add_fusion_areas(shown.military_civil_fusion, lang).add_to(m)
     for layer in _feature_park_layers(shown, lang):
         layer.add_to(m)
+    add_placed_labels(
+        [
+            *((park_labels, label) for label in park_labels_for(shown.parks, lang)),
+            *((districts, label) for label in district_labels_for(shown.districts, lang)),
+        ],
+        m,
+    )
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     MetricScale().add_to(m)
     Legend(legend_body(plan, lang)).add_to(m)
@@ -189,16 +197,6 @@ def _add_districts(districts: gpd.GeoDataFrame, lang: str) -> folium.FeatureGrou
             "className": style.DISTRICT_CLASS,
         },
     ).add_to(group)
-    points = districts.geometry.to_crs(3857).representative_point().to_crs(4326)
-    for row, point in zip(districts.itertuples(), points, strict=True):
-        label = text(pick(lang, row.name_zh, row.name_en))
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(
-                html=label, class_name="zgc-district-label", icon_size=(80, 16), icon_anchor=(40, 8)
-            ),
-            interactive=False,
-        ).add_to(group)
     return group
 
 
@@ -235,26 +233,6 @@ def _add_parks(plan: PlanData, shown: gpd.GeoDataFrame | None, lang: str) -> fol
             "className": style.PARK_CLASS,
         },
     ).add_to(group)
-    return group
-
-
-def _add_park_labels(parks: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
-    """Labels at each park's largest part, so a MultiPolygon gets one readable label, in ``lang``."""
-    group = folium.FeatureGroup(name=translate("map.layer.park_labels", lang), show=True)
-    metric = parks.geometry.to_crs(3857)
-    largest = [max(getattr(g, "geoms", [g]), key=lambda part: part.area) for g in metric]
-    anchors = gpd.GeoSeries(shapely.point_on_surface(largest), crs=3857).to_crs(4326)
-    for park, point in zip(parks.itertuples(), anchors, strict=True):
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(
-                html=f"<b>{text(pick(lang, park.name_zh, park.name_en))}</b>",
-                class_name="zgc-label",
-                icon_size=(140, 30),
-                icon_anchor=(70, -6),
-            ),
-            interactive=False,
-        ).add_to(group)
     return group
 
 
@@ -297,10 +275,7 @@ def _add_cooperation_zones(zones: gpd.GeoDataFrame, lang: str) -> folium.Feature
             z.name_zh,
             z.name_en,
             [
-                (
-                    translate("map.row.group", lang),
-                    translate(ZONE_GROUPS[z.group], lang) if z.group in ZONE_GROUPS else z.group,
-                ),
+                (translate("map.row.group", lang), zone_group_text(z.group, lang)),
                 (translate("map.row.area", lang), "—" if pd.isna(z.area_km2) else f"{z.area_km2:,.1f} km²"),
                 *located_rows(z, lang),
             ],

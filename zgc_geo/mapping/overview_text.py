@@ -14,17 +14,30 @@ import pandas as pd
 from zgc_geo.crs import area_km2
 from zgc_geo.i18n import join_names, pick, translate
 from zgc_geo.mapping import style
+from zgc_geo.mapping.accuracy_text import accuracy_text
 from zgc_geo.mapping.html_text import legend_html, names_detail, swatch
 from zgc_geo.plan_data import PlanData, park_cluster_roles
 
 #: What the 4 and the N of "4+N" are (§六(一)1); other groups are shown as they are.
-ZONE_GROUPS = {"4": "map.zone_group_4", "N": "map.zone_group_n"}
+ZONE_GROUPS = {"4": "map.zone_group_4", "N": "map.zone_group_n", "winter_olympics": "map.zone_group_winter"}
+
+
+def zone_group_text(group: object, lang: str) -> str:
+    """A cooperation zone's group (``4``, ``N`` …) in words; an unknown group as written."""
+    return translate(ZONE_GROUPS[str(group)], lang) if str(group) in ZONE_GROUPS else str(group)
 
 
 def located_rows(row: Any, lang: str) -> list[tuple[str, object]]:
-    """The rows every estimated location shows: how accurate it is and where the plan names it."""
+    """The rows every estimated location shows: how accurate it is and where the plan names it.
+
+    The grade is in ``lang``; the layers' location notes are written in English only, so they
+    follow it on English pages and stay off Chinese ones rather than show untranslated prose.
+    """
+    accuracy = accuracy_text(row.location_accuracy, lang)
+    note = getattr(row, "location_note", None)
+    shown = f"{accuracy}: {note}" if lang == "en" and isinstance(note, str) and note.strip() else accuracy
     return [
-        (translate("map.row.location", lang), f"{row.location_accuracy}: {row.location_note}"),
+        (translate("map.row.location", lang), shown),
         (translate("map.row.section", lang), row.section),
     ]
 
@@ -63,7 +76,7 @@ def park_rows(plan: PlanData, lang: str) -> list[list[tuple[str, object]]]:
                     translate("map.row.components", lang),
                     pick(lang, getattr(park, "components", ""), getattr(park, "components_en", None)),
                 ),
-                (translate("map.row.accuracy", lang), park.accuracy),
+                (translate("map.row.accuracy", lang), accuracy_text(park.accuracy, lang)),
                 (translate("map.row.source", lang), park.source),
             ]
         )

@@ -30,9 +30,18 @@ LEAFLET_DIST = "node_modules/leaflet/dist"
 LEAFLET_JS = f"{LEAFLET_DIST}/leaflet.js"
 LEAFLET_CSS = f"{LEAFLET_DIST}/leaflet.css"
 
+#: Leaflet.PolylineMeasure (npm ``leaflet.polylinemeasure``), the maps' distance tool.
+MEASURE_DIST = "node_modules/leaflet.polylinemeasure"
+MEASURE_JS = f"{MEASURE_DIST}/Leaflet.PolylineMeasure.js"
+MEASURE_CSS = f"{MEASURE_DIST}/Leaflet.PolylineMeasure.css"
+MEASURE_JS_NAME = "leaflet_polylinemeasure"
+MEASURE_CSS_NAME = "leaflet_polylinemeasure_css"
+
 REQUIRED_ASSETS: tuple[str, ...] = (
     LEAFLET_JS,
     LEAFLET_CSS,
+    MEASURE_JS,
+    MEASURE_CSS,
     # leaflet.css draws the collapsed LayerControl button with these two images;
     # the marker-icon images only serve default markers, which we do not use.
     f"{LEAFLET_DIST}/images/layers.png",
@@ -41,8 +50,8 @@ REQUIRED_ASSETS: tuple[str, ...] = (
 """Files, relative to the static folder, that our maps need to draw correctly."""
 
 # folium's resource names for Leaflet itself, mapped to the file we ship instead.
-_LOCAL_JS: dict[str, str] = {"leaflet": LEAFLET_JS}
-_LOCAL_CSS: dict[str, str] = {"leaflet_css": LEAFLET_CSS}
+_LOCAL_JS: dict[str, str] = {"leaflet": LEAFLET_JS, MEASURE_JS_NAME: MEASURE_JS}
+_LOCAL_CSS: dict[str, str] = {"leaflet_css": LEAFLET_CSS, MEASURE_CSS_NAME: MEASURE_CSS}
 
 # Elements that only work with CDN assets we deliberately do not ship.
 _CDN_ONLY: tuple[tuple[type, str], ...] = (
@@ -235,8 +244,8 @@ def use_local_assets(m: folium.Map, base_url_path: str = "") -> folium.Map:
         replaced.update(name for name, _ in [*element.default_js, *element.default_css])
         if isinstance(element, folium.Map):
             # Drop jQuery/Bootstrap/awesome-markers: our maps use Leaflet core only.
-            js = [(name, static_url(path, base_url_path)) for name, path in _LOCAL_JS.items()]
-            css = [(name, static_url(path, base_url_path)) for name, path in _LOCAL_CSS.items()]
+            js = [("leaflet", static_url(LEAFLET_JS, base_url_path))]
+            css = [("leaflet_css", static_url(LEAFLET_CSS, base_url_path))]
         else:
             js = _localise(element, list(element.default_js), _LOCAL_JS, base_url_path)
             css = _localise(element, list(element.default_css), _LOCAL_CSS, base_url_path)
@@ -337,9 +346,17 @@ def inline_assets_html(m: folium.Map) -> str:
     inline_style = f"<style>{_inline_css(root / LEAFLET_CSS)}</style>"
     # str.replace, not re.sub: the inlined text contains backslashes.
     html = html.replace(script_tag, inline_script, 1).replace(css_tag, inline_style, 1)
+    # Plugins (the distance tool) only where the map uses them.
+    for path in (p for p in _LOCAL_JS.values() if p != LEAFLET_JS):
+        tag = f'<script src="{static_url(path)}"></script>'
+        html = html.replace(tag, f"<script>{_inline_js(root / path)}</script>", 1)
+    for path in (p for p in _LOCAL_CSS.values() if p != LEAFLET_CSS):
+        tag = f'<link rel="stylesheet" href="{static_url(path)}"/>'
+        html = html.replace(tag, f"<style>{_inline_css(root / path)}</style>", 1)
     leftover = _STATIC_REFERENCE.search(html)
     if leftover:
         raise AssetsMissingError(
-            f"The rendered map still loads {leftover.group(1)}; only Leaflet can be inlined."
+            f"The rendered map still loads {leftover.group(1)}; only the files of static/package.json "
+            "that zgc-geo knows can be inlined."
         )
     return html

@@ -8,6 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from zgc_geo.i18n import join_names
+from zgc_geo.mapping.accuracy_text import accuracy_text
+from zgc_geo.mapping.overview_text import zone_group_text
 from zgc_geo.plan_data import PlanData
 from zgc_geo.ui.i18n import current_lang, local, tr
 from zgc_geo.ui.tables import show_table
@@ -31,7 +33,11 @@ def zone_tables(plan: PlanData, distances: pd.DataFrame) -> None:
     lang = current_lang()
     name, other = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
     parks = pd.Series({p.park_id: local(p.name_zh, p.name_en) for p in plan.parks.itertuples()})
-    table = distances.assign(nearest_park=distances["nearest_park_id"].map(parks))
+    table = distances.assign(
+        nearest_park=distances["nearest_park_id"].map(parks),
+        group=[zone_group_text(g, lang) for g in distances["group"]],
+        location_accuracy=[accuracy_text(a, lang) for a in distances["location_accuracy"]],
+    )
     columns = [
         name,
         other,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
 
+from zgc_geo.coverage.findings import FINDING_KINDS, CoverageFinding, findings_for_cluster
 from zgc_geo.coverage.spatial import OUTSIDE
+from zgc_geo.export.safety import csv_bytes, neutralise_formulas
 from zgc_geo.plan_data import PlanData
 from zgc_geo.ui.i18n import current_lang, local, tr
-from zgc_geo.ui.tables import show_table
+from zgc_geo.ui.markdown_text import escaped
+from zgc_geo.ui.tables import headed, show_table
 
 ROLE_COLOURS: Final = {"core": "#1f3f73", "focus": "#5b84b1", "": "#ffffff"}
 ROLE_WORDS: Final = {"core": "common.role_core", "focus": "common.role_focus"}
@@ -19,9 +23,14 @@ SITES_KEY: Final = "cov_sites"
 #: Column id of the park names in the matrix (the cluster columns are named by the clusters).
 PARK_COLUMN: Final = "park"
 #: Fixed pixel sizes: the matrix reads the same on every screen (and a browser test can find a cell).
+#: Park column + 6 clusters = 1123 px, inside the 1140 px the wide layout leaves beside the sidebar
+#: in a 1600 px window, so the last cluster is never cut off; the longest cell ("重点 · 8 特色园区 ·
+#: 3 中心", "focus · 8 places · 3 centres") is about 150 px of Source Sans 14 px, plus padding.
 ROW_PX: Final = 35
-PARK_PX: Final = 110
-CELL_PX: Final = 190
+PARK_PX: Final = 115
+CELL_PX: Final = 168
+#: English park names end in " Park"; under the column heading "Park" the matrix leaves it off.
+PARK_SUFFIX_EN: Final = " Park"
 COVERAGE_HEADINGS: Final = {
     "park_id": "coverage.col.park_id",
     "park_name": "coverage.col.park",
@@ -47,15 +56,15 @@ COVERAGE_HEADINGS: Final = {
     "plot_area_covered_ha_after": "coverage.col.plot_area_covered_ha_after",
     "plot_area_covered_ha_change": "coverage.col.plot_area_covered_ha_change",
 }
-FINDING_HEADINGS: Final = {
-    "kind": "coverage.col.kind",
-    "park_id": "coverage.col.park_id",
-    "cluster_id": "coverage.col.cluster_id",
-    "message_zh": "coverage.col.message",
-    "message_en": "coverage.col.message",
-    "sections": "coverage.col.sections",
-    "place_ids": "coverage.col.place_ids",
+FINDING_TITLES: Final = {
+    "feature_park_outside_core": "coverage.finding.feature_park_outside_core",
+    "core_without_feature_park": "coverage.finding.core_without_feature_park",
+    "lead_industry_unmatched": "coverage.finding.lead_industry_unmatched",
 }
+#: Decimals shown per measure: km² to the hundredth (10 000 m²), shares as percent to a tenth, ha to a tenth.
+KM2_DECIMALS: Final = 2
+PERCENT_DECIMALS: Final = 1
+HA_DECIMALS: Final = 1
 
 
 def cell_text(row: Mapping[str, Any]) -> str:
@@ -81,7 +90,12 @@ def cell_text(row: Mapping[str, Any]) -> str:
 
 def matrix_table(plan: PlanData, long: pd.DataFrame) -> tuple[str, str] | None:
     """The 16 × 6 matrix as a heat map (colour = role, text = counts); returns the clicked (park, cluster)."""
-    parks = pd.Series({p.park_id: local(p.name_zh, p.name_en) for p in plan.parks.itertuples()})
+    parks = pd.Series(
+        {
+            p.park_id: str(local(p.name_zh, p.name_en)).removesuffix(PARK_SUFFIX_EN)
+            for p in plan.parks.itertuples()
+        }
+    )
     clusters = pd.Series(
         {c.cluster_id: str(local(c.short_zh, c.short_en)) for c in plan.clusters.itertuples()}
     )
@@ -130,20 +144,156 @@ def _role_styles(roles: pd.DataFrame) -> pd.DataFrame:
     return roles.map(css)
 
 
-def coverage_table(plan: PlanData, table: pd.DataFrame) -> None:
-    """Coverage per park (before/after with proposed sites), parks and roles in the session's language."""
+def rounded(table: pd.DataFrame) -> pd.DataFrame:
+    """The coverage figures as a person reads them: km² to 0.01, shares in percent to 0.1, ha to 0.1.
+
+    The analysis keeps full precision (the what-if change is a difference of two areas); only
+    what is shown and downloaded is rounded, so no figure pretends to square-metre accuracy the
+    schematic park outlines do not have.
+    """
+    out = table.copy()
+    for column in out.columns:
+        if not pd.api.types.is_float_dtype(out[column]):
+            continue
+        if "_share" in column:
+            out[column] = (out[column] * 100).round(PERCENT_DECIMALS)
+        elif "km2" in column:
+            out[column] = out[column].round(KM2_DECIMALS)
+        elif column.endswith(("_ha", "_ha_before", "_ha_after", "_ha_change")):
+            out[column] = out[column].round(HA_DECIMALS)
+    return out
+
+
+def _shown_coverage(plan: PlanData, table: pd.DataFrame) -> pd.DataFrame:
     names = {p.park_id: local(p.name_zh, p.name_en) for p in plan.parks.itertuples()}
     names[OUTSIDE] = tr("coverage.outside_parks")
     roles = {role: tr(key) for role, key in ROLE_WORDS.items()}
-    shown = table.assign(park_name=table["park_id"].map(names), role=table["role"].map(roles).fillna(""))
-    columns = ["park_id", "park_name", *[c for c in shown.columns if c not in {"park_id", "park_name"}]]
-    show_table(shown[columns], COVERAGE_HEADINGS, hide=["park_name_zh"])
+    shown = rounded(table).assign(
+        park_name=table["park_id"].map(names), role=table["role"].map(roles).fillna("")
+    )
+    columns = ["park_name", *[c for c in shown.columns if c not in {"park_id", "park_name", "park_name_zh"}]]
+    # The park id stays, last, as secondary detail.
+    return shown[[*columns, "park_id"]]
 
 
-def findings_shown(findings: pd.DataFrame) -> None:
-    """The plan-consistency findings, each message in the session's language only."""
-    other = "message_en" if current_lang() == "zh" else "message_zh"
-    show_table(findings, FINDING_HEADINGS, hide=[other])
+def _number_formats(frame: pd.DataFrame) -> dict[str, Any]:
+    """Fixed decimals per column, so 12.3 and 12.30 never sit in one column; shares marked %."""
+    config: dict[str, Any] = {}
+    for column, key in COVERAGE_HEADINGS.items():
+        if column not in frame.columns or not pd.api.types.is_float_dtype(frame[column]):
+            continue
+        if "_share" in column:
+            config[column] = st.column_config.NumberColumn(tr(key), format=f"%.{PERCENT_DECIMALS}f %%")
+        elif "km2" in column:
+            config[column] = st.column_config.NumberColumn(tr(key), format=f"%.{KM2_DECIMALS}f")
+        else:
+            config[column] = st.column_config.NumberColumn(tr(key), format=f"%.{HA_DECIMALS}f")
+    return config
+
+
+def coverage_table(plan: PlanData, table: pd.DataFrame) -> None:
+    """Coverage per park (before/after with proposed sites), parks and roles in the session's language."""
+    shown = _shown_coverage(plan, table)
+    show_table(shown, COVERAGE_HEADINGS, config=_number_formats(shown))
+
+
+def _download_headings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Headings in the session's language; percent columns say so, since a file has no cell format."""
+    out = headed(frame, COVERAGE_HEADINGS)
+    percent = {
+        tr(key): tr("coverage.percent_heading", heading=tr(key))
+        for column, key in COVERAGE_HEADINGS.items()
+        if "_share" in column and column in frame.columns
+    }
+    return out.rename(columns=percent)
+
+
+def what_if_files(
+    plan: PlanData,
+    table: pd.DataFrame,
+    *,
+    sites: Sequence[tuple[float, float]],
+    cluster_name: str,
+    radius_km: float,
+) -> tuple[bytes, bytes]:
+    """The before/after comparison as CSV and as Excel (whose second sheet lists the sites).
+
+    Headings and names are in the session's language, figures rounded as on the page, and
+    text a spreadsheet could run is quoted.
+    """
+    comparison = _download_headings(_shown_coverage(plan, table))
+    site_rows = pd.DataFrame(
+        {
+            tr("coverage.col.site"): list(range(1, len(sites) + 1)),
+            tr("coverage.longitude"): [lon for lon, _ in sites],
+            tr("coverage.latitude"): [lat for _, lat in sites],
+            tr("coverage.col.cluster"): cluster_name,
+            tr("coverage.col.radius_km"): radius_km,
+        }
+    )
+    book = io.BytesIO()
+    with pd.ExcelWriter(book, engine="openpyxl") as writer:
+        for key, frame in (("coverage.sheet_comparison", comparison), ("coverage.sheet_sites", site_rows)):
+            neutralise_formulas(frame).to_excel(writer, sheet_name=tr(key)[:31], index=False)
+    return csv_bytes(comparison), book.getvalue()
+
+
+def what_if_downloads(
+    plan: PlanData,
+    table: pd.DataFrame,
+    *,
+    sites: Sequence[tuple[float, float]],
+    cluster_name: str,
+    radius_km: float,
+) -> None:
+    """Download buttons for :func:`what_if_files`."""
+    csv, xlsx = what_if_files(plan, table, sites=sites, cluster_name=cluster_name, radius_km=radius_km)
+    stem = f"coverage-what-if-{current_lang()}"
+    st.caption(tr("coverage.what_if_export"))
+    cols = st.columns(2)
+    cols[0].download_button(tr("coverage.what_if_csv"), csv, f"{stem}.csv", "text/csv", key="cov_what_if_csv")
+    cols[1].download_button(
+        tr("coverage.what_if_xlsx"),
+        xlsx,
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="cov_what_if_xlsx",
+    )
+
+
+def finding_lines(findings: Sequence[CoverageFinding], lang: str) -> list[tuple[str, list[str]]]:
+    """Per kind (in :data:`FINDING_KINDS` order), its title and each finding's full message in ``lang``.
+
+    Each message ends with the plan sections to check it against; kinds with no finding are left out.
+    """
+    groups = []
+    for kind in FINDING_KINDS:
+        mine = [f for f in findings if f.kind == kind]
+        if not mine:
+            continue
+        lines = [
+            f"{f.message_zh}（{'、'.join(f.sections)}）"
+            if lang == "zh"
+            else f"{f.message_en} ({', '.join(f.sections)})"
+            for f in mine
+        ]
+        groups.append((tr(FINDING_TITLES[kind]), lines))
+    return groups
+
+
+def findings_shown(findings: Sequence[CoverageFinding], cluster_id: str, cluster_name: str) -> None:
+    """The plan-consistency findings in full, in the session's language, for the chosen cluster by default."""
+    only = st.toggle(
+        tr("coverage.findings_this_cluster", cluster=cluster_name), value=True, key="cov_findings_only"
+    )
+    chosen = findings_for_cluster(list(findings), cluster_id if only else None)
+    if not chosen:
+        st.info(tr("coverage.findings_none"))
+        return
+    for title, lines in finding_lines(chosen, current_lang()):
+        count = tr("coverage.findings_count", count=len(lines))
+        st.markdown(f"**{escaped(title)}** · {escaped(count)}")
+        st.markdown("\n".join(f"- {escaped(line)}" for line in lines))
 
 
 def proposed_sites() -> list[tuple[float, float]]:

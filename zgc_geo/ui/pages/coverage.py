@@ -6,7 +6,7 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
-from zgc_geo.coverage.findings import findings_table, plan_findings
+from zgc_geo.coverage.findings import plan_findings
 from zgc_geo.coverage.matrix import coverage_matrix, places_for_cell
 from zgc_geo.coverage.spatial import park_coverage, reach, uncovered, what_if
 from zgc_geo.i18n import join_names
@@ -21,6 +21,7 @@ from zgc_geo.ui.coverage_panel import (
     matrix_table,
     proposed_sites,
     site_inputs,
+    what_if_downloads,
 )
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr
@@ -120,6 +121,8 @@ with user_errors_shown():
     else:
         table = park_coverage(plan, cluster_id, radius_m, plots=plots)
     coverage_table(plan, table)
+    if sites:
+        what_if_downloads(plan, table, sites=sites, cluster_name=names[cluster_id], radius_km=radius_km)
 
     st.subheader(tr("coverage.findings_heading"))
-    findings_shown(findings_table(plan_findings(plan)))
+    findings_shown(plan_findings(plan), cluster_id, names[cluster_id])
