@@ -331,6 +331,13 @@ def lonlat_swapped_csv(folder: Path) -> Path:
     return write_csv(folder / "坐标颠倒.csv", _points_table(plot_inventory(), swap=True))
 
 
+def swapped_plots_geojson(folder: Path) -> Path:
+    """The inventory's outlines written latitude first: every polygon lands off the globe's lon/lat."""
+    frame = lonlat(plot_inventory())
+    flipped = shapely.transform(frame.geometry.array, lambda xy: xy[:, ::-1].copy())
+    return write_geojson(frame.set_geometry(flipped), folder / "坐标颠倒地块.geojson")
+
+
 def metres_as_degrees_csv(folder: Path) -> Path:
     frame = plot_inventory()
     return write_csv(folder / "米当作度.csv", table_rows(frame, "经度", "纬度", *centres(frame)))
@@ -739,11 +746,10 @@ CASES: Final[tuple[Case, ...]] = (
         (
             "3 feature(s) cannot be placed: their eastings carry a zone prefix (39…) that EPSG:4548 does not "
             "expect (rows 1, 2, 3;",
-            "the row is dropped (row 3, field 'geometry')",
-            "21 feature(s); 4 error(s)",
+            "21 feature(s); 1 error(s)",  # the one cause, not also "empty geometry" for each of its rows
         ),
         code="zone_prefix",
-        absent=("repaired", "Invalid Coordinate"),
+        absent=("repaired", "Invalid Coordinate", "the row is dropped"),
     ),
     Case(
         "no_zone_prefix_declared_as_4527",
@@ -773,6 +779,20 @@ CASES: Final[tuple[Case, ...]] = (
         ),
         args=("--as", "layer", "--crs", "EPSG:4326"),
         code="axes_swapped",
+    ),
+    Case(
+        "lonlat_swapped_polygons",
+        swapped_plots_geojson,
+        1,
+        "NOT USABLE",
+        (
+            "24 feature(s) lie outside Beijing–Tianjin–Hebei but inside it with longitude and latitude "
+            "swapped",
+            "1 error(s), 0 warning(s)",  # the cause once: not also "zero area" for each swapped outline
+        ),
+        args=("--as", "plots"),
+        code="axes_swapped",
+        absent=("zero area", "the row is dropped"),
     ),
     Case(
         "csv_metres_declared_as_degrees",

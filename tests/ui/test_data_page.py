@@ -3,24 +3,56 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixture_files import write_gbk_plot_zip
+from tests.importing.corpus import swapped_plots_geojson
 from zgc_geo.i18n import translate
 
 PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "data.py")
 
 
-def _page() -> AppTest:
-    return AppTest.from_file(PAGE, default_timeout=120).run()
+def _page(lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+CLI_FLAG = re.compile(r"--[a-z]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _shown_texts(at: AppTest) -> list[str]:
+    """Every text the page shows: messages, captions, widget labels and help, report table cells."""
+    texts = [
+        e.value
+        for kind in ("error", "warning", "info", "success", "caption", "markdown")
+        for e in at.get(kind)
+    ]
+    for kind in ("button", "checkbox", "selectbox", "radio", "download_button"):
+        for widget in at.get(kind):
+            texts += [widget.label, widget.help or ""]
+            texts += [str(o) for o in getattr(widget, "options", [])]
+    for table in at.dataframe:
+        texts += [str(v) for v in table.value.astype(str).to_numpy().ravel()]
+    return texts
 
 
 def _upload(at: AppTest, name: str, data: bytes) -> AppTest:
     at.file_uploader(key="upload").set_value((name, data, "application/octet-stream"))
     return at.run()
+
+
+def _report(at: AppTest) -> list[dict[str, object]]:
+    """The report table's rows (the table with a message column)."""
+    tables = [t.value for t in at.dataframe if "message" in t.value.columns]
+    assert len(tables) == 1
+    return tables[0].to_dict("records")
 
 
 def test_without_upload_the_page_explains_what_to_do() -> None:
@@ -35,7 +67,8 @@ def test_bureau_zip_without_prj_asks_for_the_crs_then_imports(tmp_path: Path) ->
     assert not at.exception
     assert at.error[0].value.startswith("不可用：")  # the verdict in the page's language
     crs_box = at.selectbox(key="import_crs")
-    assert crs_box.options[1] == "EPSG:4527"  # the best candidate comes first, after "(file)"
+    # The best candidate comes first, after "(file)", by name with its code as detail.
+    assert crs_box.options[1] == "2000国家大地坐标系 3度带 第39带 含带号 (EPSG:4527)"
     crs_box.set_value("EPSG:4527").run()
     assert not at.exception
     assert at.success[0].value.startswith("可用：bureau_plots.zip")
@@ -69,3 +102,67 @@ def test_unsupported_upload_name_is_refused_clearly() -> None:
     at.run()
     assert not at.exception
     assert at.error and "plots.exe.zip" in at.error[0].value
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_swapped_axes_is_one_cause_in_the_page_language_with_a_fix_that_works(
+    lang: str, tmp_path: Path
+) -> None:
+    path = swapped_plots_geojson(tmp_path)
+    at = _upload(_page(lang), path.name, path.read_bytes())
+    assert not at.exception
+    size = translate("import.verdict_size", lang, count=0)
+    verdict = translate("import.verdict_not_usable", lang, source=path.name, size=size, errors=1, warnings=0)
+    assert at.error[0].value == verdict  # one error: the cause, not also "zero area" per swapped outline
+    rows = _report(at)
+    errors = [r for r in rows if r["severity"] == translate("data.severity.error", lang)]
+    assert len(errors) == 1, errors
+    cause = errors[0]
+    assert cause["message"].startswith("24 ")
+    swapped_words = {"zh": "经度和纬度写反了", "en": "with longitude and latitude swapped"}[lang]
+    assert swapped_words in cause["message"]
+    button = translate("data.fix.swap_axes", lang)
+    assert button in cause["hint"]  # the hint names the page's control …
+    texts = _shown_texts(at)
+    assert [t for t in texts if CLI_FLAG.search(t)] == []  # … never a command-line flag such as --crs
+    findings = [str(r[c]) for r in rows for c in ("message", "hint")] + [b.label for b in at.button]
+    if lang == "en":  # the file's own names and cells stay as they are; the findings are English
+        assert [t for t in findings if CJK.search(t)] == []
+    else:
+        assert all(CJK.search(str(r["message"])) for r in rows), rows
+    swap = [b for b in at.button if b.label == button]
+    assert len(swap) == 1
+    swap[0].click().run()
+    assert not at.exception
+    assert at.checkbox(key="import_swap_axes").value is True
+    size = translate("import.verdict_size", lang, count=24)
+    usable = translate("import.verdict_usable", lang, source=path.name, size=size, errors=0, warnings=0)
+    assert at.success[0].value == usable
+    assert len(at.dataframe[-1].value) == 24  # every plot now in place
+    assert [b for b in at.button if b.label == button] == []  # nothing left to fix
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [
+        ("zh", "2000国家大地坐标系 3度带 第39带 含带号 (EPSG:4527)"),
+        ("en", "CGCS2000 3° GK zone 39, with zone prefix (EPSG:4527)"),
+    ],
+)
+def test_missing_crs_offers_candidates_by_name_as_one_click_fixes(
+    lang: str, name: str, tmp_path: Path
+) -> None:
+    archive = write_gbk_plot_zip(tmp_path, with_prj=False)
+    at = _upload(_page(lang), archive.name, archive.read_bytes())
+    assert not at.exception
+    fixes = [b for b in at.button if b.label == translate("data.fix.use_crs", lang, crs=name)]
+    assert len(fixes) == 1
+    texts = _shown_texts(at)
+    assert [t for t in texts if re.search(r"(?<!\()EPSG:\d+", t)] == []  # codes only as detail after a name
+    assert [t for t in texts if CLI_FLAG.search(t)] == []
+    fixes[0].click().run()
+    assert not at.exception
+    assert at.selectbox(key="import_crs").value == "EPSG:4527"
+    assert at.success[0].value.startswith(
+        translate("import.verdict_usable", lang, source="", size="", errors=0, warnings=0)[:2]
+    )

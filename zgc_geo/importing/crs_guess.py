@@ -19,7 +19,8 @@ from zgc_geo.catalogue import shipped_layer
 from zgc_geo.crs import ANALYSIS_CRS, STORAGE_CRS
 from zgc_geo.datums import convert_coords, convert_geodataframe, normalize_datum
 from zgc_geo.errors import CRSError, DatumError, OptionError
-from zgc_geo.importing.report import Problem, Severity
+from zgc_geo.i18n import Sentence
+from zgc_geo.importing.report import Both, Problem, Severity
 
 #: Beijing–Tianjin–Hebei (lon_min, lat_min, lon_max, lat_max): where zgc-geo data belongs.
 BTH_BOUNDS: Final = (113.4, 36.0, 119.9, 42.7)
@@ -71,7 +72,7 @@ _KNOWN: Final = (
     ("EPSG:4526", "CGCS2000 3° GK zone 38, with zone prefix / 2000国家大地坐标系 3度带 第38带 含带号", _Z38),
     ("EPSG:2414", "Beijing 1954 3° GK zone 38, with zone prefix / 1954北京坐标系 3度带 第38带 含带号", _Z38),
     ("EPSG:2362", "Xian 1980 3° GK zone 38, with zone prefix / 1980西安坐标系 3度带 第38带 含带号", _Z38),
-    ("EPSG:3857", "Web Mercator / 网络墨卡托 (web-map tiles)", _MERC),
+    ("EPSG:3857", "Web Mercator, web-map tiles / 网络墨卡托（网络地图瓦片）", _MERC),
 )
 
 
@@ -85,6 +86,35 @@ class CrsCandidate:
 
     def __str__(self) -> str:
         return f"--crs {self.key} ({self.label})"
+
+
+def crs_name(key: str, lang: str = "en") -> str:
+    """A CRS as a person knows it, in ``lang``, with its registry code as secondary detail.
+
+    ``CGCS2000 3° GK CM 117E, no zone prefix (EPSG:4548)`` rather than a bare ``EPSG:4548``.
+    The web datums go by their name alone (``gcj02`` is this tool's word, not a registry's);
+    a CRS outside the known list takes PROJ's name, and a string PROJ cannot read stays as given.
+    """
+    try:
+        datum = normalize_datum(key)
+        key = "EPSG:4326" if datum == "wgs84" else datum
+    except DatumError:
+        pass
+    label = next((label for known, label, _ in _KNOWN if known == key), None)
+    if label is not None:
+        en, zh = label.rsplit(" / ", 1)
+        name = zh if lang == "zh" else en
+        return name if key in _WEB_DATUMS else f"{name} ({key})"
+    try:
+        crs = CRS.from_user_input(key)
+    except pyproj.exceptions.CRSError:
+        return key
+    authority = crs.to_authority()
+    return f"{crs.name} ({':'.join(authority)})" if authority else crs.name
+
+
+def _named(key: str) -> Both:
+    return Both(zh=crs_name(key, "zh"), en=crs_name(key, "en"))
 
 
 def suggest_crs(frame: gpd.GeoDataFrame) -> list[CrsCandidate]:
@@ -146,17 +176,27 @@ def resolve_crs(
                     f"the file declares {_describe(file_crs)} ({file_crs_basis}) but --crs "
                     f"{declared.strip()} was given; the coordinates are read as the latter",
                     "drop --crs to use the file's own CRS",
+                    text=Sentence(
+                        "import.problem.crs_overridden",
+                        {"file_crs": _named(file_crs.to_string()), "chosen": _named(declared.strip())},
+                    ),
+                    page_hint=Sentence("import.page_hint.crs_overridden"),
                 )
             )
     read_as = _describe(crs) if datum == "wgs84" else f"{_WEB_DATUMS[datum]} lon/lat"
-    problems.append(Problem("info", "crs_used", f"coordinates read as {read_as} ({basis})"))
+    used = Sentence(
+        "import.problem.crs_used_chosen" if declared and declared.strip() else "import.problem.crs_used",
+        {"crs": _named(crs.to_string() if datum == "wgs84" else datum)},
+    )
+    problems.append(Problem("info", "crs_used", f"coordinates read as {read_as} ({basis})", text=used))
     source = frame.set_crs(crs, allow_override=True)
     out = source if crs.equals(STORAGE_CRS) else source.to_crs(STORAGE_CRS)
     problems += _datum_shift_note(crs, out)
     if datum != "wgs84":
         out = convert_geodataframe(out, datum, "wgs84")
         message = f"coordinates converted from {_WEB_DATUMS[datum]} to WGS84 lon/lat (shifts of ~0.5–1 km)"
-        problems.append(Problem("info", "datum_converted", message))
+        text = Sentence("import.problem.datum_converted", {"datum": _named(datum)})
+        problems.append(Problem("info", "datum_converted", message, text=text))
     problems += _transform_failures(source, out, first_row_number)
     return out, problems
 
@@ -189,9 +229,10 @@ def diagnose_location(
     elsewhere = outside & ~metres & ~swapped
     at, problems = _Rows(x, y, first_row_number), []
     if metres.any():
-        hint = "re-import with " + _options(frame_wgs84.geometry[metres], 2)
+        best = _best(frame_wgs84.geometry[metres], 2)
         what = "have coordinates far beyond ±180°/±90°: they are metres of a projected CRS read as degrees"
-        problems.append(at.problem("metres_as_degrees", metres, what, hint=hint))
+        hint = "re-import with " + _options(best)
+        problems.append(at.problem("metres_as_degrees", metres, what, hint=hint, crs_keys=_keys(best)))
     if swapped.any():
         what = "lie outside Beijing–Tianjin–Hebei but inside it with longitude and latitude swapped"
         hint = "swap the columns or use --crs with axis order longitude first (zgc-geo reads x = longitude)"
@@ -286,12 +327,29 @@ def _parse_declared(declared: str) -> tuple[CRS, str]:
 
 def _crs_missing(frame: gpd.GeoDataFrame, basis: str) -> Problem:
     message = f"no coordinate reference system ({basis}); the positions are unknown"
-    return Problem("error", "crs_missing", message, "pass " + _options(frame.geometry, 3))
+    best = _best(frame.geometry, 3)
+    return Problem(
+        "error",
+        "crs_missing",
+        message,
+        "pass " + _options(best),
+        text=Sentence("import.problem.crs_missing"),
+        page_hint=Sentence("import.page_hint.choose_crs"),
+        crs_keys=_keys(best),
+    )
 
 
-def _options(geometry: gpd.GeoSeries, count: int) -> str:
-    """The best ``count`` candidates as ``--crs`` options, the first with its reason."""
-    best = suggest_crs(gpd.GeoDataFrame(geometry=geometry.to_numpy(), crs=None))[:count]
+def _best(geometry: gpd.GeoSeries, count: int) -> list[CrsCandidate]:
+    """The best ``count`` candidates for the raw numbers of ``geometry``."""
+    return suggest_crs(gpd.GeoDataFrame(geometry=geometry.to_numpy(), crs=None))[:count]
+
+
+def _keys(candidates: Sequence[CrsCandidate]) -> tuple[str, ...]:
+    return tuple(c.key for c in candidates)
+
+
+def _options(best: list[CrsCandidate]) -> str:
+    """The candidates as ``--crs`` options, the first with its reason."""
     if not best:
         return f"--crs with the CRS the coordinates were measured in, e.g. {CRS_EXAMPLES}"
     return f"{best[0]} — {best[0].reason}" + "".join(f"; or {c}" for c in best[1:])
@@ -324,6 +382,8 @@ def _datum_shift_note(crs: CRS, out: gpd.GeoDataFrame) -> list[Problem]:
             "by every published regional parameter set)",
             "for survey-grade work, transform with the local 7-parameter set first and import the "
             "result as CGCS2000 (EPSG:4548)",
+            text=Sentence("import.problem.datum_shift_approximate", {"datum": geodetic.name}),
+            page_hint=Sentence("import.page_hint.datum_shift_approximate"),
         )
     ]
 
@@ -352,14 +412,24 @@ def _transform_failures(source: gpd.GeoDataFrame, out: gpd.GeoDataFrame, first_r
             )
             what = "cannot be placed: their eastings " + fault.format(z=zone, e=epsg)
             label = next(label for key, label, _ in _KNOWN if key == f"EPSG:{partner}")
+            hint = f"re-import with --crs EPSG:{partner} ({label})"
+            key = (
+                "import.problem.zone_prefix_extra"
+                if raw_x[failed][0] >= 1e6
+                else "import.problem.zone_prefix"
+            )
+            named = _named(f"EPSG:{epsg}")
+            fix = (f"EPSG:{partner}",)
             return [
-                at.problem("zone_prefix", failed, what, hint=f"re-import with --crs EPSG:{partner} ({label})")
+                at.problem(
+                    "zone_prefix", failed, what, hint=hint, crs_keys=fix, key=key, zone=zone, crs=named
+                )
             ]
     what = f"cannot be transformed from {_describe(crs)}: the numbers do not fit that CRS"
+    best = _best(source.geometry[failed], 2)
+    hint = "re-import with " + _options(best)
     return [
-        at.problem(
-            "crs_mismatch", failed, what, hint="re-import with " + _options(source.geometry[failed], 2)
-        )
+        at.problem("crs_mismatch", failed, what, hint=hint, crs_keys=_keys(best), crs=_named(crs.to_string()))
     ]
 
 
@@ -372,16 +442,59 @@ class _Rows:
     first_row: int
 
     def problem(
-        self, code: str, mask: np.ndarray, what: str, *, hint: str, severity: Severity = "error"
+        self,
+        code: str,
+        mask: np.ndarray,
+        what: str,
+        *,
+        hint: str,
+        severity: Severity = "error",
+        crs_keys: tuple[str, ...] = (),
+        key: str | None = None,
+        **values: object,
     ) -> Problem:
-        """One problem for all features in ``mask``: how many, example rows, one example position."""
+        """One problem for all features in ``mask``: how many, example rows, one example position.
+
+        The page's text is ``import.problem.<code>`` (or ``key``) with ``count``, ``rows`` and
+        ``example`` filled in, plus ``values``; its hint is :data:`PAGE_HINTS` of ``code``.
+        """
         positions = np.flatnonzero(mask)
         rows = ", ".join(str(p + self.first_row) for p in positions[:_EXAMPLES])
         more = " …" if positions.size > _EXAMPLES else ""
         first = positions[0]
         example = f"x={self.x[first]:.10g}, y={self.y[first]:.10g}"
         message = f"{positions.size} feature(s) {what} (rows {rows}{more}; e.g. {example})"
-        return Problem(severity, code, message, hint)
+        text = Sentence(
+            key or _GROUP_TEXTS[code],
+            {"count": positions.size, "rows": rows + more, "example": example, **values},
+        )
+        return Problem(
+            severity,
+            code,
+            message,
+            hint,
+            text=text,
+            page_hint=Sentence(PAGE_HINTS[code]),
+            rows=tuple(int(p) + self.first_row for p in positions),
+            crs_keys=crs_keys,
+        )
+
+
+#: The page's text of each group finding (the zone-prefix one has two, chosen by the caller).
+_GROUP_TEXTS: Final = {
+    "metres_as_degrees": "import.problem.metres_as_degrees",
+    "axes_swapped": "import.problem.axes_swapped",
+    "outside_region": "import.problem.outside_region",
+    "crs_mismatch": "import.problem.crs_mismatch",
+}
+#: The page's hint of each finding about position: what to click or choose on the page.
+PAGE_HINTS: Final = {
+    "metres_as_degrees": "import.page_hint.choose_crs",
+    "axes_swapped": "import.page_hint.axes_swapped",
+    "outside_region": "import.page_hint.outside_region",
+    "crs_mismatch": "import.page_hint.choose_crs",
+    "zone_prefix": "import.page_hint.choose_crs",
+}
 
 
 # --------------------------------------------------------------------------- GCJ-02 / BD-09
@@ -447,7 +560,28 @@ def _offset_problems(
         f"median distance to a park {np.median(dist0):.0f} m → {np.median(dist1):.0f} m (e.g. rows {rows})"
     )
     hint = f"if the data came from {_WEB_DATUMS[datum]} maps, re-import with --crs {datum} (not converted)"
-    return [Problem("warning", f"{datum}_offset", message, hint)]
+    values = {
+        "datum": _named(datum),
+        "near": geoms.size,
+        "inside_before": f"{score0.sum():.0f}",
+        "inside_after": f"{score1.sum():.0f}",
+        "shift_m": f"{shift:.0f}",
+        "better": int(better.sum()),
+        "distance_before_m": f"{np.median(dist0):.0f}",
+        "distance_after_m": f"{np.median(dist1):.0f}",
+        "rows": rows,
+    }
+    return [
+        Problem(
+            "warning",
+            f"{datum}_offset",
+            message,
+            hint,
+            text=Sentence("import.problem.web_datum_offset", values),
+            page_hint=Sentence("import.page_hint.web_datum_offset", {"datum": _named(datum)}),
+            crs_keys=(datum,),
+        )
+    ]
 
 
 def _sign_test(better: int, worse: int) -> float:

@@ -13,6 +13,7 @@ import shapely
 
 from zgc_geo.catalogue import layer_spec, load_layer, validate_frame
 from zgc_geo.errors import OptionError, UnreadableInputError
+from zgc_geo.i18n import Sentence
 from zgc_geo.importing.columns import ColumnMapping, guess_mapping
 from zgc_geo.importing.crs_guess import (
     CrsCandidate,
@@ -40,6 +41,10 @@ RASTER_SUFFIXES: Final = frozenset({".tif", ".tiff"})
 VECTOR_SUFFIXES: Final = frozenset({".geojson", ".json", ".gpkg", ".shp", ".zip", ".kml", ".kmz"})
 #: Codes of resolve_crs errors saying the numbers do not fit the CRS (features cannot be placed).
 CRS_UNFIT_CODES: Final = frozenset({"zone_prefix", "crs_mismatch"})
+#: Errors that put features in the wrong place: every later finding on those rows (zero area,
+#: outside every park, empty geometry …) is a symptom of it, so the rows skip the later checks
+#: and the one cause is reported once, with its count.
+ROOT_CAUSE_CODES: Final = CRS_UNFIT_CODES | {"coordinates_not_finite", "axes_swapped", "metres_as_degrees"}
 #: Files an upload may contain: vector and table formats plus shapefile sidecars.
 UPLOAD_SUFFIXES: Final = TABLE_SUFFIXES | RASTER_SUFFIXES | VECTOR_SUFFIXES | {".dbf", ".shx", ".prj", ".cpg"}
 
@@ -49,7 +54,8 @@ class ImportOptions:
     """What the user decided (or left to detection) for one import.
 
     ``crs`` accepts anything pyproj parses plus the datum names ``wgs84``, ``gcj02``
-    and ``bd09``; ``column_overrides`` maps canonical plot fields to source columns.
+    and ``bd09``; ``column_overrides`` maps canonical plot fields to source columns;
+    ``swap_axes`` reads every x as y and y as x (latitude-first files).
     """
 
     kind: ImportKind = "plots"
@@ -60,6 +66,7 @@ class ImportOptions:
     x_column: str | None = None
     y_column: str | None = None
     wkt_column: str | None = None
+    swap_axes: bool = False
     limits: ImportLimits = field(default_factory=ImportLimits.from_env)
 
     def __post_init__(self) -> None:
@@ -142,12 +149,27 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         if not report.errors:
             report.add(
                 Problem(
-                    "error", "empty_file", "the file contains no features", "check the file and the layer"
+                    "error",
+                    "empty_file",
+                    "the file contains no features",
+                    "check the file and the layer",
+                    text=Sentence("import.problem.empty_file"),
+                    page_hint=Sentence("import.page_hint.empty_file"),
                 )
             )
         return result
     read_frame, problems = _without_unusable_coordinates(read.frame, read.first_row_number)
     report.extend(problems)
+    if options.swap_axes:
+        read_frame = _swapped(read_frame)
+        report.add(
+            Problem(
+                "info",
+                "axes_swapped_on_request",
+                "x and y were swapped as asked: the first coordinate is read as latitude / northing",
+                text=Sentence("import.problem.axes_swapped_on_request"),
+            )
+        )
     frame, problems = resolve_crs(
         read_frame, options.crs, read.crs_basis, first_row_number=read.first_row_number
     )
@@ -157,14 +179,14 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         # Without positions every further check would only repeat the CRS error, once per row.
         result.crs_candidates = suggest_crs(read.frame)
         return result
-    if unfit:  # the rows are named in the CRS error; drop their infinite coordinates, not "repair" them
-        frame = frame.copy()
-        frame.loc[~placed, frame.geometry.name] = None
     parks = load_layer("parks")
     lonlat = could_be_web_datum(read_frame.crs, options.crs)
-    report.extend(
-        diagnose_location(frame, parks, first_row_number=read.first_row_number, web_datums=lonlat)
-    )
+    report.extend(diagnose_location(frame, parks, first_row_number=read.first_row_number, web_datums=lonlat))
+    explained = _explained_rows(report.problems)
+    misplaced = np.isin(np.arange(len(frame)) + read.first_row_number, sorted(explained))
+    if misplaced.any():  # named in their root cause; the later checks would only list symptoms
+        frame = frame.copy()
+        frame.loc[misplaced, frame.geometry.name] = None
     kind = options.kind
     if kind == AUTO_KIND:
         kind, chosen = _kind_of(frame)
@@ -181,10 +203,26 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         cleaned, problems = _check_parks(frame)
     else:
         cleaned, problems = _clean_generic(frame, read.first_row_number)
-    dropped_already = {p.row for p in report.problems if p.code == "coordinates_not_finite"}
-    report.extend(p for p in problems if not (p.code == "geometry_empty" and p.row in dropped_already))
+    report.extend(p for p in problems if not (p.code == "geometry_empty" and p.row in explained))
     result.frame = cleaned
     return result
+
+
+def _explained_rows(problems: list[Problem]) -> set[int]:
+    """Rows whose features a root-cause error already puts in the wrong place (or nowhere)."""
+    explained: set[int] = set()
+    for problem in problems:
+        if problem.code in ROOT_CAUSE_CODES and problem.severity == "error":
+            explained.update(problem.rows or ([problem.row] if problem.row is not None else []))
+    return explained
+
+
+def _swapped(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with x and y exchanged in every coordinate (z, if any, kept)."""
+    out = frame.copy()
+    geoms = frame.geometry.to_numpy()
+    out[frame.geometry.name] = shapely.transform(geoms, lambda xy: xy[:, ::-1].copy())
+    return out
 
 
 def _kind_of(frame: gpd.GeoDataFrame) -> tuple[ImportKind, Problem]:
@@ -199,11 +237,18 @@ def _kind_of(frame: gpd.GeoDataFrame) -> tuple[ImportKind, Problem]:
             else "no feature has a usable geometry to say otherwise"
         )
         message = f"read as a plot inventory: {why} (--as plots)"
-        return "plots", Problem("info", "kind_chosen", message, value="plots")
+        text = Sentence(
+            "import.problem.kind_plots" if kinds.size else "import.problem.kind_plots_no_geometry"
+        )
+        return "plots", Problem("info", "kind_chosen", message, value="plots", text=text)
     found = ", ".join(sorted({shapely.GeometryType(k).name.lower() for k in np.unique(kinds[~polygonal])}))
     message = f"read as a layer, not a plot inventory: it has {found or 'no'} geometries (plots are polygons)"
     hint = "pass --as plots to check it as a plot inventory anyway"
-    return "layer", Problem("info", "kind_chosen", message, hint, value="layer")
+    text = Sentence("import.problem.kind_layer", {"found": found or "-"})
+    page_hint = Sentence("import.page_hint.kind_layer")
+    return "layer", Problem(
+        "info", "kind_chosen", message, hint, value="layer", text=text, page_hint=page_hint
+    )
 
 
 #: Rows named one by one in the report before the rest are counted.
@@ -229,13 +274,17 @@ def _without_unusable_coordinates(
             "error", "coordinates_not_finite",
             "the geometry has a coordinate that is not a number (NaN) or is infinite; the row is dropped",
             "correct the coordinates at their source, or delete the feature", row=int(i) + first_row_number,
-            field="geometry",
+            field="geometry", text=Sentence("import.problem.coordinates_not_finite"),
+            page_hint=Sentence("import.page_hint.coordinates_not_finite"),
         )
         for i in bad_rows[:SHOWN_ROWS]
     ]  # fmt: skip
     if bad_rows.size > SHOWN_ROWS:
-        more = f"… and {bad_rows.size - SHOWN_ROWS} more row(s) with such coordinates"
-        problems.append(Problem("error", "coordinates_not_finite", more))
+        hidden = bad_rows[SHOWN_ROWS:]
+        more = f"… and {hidden.size} more row(s) with such coordinates"
+        text = Sentence("import.problem.coordinates_not_finite_more", {"count": int(hidden.size)})
+        rows = tuple(int(i) + first_row_number for i in hidden)
+        problems.append(Problem("error", "coordinates_not_finite", more, text=text, rows=rows))
     cleaned = frame.copy()
     cleaned.loc[cleaned.index[bad_rows], cleaned.geometry.name] = None
     return cleaned, problems
@@ -250,7 +299,14 @@ def _check_parks(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Proble
     """A replacement parks layer must meet the shipped layer's contract (same ids, fields, types)."""
     spec = layer_spec("parks")
     problems = [
-        Problem("error", "parks_contract", line, "see the parks entry in layers/manifest.toml and the README")
+        Problem(
+            "error",
+            "parks_contract",
+            line,
+            "see the parks entry in layers/manifest.toml and the README",
+            text=Sentence("import.problem.parks_contract", {"detail": line}),
+            page_hint=Sentence("import.page_hint.parks_contract"),
+        )
         for line in validate_frame(frame, spec)
     ]
     missing = sorted(set(load_layer("parks")["park_id"]) - set(frame.get(spec.id_field, [])))
@@ -261,6 +317,10 @@ def _check_parks(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[Proble
                 "parks_missing",
                 f"{len(missing)} of the 16 park_id values are missing: {', '.join(missing)}",
                 "keep the shipped park_id values so clusters and feature parks still match",
+                text=Sentence(
+                    "import.problem.parks_missing", {"count": len(missing), "ids": ", ".join(missing)}
+                ),
+                page_hint=Sentence("import.page_hint.parks_missing"),
             )
         )
     return frame, problems
@@ -277,6 +337,7 @@ def _clean_generic(frame: gpd.GeoDataFrame, first_row_number: int) -> tuple[gpd.
             "geometry_empty",
             "empty geometry; the feature was dropped",
             row=int(i) + first_row_number,
+            text=Sentence("import.problem.layer_geometry_empty"),
         )
         for i in empty.nonzero()[0]
     ]
@@ -287,6 +348,8 @@ def _clean_generic(frame: gpd.GeoDataFrame, first_row_number: int) -> tuple[gpd.
             "invalid geometry repaired with make_valid",
             "check the shape",
             row=int(i) + first_row_number,
+            text=Sentence("import.problem.layer_geometry_repaired"),
+            page_hint=Sentence("import.page_hint.layer_geometry_repaired"),
         )
         for i in invalid.nonzero()[0]
     ]

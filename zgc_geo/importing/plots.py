@@ -20,9 +20,10 @@ import shapely
 
 from zgc_geo.catalogue import load_layer
 from zgc_geo.crs import ANALYSIS_CRS, M2_PER_MU, require_crs, to_storage_crs
+from zgc_geo.i18n import Sentence
 from zgc_geo.importing.columns import CANONICAL_FIELDS, ColumnMapping, apply_mapping, guess_mapping
 from zgc_geo.importing.land_use import classify_land_use
-from zgc_geo.importing.report import Problem, Severity
+from zgc_geo.importing.report import Both, Problem, Severity
 from zgc_geo.polygons import polygonal_parts
 
 OUTPUT_COLUMNS: Final = (
@@ -94,19 +95,62 @@ MESSAGES: Final[dict[str, tuple[Severity, str, str]]] = {
         "({share:.0%} of the smaller)", "check both outlines: a plot counted twice inflates the idle area"),
 }  # fmt: skip
 
-_TYPE_WORDS: Final = {0: "points", 4: "points", 1: "lines", 2: "lines", 5: "lines"}
+#: The page's text of each problem: code → (message key, hint key) in the translation table.
+PAGE_TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "geometry_empty": ("import.problem.geometry_empty", "import.page_hint.geometry_empty"),
+    "geometry_type": ("import.problem.geometry_type", "import.page_hint.geometry_type"),
+    "geometry_repaired": ("import.problem.geometry_repaired", "import.page_hint.geometry_repaired"),
+    "geometry_zero_area": ("import.problem.geometry_zero_area", "import.page_hint.geometry_zero_area"),
+    "plot_id_generated": ("import.problem.plot_id_generated", "import.page_hint.plot_id_generated"),
+    "plot_id_empty": ("import.problem.plot_id_empty", "import.page_hint.plot_id_empty"),
+    "plot_id_duplicate": ("import.problem.plot_id_duplicate", "import.page_hint.plot_id_duplicate"),
+    "value_not_numeric": ("import.problem.value_not_numeric", "import.page_hint.value_not_numeric"),
+    "far_not_numeric": ("import.problem.far_not_numeric", "import.page_hint.far_not_numeric"),
+    "far_implausible": ("import.problem.far_implausible", "import.page_hint.far_implausible"),
+    "far_above_permitted": ("import.problem.far_above_permitted", "import.page_hint.far_above_permitted"),
+    "floor_area_inconsistent": (
+        "import.problem.floor_area_inconsistent",
+        "import.page_hint.floor_area_inconsistent",
+    ),
+    "area_mismatch": ("import.problem.area_mismatch", "import.page_hint.area_mismatch"),
+    "idle_since_unparsable": (
+        "import.problem.idle_since_unparsable",
+        "import.page_hint.idle_since_unparsable",
+    ),
+    "idle_since_future": ("import.problem.idle_since_future", "import.page_hint.idle_since_future"),
+    "land_rights_unknown": ("import.problem.land_rights_unknown", "import.page_hint.land_rights_unknown"),
+    "park_unknown": ("import.problem.park_unknown", "import.page_hint.park_unknown"),
+    "outside_parks": ("import.problem.outside_parks", "import.page_hint.outside_parks"),
+    "plots_overlap": ("import.problem.plots_overlap", "import.page_hint.plots_overlap"),
+}
+
+_POINTS, _LINES = Both(zh="点", en="points"), Both(zh="线", en="lines")
+_TYPE_WORDS: Final = {0: _POINTS, 4: _POINTS, 1: _LINES, 2: _LINES, 5: _LINES}
+_NO_POLYGONS: Final = Both(zh="不含面的几何集合", en="a collection without polygons")
 _POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
 
 
 def problem(
     code: str, *, row: int | None = None, field: str | None = None, value: object = None, **values: object
 ) -> Problem:
-    """The problem ``code`` of :data:`MESSAGES`, its message filled in with ``value`` and ``values``."""
+    """The problem ``code`` of :data:`MESSAGES`, its message filled in with ``value`` and ``values``.
+
+    The page's text (:data:`PAGE_TEXTS`) is filled in with the same values.
+    """
     severity, message, hint = MESSAGES[code]
+    text_key, hint_key = PAGE_TEXTS[code]
     shown = None if value is None else _short(str(value))
     readable = {k: _Readable(v) if isinstance(v, float | np.floating) else v for k, v in values.items()}
     return Problem(
-        severity, code, message.format(value=shown, **readable), hint.format(**readable), row, field, shown
+        severity,
+        code,
+        message.format(value=shown, **readable),
+        hint.format(**readable),
+        row,
+        field,
+        shown,
+        text=Sentence(text_key, {"value": shown, **readable}),
+        page_hint=Sentence(hint_key, readable),
     )
 
 
@@ -183,7 +227,7 @@ def _clean_geometry(geoms: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np
                 row=int(r),
                 field="geometry",
                 value=g.geom_type,
-                kind=_TYPE_WORDS.get(int(t), "a collection without polygons"),
+                kind=_TYPE_WORDS.get(int(t), _NO_POLYGONS),
             )
             for r, t, g in zip(rows[wrong_type], types[wrong_type], original[wrong_type], strict=True)
         ),

@@ -1,14 +1,20 @@
-"""The import report: every problem with row, field, value, severity and a fix hint."""
+"""The import report: every problem with row, field, value, severity and a fix hint.
+
+A problem says what is wrong twice over: ``message``/``hint`` in English as the command line
+prints them (hints there name flags such as ``--crs``), and ``text``/``page_hint`` as
+:class:`~zgc_geo.i18n.Sentence` keys of the translation table, which the Data page renders in
+its language (hints there name the page's own controls, never a flag).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Final, Literal
 
 import pandas as pd
 
-from zgc_geo.i18n import translate
+from zgc_geo.i18n import Sentence, translate
 
 Severity = Literal["error", "warning", "info"]
 
@@ -21,13 +27,38 @@ MAX_VALUE_CHARS: Final = 200
 
 
 @dataclass(frozen=True)
+class Both:
+    """A value of a finding that is itself worded per language (a CRS by name)."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def render(sentence: Sentence, lang: str) -> str:
+    """``sentence`` in ``lang``, its :class:`Both` values worded in ``lang`` too."""
+    values = {
+        name: (value.zh if lang == "zh" else value.en) if isinstance(value, Both) else value
+        for name, value in sentence.values.items()
+    }
+    text = translate(sentence.key, lang, **values)
+    return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong (or worth knowing) about an input.
 
     ``row`` is the 1-based record number as the user would find it (feature number in
     a vector file, data row under the header in a spreadsheet); ``None`` when the
     problem concerns the whole file. ``code`` is a stable identifier for tests and
-    filters; ``message`` says what is wrong, ``hint`` what to do about it.
+    filters; ``message`` says what is wrong, ``hint`` what to do about it (both as the command
+    line prints them). ``text`` and ``page_hint`` are the same in either language for the page;
+    ``rows`` lists every row a whole-file finding covers, so the symptoms those rows would
+    show later can be left out (one root cause, reported once); ``crs_keys`` are the CRSs that
+    would fix a CRS finding, best first, for the page to offer by name.
     """
 
     severity: Severity
@@ -37,12 +68,24 @@ class Problem:
     row: int | None = None
     field: str | None = None
     value: str | None = None
+    text: Sentence | None = None
+    page_hint: Sentence | None = None
+    rows: tuple[int, ...] = ()
+    crs_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"severity must be one of {SEVERITIES}, not {self.severity!r}")
         if self.value is not None and len(self.value) > MAX_VALUE_CHARS:
             object.__setattr__(self, "value", self.value[: MAX_VALUE_CHARS - 1] + "…")
+
+    def message_in(self, lang: str) -> str:
+        """What is wrong, in ``lang`` (the English ``message`` when no translation is attached)."""
+        return self.message if self.text is None else render(self.text, lang)
+
+    def hint_on_page(self, lang: str) -> str:
+        """What to do, in ``lang``, naming the page's controls; empty when only the CLI hint exists."""
+        return "" if self.page_hint is None else render(self.page_hint, lang)
 
     def __str__(self) -> str:
         where = []
@@ -96,7 +139,7 @@ class ImportReport:
 
     def to_frame(self) -> pd.DataFrame:
         """The report as a table (one row per problem), for display and export."""
-        rows = [asdict(p) for p in self.problems]
+        rows = [{name: getattr(p, name) for name in REPORT_COLUMNS} for p in self.problems]
         frame = pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
         frame["row"] = frame["row"].astype("Int64")
         return frame

@@ -7,12 +7,13 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
+import pandas as pd
 import streamlit as st
 
 from zgc_geo.errors import AccessRefusedError, WorkspaceIntegrityError
 from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.columns import CANONICAL_FIELDS
-from zgc_geo.importing.crs_guess import suggest_crs
+from zgc_geo.importing.crs_guess import crs_name, suggest_crs
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file, stage_uploads
 from zgc_geo.importing.report_export import report_bytes
@@ -28,7 +29,16 @@ FILE_CRS: Final = "(file)"
 ENCODINGS: Final = (AUTO, "UTF-8", "GBK", "GB18030", "BIG5")
 #: Offered in every CRS list, after the candidates detected from the coordinates.
 COMMON_CRS: Final = ("EPSG:4326", "EPSG:4490", "EPSG:4548", "EPSG:4527", "EPSG:32650", "gcj02", "bd09")
-STATE_KEYS: Final = ("import_crs", "import_crs_other", "import_layer", "import_overrides", "import_encoding")
+STATE_KEYS: Final = (
+    "import_crs",
+    "import_crs_other",
+    "import_layer",
+    "import_overrides",
+    "import_encoding",
+    "import_swap_axes",
+)
+#: Candidate CRSs offered as one-click fixes per finding.
+FIX_CRS_COUNT: Final = 3
 UNMAPPED: Final = "—"
 SEVERITY_LABELS: Final = {
     "error": "data.severity.error",
@@ -37,7 +47,6 @@ SEVERITY_LABELS: Final = {
 }
 REPORT_HEADINGS: Final = {
     "severity": "data.col.severity",
-    "code": "data.col.code",
     "row": "data.col.row",
     "field": "data.col.field",
     "value": "data.col.value",
@@ -87,6 +96,7 @@ def current_options(kind: str, limits: ImportLimits) -> ImportOptions:
         encoding=None if encoding == AUTO else encoding,
         layer=st.session_state.get("import_layer"),
         column_overrides=dict(st.session_state.get("import_overrides", {})),
+        swap_axes=bool(st.session_state.get("import_swap_axes", False)),
         limits=limits,
     )
 
@@ -109,14 +119,17 @@ def source_controls(result: ImportResult) -> None:
     )
     if read and len(read.layers) > 1:
         cols[1].selectbox(tr("data.layer"), read.layers, key="import_layer")
-    candidates = [c.key for c in (result.crs_candidates or (suggest_crs(read.frame) if read else []))]
-    options = list(dict.fromkeys([FILE_CRS, *candidates, *COMMON_CRS, "other"]))
+    lang = current_lang()
+    options = crs_options(result)
     file_label = (
-        tr("data.crs_file", crs=read.frame.crs.to_string())
+        tr("data.crs_file", crs=crs_name(read.frame.crs.to_string(), lang))
         if read is not None and read.frame.crs
         else tr("data.crs_none")
     )
-    labels = {key: key for key in options} | {FILE_CRS: file_label, "other": tr("data.crs_other")}
+    labels = {key: crs_name(key, lang) for key in options} | {
+        FILE_CRS: file_label,
+        "other": tr("data.crs_other"),
+    }
     cols[2].selectbox(
         tr("data.crs"),
         options,
@@ -126,6 +139,56 @@ def source_controls(result: ImportResult) -> None:
     )
     if st.session_state.get("import_crs") == "other":
         cols[2].text_input(tr("data.crs_code"), key="import_crs_other", placeholder="EPSG:2435")
+    cols[0].checkbox(tr("data.swap_axes"), key="import_swap_axes", help=tr("data.swap_axes_help"))
+
+
+def crs_options(result: ImportResult) -> list[str]:
+    """The CRS box's choices: the file's own, the detected candidates, those the findings name, the usual."""
+    read = result.read
+    candidates = [c.key for c in (result.crs_candidates or (suggest_crs(read.frame) if read else []))]
+    named = [key for p in result.report.problems for key in p.crs_keys]
+    return list(dict.fromkeys([FILE_CRS, *candidates, *named, *COMMON_CRS, "other"]))
+
+
+def fixes_section(result: ImportResult) -> None:
+    """One-click fixes for the causes the report diagnosed: swap the axes, pick a CRS (by name).
+
+    Each button sets the same choice the controls above hold, so the import runs again with it
+    and the controls show what was chosen; the user never needs the command line.
+    """
+    lang = current_lang()
+    causes = [p for p in result.report.problems if p.code in SWAP_FIX_CODES or p.crs_keys]
+    if not causes:
+        return
+    st.subheader(tr("data.fixes"))
+    for index, cause in enumerate(causes):
+        st.caption(cause.message_in(lang))
+        keys = cause.crs_keys[:FIX_CRS_COUNT]
+        cols = st.columns(max(len(keys), 1) + (cause.code in SWAP_FIX_CODES))
+        if cause.code in SWAP_FIX_CODES:
+            cols[0].button(
+                tr("data.fix.swap_axes"), key=f"fix_{index}_swap", on_click=_toggle_swap, type="primary"
+            )
+            cols = cols[1:]
+        for col, key in zip(cols, keys, strict=False):
+            col.button(
+                tr("data.fix.use_crs", crs=crs_name(key, lang)),
+                key=f"fix_{index}_crs_{key}",
+                on_click=_choose_crs,
+                args=(key,),
+            )
+
+
+#: Findings fixed by reading x as y and y as x.
+SWAP_FIX_CODES: Final = frozenset({"axes_swapped"})
+
+
+def _toggle_swap() -> None:
+    st.session_state["import_swap_axes"] = not st.session_state.get("import_swap_axes", False)
+
+
+def _choose_crs(key: str) -> None:
+    st.session_state["import_crs"] = key
 
 
 def mapping_form(result: ImportResult) -> None:
@@ -161,16 +224,15 @@ def mapping_form(result: ImportResult) -> None:
 
 
 def report_section(result: ImportResult) -> None:
-    """Verdict, the problem table and its downloads."""
+    """Verdict, the fixes for what it diagnosed, the problem table and its downloads."""
     verdict = result.verdict_in(current_lang())
     if result.report.usable and result.frame is not None:
         st.success(verdict)
     else:
         st.error(verdict)
-    table = result.report.to_frame()
+    fixes_section(result)
+    table = report_table(result)
     if not table.empty:
-        # The severity in the page's language; the findings' own messages are in English (as in the CLI).
-        table["severity"] = table["severity"].map(tr_map(SEVERITY_LABELS))
         show_table(table, REPORT_HEADINGS)
         stem = Path(result.report.source).stem or "import"
         cols = st.columns(2)
@@ -183,6 +245,17 @@ def report_section(result: ImportResult) -> None:
             f"{stem}_report.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+
+def report_table(result: ImportResult) -> pd.DataFrame:
+    """The findings as the page shows them: in its language, hints naming its controls, no codes."""
+    lang = current_lang()
+    problems = result.report.problems
+    table = result.report.to_frame().drop(columns="code")
+    table["severity"] = table["severity"].map(tr_map(SEVERITY_LABELS))
+    table["message"] = [p.message_in(lang) for p in problems]
+    table["hint"] = [p.hint_on_page(lang) for p in problems]
+    return table
 
 
 def cleaned_downloads(result: ImportResult) -> None:
