@@ -127,6 +127,17 @@ def test_ids_get_their_name_in_the_language_beside_them(
         assert columns.index("park_id_name") == columns.index("park_id") + 1
         assert (first["park_id"], first["park_id_name"]) == ("dongcheng", park)
         assert first["land_use_class_name"].startswith(land_use)
+        named = plots.dropna(subset=["inefficiency_kind"])
+        assert named["inefficiency_kind_name"].notna().all() and named["land_rights_name"].notna().all()
+        assert not named["inefficiency_kind_name"].isin(named["inefficiency_kind"]).any()
+    many = plots[plots["suggested_modes"].str.contains(";", na=False)].iloc[0]  # English, the last one
+    modes = many["suggested_modes"].split(";")
+    shown = many["suggested_modes_name"]
+    assert shown.count("; ") == len(modes) - 1 and "_" not in shown
+    coverage = workbook("coverage", tmp_path / "coverage.xlsx", "zh")
+    findings = canonical_sheet(coverage, "规划一致性发现")
+    assert set(findings["kind_name"]) >= {"特色园区不在集群核心（重点）分园"}
+    assert set(canonical_sheet(coverage, "空间覆盖")["role_name"].dropna()) == {"核心", "重点"}
     capsys.readouterr()
 
 

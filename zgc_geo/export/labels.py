@@ -1,8 +1,9 @@
 """What a workbook shows for a field or a sheet in Chinese or English, from one table each.
 
 Headers, units, number formats and meanings live in ``layers/export_fields.csv``; sheet names in
-``layers/export_sheets.csv``. Code, GIS formats and CSV keep the canonical field names; only
-the workbook a person opens is labelled, and its 字段说明 / Fields sheet leads back to them.
+``layers/export_sheets.csv``; names of coded values that no other table names in
+``layers/export_codes.csv``. Code, GIS formats and CSV keep the canonical field names; only the
+workbook a person opens is labelled, and its 字段说明 / Fields sheet leads back to them.
 """
 
 from __future__ import annotations
@@ -13,15 +14,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+import pandas as pd
+
 from zgc_geo.catalogue import load_layer
 from zgc_geo.errors import LayerError
-from zgc_geo.i18n import Lang
+from zgc_geo.i18n import Lang, strings
+from zgc_geo.manifest import LIST_SEPARATOR
+from zgc_geo.stock.redevelopment import load_redevelopment_rules
 from zgc_geo.workspace.store import REVIEW_STATUSES
 
 #: The placeholder a field pattern may hold (``km_{park}``): filled with the park's name.
 PARK_PLACEHOLDER: Final = "{park}"
+#: Lists named by a layer: code list → (layer, id field); the names are its name_zh / name_en.
+LAYER_LISTS: Final = {
+    "park": ("parks", "park_id"),
+    "cluster": ("clusters", "cluster_id"),
+    "land_use_class": ("land_use_classes", "class_id"),
+}
+#: Lists the pages already name in ``zgc_geo/ui/strings.toml``: code list → key prefix.
+TEXT_PREFIXES: Final = {
+    "inefficiency": "stock.col.kind_",
+    "action": "stock.action.",
+    "severity": "data.severity.",
+}
 #: The lists whose names are written beside an id (``code_list`` of export_fields.csv).
-CODE_LISTS: Final = ("park", "cluster", "land_use_class", "review_status")
+CODE_LISTS: Final = (
+    *LAYER_LISTS,
+    "review_status",
+    "mode",
+    *TEXT_PREFIXES,
+    "land_rights",
+    "role",
+    "finding",
+)
 #: The decimals of an Excel number format: the zeros after its point, two more for a percentage.
 _DECIMALS = re.compile(r"\.(0+)")
 
@@ -117,14 +142,51 @@ def field_label(column: str, lang: Lang) -> FieldLabel | None:
 
 @functools.cache
 def code_names(code_list: str, lang: Lang) -> Mapping[str, str]:
-    """Id → name in ``lang`` for one of :data:`CODE_LISTS` (the names the pages show)."""
+    """Id → name in ``lang`` for one of :data:`CODE_LISTS`, from the table that already names it.
+
+    Parks, clusters and land-use classes come from their layers, review statuses from the
+    workspace, redevelopment modes from ``layers/redevelopment_rules.toml``, inefficiency kinds,
+    audit actions and report severities from the page texts, the rest from ``export_codes.csv``.
+    """
+    zh = lang != "en"
     if code_list == "review_status":
-        return {key: (label.en if lang == "en" else label.zh) for key, label in REVIEW_STATUSES.items()}
-    layer, id_field = {
-        "park": ("parks", "park_id"),
-        "cluster": ("clusters", "cluster_id"),
-        "land_use_class": ("land_use_classes", "class_id"),
-    }[code_list]
-    table = load_layer(layer)
-    names = table["name_en"] if lang == "en" else table["name_zh"]
-    return dict(zip(table[id_field].astype(str), names.astype(str), strict=True))
+        return {key: (label.zh if zh else label.en) for key, label in REVIEW_STATUSES.items()}
+    if code_list == "mode":
+        return {key: names[0 if zh else 1] for key, names in load_redevelopment_rules().labels.items()}
+    if code_list in TEXT_PREFIXES:
+        prefix = TEXT_PREFIXES[code_list]
+        return {
+            key.removeprefix(prefix): text[lang] for key, text in strings().items() if key.startswith(prefix)
+        }
+    if code_list in LAYER_LISTS:
+        layer, id_field = LAYER_LISTS[code_list]
+        table = load_layer(layer)
+        names = table["name_zh" if zh else "name_en"]
+        return dict(zip(table[id_field].astype(str), names.astype(str), strict=True))
+    table = _export_codes()
+    mine = table[table["code_list"] == code_list]
+    return dict(zip(mine["code"], mine["name_zh" if zh else "name_en"], strict=True))
+
+
+def name_of(value: object, names: Mapping[str, str], lang: Lang) -> str | None:
+    """The name of a code, or of each code of a ``;``-separated list (joined as the language lists); None
+    when a code has no name."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return None
+    text = str(value)
+    if text in names:
+        return names[text]
+    parts = [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+    if len(parts) < 2 or not all(part in names for part in parts):
+        return None
+    return ("、" if lang == "zh" else "; ").join(names[part] for part in parts)
+
+
+@functools.cache
+def _export_codes() -> pd.DataFrame:
+    table = load_layer("export_codes")
+    repeated = table[table.duplicated(["code_list", "code"])]
+    if len(repeated):
+        first = repeated.iloc[0]
+        raise LayerError(f"export_codes.csv: code {first.code!r} of {first.code_list!r} repeats")
+    return table

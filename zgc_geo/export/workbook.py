@@ -21,7 +21,7 @@ from typing import Final
 import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from zgc_geo.export.labels import FieldLabel, code_names, field_label, field_labels, sheet_label
+from zgc_geo.export.labels import FieldLabel, code_names, field_label, field_labels, name_of, sheet_label
 from zgc_geo.export.safety import neutralise_formulas
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
@@ -110,7 +110,8 @@ def _localised(
             names = code_names(label.code_list, lang)
             name_column = name_label.field if name_label is not None else f"{column}_name"
             if name_column not in flat.columns:
-                columns.append(flat[column].map(lambda v, n=names: n.get(str(v))).rename(name_column))
+                named = flat[column].map(lambda v, n=names: name_of(v, n, lang))
+                columns.append(named.rename(name_column))
     out = pd.concat(columns, axis=1) if columns else flat.copy()
     formats: dict[int, str] = {}
     rows: list[tuple[str, str, str, str]] = []
