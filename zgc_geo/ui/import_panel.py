@@ -154,29 +154,25 @@ def fixes_section(result: ImportResult) -> None:
     """One-click fixes for the causes the report diagnosed: swap the axes, pick a CRS (by name).
 
     Each button sets the same choice the controls above hold, so the import runs again with it
-    and the controls show what was chosen; the user never needs the command line.
+    and the controls show what was chosen; the user never needs the command line. The causes
+    themselves are in the report table below (once each), whose hints name these buttons.
     """
     lang = current_lang()
-    causes = [p for p in result.report.problems if p.code in SWAP_FIX_CODES or p.crs_keys]
-    if not causes:
+    swap = any(p.code in SWAP_FIX_CODES for p in result.report.problems)
+    keys = list(dict.fromkeys(k for p in result.report.problems for k in p.crs_keys[:FIX_CRS_COUNT]))
+    if not (swap or keys):
         return
     st.subheader(tr("data.fixes"))
-    for index, cause in enumerate(causes):
-        st.caption(cause.message_in(lang))
-        keys = cause.crs_keys[:FIX_CRS_COUNT]
-        cols = st.columns(max(len(keys), 1) + (cause.code in SWAP_FIX_CODES))
-        if cause.code in SWAP_FIX_CODES:
-            cols[0].button(
-                tr("data.fix.swap_axes"), key=f"fix_{index}_swap", on_click=_toggle_swap, type="primary"
-            )
-            cols = cols[1:]
-        for col, key in zip(cols, keys, strict=False):
-            col.button(
-                tr("data.fix.use_crs", crs=crs_name(key, lang)),
-                key=f"fix_{index}_crs_{key}",
-                on_click=_choose_crs,
-                args=(key,),
-            )
+    cols = st.columns(int(swap) + len(keys))
+    if swap:
+        cols[0].button(tr("data.fix.swap_axes"), key="fix_swap_axes", on_click=_toggle_swap, type="primary")
+    for col, key in zip(cols[int(swap) :], keys, strict=True):
+        col.button(
+            tr("data.fix.use_crs", crs=crs_name(key, lang)),
+            key=f"fix_crs_{key}",
+            on_click=_choose_crs,
+            args=(key,),
+        )
 
 
 #: Findings fixed by reading x as y and y as x.
@@ -253,6 +249,8 @@ def report_table(result: ImportResult) -> pd.DataFrame:
     problems = result.report.problems
     table = result.report.to_frame().drop(columns="code")
     table["severity"] = table["severity"].map(tr_map(SEVERITY_LABELS))
+    table["row"] = table["row"].astype("string").fillna("")  # a whole-file finding has no row
+    table[["field", "value"]] = table[["field", "value"]].fillna("")
     table["message"] = [p.message_in(lang) for p in problems]
     table["hint"] = [p.hint_on_page(lang) for p in problems]
     return table
