@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Final
 
 from zgc_geo.errors import UnreadableInputError, UnsafeArchiveError, ZgcGeoError
+from zgc_geo.i18n import Sentence
 from zgc_geo.importing.encoding import CHINESE_LEGACY
 from zgc_geo.importing.limits import MIB, ImportLimits, format_mib
 from zgc_geo.importing.report import Problem
@@ -306,4 +307,8 @@ def _skipped_problem(archive: str, name: str, suffix: str, allowed: frozenset[st
         f"{archive}: member {name!r} was skipped: files ending in {suffix or '(nothing)'} are not read",
         f"only {', '.join(sorted(allowed))} are read from an archive; remove other files if this one matters",
         value=name,
+        text=Sentence("import.problem.archive_member_skipped", {"member": name, "suffix": suffix or "-"}),
+        page_hint=Sentence(
+            "import.page_hint.archive_member_skipped", {"allowed": ", ".join(sorted(allowed))}
+        ),
     )

@@ -21,6 +21,7 @@ import pandas as pd
 from zgc_geo.catalogue import load_layer
 from zgc_geo.crs import M2_PER_HA, M2_PER_KM2, M2_PER_MU
 from zgc_geo.errors import LayerError, OptionError
+from zgc_geo.i18n import Sentence
 from zgc_geo.importing.report import Problem
 
 #: The fields an inventory may provide, in output order. The alias table maps onto these;
@@ -255,6 +256,10 @@ def apply_mapping(
             f"{ignored!r} is kept as an extra column",
             field=canonical,
             value=ignored,
+            text=Sentence(
+                "import.problem.column_ambiguous", {"used": used, "ignored": ignored, "field": canonical}
+            ),
+            page_hint=Sentence("import.page_hint.column_ambiguous", {"ignored": ignored, "field": canonical}),
         )
         for canonical, used, ignored in mapping.conflicts
     ]
@@ -275,6 +280,8 @@ def apply_mapping(
                 f"extra column {column!r} is kept as {new!r}: {column!r} is a column of the canonical schema",
                 "map it to the field in the column mapping if it holds that field",
                 field=str(column),
+                text=Sentence("import.problem.column_renamed", {"column": str(column), "new": new}),
+                page_hint=Sentence("import.page_hint.column_renamed"),
             )
         )
     return frame.rename(columns=renames), problems

@@ -23,6 +23,7 @@ import pandas as pd
 
 from zgc_geo.catalogue import load_layer
 from zgc_geo.errors import LayerError
+from zgc_geo.i18n import Sentence
 from zgc_geo.importing.report import Problem
 
 #: The catch-all class of recognised codes that are none of the named classes.
@@ -166,6 +167,7 @@ def classify_land_use(
     class_of: list[str | None] = []
     scheme_of: list[str | None] = []
     templates: list[list[tuple[str, str, str]]] = []
+    mismatches: list[tuple[str, str] | None] = []
     hint_unknown = (
         f"use a code or name of {', '.join(vocab.schemes)} (e.g. M1, 0601, 100101 or 一类工业用地); "
         "add a local code to layers/land_use_codes.csv"
@@ -198,6 +200,7 @@ def classify_land_use(
                 )
             )
         templates.append(row_notes)
+        mismatches.append(mismatch)
 
     # One problem per distinct value, not per row: an inventory of 5,000 rows coded "0601"
     # needs one explanation, with the rows it concerns, not 5,000 identical lines.
@@ -209,14 +212,46 @@ def classify_land_use(
         rows = at + first_row_number if row_numbers is None else np.asarray(row_numbers)[at]
         # A single row is already named by the problem's own row; several are listed.
         where = f" ({_rows_text(rows)})" if len(rows) > 1 else ""
+        values: dict[str, object] = {"value": texts[u], "count": len(rows), "rows": _rows_listed(rows)}
+        if (mismatch := mismatches[u]) is not None:
+            values |= {"code": mismatch[0], "name": mismatch[1]}
+        many = len(rows) > 1
         problems += [
-            Problem("warning", code, f"{message}{where}", hint, row=int(rows[0]), field=field, value=texts[u])
+            Problem(
+                "warning", code, f"{message}{where}", hint, row=int(rows[0]), field=field, value=texts[u],
+                text=Sentence(_TEXTS[code][many], values), page_hint=Sentence(_TEXTS[code][2]),
+            )
             for code, message, hint in value_notes
-        ]
+        ]  # fmt: skip
     index = codes.index
     classes = pd.Series([class_of[u] if u >= 0 else None for u in positions], index=index, dtype="string")
     schemes = pd.Series([scheme_of[u] if u >= 0 else None for u in positions], index=index, dtype="string")
     return classes.rename("land_use_class"), schemes.rename("land_use_scheme"), problems
+
+
+#: The Data page's texts of each finding: (one row, several rows, hint) keys.
+_TEXTS: Final = {
+    "land_use_unknown": (
+        "import.problem.land_use_unknown",
+        "import.problem.land_use_unknown_rows",
+        "import.page_hint.land_use_unknown",
+    ),
+    "land_use_name_mismatch": (
+        "import.problem.land_use_name_mismatch",
+        "import.problem.land_use_name_mismatch_rows",
+        "import.page_hint.land_use_name_mismatch",
+    ),
+    "land_use_code_ambiguous": (
+        "import.problem.land_use_code_ambiguous",
+        "import.problem.land_use_code_ambiguous_rows",
+        "import.page_hint.land_use_code_ambiguous",
+    ),
+}
+
+
+def _rows_listed(rows: np.ndarray, shown: int = 10) -> str:
+    """``2, 3, 5, …``: the first rows of a value, as in :func:`_rows_text`."""
+    return ", ".join(str(int(r)) for r in rows[:shown]) + (", …" if len(rows) > shown else "")
 
 
 def _rows_text(rows: np.ndarray, shown: int = 10) -> str:

@@ -15,6 +15,7 @@ from rasterio._err import CPLE_BaseError  # GDAL's errors; rasterio does not re-
 from rasterio.warp import transform_bounds
 
 from zgc_geo.errors import UnreadableInputError
+from zgc_geo.i18n import Sentence
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.report import Problem
 
@@ -114,7 +115,14 @@ def _to_wgs84(name: str, raster: RasterInfo) -> Bounds | None:
         west, south, east, north = transform_bounds(raster.crs, "EPSG:4326", *raster.bounds, densify_pts=21)
     except (rasterio.errors.RasterioError, CPLE_BaseError, ValueError) as exc:
         message = f"{name}: the extent cannot be shown in lon/lat ({exc})"
-        raster.problems.append(Problem("warning", "bounds_unprojectable", message, "check the CRS"))
+        text, page_hint = (
+            Sentence("import.problem.bounds_unprojectable"),
+            Sentence("import.page_hint.raster_crs"),
+        )
+        problem = Problem(
+            "warning", "bounds_unprojectable", message, "check the CRS", text=text, page_hint=page_hint
+        )
+        raster.problems.append(problem)
         return None
     return (west, south, east, north)
 
@@ -129,6 +137,8 @@ def _check(name: str, raster: RasterInfo, *, georeferenced: bool) -> list[Proble
                 "not_georeferenced",
                 f"{name}: the raster has no geotransform, so its pixels have no position",
                 "georeference it in QGIS / ArcGIS and export it again as GeoTIFF",
+                text=Sentence("import.problem.not_georeferenced"),
+                page_hint=Sentence("import.page_hint.not_georeferenced"),
             )
         )
     if crs is None:
@@ -139,6 +149,8 @@ def _check(name: str, raster: RasterInfo, *, georeferenced: bool) -> list[Proble
                 f"{name}: the raster declares no coordinate reference system",
                 "assign it in QGIS / ArcGIS (e.g. EPSG:4548 for CGCS2000 GK CM 117E, EPSG:4326 for "
                 "lon/lat) and export again",
+                text=Sentence("import.problem.raster_crs_missing"),
+                page_hint=Sentence("import.page_hint.raster_crs_missing"),
             )
         )
     elif crs.is_geographic:
@@ -147,6 +159,7 @@ def _check(name: str, raster: RasterInfo, *, georeferenced: bool) -> list[Proble
                 "info",
                 "crs_geographic",
                 f"{name}: the raster is in degrees ({crs.name}); it will be resampled to metres for analysis",
+                text=Sentence("import.problem.raster_geographic", {"crs": crs.name}),
             )
         )
     if raster.nodata is None:
@@ -156,6 +169,8 @@ def _check(name: str, raster: RasterInfo, *, georeferenced: bool) -> list[Proble
                 "nodata_missing",
                 f"{name}: no nodata value is set, so empty cells will be read as real values",
                 "set the nodata value (e.g. -9999) when exporting",
+                text=Sentence("import.problem.nodata_missing"),
+                page_hint=Sentence("import.page_hint.nodata_missing"),
             )
         )
     if raster.count > 1:
@@ -165,6 +180,8 @@ def _check(name: str, raster: RasterInfo, *, georeferenced: bool) -> list[Proble
                 "multiband",
                 f"{name}: the raster has {raster.count} bands; a factor layer usually has one",
                 "make sure the band holding the factor is the one used",
+                text=Sentence("import.problem.multiband", {"count": raster.count}),
+                page_hint=Sentence("import.page_hint.multiband"),
             )
         )
     if wgs84 is not None and not _intersects(wgs84, REGION_BOUNDS_WGS84):
@@ -178,6 +195,8 @@ def _check(name: str, raster: RasterInfo, *, georeferenced: bool) -> list[Proble
                 "(lon 113.4–119.9, lat 36.0–42.7)",
                 "check the CRS: a wrong CRS is the usual cause; otherwise this is the wrong file",
                 value=shown,
+                text=Sentence("import.problem.raster_outside_region", {"extent": shown}),
+                page_hint=Sentence("import.page_hint.raster_crs"),
             )
         )
     return problems

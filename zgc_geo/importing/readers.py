@@ -9,7 +9,7 @@ import warnings
 import xml.parsers.expat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -19,6 +19,7 @@ import pyogrio
 import shapely.errors
 
 from zgc_geo.errors import InputTooLargeError, OptionError, UnreadableInputError, ZgcGeoError
+from zgc_geo.i18n import Sentence
 from zgc_geo.importing.archives import safe_extract
 from zgc_geo.importing.encoding import (
     EncodingChoice,
@@ -97,9 +98,19 @@ class _Job:
     problems: list[Problem] = field(default_factory=list)
 
     def note(
-        self, severity: Severity, code: str, message: str, hint: str = "", value: str | None = None
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        hint: str = "",
+        value: str | None = None,
+        *,
+        text: Sentence | None = None,
+        page_hint: Sentence | None = None,
     ) -> None:
-        self.problems.append(Problem(severity, code, f"{self.source}: {message}", hint, value=value))
+        """Record a problem of this file; ``text``/``page_hint`` are what the Data page shows."""
+        problem = Problem(severity, code, f"{self.source}: {message}", hint, value=value)
+        self.problems.append(replace(problem, text=text, page_hint=page_hint))
 
     def result(
         self,
@@ -113,7 +124,14 @@ class _Job:
     ) -> ReadResult:
         """The ReadResult for this file; an empty frame is an error the report must show."""
         if frame.empty:
-            self.note("error", "empty_file", "the file contains no features", "check the file and the layer")
+            self.note(
+                "error",
+                "empty_file",
+                "the file contains no features",
+                "check the file and the layer",
+                text=Sentence("import.problem.empty_file"),
+                page_hint=Sentence("import.page_hint.empty_file"),
+            )
         return ReadResult(
             frame=frame,
             source_name=self.source,
@@ -191,7 +209,14 @@ def _read_shapefile(job: _Job, codec: str | None) -> ReadResult:
         crs_basis = "no .prj file"
     elif frame.crs is None:
         crs_basis = "the .prj file could not be understood"
-        job.note("warning", "prj_unreadable", crs_basis, "choose the CRS by hand")
+        job.note(
+            "warning",
+            "prj_unreadable",
+            crs_basis,
+            "choose the CRS by hand",
+            text=Sentence("import.problem.prj_unreadable"),
+            page_hint=Sentence("import.page_hint.choose_crs"),
+        )
     else:
         crs_basis = "from the .prj file"
     return job.result(frame, "Shapefile", crs_basis, text)
@@ -225,6 +250,8 @@ def _shapefile_encoding(job: _Job, dbf: Path, cpg: Path | None, given: str | Non
             "encoding_declared_wrong",
             f"{declared.basis}, but the text is not valid {declared.encoding}",
             "the declaration was overruled by detection; fix or delete it",
+            text=Sentence("import.problem.encoding_declared_wrong", {"encoding": declared.encoding}),
+            page_hint=Sentence("import.page_hint.encoding_declared_wrong"),
         )
         prefix, declared = f"{declared.basis}, contradicted by the bytes", None
     if declared:
@@ -250,7 +277,11 @@ def _shapefile_encoding(job: _Job, dbf: Path, cpg: Path | None, given: str | Non
 
 def _chosen(job: _Job, choice: EncodingChoice, *, guessed: bool) -> EncodingChoice:
     job.note(
-        "info", "encoding_chosen", f"text decoded as {choice.encoding}: {choice.basis}", value=choice.encoding
+        "info",
+        "encoding_chosen",
+        f"text decoded as {choice.encoding}: {choice.basis}",
+        value=choice.encoding,
+        text=Sentence("import.problem.encoding_chosen", {"encoding": choice.encoding}),
     )
     if guessed:
         job.note(
@@ -258,6 +289,8 @@ def _chosen(job: _Job, choice: EncodingChoice, *, guessed: bool) -> EncodingChoi
             "encoding_guessed",
             f"the text encoding was guessed ({choice.encoding})",
             "add a .cpg file or pass --encoding if the names look wrong",
+            text=Sentence("import.problem.encoding_guessed", {"encoding": choice.encoding}),
+            page_hint=Sentence("import.page_hint.encoding_guessed"),
         )
     return choice
 
@@ -272,7 +305,12 @@ def _cpg_choice(job: _Job, cpg: Path) -> EncodingChoice | None:
         return EncodingChoice(normalise_encoding(name), f".cpg file says {text!r}")
     except OptionError:
         job.note(
-            "warning", "cpg_unknown", f"the .cpg names an unknown encoding {text!r}", "fix the .cpg file"
+            "warning",
+            "cpg_unknown",
+            f"the .cpg names an unknown encoding {text!r}",
+            "fix the .cpg file",
+            text=Sentence("import.problem.cpg_unknown", {"value": text}),
+            page_hint=Sentence("import.page_hint.cpg_unknown"),
         )
         return None
 
@@ -524,6 +562,8 @@ def _choose_layer(job: _Job, names: list[str], layer: str | None) -> str:
             f"{len(names)} layers; the first, {names[0]!r}, was read",
             f"choose another with --layer: {', '.join(names)}",
             value=names[0],
+            text=Sentence("import.problem.layer_chosen", {"count": len(names), "layer": names[0]}),
+            page_hint=Sentence("import.page_hint.layer_chosen", {"names": ", ".join(names)}),
         )
     return names[0]
 
@@ -573,4 +613,10 @@ def _gdal_boundary(job: _Job) -> Iterator[None]:
                 message = message.replace(folder + "/", "")
             raise UnreadableInputError(f"{job.source} could not be read: {message}") from exc
     for warning in caught:
-        job.note("warning", "reader_warning", str(warning.message))
+        detail = str(warning.message)
+        job.note(
+            "warning",
+            "reader_warning",
+            detail,
+            text=Sentence("import.problem.reader_warning", {"detail": detail}),
+        )

@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zgc_geo.errors import InputTooLargeError, OptionError, UnreadableInputError
+from zgc_geo.i18n import Sentence
 from zgc_geo.importing.archives import vet_archive
 from zgc_geo.importing.encoding import (
     CHINESE_LEGACY,
@@ -59,6 +60,19 @@ _WKT_ERRORS: Final = (  # (code, message, hint) for empty, unparsable and wrong-
     ("wkt_invalid", "{column!r} is not valid WKT", "write e.g. POINT (116.31 39.98); check the brackets"),
     ("geometry_type_not_allowed", "{column!r} is not a {allowed}", "use {allowed} only"),
 )
+#: The Data page's (message, hint) keys of each row error, filled in with ``column`` and ``allowed``.
+_ROW_TEXTS: Final = {
+    "coordinates_missing": ("import.problem.wkt_missing", "import.page_hint.wkt_missing"),
+    "wkt_invalid": ("import.problem.wkt_invalid", "import.page_hint.wkt_invalid"),
+    "geometry_type_not_allowed": (
+        "import.problem.geometry_type_not_allowed",
+        "import.page_hint.geometry_type_not_allowed",
+    ),
+    "coordinate_not_number": (
+        "import.problem.coordinate_not_number",
+        "import.page_hint.coordinate_not_number",
+    ),
+}
 #: Every cell as text, empty cells as "", blank lines kept so positions stay row numbers.
 _CSV_TEXT: Final = {"dtype": str, "keep_default_na": False, "skip_blank_lines": False}
 
@@ -169,22 +183,34 @@ def _read_csv(
             "to let zgc-geo detect it."
         ) from None
     message = f"text decoded as {choice.encoding}: {choice.basis}"
-    problems.append(Problem("info", "encoding_chosen", message, value=choice.encoding))
+    chosen = Sentence("import.problem.encoding_chosen", {"encoding": choice.encoding})
+    problems.append(Problem("info", "encoding_chosen", message, value=choice.encoding, text=chosen))
     if "\r" in text.replace("\r\n", ""):  # bare CR line ends: Excel for Mac's "CSV"; read as line ends
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         message = "rows end in a bare carriage return (classic Mac / Excel for Mac); read as line ends"
-        problems.append(Problem("info", "line_endings_cr", message))
+        problems.append(
+            Problem("info", "line_endings_cr", message, text=Sentence("import.problem.line_endings_cr"))
+        )
     if choice.encoding == CHINESE_LEGACY and choice.basis.startswith("detected"):  # UTF-8 is decisive
         message = f"the text encoding was guessed ({choice.encoding}: GBK, as Excel saves on Chinese Windows)"
         hint = "pass --encoding (e.g. UTF-8 or BIG5) if the names look wrong"
-        problems.append(Problem("warning", "encoding_guessed", message, hint))
+        guessed = Sentence("import.problem.encoding_guessed", {"encoding": choice.encoding})
+        page_hint = Sentence("import.page_hint.encoding_guessed")
+        problems.append(
+            Problem("warning", "encoding_guessed", message, hint, text=guessed, page_hint=page_hint)
+        )
     blank = re.match(r"(?:[ \t]*\r?\n)*", text)  # leading blank lines; the header follows them
     lead, body = (blank.group().count("\n"), text[blank.end() :]) if blank else (0, text)
     if not body.strip():
         raise UnreadableInputError(f"{path.name}: the file is empty; a header row of column names is needed.")
     delimiter = _sniff_delimiter(body)
     if delimiter != ",":
-        problems.append(Problem("info", "delimiter_chosen", f"columns separated by {DELIMITERS[delimiter]}"))
+        separated = Sentence("import.problem.delimiter_chosen", {"delimiter": repr(delimiter)})
+        problems.append(
+            Problem(
+                "info", "delimiter_chosen", f"columns separated by {DELIMITERS[delimiter]}", text=separated
+            )
+        )
     engine = "c" if delimiter.isascii() else "python"
     try:
         table = pd.read_csv(io.StringIO(body), sep=delimiter, engine=engine, **_CSV_TEXT)
@@ -279,7 +305,12 @@ def _read_xlsx(
         how = "as asked" if sheet else "the first non-empty one"
         hint = "" if sheet else "pass --layer NAME to read another sheet"
         message = f"read sheet {name!r} ({how}) of {len(names)}: {', '.join(names)}"
-        problems.append(Problem("info", "layer_chosen", message, hint, value=name))
+        values = {"sheet": name, "count": len(names), "names": ", ".join(names)}
+        text = Sentence("import.problem.sheet_chosen" if sheet else "import.problem.sheet_first", values)
+        page_hint = None if sheet else Sentence("import.page_hint.layer_chosen", values)
+        problems.append(
+            Problem("info", "layer_chosen", message, hint, value=name, text=text, page_hint=page_hint)
+        )
     return found[0], found[1] + 1, name, names
 
 
@@ -389,11 +420,17 @@ def _wkt_geometry(table: pd.DataFrame, column: str, first_row: int, problems: li
     unparsed = filled & shapely.is_missing(geoms)
     wrong = ~shapely.is_missing(geoms) & ~np.isin(shapely.get_type_id(geoms), list(_ALLOWED_TYPES))
     empty = ~filled | (shapely.is_empty(geoms) & ~wrong)
-    problems.append(Problem("info", "columns_chosen", f"geometry read from the WKT column {column!r}"))
+    text = Sentence("import.problem.columns_chosen_wkt", {"column": column})
+    problems.append(
+        Problem("info", "columns_chosen", f"geometry read from the WKT column {column!r}", text=text)
+    )
     allowed = ", ".join(_ALLOWED_TYPES.values())
     for mask, (code, what, fix) in zip((empty, unparsed, wrong), _WKT_ERRORS, strict=True):
         message, hint = what.format(column=column, allowed=allowed), fix.format(allowed=allowed)
-        problems += _row_errors(mask, table[column], first_row, code=code, message=message, hint=hint)
+        values: dict[str, object] = {"column": column, "allowed": allowed}
+        problems += _row_errors(
+            mask, table[column], first_row, code=code, message=message, hint=hint, values=values
+        )
     geoms[unparsed | wrong | empty] = None
     return geoms
 
@@ -429,10 +466,21 @@ def _point_geometry(
             f"{y.name!r} values such as {np.nanmedian(y.values):.0f} eastings, so they were swapped"
         )
         fix = f"if this is wrong, import again with --x-column {x.name} --y-column {y.name} to keep them"
-        problems.append(Problem("warning", "axes_surveying_convention", what, fix))
+        values = {
+            "x": x.name,
+            "y": y.name,
+            "x_median": f"{np.nanmedian(x.values):.0f}",
+            "y_median": f"{np.nanmedian(y.values):.0f}",
+        }
+        text = Sentence("import.problem.axes_surveying_convention", values)
+        page_hint = Sentence("import.page_hint.axes_surveying_convention")
+        problems.append(
+            Problem("warning", "axes_surveying_convention", what, fix, text=text, page_hint=page_hint)
+        )
         x, y = y, x
     message = f"points built from {x.name!r} (lon/easting) and {y.name!r} (lat/northing)"
-    problems.append(Problem("info", "columns_chosen", message))
+    text = Sentence("import.problem.columns_chosen_xy", {"x": x.name, "y": y.name})
+    problems.append(Problem("info", "columns_chosen", message, text=text))
     for axis in (x, y):
         if axis.dms.any():
             at = int(np.flatnonzero(axis.dms)[0])
@@ -441,7 +489,18 @@ def _point_geometry(
                 f"hemisphere letter converted to decimal degrees (row {at + first_row}: "
                 f"{axis.text.iloc[at]!r} → {axis.values[at]:.6f})"
             )
-            problems.append(Problem("info", "dms_converted", what))
+            dms_values = {
+                "count": int(axis.dms.sum()),
+                "column": axis.name,
+                "row": at + first_row,
+                "given": axis.text.iloc[at],
+                "degrees": f"{axis.values[at]:.6f}",
+            }
+            problems.append(
+                Problem(
+                    "info", "dms_converted", what, text=Sentence("import.problem.dms_converted", dms_values)
+                )
+            )
         problems += _row_errors(
             axis.filled & ~np.isfinite(axis.values),
             table[axis.name],
@@ -449,14 +508,20 @@ def _point_geometry(
             code="coordinate_not_number",
             message=f"{axis.name!r} is not a number or a degrees-minutes-seconds angle",
             hint="write decimal degrees (116.3105), metres (440206.6) or DMS such as 116°18'36.5\"",
+            values={"column": axis.name},
         )
     for pos in np.flatnonzero(~x.filled | ~y.filled):
         empty = [a.name for a in (x, y) if not a.filled[pos]]
         message = f"no coordinates: {' and '.join(map(repr, empty))} empty"
         hint = "fill in both coordinates or delete the row"
+        text = Sentence("import.problem.coordinates_missing", {"columns": " / ".join(empty)})
+        page_hint = Sentence("import.page_hint.coordinates_missing")
         problems.append(
-            Problem("error", "coordinates_missing", message, hint, int(pos) + first_row, empty[0])
-        )
+            Problem(
+                "error", "coordinates_missing", message, hint, int(pos) + first_row, empty[0],
+                text=text, page_hint=page_hint,
+            )
+        )  # fmt: skip
     ok = np.isfinite(x.values) & np.isfinite(y.values)
     geoms = np.full(len(table), None, dtype=object)
     geoms[ok] = shapely.points(x.values[ok], y.values[ok])
@@ -464,13 +529,25 @@ def _point_geometry(
 
 
 def _row_errors(
-    mask: np.ndarray, cells: pd.Series, first_row: int, *, code: str, message: str, hint: str
+    mask: np.ndarray,
+    cells: pd.Series,
+    first_row: int,
+    *,
+    code: str,
+    message: str,
+    hint: str,
+    values: dict[str, object],
 ) -> list[Problem]:
     """One error per flagged row, numbered as the user sees it, showing the cell as written."""
+    text_key, hint_key = _ROW_TEXTS[code]
+    text, page_hint = Sentence(text_key, values), Sentence(hint_key, values)
     return [
-        Problem("error", code, message, hint, int(pos) + first_row, str(cells.name), str(cells.iloc[pos]))
+        Problem(
+            "error", code, message, hint, int(pos) + first_row, str(cells.name), str(cells.iloc[pos]),
+            text=text, page_hint=page_hint,
+        )
         for pos in np.flatnonzero(mask)
-    ]
+    ]  # fmt: skip
 
 
 def _parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:

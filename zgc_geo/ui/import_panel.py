@@ -151,32 +151,52 @@ def crs_options(result: ImportResult) -> list[str]:
 
 
 def fixes_section(result: ImportResult) -> None:
-    """One-click fixes for the causes the report diagnosed: swap the axes, pick a CRS (by name).
+    """One-click fixes for the causes the report diagnosed: swap the axes, pick a CRS (by name), pick
+    an encoding.
 
     Each button sets the same choice the controls above hold, so the import runs again with it
     and the controls show what was chosen; the user never needs the command line. The causes
     themselves are in the report table below (once each), whose hints name these buttons.
     """
     lang = current_lang()
-    swap = any(p.code in SWAP_FIX_CODES for p in result.report.problems)
-    keys = list(dict.fromkeys(k for p in result.report.problems for k in p.crs_keys[:FIX_CRS_COUNT]))
-    if not (swap or keys):
+    problems = result.report.problems
+    swap = any(p.code in SWAP_FIX_CODES for p in problems)
+    keys = list(dict.fromkeys(k for p in problems for k in p.crs_keys[:FIX_CRS_COUNT]))
+    encodings = _other_encodings(result) if any(p.code in ENCODING_FIX_CODES for p in problems) else []
+    if not (swap or keys or encodings):
         return
     st.subheader(tr("data.fixes"))
-    cols = st.columns(int(swap) + len(keys))
+    cols = iter(st.columns(int(swap) + len(keys) + len(encodings)))
     if swap:
-        cols[0].button(tr("data.fix.swap_axes"), key="fix_swap_axes", on_click=_toggle_swap, type="primary")
-    for col, key in zip(cols[int(swap) :], keys, strict=True):
-        col.button(
+        next(cols).button(
+            tr("data.fix.swap_axes"), key="fix_swap_axes", on_click=_toggle_swap, type="primary"
+        )
+    for key in keys:
+        next(cols).button(
             tr("data.fix.use_crs", crs=crs_name(key, lang)),
             key=f"fix_crs_{key}",
             on_click=_choose_crs,
             args=(key,),
         )
+    for encoding in encodings:
+        next(cols).button(
+            tr("data.fix.use_encoding", encoding=encoding),
+            key=f"fix_encoding_{encoding}",
+            on_click=_choose_encoding,
+            args=(encoding,),
+        )
+
+
+def _other_encodings(result: ImportResult) -> list[str]:
+    """The encodings offered besides the one the text was read in."""
+    used = (result.read.encoding or "") if result.read else ""
+    return [e for e in ENCODINGS if e != AUTO and e.replace("-", "").lower() != used.replace("-", "").lower()]
 
 
 #: Findings fixed by reading x as y and y as x.
 SWAP_FIX_CODES: Final = frozenset({"axes_swapped"})
+#: Findings fixed by reading the text in another encoding.
+ENCODING_FIX_CODES: Final = frozenset({"encoding_guessed", "encoding_declared_wrong"})
 
 
 def _toggle_swap() -> None:
@@ -185,6 +205,10 @@ def _toggle_swap() -> None:
 
 def _choose_crs(key: str) -> None:
     st.session_state["import_crs"] = key
+
+
+def _choose_encoding(encoding: str) -> None:
+    st.session_state["import_encoding"] = encoding
 
 
 def mapping_form(result: ImportResult) -> None:
