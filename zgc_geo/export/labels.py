@@ -18,7 +18,7 @@ import pandas as pd
 
 from zgc_geo.catalogue import load_layer
 from zgc_geo.errors import LayerError
-from zgc_geo.i18n import Lang, strings
+from zgc_geo.i18n import Lang, translate
 from zgc_geo.manifest import LIST_SEPARATOR
 from zgc_geo.stock.redevelopment import load_redevelopment_rules
 from zgc_geo.workspace.store import REVIEW_STATUSES
@@ -31,18 +31,40 @@ LAYER_LISTS: Final = {
     "cluster": ("clusters", "cluster_id"),
     "land_use_class": ("land_use_classes", "class_id"),
 }
-#: Lists the pages already name in ``zgc_geo/ui/strings.toml``: code list → key prefix.
-TEXT_PREFIXES: Final = {
-    "inefficiency": "stock.col.kind_",
-    "action": "stock.action.",
-    "severity": "data.severity.",
+#: Lists the pages already name in ``zgc_geo/ui/strings.toml``: code list → code → text key (written
+#: out, so that tests/ui/test_strings.py sees every key used).
+TEXT_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
+    "inefficiency": {
+        "approved_unsupplied": "stock.col.kind_approved_unsupplied",
+        "supplied_unused": "stock.col.kind_supplied_unused",
+        "underused": "stock.col.kind_underused",
+        "built_not_operating": "stock.col.kind_built_not_operating",
+        "below_standard": "stock.col.kind_below_standard",
+    },
+    "action": {
+        "decide": "stock.action.decide",
+        "undo": "stock.action.undo",
+        "import": "stock.action.import",
+        "replace": "stock.action.replace",
+        "acknowledge": "stock.action.acknowledge",
+        "upgrade": "stock.action.upgrade",
+        "copy": "stock.action.copy",
+        "grant": "stock.action.grant",
+        "revoke": "stock.action.revoke",
+        "refuse": "stock.action.refuse",
+    },
+    "severity": {
+        "error": "data.severity.error",
+        "warning": "data.severity.warning",
+        "info": "data.severity.info",
+    },
 }
 #: The lists whose names are written beside an id (``code_list`` of export_fields.csv).
 CODE_LISTS: Final = (
     *LAYER_LISTS,
     "review_status",
     "mode",
-    *TEXT_PREFIXES,
+    *TEXT_KEYS,
     "land_rights",
     "role",
     "finding",
@@ -153,11 +175,8 @@ def code_names(code_list: str, lang: Lang) -> Mapping[str, str]:
         return {key: (label.zh if zh else label.en) for key, label in REVIEW_STATUSES.items()}
     if code_list == "mode":
         return {key: names[0 if zh else 1] for key, names in load_redevelopment_rules().labels.items()}
-    if code_list in TEXT_PREFIXES:
-        prefix = TEXT_PREFIXES[code_list]
-        return {
-            key.removeprefix(prefix): text[lang] for key, text in strings().items() if key.startswith(prefix)
-        }
+    if code_list in TEXT_KEYS:
+        return {code: translate(key, lang) for code, key in TEXT_KEYS[code_list].items()}
     if code_list in LAYER_LISTS:
         layer, id_field = LAYER_LISTS[code_list]
         table = load_layer(layer)
