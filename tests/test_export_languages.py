@@ -60,7 +60,7 @@ def workbook(kind: str, out: Path, lang: str, workspace: Path | None = None) -> 
 #: Per command: the first sheet's name, a header it must show, and a column with its number format.
 CHINESE = {
     "stock": ("要素", "地块编号", ("area_m2", "#,##0", 0)),
-    "site": ("要素", "适宜性得分", ("score", "0.0", None)),  # the ranking is a contract: values exact
+    "site": ("要素", "适宜性得分", ("score", "0.0", 1)),
     "coverage": ("分园×集群矩阵", "分园", None),
     "validate": ("检查报告", "级别", None),
     "convert": ("要素", "地块编号", ("lon", "0.000000", 6)),

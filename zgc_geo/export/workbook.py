@@ -8,7 +8,8 @@ quoted. A last sheet, 字段说明 / Fields, lists every header with its canonic
 and meaning, so the names that GIS formats, CSV and the code use are always recoverable.
 
 A *contract* sheet (columns another program reads, e.g. ``zgc-geo workspace audit``) keeps
-its canonical headers and exact values in English; in Chinese it is headed in Chinese too.
+its canonical headers and exact values, and gains no column, in English; in Chinese it is a
+workbook for people like any other (its Fields sheet still names every canonical field).
 """
 
 from __future__ import annotations
@@ -66,9 +67,8 @@ def write_sheets(
     with pd.ExcelWriter(target, engine="openpyxl") as writer:
         for key, table in sheets:
             sheet = _sheet_name(sheet_label(key, lang), used)
-            exact = key in contract
-            canonical = lang == "en" and exact
-            local, headers, formats, rows = _localised(table, lang, canonical=canonical, exact=exact)
+            kept = lang == "en" and key in contract
+            local, headers, formats, rows = _localised(table, lang, canonical=kept)
             explained += [(sheet, *row) for row in rows]
             safe, found = _xlsx_safe(local, sheet)
             problems += found
@@ -93,18 +93,18 @@ def _write_sheet(writer: pd.ExcelWriter, sheet: str, table: pd.DataFrame, format
 
 
 def _localised(
-    table: pd.DataFrame, lang: Lang, *, canonical: bool, exact: bool
+    table: pd.DataFrame, lang: Lang, *, canonical: bool
 ) -> tuple[pd.DataFrame, list[str], dict[int, str], list[tuple[str, str, str, str]]]:
     """The sheet's values (canonical columns), its headers, each column's number format, its Fields rows.
 
-    ``canonical`` keeps the headers and adds no column; ``exact`` keeps the values unrounded
-    (the format still shows them rounded).
+    ``canonical`` keeps the headers and the exact values and adds no column (the number
+    formats still show the values rounded).
     """
     flat = _flat(table)
     columns: list[pd.Series] = []
     for column in flat.columns:
         label = field_label(column, lang)
-        columns.append(_rounded(flat[column], label, exact=exact))
+        columns.append(_rounded(flat[column], label, exact=canonical))
         if label is not None and label.code_list and not canonical:
             name_label = field_label(f"{column}_name", lang)
             names = code_names(label.code_list, lang)
