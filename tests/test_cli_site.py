@@ -8,6 +8,7 @@ import pyogrio
 import pytest
 import rasterio
 
+from tests.siting.tied_plots import write_tied_plots
 from zgc_geo.catalogue import layer_spec
 from zgc_geo.cli import main
 
@@ -82,3 +83,24 @@ def test_extra_distance_layer_and_exclusion(tmp_path: Path, capsys: pytest.Captu
     excluded = ranked[ranked["plot_id"].str.startswith("demo-haidian")]
     assert not excluded["eligible"].any()
     assert ranked.loc[ranked["eligible"], "rank"].max() < excluded["rank"].min()
+
+
+def test_tied_plots_share_a_rank_and_are_marked_tied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """14 plots saturate every factor and score 100: rank 1 each, a `tied` column, and the reason."""
+    plots = write_tied_plots(tmp_path)
+    out = tmp_path / "ranked.gpkg"
+    assert main(["site", "frontier_it", "--plots", str(plots), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    ranked = pyogrio.read_dataframe(out, layer="ranked")
+    assert {"rank", "tied", "score", "plot_id"} <= set(ranked.columns)  # the contract's names kept
+    top = ranked[ranked["plot_id"].isin([f"BJ-000{k}" for k in range(101, 115)])]
+    assert len(top) == 14 and (top["rank"] == 1).all() and top["tied"].astype(bool).all()
+    rest = ranked.drop(top.index).sort_values("rank")
+    assert rest["rank"].iloc[0] == 15 and not rest["tied"].astype(bool).any()  # 1, 1, … 15: competition
+    assert printed.count("    1. BJ-0001") == 10 and "… and 4 more tied at rank 1" in printed
+    assert "14 plots score the same (100.0) and share rank 1" in printed
+    assert "all within 500 m (full marks)" in printed
+    assert "robust" not in printed.split("cannot pick a top 10")[0].splitlines()[-1]
+    assert "14 candidates tie at rank 1, more than the top 10 places" in printed

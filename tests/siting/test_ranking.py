@@ -7,7 +7,13 @@ import pandas as pd
 import pytest
 
 from zgc_geo.errors import SitingError
-from zgc_geo.siting.ranking import explain_difference, normalise_weights, rank_candidates
+from zgc_geo.siting.ranking import (
+    competition_ranks,
+    explain_difference,
+    normalise_weights,
+    rank_candidates,
+    tie_keys,
+)
 
 #: 3 candidates × 2 factors; weights access 0.6, green 0.4. By hand:
 #: A = 100·(0.6·0.8 + 0.4·0.4) = 48 + 16 = 64; B = 36 + 40 = 76; C = 12 + 24 = 36 → B, A, C.
@@ -30,7 +36,7 @@ def test_known_answer() -> None:
     assert result["failed_constraints"].to_list() == [[], [], []]
     assert result["not_scored_reason"].to_list() == ["", "", ""]
     assert list(result.columns) == [
-        "score", "rank", "contrib_access", "contrib_green",
+        "score", "rank", "tied", "contrib_access", "contrib_green",
         "eligible", "failed_constraints", "not_scored_reason",
     ]  # fmt: skip
 
@@ -66,11 +72,48 @@ def test_exclude_failed_false_ranks_on_score_alone() -> None:
     assert result["eligible"].to_list() == [False, True, True]
 
 
-def test_ties_are_broken_by_candidate_id() -> None:
-    scores = pd.DataFrame({"access": [0.5, 0.5, 0.9], "green": [0.5, 0.5, 0.1]}, index=[12, 7, 3])
+def test_tied_candidates_share_a_rank_and_are_listed_by_id() -> None:
+    """Equal scores share a rank and the next one skips their places (1, 1, 3); rows by id."""
+    scores = pd.DataFrame(
+        {"access": [0.5, 1.0, 1.0, 0.2], "green": [0.5, 1.0, 1.0, 0.2]}, index=[12, 7, 3, 5]
+    )
     result = rank_candidates(scores, {"access": 1, "green": 1})
-    assert list(result.index) == [3, 7, 12]  # all score 50: numeric ids in numeric order
-    assert result["rank"].to_list() == [1, 2, 3]
+    assert list(result.index) == [3, 7, 12, 5]  # the tied 100s in id order, which means nothing
+    assert result["rank"].to_list() == [1, 1, 3, 4]
+    assert result["tied"].to_list() == [True, True, False, False]
+
+
+def test_scores_equal_but_for_float_noise_tie() -> None:
+    """Plot a: 0.1 and 0.2; plot b: 0.1 + 0.2 and 0: equal but for float noise, so they tie (TIE_DECIMALS)."""
+    scores = pd.DataFrame({"access": [0.1, 0.1 + 0.2, 0.9], "green": [0.2, 0.0, 0.1]}, index=["a", "b", "c"])
+    result = rank_candidates(scores, {"access": 1, "green": 1})
+    assert result.at["a", "score"] != result.at["b", "score"]  # 15.0 vs 15.000000000000002
+    assert result["rank"].to_list() == [1, 2, 2]
+    assert result["tied"].to_list() == [False, True, True]
+    assert list(result.index) == ["c", "a", "b"]
+
+
+def test_a_real_difference_below_display_precision_is_not_a_tie() -> None:
+    scores = pd.DataFrame({"access": [0.999999, 1.0]}, index=["a", "b"])  # 99.9999 vs 100 points
+    result = rank_candidates(scores, {"access": 1})
+    assert result["rank"].to_list() == [1, 2] and not result["tied"].any()
+
+
+def test_ties_among_failed_and_unscored_candidates() -> None:
+    scores = pd.DataFrame({"access": [1.0, 1.0, 0.5, 0.5, np.nan]}, index=["a", "b", "c", "d", "e"])
+    failed = pd.Series({"a": ["flood zone"]})
+    result = rank_candidates(scores, {"access": 1}, constraints_failed=failed)
+    assert list(result.index) == ["b", "c", "d", "a", "e"]
+    assert result["rank"].to_list() == [1, 2, 2, 4, pd.NA]
+    assert result["tied"].to_list() == [False, True, True, False, False]
+    waived = rank_candidates(scores, {"access": 1}, constraints_failed=failed, exclude_failed=False)
+    assert waived["rank"].to_list() == [1, 1, 3, 3, pd.NA]
+
+
+def test_tie_keys_and_competition_ranks() -> None:
+    assert tie_keys(np.array([0.1 + 0.2, 0.3]))[0] == tie_keys(np.array([0.3]))[0]
+    shared, tied = competition_ranks(np.zeros(5, dtype=int), np.array([9.0, 9.0, 8.0, 7.0, 7.0]))
+    assert shared.tolist() == [1, 1, 3, 4, 4] and tied.tolist() == [True, True, False, True, True]
 
 
 def test_missing_factor_score_is_not_ranked_and_says_why() -> None:

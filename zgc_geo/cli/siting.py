@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, add_lang_option, print_result
 from zgc_geo.crs import to_analysis_crs
@@ -14,9 +15,10 @@ from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.pipeline import ImportOptions, import_file
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.siting.ahp import ahp_weights, read_ahp_file
-from zgc_geo.siting.analysis import SitingOptions, SitingResult, site_cluster
+from zgc_geo.siting.analysis import SitingOptions, SitingResult, constraint_name, site_cluster
 from zgc_geo.siting.factors import FactorSpec
 from zgc_geo.siting.overlay import write_suitability_geotiff
+from zgc_geo.siting.ties import explain_ties
 
 SHOWN = 10
 
@@ -151,9 +153,20 @@ def _print_ranking(result: SitingResult) -> None:
         + ", ".join(f"{k}={v:.2f}" for k, v in result.weights.items())
     )
     for row in top.itertuples():
-        failed = f"  fails: {', '.join(row.failed_constraints)}" if row.failed_constraints else ""
+        codes = row.failed_constraints
+        failed = f"  fails: {', '.join(constraint_name(c) for c in codes)}" if codes else ""
         label = getattr(row, "name", "") or ""
-        print(f"  {row.rank:>3}. {row.plot_id}  {label}  score {row.score:.1f}{failed}")
+        rank = "  -" if pd.isna(row.rank) else f"{int(row.rank):>3}"
+        tied = " (tied)" if row.tied else ""  # a shared rank: 1, 1, 3 …
+        print(f"  {rank}. {row.plot_id}  {label}  score {row.score:.1f}{tied}{failed}")
+    last = top["rank"].iloc[-1] if len(top) else pd.NA
+    if not pd.isna(last):
+        more = int((result.candidates["rank"].iloc[SHOWN:] == last).sum())
+        if more:
+            print(f"       … and {more} more tied at rank {int(last)}")
+    ties = explain_ties(result.candidates, result.specs, resolution_m=result.grid.resolution_m)
+    for line in ties:
+        print(f"  * {line}")
     if result.sensitivity is not None:
         print(result.sensitivity.verdict)
         for statement in result.sensitivity.statements:

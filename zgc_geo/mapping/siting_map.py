@@ -16,7 +16,7 @@ from zgc_geo.mapping.display_datum import to_display
 from zgc_geo.mapping.html_text import detail_html, legend_html, swatch, text
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.mapping.raster_overlay import RAMP, overlay_image
-from zgc_geo.siting.analysis import SitingResult
+from zgc_geo.siting.analysis import SitingResult, constraint_name
 
 CANDIDATE_CLASS: Final = "zgc-site-candidate"
 RANK_LABEL_CLASS: Final = "zgc-rank-label"
@@ -65,9 +65,13 @@ def build_siting_map(
 
 
 def score_card(row: pd.Series, result: SitingResult, lang: str = DEFAULT_LANG) -> str:
-    """Escaped HTML: a candidate's rank, score, factor points and failed constraints, in ``lang``."""
+    """Escaped HTML: a candidate's rank (shared when tied), score, factor points and failed constraints."""
+    rank = row.get("rank")
+    shown_rank: object = "—" if pd.isna(rank) else int(rank)
+    if not pd.isna(rank) and bool(row.get("tied", False)):
+        shown_rank = translate("siting.rank_tied", lang, rank=int(rank))
     rows: list[tuple[str, object]] = [
-        (translate("map.row.rank", lang), "—" if pd.isna(row.get("rank")) else int(row["rank"])),
+        (translate("map.row.rank", lang), shown_rank),
         (
             translate("map.row.score", lang),
             "—" if pd.isna(row.get("score")) else f"{row['score']:.1f} / 100",
@@ -83,7 +87,9 @@ def score_card(row: pd.Series, result: SitingResult, lang: str = DEFAULT_LANG) -
         )
     failed = row.get("failed_constraints")
     if isinstance(failed, list) and failed:
-        rows.append((translate("map.row.fails", lang), join_names(lang, failed)))
+        rows.append(
+            (translate("map.row.fails", lang), join_names(lang, [constraint_name(c, lang) for c in failed]))
+        )
     return detail_html(row.get("name") or row["plot_id"], row["plot_id"], rows)
 
 

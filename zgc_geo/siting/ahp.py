@@ -272,7 +272,7 @@ def most_inconsistent_pairs(
     order = np.argsort(-ranked, kind="stable")[: max(top, 0)]
     pairs = []
     for i, j in zip(rows[order], cols[order], strict=True):
-        suggestion = f"{labels[i]}/{labels[j]} = {fmt_judgement(_nearest_scale(implied[i, j]))}"
+        suggestion = f"{labels[i]}/{labels[j]} = {fmt_judgement(nearest_scale(implied[i, j]))}"
         factor = math.exp(deviation[i, j])
         pairs.append(InconsistentPair(labels[i], labels[j], a[i, j], implied[i, j], factor, suggestion))
     return pairs
@@ -288,7 +288,7 @@ def fmt_judgement(value: float) -> str:
     return f"{value:.3g}"
 
 
-def _nearest_scale(ratio: float) -> float:
+def nearest_scale(ratio: float) -> float:
     """The value of Saaty's scale (1/9 … 1 … 9) nearest ``ratio`` on a log scale."""
     scale = np.array([1 / k for k in range(9, 1, -1)] + list(range(1, 10)), dtype=float)
     return float(scale[np.argmin(np.abs(np.log(scale / ratio)))])

@@ -12,6 +12,7 @@ import pandas as pd
 
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.errors import SitingError
+from zgc_geo.i18n import pick, translate
 from zgc_geo.plan_data import PlanData
 from zgc_geo.siting.ahp import AhpResult
 from zgc_geo.siting.factors import FactorSpec, cluster_factor_sources, cluster_factor_specs, factor_array
@@ -22,10 +23,50 @@ from zgc_geo.siting.sensitivity import SensitivityResult, weight_sensitivity
 from zgc_geo.siting.standardise import standardise
 from zgc_geo.siting.zonal import zonal_means
 
-Progress = Callable[[float, str], None]
-EXCLUSION: Final = "exclusion zone 排除区"
-PROTECTED: Final = "protected area 保护区"
-OUTSIDE: Final = "outside the study area 研究区外"
+#: Codes of the constraints the analysis itself checks, as stored in ``failed_constraints`` (and
+#: exports); people read them through :func:`constraint_name`, in their language.
+EXCLUSION: Final = "exclusion_zone"
+PROTECTED: Final = "protected_area"
+OUTSIDE: Final = "outside_study_area"
+CONSTRAINT_NAMES: Final = {
+    EXCLUSION: "siting.constraint.exclusion_zone",
+    PROTECTED: "siting.constraint.protected_area",
+    OUTSIDE: "siting.constraint.outside_study_area",
+}
+CONSTRAINTS: Final = tuple(CONSTRAINT_NAMES)
+#: The stages of a run, as a progress bar names them (the factor stage: :attr:`Step.factor`).
+STEP_NAMES: Final = {
+    "grid": "siting.progress.grid",
+    "overlay": "siting.progress.overlay",
+    "candidates": "siting.progress.candidates",
+    "sensitivity": "siting.progress.sensitivity",
+    "done": "siting.progress.done",
+}
+
+
+def constraint_name(code: str, lang: str = "en") -> str:
+    """A failed constraint as people read it in ``lang``; a name the user gave is shown as given."""
+    return translate(CONSTRAINT_NAMES[code], lang) if code in CONSTRAINT_NAMES else code
+
+
+@dataclass(frozen=True)
+class Step:
+    """A stage of a siting run, worded for a progress bar in either language (the analysis has no UI)."""
+
+    key: str
+    number: int = 0
+    total: int = 0
+    factor: FactorSpec | None = None
+
+    def text(self, lang: str = "en") -> str:
+        """The stage in ``lang``: ``Factor 2/3: Inside the Bio-health core parks``."""
+        if self.factor is None:
+            return translate(STEP_NAMES[self.key], lang)
+        name = pick(lang, self.factor.label_zh, self.factor.label_en)
+        return translate("siting.progress.factor", lang, number=self.number, total=self.total, factor=name)
+
+
+Progress = Callable[[float, Step], None]
 
 
 @dataclass(frozen=True)
@@ -143,18 +184,18 @@ def site_cluster(
     if unsourced:
         raise SitingError(f"no data for factor(s) {', '.join(unsourced)}: add their layer as an extra factor")
     weights = resolve_weights(specs, options)
-    report(0.05, "网格 Building the grid")
+    report(0.05, Step("grid"))
     grid, inside = study_grid(plan, options.study_area, options.resolution_m)
     standardised: dict[str, np.ndarray] = {}
     for number, spec in enumerate(specs, start=1):
-        report(0.05 + 0.6 * number / len(specs), f"因子 Factor {number}/{len(specs)}: {spec.label_zh}")
+        report(0.05 + 0.6 * number / len(specs), Step("factor", number, len(specs), spec))
         raw = factor_array(spec, grid, sources[spec.id])
         standardised[spec.id] = standardise(raw, spec.direction, spec.lower, spec.upper, out=raw)
-    report(0.7, "约束与叠加 Constraints and overlay")
+    report(0.7, Step("overlay"))
     masks = _constraint_masks(grid, options)
     blocked = np.logical_or.reduce([*masks.values(), np.zeros(grid.shape, dtype=bool)])
     suitability = weighted_overlay(standardised, weights.to_dict(), blocked, inside=inside)
-    report(0.8, "候选地块 Scoring candidates")
+    report(0.8, Step("candidates"))
     ranked = _rank(
         grid,
         standardised=standardised,
@@ -164,9 +205,9 @@ def site_cluster(
         candidates=candidates,
         weights=weights,
     )
-    report(0.9, "敏感性 Sensitivity")
+    report(0.9, Step("sensitivity"))
     sensitivity = _sensitivity(ranked, specs, weights, options, candidates)
-    report(1.0, "完成 Done")
+    report(1.0, Step("done"))
     notes = [] if options.specs else [f"innovation centres of {options.cluster_id}: not located in the plan"]
     return SitingResult(grid, suitability, specs, weights, ranked, sensitivity, options, notes)
 
@@ -208,9 +249,10 @@ def _rank(
     attributes = candidates.assign(plot_id=candidates["plot_id"].astype(str)).set_index("plot_id")
     merged = attributes.join(ranking, how="left").join(zonal[["suitability_mean", "cell_count"]], how="left")
     merged = merged.join(zonal[list(weights.index)].add_prefix("factor_"), how="left")
+    # Tied candidates share a rank; within it rows go by plot id, as in rank_candidates.
     return gpd.GeoDataFrame(
         merged.reset_index(), geometry=candidates.geometry.name, crs=candidates.crs
-    ).sort_values("rank", na_position="last", kind="stable")
+    ).sort_values(["rank", "plot_id"], na_position="last", kind="stable")
 
 
 def _sensitivity(
@@ -238,8 +280,9 @@ def _sensitivity(
 
 
 def _labels(frame: pd.DataFrame) -> dict[str, str]:
+    """``name (plot_id)`` per plot; the id alone (it reads the same in every language) without a name."""
     names = frame["name"] if "name" in frame.columns else frame["plot_id"]
     return {
-        str(pid): (f"{name} ({pid})" if isinstance(name, str) and name and name != pid else f"plot {pid}")
+        str(pid): (f"{name} ({pid})" if isinstance(name, str) and name and name != pid else str(pid))
         for pid, name in zip(frame["plot_id"], names, strict=True)
     }

@@ -24,6 +24,10 @@ CONTRIB_PREFIX: Final = "contrib_"
 SCORE_TOLERANCE: Final = 1e-9
 #: Differences below this many points are shown as equal (scores are shown to one decimal).
 SHOWN_PRECISION: Final = 0.05
+#: Two scores tie when they are equal after rounding to this many decimals of a point (0–100).
+#: A millionth of a point is far below any difference the inputs can justify and far above float
+#: noise (~1e-13 points), so 0.1 + 0.2 and 0.3 tie while 99.9999 and 100 do not, on every machine.
+TIE_DECIMALS: Final = 6
 
 
 def rank_candidates(
@@ -53,12 +57,19 @@ def rank_candidates(
     Returns
     -------
     pandas.DataFrame
-        Indexed by candidate id, ordered by rank, with ``score`` = 100 × Σ w·s, ``rank`` (1 = best;
-        equal scores are ordered by candidate id so the order is reproducible), one
-        ``contrib_<factor>`` column per factor (points; they sum to the score),
+        Indexed by candidate id, ordered by rank, with ``score`` = 100 × Σ w·s, ``rank`` (1 = best),
+        ``tied``, one ``contrib_<factor>`` column per factor (points; they sum to the score),
         ``failed_constraints`` (list), ``eligible`` and ``not_scored_reason``. A candidate with a
         missing factor score gets no score and no rank (rank <NA>) and is listed last; the reason names
         the missing factors, and the contributions of the factors it has are still shown.
+
+    Notes
+    -----
+    Ties: scores that are equal after rounding to :data:`TIE_DECIMALS` decimals of a point are
+    tied (:func:`tie_keys`). Tied candidates share a rank, the next one skips the places they
+    take ("competition" ranking: 1, 1, 3 …), and ``tied`` is True for each of them: nothing in
+    the inputs puts one above the other. They are listed by candidate id only so that the order
+    of the rows is reproducible; that order means nothing.
     """
     scores = check_factor_scores(factor_scores)
     w = normalise_weights(weights, list(scores.columns))
@@ -69,9 +80,12 @@ def rank_candidates(
     eligible = np.array([not f for f in failed], dtype=bool)
     scored = ~np.isnan(score)
     group = np.where(~scored, 2, np.where(eligible | (not exclude_failed), 0, 1))
-    order = np.lexsort((_id_rank(scores.index), -np.nan_to_num(score), group))
-    rank = pd.array([pd.NA] * len(score), dtype="Int64")
-    rank[: int(scored.sum())] = np.arange(1, int(scored.sum()) + 1)
+    keys = tie_keys(np.nan_to_num(score))
+    order = np.lexsort((_id_rank(scores.index), -keys, group))
+    shared, tied = competition_ranks(group[order], keys[order])
+    rank = pd.array(shared, dtype="Int64")
+    rank[~scored[order]] = pd.NA
+    tied &= scored[order]
     columns = {f"{CONTRIB_PREFIX}{f}": contrib[order, k] for k, f in enumerate(scores.columns)}
     reasons = [
         f"no value for {', '.join(scores.columns[row])}; fill the gap or drop the factor" if row.any() else ""
@@ -81,6 +95,7 @@ def rank_candidates(
         {
             "score": score[order],
             "rank": rank,
+            "tied": tied,
             **columns,
             "eligible": eligible[order],
             "failed_constraints": pd.Series([failed[k] for k in order], dtype=object).to_numpy(),
@@ -97,6 +112,7 @@ def explain_difference(
     *,
     labels: Mapping[Any, str] | None = None,
     factor_labels: Mapping[str, str] | None = None,
+    constraint_labels: Mapping[str, str] | None = None,
     lang: str = "en",
 ) -> list[str]:
     """Why candidate ``a`` ranks above (or below) ``b``, in sentences with points, in ``lang``.
@@ -105,7 +121,8 @@ def explain_difference(
     largest advantage for ``a`` first ("distance to feature parks: +9.1 points", factor names as
     given, not capitalised); then any
     constraint either fails. ``result`` is the output of :func:`rank_candidates`; ``labels``
-    names candidates (default ``plot <id>``), ``factor_labels`` names factors (default the id).
+    names candidates (default ``plot <id>``), ``factor_labels`` names factors (default the id),
+    ``constraint_labels`` names failed constraints (default as stored).
     """
     for candidate in (a, b):
         if candidate not in result.index:
@@ -135,7 +152,7 @@ def explain_difference(
     for c in (a, b):
         failed = list(result.at[c, "failed_constraints"])
         if failed:
-            constraints = join_names(lang, failed)
+            constraints = join_names(lang, [(constraint_labels or {}).get(f, f) for f in failed])
             lines.append(
                 Sentence("siting.why.fails", {"name": name[c], "constraints": constraints}).text(lang)
             )
@@ -189,6 +206,34 @@ def normalise_weights(weights: Mapping[str, float], factors: Sequence[str]) -> p
     if w.sum() <= 0:
         raise SitingError("all weights are 0; give at least one factor a positive weight.")
     return w / w.sum()
+
+
+def tie_keys(points: np.ndarray) -> np.ndarray:
+    """Scores in points (0–100) as whole numbers that are equal exactly when the scores tie.
+
+    The rule behind every rank in zgc-geo: round to :data:`TIE_DECIMALS` decimals of a point.
+    The keys are integral floats (exact up to 2**53), so they compare and sort without noise.
+    """
+    return np.rint(np.asarray(points, dtype=float) * 10.0**TIE_DECIMALS)
+
+
+def competition_ranks(group: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shared ranks (1, 1, 3 …) and a tied flag for rows already sorted best first.
+
+    Rows are sorted by ``group`` (ascending: eligible before failed …) then by ``keys`` (higher
+    first); a row shares the rank of the first row of its run of equal (group, key), and is tied
+    when that run has more than one row.
+    """
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (group[1:] != group[:-1]) | (keys[1:] != keys[:-1])
+    positions = np.arange(1, n + 1)
+    shared = np.maximum.accumulate(np.where(starts, positions, 0))
+    run = np.cumsum(starts) - 1
+    tied = np.bincount(run)[run] > 1
+    return shared.astype(np.int64), tied
 
 
 def id_order(index: pd.Index) -> np.ndarray:

@@ -6,38 +6,50 @@ import tempfile
 from pathlib import Path
 from typing import Any, Final
 
+import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.export.layers import write_layer
+from zgc_geo.i18n import join_names
 from zgc_geo.importing.pipeline import ImportOptions
 from zgc_geo.siting.ahp import (
     AhpResult,
+    InconsistentPair,
     ahp_weights,
     fmt_judgement,
     most_inconsistent_pairs,
+    nearest_scale,
     pairwise_from_upper,
 )
-from zgc_geo.siting.analysis import SitingOptions, SitingResult
+from zgc_geo.siting.analysis import CONSTRAINTS, SitingOptions, SitingResult, constraint_name
 from zgc_geo.siting.factors import FactorSpec
 from zgc_geo.siting.overlay import write_suitability_geotiff
 from zgc_geo.siting.ranking import explain_difference
 from zgc_geo.siting.standardise import Direction
+from zgc_geo.siting.ties import explain_ties
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.import_panel import run_import
+from zgc_geo.ui.markdown_text import escaped
 from zgc_geo.ui.tables import labelled, show_table
 
 DIRECTIONS: Final[tuple[Direction, ...]] = ("cost", "benefit")
 DIRECTION_LABELS: Final = {"cost": "siting.direction_cost", "benefit": "siting.direction_benefit"}
 RANKING_HEADINGS: Final = {
     "rank": "siting.col.rank",
+    "tied": "siting.col.tied",
     "plot_id": "siting.col.plot_id",
     "name": "siting.col.name",
     "score": "siting.col.score",
     "failed_constraints": "siting.col.failed_constraints",
 }
+#: Units that are words, shown in the page's language (metres and 0/1 read the same in both).
+UNIT_LABELS: Final = {"raster units": "siting.unit.raster"}
+#: Candidates in the robustness chart, and the longest name a bar label shows whole.
+CHART_BARS: Final = 15
+CHART_NAME_CHARS: Final = 14
 
 
 def factor_name(spec: FactorSpec) -> str:
@@ -55,7 +67,7 @@ def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str
             "direction": [s.direction for s in defaults],
             "lower": [s.lower for s in defaults],
             "upper": [s.upper for s in defaults],
-            "unit": [s.unit for s in defaults],
+            "unit": [tr(UNIT_LABELS[s.unit]) if s.unit in UNIT_LABELS else s.unit for s in defaults],
         }
     )
     edited = st.data_editor(
@@ -63,7 +75,7 @@ def factor_table(defaults: list[FactorSpec]) -> tuple[list[FactorSpec], dict[str
         hide_index=True,
         disabled=["id", "factor", "unit"],
         column_config={
-            "id": st.column_config.TextColumn(tr("siting.col.id")),
+            "id": None,  # the factor's code keys the weights; people read its name
             "factor": st.column_config.TextColumn(tr("siting.col.factor")),
             "direction": st.column_config.SelectboxColumn(
                 tr("siting.direction"),
@@ -137,9 +149,23 @@ def ahp_form(specs: list[FactorSpec]) -> AhpResult:
         col.metric(names[factor], f"{weight:.3f}")
     cols[-1].metric(tr("siting.cr"), f"{result.cr:.3f}")
     if not result.consistent:
-        pairs_text = "; ".join(str(p) for p in most_inconsistent_pairs(full, result.weights, ids))
+        worst = most_inconsistent_pairs(full, result.weights, ids)
+        pairs_text = "; ".join(_inconsistent_pair(p, names) for p in worst)
         st.warning(tr("siting.inconsistent", pairs=pairs_text))
     return result
+
+
+def _inconsistent_pair(pair: InconsistentPair, names: dict[str, str]) -> str:
+    """A judgement to revisit, with the factors' names in the page's language (never their codes)."""
+    return tr(
+        "siting.inconsistent_pair",
+        a=names[pair.a],
+        b=names[pair.b],
+        judged=fmt_judgement(pair.judged),
+        implied=f"{pair.implied:.2f}",
+        factor=f"{pair.factor:.1f}",
+        suggested=fmt_judgement(nearest_scale(pair.implied)),
+    )
 
 
 def _judgement(value: object) -> float:
@@ -186,10 +212,12 @@ def uploaded_frame(label: str, key: str, kind: str) -> object:
 
 
 def results_section(result: SitingResult) -> None:
-    """The ranked table, a score comparison, robustness in words, and the exports."""
+    """The ranked table, tied plots, a score comparison, robustness in words and a chart."""
+    lang = current_lang()
     ranked = result.candidates
     shown = [
         "rank",
+        "tied",
         "plot_id",
         "name",
         "score",
@@ -197,35 +225,108 @@ def results_section(result: SitingResult) -> None:
         "failed_constraints",
     ]
     contributions = {f"contrib_{s.id}": factor_name(s) for s in result.specs}
+    table = ranked[[c for c in shown if c in ranked.columns]].copy()
+    if "failed_constraints" in table.columns:
+        table["failed_constraints"] = table["failed_constraints"].map(
+            lambda codes: join_names(lang, [constraint_name(c, lang) for c in codes]) if codes else ""
+        )
     show_table(
-        ranked[[c for c in shown if c in ranked.columns]],
+        table,
         RANKING_HEADINGS,
         config={
-            c: st.column_config.NumberColumn(tr("siting.col.points", factor=n))
-            for c, n in contributions.items()
+            "tied": st.column_config.CheckboxColumn(tr("siting.col.tied")),
+            **{
+                c: st.column_config.NumberColumn(tr("siting.col.points", factor=n))
+                for c, n in contributions.items()
+            },
         },
         height=360,
     )
+    ties = explain_ties(ranked, result.specs, resolution_m=result.grid.resolution_m, lang=lang)
+    if ties:
+        st.markdown(f"**{escaped(tr('siting.ties_heading'))}**")
+        for line in ties:
+            st.markdown(f"- {escaped(line)}")
     ids = ranked["plot_id"].tolist()
+    names = plot_names(ranked)
     cols = st.columns(2)
-    a = cols[0].selectbox(tr("siting.why_a"), ids, index=0, key="why_a")
-    b = cols[1].selectbox(tr("siting.why_b"), ids, index=min(1, len(ids) - 1), key="why_b")
+    pick_plot = names.__getitem__  # a plot by its name, its id after it
+    a = cols[0].selectbox(tr("siting.why_a"), ids, index=0, key="why_a", format_func=pick_plot)
+    b = cols[1].selectbox(
+        tr("siting.why_b"), ids, index=min(1, len(ids) - 1), key="why_b", format_func=pick_plot
+    )
     if a != b:
         labels = {s.id: factor_name(s) for s in result.specs}
+        constraints = {c: constraint_name(c, lang) for c in CONSTRAINTS}
         for line in explain_difference(
-            ranked.set_index("plot_id"), a, b, factor_labels=labels, lang=current_lang()
+            ranked.set_index("plot_id"),
+            a,
+            b,
+            labels=names,
+            factor_labels=labels,
+            constraint_labels=constraints,
+            lang=lang,
         ):
             st.write(line)
     if result.sensitivity is not None:
         sens = result.sensitivity
         st.subheader(tr("siting.robustness", pct=sens.perturb_pct, runs=sens.runs))
-        st.info(sens.verdict_in(current_lang()))
-        for statement in sens.statements_in(current_lang()):
+        st.info(sens.verdict_in(lang))
+        for statement in sens.statements_in(lang):
             st.write(f"- {statement}")
-        top = sens.candidates.head(15)
-        st.bar_chart(
-            top.set_index("label")["p_top_n"], y_label=tr("siting.p_top", n=sens.top_n), horizontal=True
+        st.altair_chart(robustness_chart(result), width="stretch")
+
+
+def robustness_chart(result: SitingResult) -> alt.Chart:
+    """P(top N) per candidate, best base rank first; each bar labelled so that no two look alike.
+
+    Vega cuts long axis labels to a common prefix ("闲置工业地块10…" for every plot of a numbered
+    series), so the label is built here instead: the name shortened in the middle, which keeps
+    its distinguishing end, then the plot id; and the axis never truncates it.
+    """
+    assert result.sensitivity is not None
+    sens = result.sensitivity
+    top = sens.candidates.head(CHART_BARS)
+    names = plot_names(result.candidates, CHART_NAME_CHARS)
+    data = pd.DataFrame(
+        {
+            "plot": [names.get(str(pid), str(pid)) for pid in top.index],
+            "p_top_n": top["p_top_n"].to_numpy(dtype=float),
+        }
+    )
+    title = tr("siting.p_top", n=sens.top_n)
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("p_top_n:Q", title=title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+            y=alt.Y("plot:N", sort=None, title=None, axis=alt.Axis(labelLimit=0)),
+            tooltip=[
+                alt.Tooltip("plot:N", title=tr("siting.col.name")),
+                alt.Tooltip("p_top_n:Q", title=title, format=".0%"),
+            ],
         )
+    )
+
+
+def plot_names(ranked: pd.DataFrame, max_chars: int | None = None) -> dict[str, str]:
+    """Per plot id: ``name (plot_id)`` (the id alone without a name), the name cut to ``max_chars``."""
+    names = ranked["name"] if "name" in ranked.columns else pd.Series(None, index=ranked.index)
+    return {
+        str(pid): plot_label(name, str(pid), max_chars)
+        for pid, name in zip(ranked["plot_id"], names, strict=True)
+    }
+
+
+def plot_label(name: object, plot_id: str, max_chars: int | None = None) -> str:
+    """``name (plot_id)``; a name over ``max_chars`` is shortened in the middle, so its numbered end stays."""
+    if not isinstance(name, str) or not name.strip() or name.strip() == plot_id:
+        return plot_id
+    text = name.strip()
+    if max_chars is not None and len(text) > max_chars:
+        head = max_chars // 2
+        text = f"{text[:head]}…{text[-(max_chars - head - 1) :]}"
+    return f"{text} ({plot_id})"
 
 
 def exports(result: SitingResult, stem: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from zgc_geo.mapping.siting_map import build_siting_map
-from zgc_geo.siting.analysis import SitingOptions, site_cluster
+from zgc_geo.siting.analysis import SitingOptions, Step, site_cluster
 from zgc_geo.siting.factors import cluster_factor_specs
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
@@ -98,8 +98,8 @@ with user_errors_shown():
     if st.button(tr("siting.run"), type="primary", key="site_run"):
         bar = st.progress(0.0, text=tr("siting.starting"))
 
-        def advance(share: float, message: str) -> None:
-            bar.progress(share, text=message)
+        def advance(share: float, step: Step) -> None:
+            bar.progress(share, text=step.text(lang))
 
         fresh = site_cluster(plan, candidates, options, progress=advance)
         st.session_state["site_result"] = (options_signature(options), fresh)
