@@ -166,3 +166,20 @@ def test_missing_crs_offers_candidates_by_name_as_one_click_fixes(
     assert at.success[0].value.startswith(
         translate("import.verdict_usable", lang, source="", size="", errors=0, warnings=0)[:2]
     )
+
+
+def test_a_guessed_encoding_offers_the_other_encodings_as_one_click_fixes(tmp_path: Path) -> None:
+    archive = write_gbk_plot_zip(tmp_path)  # GBK text without a .cpg: the encoding is guessed
+    at = _upload(_page(), archive.name, archive.read_bytes())
+    rows = _report(at)
+    guessed = [r for r in rows if r["message"] == "文本编码是推测的（gb18030）"]
+    assert len(guessed) == 1 and "“修正”" in guessed[0]["hint"] and "--encoding" not in guessed[0]["hint"]
+    labels = [b.label for b in at.button if b.key and b.key.startswith("fix_encoding_")]
+    assert labels == ["按 UTF-8 编码读取", "按 GBK 编码读取", "按 BIG5 编码读取"]  # not the one in use
+    next(b for b in at.button if b.label == "按 GBK 编码读取").click().run()
+    assert not at.exception
+    assert at.selectbox(key="import_encoding").value == "GBK"
+    messages = [r["message"] for r in _report(at)]
+    assert "属性文本按 gb18030 解码" in messages  # GBK is read with its superset
+    assert "文本编码是推测的（gb18030）" not in messages  # chosen now, not guessed
+    assert not [b for b in at.button if b.key and b.key.startswith("fix_encoding_")]  # nothing guessed now
