@@ -3,6 +3,7 @@ number formats and rounded values, no folder of the server; contract columns and
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from zgc_geo.export.layers import write_layer
 from zgc_geo.export.tables import write_tables
 from zgc_geo.export.workbook import without_paths
 from zgc_geo.i18n import Lang
+from zgc_geo.importing.report import ImportReport, Problem
+from zgc_geo.importing.report_export import report_bytes
 from zgc_geo.settings import USER_ENV
 from zgc_geo.workspace import AUDIT_EXPORT_COLUMNS
 
@@ -224,3 +227,19 @@ def test_a_layer_workbook_round_trips_through_its_fields_sheet(tmp_path: Path) -
     back = canonical_sheet(out)
     assert back["plot_id"].tolist() == plots["plot_id"].tolist()
     assert back["far_current"].tolist() == pytest.approx(plots["far_current"].round(2).tolist())
+
+
+@pytest.mark.parametrize(
+    ("lang", "sheets", "shown"),
+    [("zh", ["检查报告", "字段说明"], ["级别", "错误"]), ("en", ["Report", "Fields"], ["Severity", "error"])],
+)
+def test_the_import_report_workbook_is_in_its_language(lang: Lang, sheets: list, shown: list) -> None:
+    report = ImportReport("/srv/uploads/地块.zip")
+    report.add(Problem("error", "no_geometry", "=cmd|' /C calc'!A0 in /srv/uploads/地块.zip", "fix it"))
+    book = openpyxl.load_workbook(io.BytesIO(report_bytes(report, ".xlsx", lang)))
+    assert book.sheetnames == sheets
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][rows[0].index(shown[0]) - 1] is not None  # the code column stands before its name
+    assert shown[0] in rows[0] and shown[1] in rows[1]
+    message = next(v for v in rows[1] if isinstance(v, str) and "calc" in v)
+    assert message.startswith("'=") and "/srv/" not in message and "地块.zip" in message
