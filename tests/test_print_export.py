@@ -19,12 +19,14 @@ import numpy as np
 import pytest
 from PIL import Image
 from playwright.sync_api import sync_playwright
+from pyproj import Geod
 from scipy import ndimage
 
 from tests.export_checks import only_local_files, poppler
 from tests.map_page import legend_html
 from zgc_geo.cli import main
 from zgc_geo.coverage.spatial import reach, uncovered
+from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.errors import OptionError, PrintError
 from zgc_geo.export.printing import (
     CHROMIUM_ARGS,
@@ -34,9 +36,23 @@ from zgc_geo.export.printing import (
     render_print,
     write_html,
 )
+from zgc_geo.i18n import translate
 from zgc_geo.mapping.coverage_map import build_coverage_map, coverage_layer
 from zgc_geo.mapping.overview_map import build_overview_map
-from zgc_geo.mapping.print_layout import HEADER_MM, MARGIN_MM, PrintSpec, print_html
+from zgc_geo.mapping.park_labels import park_labels_layer
+from zgc_geo.mapping.print_layout import (
+    HEADER_MM,
+    MARGIN_MM,
+    PrintSpec,
+    PrintView,
+    nice_scale,
+    print_html,
+    scale_denominator,
+    scale_text,
+    switchable_overlays,
+    zoom_for_scale,
+)
+from zgc_geo.mapping.stock_map import build_stock_base_map, plots_for_display, plots_layer
 from zgc_geo.mapping.web_assets import STATIC_DIR_ENV
 from zgc_geo.plan_data import PlanData
 
@@ -361,3 +377,136 @@ def test_a_long_title_wraps_onto_two_readable_lines(plan: PlanData, tmp_path: Pa
     assert " ".join(w for w, _, _ in title) == words  # every word printed: no ellipsis, no cut
     assert len({round(top) for _, top, _ in title}) == 2  # on two lines
     assert min(h for _, _, h in title) >= 0.7 * normal_height  # still readable across a table
+
+
+# --- what the sheet shows: the user's view, a numeric scale, plots that never vanish (#13 items 1, 4) ---
+
+
+@pytest.mark.parametrize(("lat", "zoom"), [(39.9, 9.37), (40.5, 12.0), (0.0, 5.0), (60.0, 14.25)])
+def test_numeric_scale_agrees_with_a_geodesic_measure(lat: float, zoom: float) -> None:
+    """1:N from the formula = geodesic ground length of a printed span, measured on the ellipsoid."""
+    span_px = 40.0  # 10.6 mm of paper, centred on the latitude
+    world_px = 256 * 2**zoom
+    west, east = (180.0 - span_px / 2) / world_px * 360 - 180, (180.0 + span_px / 2) / world_px * 360 - 180
+    _, _, ground_m = Geod(ellps="WGS84").inv(west, lat, east, lat)
+    paper_m = span_px / 96 * 0.0254
+    assert scale_denominator(lat, zoom) == pytest.approx(ground_m / paper_m, rel=4e-3)  # sphere vs WGS84
+
+
+def test_scales_round_up_to_map_sheet_numbers() -> None:
+    assert nice_scale(149_000.0) == 150_000 and nice_scale(150_000.0) == 150_000
+    assert nice_scale(150_001.0) == 200_000 and nice_scale(9_999.0) == 10_000
+    assert nice_scale(1_000_001.0) == 1_200_000 and nice_scale(2_600_000.0) == 3_000_000
+    assert nice_scale(150_000.0 * (1 + 1e-12)) == 150_000  # float noise does not jump a step
+    for lat, n in ((39.9, 150_000), (40.6, 3_000_000), (10.0, 25_000)):
+        assert scale_denominator(lat, zoom_for_scale(lat, n)) == pytest.approx(n, rel=1e-12)
+    assert scale_text(150_000) == "1:150 000" and scale_text(2_500) == "1:2 500"
+    with pytest.raises(ValueError):
+        nice_scale(0.0)
+
+
+def test_the_sheet_prints_the_users_view_without_the_layers_switched_off(plan: PlanData) -> None:
+    m = build_overview_map(plan, lang="en")
+    labels = next(c for c in switchable_overlays(m) if "label" in c.layer_name.lower())
+    kept = next(c for c in switchable_overlays(m) if c is not labels)
+    view = PrintView(bounds=(39.95, 116.25, 40.05, 116.4), hidden=frozenset({labels.layer_name}))
+    page = print_html(m, PrintSpec(title="t", lang="en"), view)
+    assert "var bounds = [[39.95, 116.25], [40.05, 116.4]];" in page
+    assert '"padding": [0, 0]' in page and '"besideLegend": false' in page  # as on screen
+    assert f"var {labels.get_name()} =" not in page  # switched off on screen: not printed
+    assert f"var {kept.get_name()} =" in page
+    full = print_html(build_overview_map(plan, lang="en"), PrintSpec(title="t", lang="en"))
+    assert "var bounds = [[39.65, 115.978], [40.46, 117.092]];" in full and '"besideLegend": true' in full
+    with pytest.raises(OptionError):
+        PrintView(bounds=(40.0, 116.0, 40.0, 117.0))  # no height: not a view
+
+
+def test_the_html_export_says_what_it_shows_and_where_from(plan: PlanData, tmp_path: Path) -> None:
+    spec = PrintSpec(title="Zone <draft>", subtitle="Parks & clusters", lang="en", date="2026-06-30")
+    page = write_html(build_overview_map(plan, lang="en"), tmp_path / "o.html", spec).read_text(
+        encoding="utf-8"
+    )
+    assert "<h1>Zone &lt;draft&gt;</h1><p>Parks &amp; clusters</p>" in page
+    assert "<title>Zone &lt;draft&gt;</title>" in page
+    assert translate("print.source", "en") in page and "Map date 2026-06-30" in page
+    assert "Schematic park outlines" in page
+
+
+def _stock_sheet(plan: PlanData) -> folium.Map:
+    """The Stock page's printable map: parks, park names and 40 m plots, too small to see at this scale."""
+    parks = plan.parks.to_crs(ANALYSIS_CRS)
+    centres = parks.geometry.representative_point()
+    plots = gpd.GeoDataFrame(
+        {
+            "plot_id": [f"P{i}" for i in range(len(parks))],
+            "priority_score": np.linspace(10.0, 95.0, len(parks)),
+            "review_status": ["unreviewed"] * len(parks),
+        },
+        geometry=centres.buffer(20.0, cap_style="square").to_numpy(),
+        crs=ANALYSIS_CRS,
+    ).to_crs(4326)
+    m = build_stock_base_map(plan.parks, plan.districts, colour_by="priority", status_labels={}, canvas=False)
+    display, _ = plots_for_display(plots, None)
+    plots_layer(display, colour_by="priority", selected=None, tooltip_of={}).add_to(m)
+    park_labels_layer(plan.parks, lang="en").add_to(m)
+    return m
+
+
+@slow
+@browser
+def test_the_print_page_rounds_its_scale_and_marks_small_plots(plan: PlanData, tmp_path: Path) -> None:
+    page_file = tmp_path / "stock.html"
+    page_file.write_text(
+        print_html(_stock_sheet(plan), PrintSpec(title="Stock", lang="en")), encoding="utf-8"
+    )
+
+    def measure() -> dict[str, object]:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(chromium_path()), args=list(CHROMIUM_ARGS)
+            )
+            try:
+                width, height = PrintSpec(title="t").size_css_px
+                page = chromium.new_page(viewport={"width": width, "height": height})
+                page.goto(page_file.as_uri(), wait_until="load")
+                page.wait_for_function("() => window.zgcPrint && window.zgcPrint.ready", timeout=30_000)
+                bar = page.locator(".leaflet-control-scale-line")
+                return page.evaluate(
+                    """() => {
+                      const map = Object.values(window).find((v) => v instanceof L.Map);
+                      return {zoom: map.getZoom(), lat: map.getCenter().lat, scale: window.zgcPrint.scale,
+                              markers: window.zgcPrint.markers,
+                              markerPaths: document.querySelectorAll("path.zgc-print-marker").length,
+                              ratio: document.querySelector(".zgc-scale-ratio").textContent};
+                    }"""
+                ) | {"bar_text": bar.inner_text(), "bar_px": bar.bounding_box()["width"]}  # type: ignore[index]
+            finally:
+                chromium.close()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        got = pool.submit(measure).result()
+    n = got["scale"]
+    assert isinstance(n, int) and n == nice_scale(float(n))  # a round sheet scale …
+    assert scale_denominator(float(got["lat"]), float(got["zoom"])) == pytest.approx(n, rel=1e-9)  # … exactly
+    assert got["ratio"] == f"Scale {scale_text(n)}"
+    # Leaflet's own scale bar (its own distance arithmetic) says the same ground length per mm.
+    value, unit = str(got["bar_text"]).split()
+    bar_m = float(value) * (1000 if unit == "km" else 1)
+    assert bar_m / (float(got["bar_px"]) / 96 * 0.0254) == pytest.approx(n, rel=0.03)
+    assert got["markers"] == got["markerPaths"] == len(plan.parks)  # every 40 m plot, and only they
+
+
+@slow
+@browser
+def test_the_stock_pdf_shows_plots_park_names_and_its_scale(plan: PlanData, tmp_path: Path) -> None:
+    out = export_map(_stock_sheet(plan), tmp_path / "stock.pdf", PrintSpec(title="Stock", lang="en"))
+    text = poppler("pdftotext", str(out), "-")
+    assert re.search(r"Scale 1:\d{1,3}( \d{3})+", text), text
+    for park in plan.parks.itertuples():
+        assert str(park.name_en).split()[0] in text, park.name_en
+    poppler("pdftoppm", "-r", "100", "-png", "-singlefile", str(out), str(tmp_path / "sheet"))
+    pixels = np.asarray(Image.open(tmp_path / "sheet.png").convert("RGB")).reshape(-1, 3).astype(int)
+    # The priority colours of the plots (bands 60-80 and 80-100) are on the sheet, in visible dots.
+    for colour in ("#f03b20", "#bd0026"):
+        rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(pixels - rgb).sum(axis=1) < 30).sum() >= 20, colour

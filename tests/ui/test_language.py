@@ -203,7 +203,7 @@ def test_the_html_export_follows_the_language() -> None:
     assert not at.exception, at.exception
     choices, name, data, mime = at.session_state["overview_export_file"]
     page = data.decode("utf-8")
-    assert (choices[-1], mime) == ("en", "text/html") and name.startswith("zgc-geo_overview_")
+    assert (choices.lang, mime) == ("en", "text/html") and name.startswith("zgc-geo_overview_")
     assert "Feature parks by cluster" in page and "特色园区（按集群）" not in page
     labels = {b.key: b.label for b in at.get("download_button")}
     assert labels["overview_export_dl"] == f"Download {name}"

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from zgc_geo.errors import OptionError, PrintError
 from zgc_geo.mapping.map_controls import layer_control_last
-from zgc_geo.mapping.print_layout import MM_PER_INCH, FoliumMap, PrintSpec, print_html
+from zgc_geo.mapping.print_layout import MM_PER_INCH, FoliumMap, PrintSpec, PrintView, print_html, titled_html
 from zgc_geo.mapping.web_assets import inline_assets_html
 
 if TYPE_CHECKING:
@@ -53,6 +53,10 @@ FORMATS: Final = (".html", ".png", ".pdf")
 LOCAL_SCHEMES: Final = frozenset({"file", "data", "blob", "about"})
 TIMEOUT_S: Final = 60.0
 _TILE_SETTLE_MS: Final = 300  # Leaflet fades tiles in over 200 ms
+#: ``tEXt`` keywords of a printed PNG: the map frame's extent ("south,west,north,east", degrees of the
+#: map's display datum) and its numeric scale ("1:150000").
+EXTENT_NOTE: Final = "zgc-geo extent"
+SCALE_NOTE: Final = "zgc-geo scale"
 
 _READY_JS: Final = """() => {
   if (!(window.zgcPrint && window.zgcPrint.ready)) return false;
@@ -116,15 +120,32 @@ def _write_atomic(out: Path, data: bytes) -> None:
         raise
 
 
-def _png_with_dpi(png: bytes, dpi: int) -> bytes:
-    """Add a ``pHYs`` chunk so viewers and printers know the PNG's resolution (Chromium writes none)."""
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _png_with_dpi(png: bytes, dpi: int, notes: Mapping[str, str] | None = None) -> bytes:
+    """Add a ``pHYs`` chunk so viewers and printers know the PNG's resolution (Chromium writes none),
+    and a ``tEXt`` chunk per ASCII note (the printed extent and scale: where the sheet is)."""
     header_end = 8 + 25  # signature + IHDR chunk
     if png[:8] != b"\x89PNG\r\n\x1a\n" or b"pHYs" in png[: header_end + 64]:
         return png
     per_metre = round(dpi / MM_PER_INCH * 1000)
-    body = b"pHYs" + struct.pack(">IIB", per_metre, per_metre, 1)
-    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body))
-    return png[:header_end] + chunk + png[header_end:]
+    chunks = _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))
+    for keyword, value in sorted((notes or {}).items()):
+        chunks += _png_chunk(b"tEXt", keyword.encode("ascii") + b"\x00" + value.encode("ascii"))
+    return png[:header_end] + chunks + png[header_end:]
+
+
+def _sheet_notes(page: Page) -> dict[str, str]:
+    """The printed extent (south, west, north, east, degrees) and numeric scale, as the page set them."""
+    printed = page.evaluate("() => ({extent: window.zgcPrint.extent, scale: window.zgcPrint.scale})")
+    notes = {}
+    if printed.get("extent"):
+        notes[EXTENT_NOTE] = ",".join(f"{float(v):.6f}" for v in printed["extent"])
+    if printed.get("scale"):
+        notes[SCALE_NOTE] = f"1:{int(printed['scale'])}"
+    return notes
 
 
 def _blocked_message(blocked: list[str]) -> str:
@@ -263,7 +284,8 @@ def _render_bytes(
                         prefer_css_page_size=True,
                     )
                 else:
-                    data = _png_with_dpi(page.screenshot(full_page=True, type="png"), spec.dpi)
+                    shot = page.screenshot(full_page=True, type="png")
+                    data = _png_with_dpi(shot, spec.dpi, _sheet_notes(page))
             except PlaywrightError as exc:
                 raise PrintError(f"Chromium could not print the map: {exc}") from exc
             finally:
@@ -271,16 +293,24 @@ def _render_bytes(
     return data, blocked
 
 
-def write_html(m: FoliumMap, out: Path) -> Path:
-    """Write ``m`` as one self-contained HTML file (Leaflet inlined) that opens offline anywhere."""
+def write_html(m: FoliumMap, out: Path, spec: PrintSpec | None = None, view: PrintView | None = None) -> Path:
+    """Write ``m`` as one self-contained HTML file (Leaflet inlined) that opens offline anywhere.
+
+    With ``spec`` the map sits under its title and subtitle, above its source note and date
+    (:func:`~zgc_geo.mapping.print_layout.titled_html`), opened on ``view``'s extent.
+    """
     out = Path(out)
     check_output(out, (".html",))
-    _write_atomic(out, inline_assets_html(layer_control_last(m)).encode("utf-8"))
+    page = titled_html(m, spec, view) if spec is not None else inline_assets_html(layer_control_last(m))
+    _write_atomic(out, page.encode("utf-8"))
     return out
 
 
-def export_map(m: FoliumMap, out: Path, spec: PrintSpec) -> Path:
+def export_map(m: FoliumMap, out: Path, spec: PrintSpec, view: PrintView | None = None) -> Path:
     """Export ``m`` by ``out``'s suffix: ``.html`` (interactive, standalone), ``.png`` or ``.pdf`` (``spec``).
+
+    ``view`` is what the user's map showed (extent, switched-off layers); without it the sheet
+    shows the map's full extent.
 
     Raises
     ------
@@ -292,6 +322,6 @@ def export_map(m: FoliumMap, out: Path, spec: PrintSpec) -> Path:
     out = Path(out)
     suffix = check_output(out, FORMATS)
     if suffix == ".html":
-        return write_html(m, out)
+        return write_html(m, out, spec, view)
     chromium_path()  # fail before the page is built when there is no browser
-    return render_print(print_html(m, spec), out, spec)
+    return render_print(print_html(m, spec, view), out, spec)

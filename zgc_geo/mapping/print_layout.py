@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Final, Literal, TypeAlias
 
@@ -49,6 +50,18 @@ _SCALE: Final[dict[str, float]] = {"A4": 1.0, "A3": 1.25}
 WRAP_AFTER_RATIO: Final = 0.75
 #: Room (CSS px) kept around the fitted bounds so labels of the outermost features are not cut.
 FIT_PADDING_PX: Final = 40
+#: Room (CSS px) kept between the fitted bounds and the legend, which sits over the map's lower right.
+LEGEND_GAP_PX: Final = 16
+
+#: Web Mercator's equator length (EPSG:3857 sphere, metres): Leaflet's tiles are 256 px across it at zoom 0.
+MERCATOR_EQUATOR_M: Final = 2 * math.pi * 6_378_137
+TILE_PX: Final = 256
+#: First digits of the numeric scales a print may take (1:10 000, 1:12 000, 1:15 000 … 1:80 000).
+NICE_SCALE_STEPS: Final = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5, 8.0, 10.0)
+#: A filled area printed smaller than this (mm across) gets a marker of this size, so it is never a speck.
+MIN_FEATURE_MM: Final = 1.8
+#: CSS class of those markers.
+PRINT_MARKER_CLASS: Final = "zgc-print-marker"
 
 #: WenQuanYi Micro Hei first: its TrueType outlines are embedded in the PDF as a named CID font;
 #: Chromium embeds CFF-outline fonts such as Noto Sans CJK only as unnamed Type 3 fonts, which some
@@ -115,6 +128,61 @@ def _mm_to_px(mm: float) -> int:
     return round(mm / MM_PER_INCH * CSS_PX_PER_INCH)
 
 
+@dataclass(frozen=True)
+class PrintView:
+    """What the user's map showed when the export was asked for: its extent and the layers switched off.
+
+    ``bounds`` is ``(south, west, north, east)`` in the map's display coordinates, or None for the
+    map's own full extent; ``hidden`` the layer-control names of the overlays the user switched off.
+    """
+
+    bounds: tuple[float, float, float, float] | None = None
+    hidden: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.bounds is not None:
+            south, west, north, east = self.bounds
+            if not all(math.isfinite(v) for v in self.bounds) or not (south < north and west < east):
+                raise OptionError(f"the map's extent {self.bounds!r} is empty or not finite")
+
+
+# --- numeric scale --------------------------------------------------------------------
+# The same arithmetic runs in the print page (see _script); these are its reference and tests.
+
+
+def metres_per_css_px(lat: float, zoom: float) -> float:
+    """Ground metres one CSS pixel spans at latitude ``lat`` and Leaflet zoom ``zoom`` (Web Mercator)."""
+    return MERCATOR_EQUATOR_M * math.cos(math.radians(lat)) / (TILE_PX * 2**zoom)
+
+
+def scale_denominator(lat: float, zoom: float) -> float:
+    """N of the printed scale 1:N: ground length over printed length (96 CSS px = 25.4 mm on paper)."""
+    return metres_per_css_px(lat, zoom) * CSS_PX_PER_INCH / (MM_PER_INCH / 1000)
+
+
+def nice_scale(denominator: float) -> int:
+    """The smallest round scale (1:150 000, 1:200 000 …) at least ``denominator``: zooming out to it
+    keeps everything the sheet was fitted to on the sheet."""
+    if not math.isfinite(denominator) or denominator <= 0:
+        raise ValueError(f"a scale must be positive, not {denominator!r}")
+    power = 10 ** math.floor(math.log10(denominator))
+    for step in NICE_SCALE_STEPS:
+        if step * power >= denominator * (1 - 1e-9):
+            return round(step * power)
+    raise AssertionError("unreachable: the last step is 10")  # pragma: no cover
+
+
+def zoom_for_scale(lat: float, denominator: float) -> float:
+    """The Leaflet zoom at which the sheet's scale is exactly 1:``denominator`` at latitude ``lat``."""
+    metres_per_px = denominator * (MM_PER_INCH / 1000) / CSS_PX_PER_INCH
+    return math.log2(MERCATOR_EQUATOR_M * math.cos(math.radians(lat)) / (TILE_PX * metres_per_px))
+
+
+def scale_text(denominator: int) -> str:
+    """``1:150 000``: digits grouped by spaces, as Chinese and international map sheets print them."""
+    return f"1:{denominator:,}".replace(",", " ")
+
+
 # --- layer selection ------------------------------------------------------------------
 
 
@@ -146,22 +214,52 @@ def drop_overlays(m: folium.Map, ids: Collection[str]) -> None:
             del m._children[name]
 
 
+def switchable_overlays(m: folium.Map) -> list[folium.map.Layer]:
+    """The layers the map's layer control lists as overlays (what a user can switch off)."""
+    return [
+        c
+        for c in m._children.values()
+        if isinstance(c, folium.map.Layer) and not isinstance(c, folium.TileLayer) and c.overlay and c.control
+    ]
+
+
+def hide_overlays(m: folium.Map, names: Collection[str], *, keep_switchable: bool = False) -> None:
+    """Leave out the overlays whose layer-control name is in ``names`` (switched off on screen).
+
+    ``keep_switchable`` keeps them on the map, switched off, so an interactive export can still
+    show them; a print drops them.
+    """
+    for layer in switchable_overlays(m):
+        if layer.layer_name in names:
+            if keep_switchable:
+                layer.show = False
+            else:
+                del m._children[layer.get_name()]
+
+
 # --- the page -------------------------------------------------------------------------
 
 
-def _fit_target(m: folium.Map) -> tuple[object, dict[str, object]]:
-    """The bounds (and fitBounds options) the map was built to show; data bounds if none were set."""
-    fits = [c for c in m._children.values() if isinstance(c, FitBounds)]
+def _fit_target(m: folium.Map, view: PrintView | None = None) -> tuple[object, dict[str, object], bool]:
+    """The bounds to print, their fitBounds options, and whether to keep them clear of the legend.
+
+    The user's view (``view.bounds``) prints as it was on screen, legend over it and all; the
+    map's own extent (what it was built to show, else its data) is fitted beside the legend.
+    """
     padding: dict[str, object] = {"padding": [FIT_PADDING_PX, FIT_PADDING_PX]}
+    if view is not None and view.bounds is not None:
+        south, west, north, east = view.bounds
+        return [[south, west], [north, east]], {"padding": [0, 0]}, False
+    fits = [c for c in m._children.values() if isinstance(c, FitBounds)]
     if fits:
         options: dict[str, object] = dict(fits[-1].options)
         if not {"padding", "paddingTopLeft", "paddingBottomRight"} & options.keys():
             options.update(padding)
-        return fits[-1].bounds, options
+        return fits[-1].bounds, options, True
     data_bounds = m.get_bounds()
     if any(v is None for corner in data_bounds for v in corner):
-        return None, {}
-    return data_bounds, padding
+        return None, {}, False
+    return data_bounds, padding, True
 
 
 def _css(spec: PrintSpec, map_id: str) -> str:
@@ -187,6 +285,9 @@ body.zgc-print {{ display: grid;
 .zgc-print .leaflet-container * {{ transition: none !important; animation: none !important; }}
 .zgc-print .leaflet-control-scale-line {{ font-size: {11 * k:.0f}px; border-width: 2px; border-color: #222;
   background: rgba(255,255,255,0.9); }}
+.zgc-print .leaflet-control-scale {{ display: flex; align-items: flex-end; gap: 2mm; }}
+.zgc-scale-ratio {{ font-size: {11 * k:.0f}px; font-weight: 700; color: #222; padding: 0 1.5mm;
+  background: rgba(255,255,255,0.9); white-space: nowrap; line-height: 1.6; }}
 .zgc-north {{ position: absolute; top: 3mm; right: 3mm; z-index: 1100; width: {11 * k:.1f}mm;
   height: {16 * k:.1f}mm; }}
 .zgc-print-footer {{ display: flex; justify-content: space-between; align-items: flex-end; gap: 4mm;
@@ -229,14 +330,33 @@ def _footer(spec: PrintSpec) -> str:
     )
 
 
-def _script(map_id: str, bounds: object, options: dict[str, object]) -> str:
-    """Re-fit once the sheet is laid out (and again when fonts are ready), then flag readiness."""
-    return f"""<script>
+def _script(
+    map_id: str, bounds: object, options: dict[str, object], spec: PrintSpec, beside_legend: bool
+) -> str:
+    """Fit once the sheet is laid out (and again when fonts are ready), set a round scale, flag readiness.
+
+    The fit is then zoomed out to the next round numeric scale (:func:`nice_scale`), printed beside
+    the scale bar, and every filled area smaller than :data:`MIN_FEATURE_MM` gets a marker of that
+    size: a plot never prints as an invisible speck, whatever the scale.
+    """
+    constants = {
+        "equator": MERCATOR_EQUATOR_M,
+        "tile": TILE_PX,
+        "pxPerPaperMetre": CSS_PX_PER_INCH / (MM_PER_INCH / 1000),
+        "steps": NICE_SCALE_STEPS,
+        "minPx": MIN_FEATURE_MM / MM_PER_INCH * CSS_PX_PER_INCH,
+        "markerClass": PRINT_MARKER_CLASS,
+        "label": translate("print.scale", spec.lang),
+        "legendGap": LEGEND_GAP_PX,
+        "besideLegend": beside_legend,
+    }
+    return rf"""<script>
 (function () {{
   var map = {map_id};
   var bounds = {json.dumps(bounds)};
   var options = Object.assign({json.dumps(options)}, {{animate: false}});
-  window.zgcPrint = {{ready: false}};
+  var K = {json.dumps(constants, ensure_ascii=False)};
+  window.zgcPrint = {{ready: false, scale: null, extent: null, markers: 0}};
   map.options.zoomSnap = 0;  // fit the print frame exactly, not to the nearest quarter zoom
   if (!map.getContainer().querySelector(".leaflet-control-scale")) {{
     L.control.scale({{imperial: false, maxWidth: 160}}).addTo(map);
@@ -258,15 +378,69 @@ def _script(map_id: str, bounds: object, options: dict[str, object]) -> str:
     document.querySelectorAll(".zgc-print-title").forEach(function (el) {{ fitText(el, 2); }});
     document.querySelectorAll(".zgc-print-subtitle").forEach(function (el) {{ fitText(el, 2); }});
   }}
+  // The map's own extent is fitted beside the legend (lower right): right of it if that costs
+  // the smaller share of the frame, else above it. The user's view prints as it was on screen.
+  function fitOptions() {{
+    var o = Object.assign({{}}, options);
+    var legend = K.besideLegend && map.getContainer().querySelector(".zgc-legend");
+    if (!legend) {{ return o; }}
+    var size = map.getSize(), pad = L.point(o.paddingBottomRight || o.padding || [0, 0]);
+    var w = legend.offsetWidth + K.legendGap, h = legend.offsetHeight + K.legendGap;
+    if (w / size.x <= h / size.y) {{ pad.x = Math.max(pad.x, w); }} else {{ pad.y = Math.max(pad.y, h); }}
+    o.paddingBottomRight = [pad.x, pad.y];
+    return o;
+  }}
   function fit() {{
     shrinkToFit();
     map.invalidateSize({{animate: false, pan: false}});
-    if (bounds) {{ map.fitBounds(bounds, options); }}
+    if (bounds) {{ map.fitBounds(bounds, fitOptions()); }}
+  }}
+  function niceScale(n) {{
+    var power = Math.pow(10, Math.floor(Math.log10(n)));
+    for (var i = 0; i < K.steps.length; i++) {{
+      if (K.steps[i] * power >= n * (1 - 1e-9)) {{ return Math.round(K.steps[i] * power); }}
+    }}
+    return Math.round(10 * power);
+  }}
+  // Zoom out to the next round scale 1:N (at the centre's latitude) and print it beside the bar.
+  function roundScale() {{
+    var centre = map.getCenter(), cos = Math.cos(centre.lat * Math.PI / 180);
+    var metresPerPx = K.equator * cos / (K.tile * Math.pow(2, map.getZoom()));
+    var n = niceScale(metresPerPx * K.pxPerPaperMetre);
+    map.setView(centre, Math.log2(K.equator * cos * K.pxPerPaperMetre / (K.tile * n)), {{animate: false}});
+    var box = map.getContainer().querySelector(".leaflet-control-scale");
+    var ratio = box.querySelector(".zgc-scale-ratio") || box.appendChild(document.createElement("div"));
+    ratio.className = "zgc-scale-ratio";
+    ratio.textContent = K.label + " 1:" + String(n).replace(/\B(?=(\d{{3}})+(?!\d))/g, " ");
+    window.zgcPrint.scale = n;
+    var b = map.getBounds();  // what the frame shows: recorded in the PNG (see zgc_geo.export.printing)
+    window.zgcPrint.extent = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()];
+  }}
+  // A filled area smaller than the minimum printed size gets a marker of that size on top.
+  function markSmall() {{
+    var small = [];
+    map.eachLayer(function (layer) {{
+      var o = layer.options;
+      if (!(layer instanceof L.Polygon) || !o.fill || o.fillOpacity === 0) {{ return; }}
+      var b = layer.getBounds();
+      var a = map.latLngToContainerPoint(b.getSouthWest()), c = map.latLngToContainerPoint(b.getNorthEast());
+      if (Math.max(Math.abs(c.x - a.x), Math.abs(a.y - c.y)) < K.minPx) {{ small.push(layer); }}
+    }});
+    small.forEach(function (layer) {{
+      var o = layer.options;
+      L.circleMarker(layer.getBounds().getCenter(), {{
+        radius: K.minPx / 2, color: o.color || "#333", weight: 0.6, fillColor: o.fillColor || o.color,
+        fillOpacity: Math.max(o.fillOpacity || 0, 0.9), className: K.markerClass, interactive: false
+      }}).addTo(map);
+    }});
+    window.zgcPrint.markers = small.length;
   }}
   fit();
   var fonts = document.fonts ? document.fonts.ready : Promise.resolve();
   fonts.then(function () {{
     fit();
+    roundScale();
+    markSmall();
     requestAnimationFrame(function () {{
       requestAnimationFrame(function () {{ window.zgcPrint.ready = true; }});
     }});
@@ -289,15 +463,30 @@ def _static_as_files(page: str) -> str:
     return _STATIC_PREFIX.sub(lambda match: f"{match.group(1)}{folder}/", page)
 
 
-def print_html(m: folium.Map, spec: PrintSpec) -> str:
+def _view_applied(m: folium.Map, view: PrintView | None, *, keep_switchable: bool) -> folium.Map:
+    if view is not None and view.hidden:
+        hide_overlays(m, view.hidden, keep_switchable=keep_switchable)
+    return layer_control_last(m)
+
+
+def _replace_map_div(page: str, map_id: str, make: Callable[[str], str]) -> str:
+    """``page`` with the map's ``<div>`` replaced by ``make(div)``."""
+    div = re.search(rf"<div[^>]*\bid=\"{re.escape(map_id)}\"[^>]*>\s*</div>", page)
+    if div is None or not all(tag in page for tag in ("</head>", "<body>", "</html>")):
+        raise ValueError(f"could not find the map element {map_id} in the rendered page")
+    return page[: div.start()] + make(div.group(0)) + page[div.end() :]
+
+
+def print_html(m: folium.Map, spec: PrintSpec, view: PrintView | None = None) -> str:
     """One standalone print page of ``m`` on ``spec``'s sheet (Leaflet and its images inlined).
 
     The map keeps its own layers, styles, legend and scale bar; zoom and layer controls are
-    hidden, a north arrow is added top right of the map frame, and the map is re-fitted to the
-    bounds it was built with at the print size. All text of ``spec`` is HTML-escaped. Local tiles
+    hidden, a north arrow is added top right of the map frame, and the map is fitted at the print
+    size to ``view`` (what the user saw: extent, switched-off layers left out) or, without one,
+    to the bounds it was built with, beside its legend. The scale is then rounded to a numeric
+    scale printed by the bar. All text of ``spec`` is HTML-escaped. Local tiles
     (``/app/static/tiles/…``) are referenced as ``file:`` URLs of the static folder, so the page
-    is for printing on this machine; :func:`~zgc_geo.mapping.web_assets.inline_assets_html` makes
-    the portable HTML export.
+    is for printing on this machine; :func:`titled_html` makes the portable HTML export.
 
     Raises
     ------
@@ -305,16 +494,61 @@ def print_html(m: folium.Map, spec: PrintSpec) -> str:
         As :func:`~zgc_geo.mapping.web_assets.inline_assets_html`.
     """
     map_id = m.get_name()
-    bounds, options = _fit_target(m)
-    page = _static_as_files(inline_assets_html(layer_control_last(m)))
-    div = re.search(rf"<div[^>]*\bid=\"{re.escape(map_id)}\"[^>]*>\s*</div>", page)
-    if div is None or not all(tag in page for tag in ("</head>", "<body>", "</html>")):
-        raise ValueError(f"could not find the map element {map_id} in the rendered page")
-    frame = f'<div class="zgc-print-frame">{div.group(0)}{_north_arrow(spec)}</div>'
-    body = f"{_header(spec)}{frame}{_footer(spec)}"
-    page = page[: div.start()] + body + page[div.end() :]
+    bounds, options, beside_legend = _fit_target(m, view)
+    page = _static_as_files(inline_assets_html(_view_applied(m, view, keep_switchable=False)))
+    page = _replace_map_div(
+        page,
+        map_id,
+        lambda div: (
+            f'{_header(spec)}<div class="zgc-print-frame">{div}{_north_arrow(spec)}</div>{_footer(spec)}'
+        ),
+    )
     page = page.replace("<body>", '<body class="zgc-print">', 1)
     head, _, rest = page.partition("</head>")
     page = f"{head}<title>{html.escape(spec.title)}</title><style>{_css(spec, map_id)}</style></head>{rest}"
     before, _, after = page.rpartition("</html>")
-    return f"{before}{_script(map_id, bounds, options)}</html>{after}"
+    return f"{before}{_script(map_id, bounds, options, spec, beside_legend)}</html>{after}"
+
+
+def _html_css(map_id: str) -> str:
+    return f"""
+html, body {{ height: 100%; margin: 0; }}
+body.zgc-titled {{ display: flex; flex-direction: column; font-family: {FONT_STACK}; color: #14213d; }}
+body.zgc-titled > #{map_id} {{ flex: 1 1 auto; height: auto !important; min-height: 0; }}
+.zgc-html-header {{ flex: none; padding: 6px 12px 5px; border-bottom: 2px solid #14213d; }}
+.zgc-html-header h1 {{ margin: 0; font-size: 20px; line-height: 1.25; }}
+.zgc-html-header p {{ margin: 2px 0 0; font-size: 13px; color: #444; }}
+.zgc-html-footer {{ flex: none; display: flex; justify-content: space-between; gap: 12px; padding: 4px 12px;
+  font-size: 11px; line-height: 1.35; color: #333; border-top: 1px solid #999; }}
+.zgc-html-footer p {{ margin: 0; }}
+"""
+
+
+def titled_html(m: folium.Map, spec: PrintSpec, view: PrintView | None = None) -> str:
+    """The interactive map as one standalone HTML page, under ``spec``'s title and subtitle and above
+    its source note, CRS note and date: a file passed on keeps saying what it shows and where from.
+
+    ``view`` opens the map on the user's extent, with the overlays they switched off still in the
+    layer control, switched off. Leaflet is inlined; nothing is fetched from the internet.
+    """
+    if view is not None and view.bounds is not None:
+        south, west, north, east = view.bounds
+        m.fit_bounds([[south, west], [north, east]])  # the last fit wins
+    map_id = m.get_name()
+    page = inline_assets_html(_view_applied(m, view, keep_switchable=True))
+    subtitle = f"<p>{html.escape(spec.subtitle)}</p>" if spec.subtitle else ""
+    notes = (
+        spec.source_note or translate("print.source", spec.lang),
+        f"{translate('print.schematic', spec.lang)} · {translate('print.crs', spec.lang)}",
+    )
+    date = f"{translate('print.date', spec.lang)} {spec.date}"
+    header = f'<header class="zgc-html-header"><h1>{html.escape(spec.title)}</h1>{subtitle}</header>'
+    footer = (
+        '<footer class="zgc-html-footer"><div>'
+        + "".join(f"<p>{html.escape(line)}</p>" for line in notes)
+        + f"</div><p>{html.escape(date)}</p></footer>"
+    )
+    page = _replace_map_div(page, map_id, lambda div: f"{header}{div}{footer}")
+    page = page.replace("<body>", '<body class="zgc-titled">', 1)
+    head, _, rest = page.partition("</head>")
+    return f"{head}<title>{html.escape(spec.title)}</title><style>{_html_css(map_id)}</style></head>{rest}"

@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 import folium
 import streamlit as st
 
 from zgc_geo.errors import OptionError, PrintError
-from zgc_geo.export.printing import export_map
+from zgc_geo.export.printing import render_print, write_html
 from zgc_geo.i18n import Lang
-from zgc_geo.mapping.print_layout import PrintSpec
+from zgc_geo.mapping.print_layout import PrintSpec, PrintView, print_html
 from zgc_geo.ui.i18n import BEIJING, current_lang, kept, tr, tr_map
-from zgc_geo.ui.map_view import show_map
+from zgc_geo.ui.map_view import print_view, show_map
 
 #: Output suffixes, in the order offered. PDF and PNG read the same in both languages.
 FORMATS: Final = (".pdf", ".png", ".html")
 FORMAT_LABELS: Final = {".html": "export.format_html"}
 ORIENTATION_LABELS: Final = {"landscape": "export.landscape", "portrait": "export.portrait"}
+#: What the sheet shows: the map as on screen, or the map's full extent.
+EXTENTS: Final = ("view", "full")
+EXTENT_LABELS: Final = {"view": "export.extent_view", "full": "export.extent_full"}
 MIME: Final = {".pdf": "application/pdf", ".png": "image/png", ".html": "text/html"}
+log = logging.getLogger(__name__)
 #: Longest title part of an export's file name.
 MAX_TITLE_CHARS: Final = 60
 
@@ -33,20 +38,23 @@ def map_with_export(
 ) -> None:
     """The page's map, and under it its export panel, from one builder (the export builds afresh)."""
     show_map(build(), key=map_key)
-    map_export_panel(build, key=export_key, title=title, subtitle=subtitle)
+    map_export_panel(build, key=export_key, title=title, subtitle=subtitle, map_key=map_key)
 
 
-def map_export_panel(build: Callable[[], folium.Map], *, key: str, title: str, subtitle: str = "") -> None:
+def map_export_panel(
+    build: Callable[[], folium.Map], *, key: str, title: str, subtitle: str = "", map_key: str | None = None
+) -> None:
     """Offer the page's map as an A4/A3 PDF or PNG with title, legend, scale bar and north arrow, or HTML.
 
     ``build`` makes a fresh map (the one on screen has been handed to the component) in the
-    session's language, which the sheet's notes follow too. A missing Chromium or an online
-    basemap is reported here, without stopping the page.
+    session's language, which the sheet's notes follow too. The file shows what the map
+    ``map_key`` (default: the map drawn just above) shows on screen — its extent and the layers
+    left switched on — or, if the user picks it, the map's full extent. A missing Chromium or an
+    online basemap is reported here, without stopping the page.
 
-    The file is made in the button's callback, not in the script body: the map component
-    reports its view after each draw, and that rerun interrupts a running script at its next
-    Streamlit call, which would drop a half-made export without a word. A callback makes no
-    Streamlit call, so it always finishes; the panel then shows its file or its error.
+    The button only records the request (a callback, so no rerun can drop the click); the panel
+    then makes the file with its steps shown. A rerun that interrupts it (the map reporting a
+    move) leaves the request in place, and the next run makes the file.
     """
     with st.expander(tr("export.expander"), key=f"{key}_panel"):
         cols = st.columns(4)
@@ -64,6 +72,14 @@ def map_export_panel(build: Callable[[], folium.Map], *, key: str, title: str, s
             key=kept(f"{key}_orient"),
         )
         cols[3].selectbox(tr("export.dpi"), [200, 300, 600], key=f"{key}_dpi")
+        st.radio(
+            tr("export.extent"),
+            EXTENTS,
+            format_func=tr_map(EXTENT_LABELS).__getitem__,
+            key=kept(f"{key}_extent"),
+            horizontal=True,
+            help=tr("export.extent_help"),
+        )
         # The default texts follow the language; what the user typed is kept per language.
         lang = current_lang()
         st.text_input(tr("export.title"), value=title, key=f"{key}_title_{lang}")
@@ -72,26 +88,60 @@ def map_export_panel(build: Callable[[], folium.Map], *, key: str, title: str, s
             tr("export.prepare"),
             key=f"{key}_go",
             help=tr("export.prepare_help"),
-            on_click=_prepare,
-            args=(build, key, lang, title),
+            on_click=_request,
+            args=(key, lang, title),
         )
+        # The view as the map reported it in this run (it is drawn above): a callback's arguments, or
+        # the session state while callbacks run, would still hold the view from before the last move.
+        view = print_view(map_key)
+        if (request := st.session_state.get(f"{key}_request")) is not None:
+            _make(build, key, request._replace(view=_printed(key, view)))
         failure = st.session_state.get(f"{key}_error")
         if failure is not None and failure[0] == lang:
             st.error(failure[1])
         prepared = st.session_state.get(f"{key}_file")
-        if prepared is not None and prepared[0] == _choices(key, lang, title):
+        if prepared is not None and prepared[0] == _choices(key, lang, title, view):
             _, name, data, mime = prepared
             st.download_button(tr("export.download", name=name), data, name, mime, key=f"{key}_dl")
-        elif prepared is not None:  # made with other choices (format, paper, title, language …): stale
+        elif prepared is not None:  # made with other choices (format, paper, title, language, view …): stale
             st.caption(tr("export.stale"))
 
 
-def _choices(key: str, lang: Lang, default_title: str) -> tuple[object, ...]:
-    """Everything the file depends on, as the panel's widgets hold it now."""
+class Choices(NamedTuple):
+    """Everything an export file depends on; a file made with other choices is stale."""
+
+    fmt: str
+    paper: str
+    orientation: str
+    dpi: int
+    title: str
+    subtitle: str
+    lang: Lang
+    extent: str
+    view: PrintView | None
+
+
+def _choices(key: str, lang: Lang, default_title: str, view: PrintView | None) -> Choices:
+    """Everything the file depends on, as the panel's widgets and the map hold it now."""
     state = st.session_state
-    sheet = (state.get(f"{key}_fmt"), state.get(f"{key}_paper"), state.get(f"{key}_orient"))
-    texts = (state.get(f"{key}_title_{lang}") or default_title, state.get(f"{key}_subtitle_{lang}", ""))
-    return (*sheet, state.get(f"{key}_dpi"), *texts, lang)
+    return Choices(
+        fmt=str(state.get(f"{key}_fmt")),
+        paper=str(state.get(f"{key}_paper")),
+        orientation=str(state.get(f"{key}_orient")),
+        dpi=int(state.get(f"{key}_dpi") or 0),
+        title=str(state.get(f"{key}_title_{lang}") or default_title),
+        subtitle=str(state.get(f"{key}_subtitle_{lang}", "")),
+        lang=lang,
+        extent=str(state.get(f"{key}_extent")),
+        view=_printed(key, view),
+    )
+
+
+def _printed(key: str, view: PrintView | None) -> PrintView | None:
+    """What of ``view`` the file follows: all of it, or only the switched-off layers at full extent."""
+    if view is None or st.session_state.get(f"{key}_extent") != "full":
+        return view
+    return PrintView(hidden=view.hidden)
 
 
 def export_file_name(page: str, title: str, suffix: str, day: dt.date) -> str:
@@ -100,26 +150,53 @@ def export_file_name(page: str, title: str, suffix: str, day: dt.date) -> str:
     return f"zgc-geo_{page}_{content}_{day.isoformat()}{suffix}"
 
 
-def _prepare(build: Callable[[], folium.Map], key: str, lang: Lang, default_title: str) -> None:
-    """The button's callback: export with the panel's current choices into session state."""
+def _request(key: str, lang: Lang, default_title: str) -> None:
+    """The button's callback: record what to make with the panel's choices (the view is added later)."""
     state = st.session_state
-    suffix = state[f"{key}_fmt"]
     state.pop(f"{key}_error", None)
-    choices = _choices(key, lang, default_title)
-    try:
-        spec = PrintSpec(
-            title=state.get(f"{key}_title_{lang}") or default_title,
-            subtitle=state.get(f"{key}_subtitle_{lang}", ""),
-            paper=state[f"{key}_paper"],
-            orientation=state[f"{key}_orient"],
-            dpi=int(state[f"{key}_dpi"]),
-            lang=lang,
+    state[f"{key}_request"] = _choices(key, lang, default_title, None)
+
+
+def _make(build: Callable[[], folium.Map], key: str, choices: Choices) -> None:
+    """Make the requested file, showing each step; the file or the error then goes to session state."""
+    state = st.session_state
+    suffix, view = choices.fmt, choices.view
+    log.info("map export %s: making %s", key, suffix)
+    with st.status(tr("export.working"), expanded=True) as status:
+        try:
+            spec = PrintSpec(
+                title=choices.title,
+                subtitle=choices.subtitle,
+                paper=choices.paper,  # type: ignore[arg-type]  # checked by PrintSpec
+                orientation=choices.orientation,  # type: ignore[arg-type]
+                dpi=choices.dpi,
+                lang=choices.lang,
+            )
+            day = dt.datetime.now(BEIJING).date()  # the date people in the meeting read
+            name = export_file_name(key.removesuffix("_export"), spec.title, suffix, day)
+            status.write(tr("export.step_map"))
+            m = build()
+            with tempfile.TemporaryDirectory(prefix="zgc-geo-map-") as scratch:
+                out = Path(scratch) / name
+                if suffix == ".html":
+                    status.write(tr("export.step_html"))
+                    write_html(m, out, spec, view)
+                else:
+                    status.write(tr("export.step_layout"))
+                    page = print_html(m, spec, view)
+                    status.write(tr("export.step_print"))
+                    render_print(page, out, spec)
+                state[f"{key}_file"] = (choices, out.name, out.read_bytes(), MIME[suffix])
+        except (PrintError, OptionError) as exc:
+            state.pop(f"{key}_file", None)
+            state[f"{key}_error"] = (choices.lang, str(exc))
+        # Done either way. A rerun that interrupted a step above skipped this: the request stays, and
+        # the next run makes the file.
+        state.pop(f"{key}_request", None)
+        log.info("map export %s: %s", key, "error" if f"{key}_error" in state else "made")
+        ok = f"{key}_error" not in state
+        status.update(
+            label=tr("export.done") if ok else tr("export.failed"),
+            state="complete" if ok else "error",
+            expanded=False,
         )
-        day = dt.datetime.now(BEIJING).date()  # the date people in the meeting read
-        name = export_file_name(key.removesuffix("_export"), spec.title, suffix, day)
-        with tempfile.TemporaryDirectory(prefix="zgc-geo-map-") as scratch:
-            out = export_map(build(), Path(scratch) / name, spec)
-            state[f"{key}_file"] = (choices, out.name, out.read_bytes(), MIME[suffix])
-    except (PrintError, OptionError) as exc:
-        state.pop(f"{key}_file", None)
-        state[f"{key}_error"] = (lang, str(exc))

@@ -19,6 +19,8 @@ from zgc_geo.workspace import redacted
 
 BASEMAP_KEY = "basemap"
 PRESENTATION_KEY = "presentation"
+#: The URL keeps presentation mode across reloads and in shared links: ``?present=1``.
+PRESENT_PARAM: Final = "present"
 #: Basemaps whose names are translated; the others are proper names (OpenStreetMap, CARTO Positron).
 BASEMAP_NAMES: Final = {
     NO_BASEMAP: "basemap.none",
@@ -28,12 +30,14 @@ BASEMAP_NAMES: Final = {
 }
 #: The workspace backends (``WorkspaceStore.backend``) in the page's language.
 BACKEND_NAMES: Final = {"GeoPackage": "sidebar.backend_geopackage", "PostGIS": "sidebar.backend_postgis"}
-#: Streamlit's own chrome hidden and the page widened in presentation mode.
+#: Streamlit's own chrome hidden, the page widened and each map as high as the window (less a
+#: margin), so scrolled to, a map and its legend are seen whole on any screen.
 PRESENTATION_PAGE_CSS = """
 <style>
 header[data-testid="stHeader"], [data-testid="stToolbar"], footer { display: none !important; }
 [data-testid="stMainBlockContainer"], .block-container { max-width: 100% !important;
   padding: 0.5rem 1rem !important; }
+iframe[title="streamlit_folium.st_folium"] { height: calc(100vh - 1.5rem) !important; }
 </style>
 """
 
@@ -90,6 +94,28 @@ def language_control() -> None:
         st.query_params[LANG_KEY] = shown
 
 
+def presentation_in_url() -> bool:
+    """True when the URL asks for presentation mode (``?present=1``, also ``true``/``yes``/``on``)."""
+    value = st.query_params.get(PRESENT_PARAM)
+    return isinstance(value, str) and value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def presentation_control() -> None:
+    """The presentation-mode switch, kept in the URL (``?present=1``) like the language.
+
+    Read in the same run that draws the pages, so switching applies at once; the first run of a
+    session (a reload, a shared link) takes it from the URL.
+    """
+    if PRESENTATION_KEY not in st.session_state:
+        st.session_state[PRESENTATION_KEY] = presentation_in_url()
+    st.toggle(tr("sidebar.presentation"), key=PRESENTATION_KEY, help=tr("sidebar.presentation_help"))
+    if presentation_mode():
+        if st.query_params.get(PRESENT_PARAM) != "1":
+            st.query_params[PRESENT_PARAM] = "1"
+    elif PRESENT_PARAM in st.query_params:
+        del st.query_params[PRESENT_PARAM]
+
+
 def shared_sidebar() -> None:
     """Draw the shared sidebar once per run (called from ``app.py``)."""
     everything = available_basemaps()
@@ -110,7 +136,7 @@ def shared_sidebar() -> None:
         )
         for basemap in unavailable:
             st.caption(tr("sidebar.unavailable", name=basemap_name(basemap), reason=basemap_reason(basemap)))
-        st.toggle(tr("sidebar.presentation"), key=PRESENTATION_KEY, help=tr("sidebar.presentation_help"))
+        presentation_control()
         if (identity := current_identity()) is not None:
             identity_caption(identity)
         workspace_caption()

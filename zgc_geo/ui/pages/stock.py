@@ -5,6 +5,8 @@ from __future__ import annotations
 import folium
 import streamlit as st
 
+from zgc_geo.mapping.basemaps import basemap_datum
+from zgc_geo.mapping.park_labels import park_labels_layer
 from zgc_geo.mapping.stock_map import (
     CANVAS_THRESHOLD,
     COLOUR_MODES,
@@ -96,6 +98,8 @@ with user_errors_shown():
     def printable_stock_map() -> folium.Map:
         m = base_map()
         plots_layer(display, colour_by=colour_by, selected=None, tooltip_of={}, lang=lang).add_to(m)
+        # Paper has no tooltips: the sheet names the parks (the screen map leaves that to hovering).
+        park_labels_layer(plan.parks, lang=lang, datum=basemap_datum(basemap)).add_to(m)
         return m
 
     map_export_panel(
