@@ -57,7 +57,7 @@ def test_tied_plots_are_said_to_tie_and_the_chart_tells_them_apart(
         expect(statement).to_be_visible(timeout=TIMEOUT_MS)
         expect(page.get_by_text("得分相同、无法区分的地块", exact=True)).to_be_visible()
         expect(
-            page.get_by_text(re.compile("收紧距前沿信息特色园区距离、距中关村园区距离的阈值"))
+            page.get_by_text(re.compile("调整距前沿信息特色园区距离、距中关村园区距离的阈值"))
         ).to_be_visible()
         verdict = page.get_by_text(re.compile(r"^14 个候选得分相同，并列第 1 名，超过前 10 名的名额"))
         expect(verdict).to_be_visible()

@@ -40,7 +40,7 @@ def test_saturated_factors_are_named_with_their_thresholds() -> None:
         "每个因子给它们的值都相同：距特色园区距离：都不超过 500 m（满分）；"
         "位于核心园区内：全部在区内（满分）。"
     )
-    assert "收紧距特色园区距离的阈值" in lines[2] and "更细的分辨率也分不开" in lines[2]
+    assert "调整距特色园区距离的阈值" in lines[2] and "更细的分辨率也分不开" in lines[2]
     assert len(lines) == 3
 
 
@@ -87,3 +87,19 @@ def test_more_groups_are_counted(lang: str) -> None:
             "en": "1 more group(s) of tied plots (2 plots): see the Tied column of the ranking.",
         }[lang]
     )
+
+
+def test_a_group_of_twins_and_others_explains_each_part() -> None:
+    """Three plots equal on every factor and one that only ties at these weights: weights split only it."""
+    ranked = _ranked({"near_feature_parks": [0.0, 0.0, 0.0, 1.0], "in_core_parks": [1.0, 1.0, 1.0, 0.0]})
+    lines = explain_ties(ranked, SPECS, resolution_m=30, lang="en")
+    assert lines[0].startswith("4 plots score the same (50.0) and share rank 1")
+    assert lines[1] == (
+        "3 of them have the same value on every factor: Distance to the feature parks: all beyond 8000 m "
+        "(no points); Inside the core parks: all inside (full marks)."
+    )
+    assert lines[2].startswith("Every factor is at the end of its range, so a finer resolution cannot")
+    assert lines[3].startswith(
+        "The others differ from them on Distance to the feature parks, Inside the core parks, and tie only"
+    )
+    assert len(lines) == 4

@@ -145,7 +145,7 @@ def test_tied_plots_share_a_rank_and_the_page_says_why(monkeypatch: pytest.Monke
         line.startswith("- 14 个地块得分相同（100.0 分），并列第 1 名，按得分无法区分") for line in lines
     )
     assert any("距前沿信息特色园区距离：都不超过 500 m（满分）" in line for line in lines), lines
-    assert any("更细的分辨率也分不开它们：收紧" in line for line in lines), lines
+    assert any("更细的分辨率也分不开它们：调整" in line for line in lines), lines
     verdict = at.info[0].value
     assert verdict.startswith("14 个候选得分相同，并列第 1 名") and "保持不变" not in verdict
     assert not any("保持第一" in line for line in lines)  # no "BJ-000101 stays first" from a tie-break

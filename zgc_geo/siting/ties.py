@@ -25,6 +25,8 @@ from zgc_geo.siting.ranking import TIE_DECIMALS
 MAX_GROUPS: Final = 3
 #: Plots named per tie group; the rest are counted.
 MAX_NAMED: Final = 4
+#: Sets of plots equal on every factor explained per tie group; the rest are covered by one sentence.
+MAX_TWIN_SETS: Final = 2
 #: Prefix of the standardised factor means in a siting result's candidates.
 FACTOR_PREFIX: Final = "factor_"
 
@@ -95,32 +97,57 @@ def _plot_name(row: pd.Series, lang: str) -> str:
 
 
 def _why(group: pd.DataFrame, specs: Sequence[FactorSpec], resolution_m: float, lang: str) -> list[str]:
-    """Why the group ties (same values or cancelling differences) and what could separate it."""
-    values = {
-        spec.id: np.round(group[f"{FACTOR_PREFIX}{spec.id}"].to_numpy(dtype=float), TIE_DECIMALS)
-        for spec in specs
-        if f"{FACTOR_PREFIX}{spec.id}" in group.columns
-    }
-    named = {spec.id: str(pick(lang, spec.label_zh, spec.label_en)) for spec in specs}
-    differing = [factor for factor, v in values.items() if len(np.unique(v)) > 1]
-    if differing:
-        factors = str(join_names(lang, [named[f] for f in differing]))
-        return [translate("ties.differ", lang, factors=factors)]
-    by_id = {spec.id: spec for spec in specs}
-    details = [_same_value(by_id[factor], float(v[0]), named[factor], lang) for factor, v in values.items()]
-    lines = [translate("ties.same_everywhere", lang, details=translate("ties.separator", lang).join(details))]
-    between = [named[f] for f, v in values.items() if 0.0 < v[0] < 1.0]
+    """Why the group ties and what could separate it.
+
+    Plots with the same value on every factor (a "twin set") can only be separated by thresholds,
+    an extra factor or a finer grid; plots that differ on some factors only tie because those
+    differences cancel at these weights. A group can hold both: each twin set is explained, then
+    the rest.
+    """
+    columns = [f"{FACTOR_PREFIX}{spec.id}" for spec in specs if f"{FACTOR_PREFIX}{spec.id}" in group.columns]
+    used = [spec for spec in specs if f"{FACTOR_PREFIX}{spec.id}" in group.columns]
+    named = {spec.id: str(pick(lang, spec.label_zh, spec.label_en)) for spec in used}
+    values = np.round(group[columns].to_numpy(dtype=float), TIE_DECIMALS)
+    profiles, members = np.unique(values, axis=0, return_inverse=True)
+    sizes = np.bincount(members.ravel(), minlength=len(profiles))
+    if len(profiles) == 1:
+        return _twins(used, profiles[0], named, resolution_m, lang, subset=None)
+    lines: list[str] = []
+    twin_sets = [k for k in np.argsort(-sizes, kind="stable") if sizes[k] > 1][:MAX_TWIN_SETS]
+    for k in twin_sets:
+        lines.extend(_twins(used, profiles[k], named, resolution_m, lang, subset=int(sizes[k])))
+    differing = [named[spec.id] for c, spec in enumerate(used) if len(np.unique(profiles[:, c])) > 1]
+    key = "ties.differ_rest" if twin_sets else "ties.differ"
+    lines.append(translate(key, lang, factors=join_names(lang, differing)))
+    return lines
+
+
+def _twins(
+    specs: Sequence[FactorSpec],
+    profile: np.ndarray,
+    named: dict[str, str],
+    resolution_m: float,
+    lang: str,
+    *,
+    subset: int | None,
+) -> list[str]:
+    """Plots equal on every factor: each factor's shared value, then what could still separate them."""
+    details = translate("ties.separator", lang).join(
+        _same_value(spec, float(value), named[spec.id], lang)
+        for spec, value in zip(specs, profile, strict=True)
+    )
+    if subset is None:
+        lines = [translate("ties.same_everywhere", lang, details=details)]
+    else:
+        lines = [translate("ties.same_everywhere_some", lang, count=subset, details=details)]
+    between = [named[spec.id] for spec, value in zip(specs, profile, strict=True) if 0.0 < value < 1.0]
     if between:
+        resolution = f"{resolution_m:g}"
         lines.append(
-            translate(
-                "ties.finer_grid",
-                lang,
-                factors=join_names(lang, between),
-                resolution=f"{resolution_m:g}",
-            )
+            translate("ties.finer_grid", lang, factors=join_names(lang, between), resolution=resolution)
         )
         return lines
-    ramps = [named[f] for f in values if by_id[f].kind != "inside"]
+    ramps = [named[spec.id] for spec in specs if spec.kind != "inside"]
     if ramps:
         lines.append(translate("ties.saturated", lang, factors=join_names(lang, ramps)))
     else:
