@@ -613,7 +613,7 @@ def formulas_kept_and_neutralised(result: ImportResult, path: Path) -> None:
 
 
 def xlsx_report_neutralised(result: ImportResult, path: Path) -> None:
-    sheet = openpyxl.load_workbook(path.parent / "报告.xlsx")["report"]
+    sheet = openpyxl.load_workbook(path.parent / "报告.xlsx").worksheets[0]  # 检查报告 (Report in English)
     cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None]
     for formula in FORMULAS:
         assert "'" + formula in cells, cells

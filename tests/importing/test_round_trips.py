@@ -100,12 +100,13 @@ def test_csv_and_xlsx_points_come_back_from_the_lon_lat_columns(
     plots: gpd.GeoDataFrame, tmp_path: Path
 ) -> None:
     expected = gpd.GeoSeries(shapely.point_on_surface(lonlat(plots).geometry.to_numpy()), crs="EPSG:4326")
-    for suffix in (".csv", ".xlsx"):
+    # CSV keeps the field names; a workbook is headed in Chinese (its 字段说明 sheet names the fields).
+    for suffix, lon, lat, name in ((".csv", "lon", "lat", "name"), (".xlsx", "经度", "纬度", "名称")):
         path = tmp_path / f"地块{suffix}"
         write_layer(plots, path)
-        options = ImportOptions(kind="layer", crs="EPSG:4326", x_column="lon", y_column="lat")
+        options = ImportOptions(kind="layer", crs="EPSG:4326", x_column=lon, y_column=lat)
         back = usable(import_file(path, options))
-        assert back["name"].tolist() == NAMES
+        assert back[name].tolist() == NAMES
         assert (back.geom_type == "Point").all()
         assert vertex_gap_m(expected, back.geometry) < TOLERANCE_M
 
