@@ -15,7 +15,7 @@ from zgc_geo.errors import ZgcGeoError
 from zgc_geo.i18n import Sentence, strings
 from zgc_geo.importing.crs_guess import crs_name
 from zgc_geo.importing.pipeline import ImportOptions, import_file
-from zgc_geo.importing.report import Both, Problem, render
+from zgc_geo.importing.report import Both, Problem, page_text, render
 
 from .corpus import CASES, Case, swapped_plots_geojson
 from .test_corpus import cli_args, import_options
@@ -52,6 +52,25 @@ def test_every_finding_has_page_texts_in_both_languages(
             assert not CLI_FLAG.search(problem.message_in(lang)), (
                 f"{problem.code}: {problem.message_in(lang)}"
             )
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.verdict is None], ids=lambda c: c.name)
+def test_an_unreadable_input_that_names_a_flag_has_a_page_text_instead(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
+    path = case.build(tmp_path)
+    with pytest.raises(ZgcGeoError) as raised:
+        import_file(path, import_options(cli_args(case, path)))
+    page = page_text(raised.value)
+    if CLI_FLAG.search(str(raised.value)):
+        assert page is not None, str(raised.value)
+    if page is not None:
+        for lang in ("zh", "en"):
+            shown = render(page.text, lang) + (render(page.page_hint, lang) if page.page_hint else "")
+            assert not CLI_FLAG.search(shown), shown
+        assert CJK.search(render(page.text, "zh"))
 
 
 def test_swapped_axes_are_one_cause_and_the_swap_option_fixes_them(tmp_path: Path) -> None:

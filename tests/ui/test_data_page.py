@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixture_files import write_gbk_plot_zip
-from tests.importing.corpus import swapped_plots_geojson
+from tests.importing.corpus import swapped_plots_geojson, zip_two_shapefiles
 from zgc_geo.i18n import translate
 
 PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "data.py")
@@ -183,3 +183,52 @@ def test_a_guessed_encoding_offers_the_other_encodings_as_one_click_fixes(tmp_pa
     assert "属性文本按 gb18030 解码" in messages  # GBK is read with its superset
     assert "文本编码是推测的（gb18030）" not in messages  # chosen now, not guessed
     assert not [b for b in at.button if b.key and b.key.startswith("fix_encoding_")]  # nothing guessed now
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_wrong_encoding_is_explained_in_the_page_language_with_encoding_fixes(
+    lang: str, tmp_path: Path
+) -> None:
+    archive = write_gbk_plot_zip(tmp_path)
+    at = _upload(_page(lang), archive.name, archive.read_bytes())
+    at.selectbox(key="import_encoding").set_value("UTF-8").run()  # the wrong one for GBK text
+    assert not at.exception
+    assert (
+        at.error[0].value == translate("import.failure.not_in_encoding", lang, encoding="utf-8").capitalize()
+    )
+    assert [t for t in _shown_texts(at) if CLI_FLAG.search(t)] == []  # not "pass --encoding"
+    gbk = next(b for b in at.button if b.label == translate("data.fix.use_encoding", lang, encoding="GBK"))
+    assert translate("data.fix.detect_encoding", lang) in [b.label for b in at.button]
+    gbk.click().run()
+    assert not at.exception
+    assert at.selectbox(key="import_encoding").value == "GBK"
+    size = translate("import.verdict_size", lang, count=16)
+    assert at.success[0].value.startswith(
+        translate("import.verdict_usable", lang, source="", size="", errors=0, warnings=0)[:2]
+    )
+    assert size in at.success[0].value
+    assert "海淀园闲置厂房" in set(at.dataframe[-1].value["name"])
+
+
+def test_an_archive_with_two_datasets_offers_the_choice_on_the_page(tmp_path: Path) -> None:
+    archive = zip_two_shapefiles(tmp_path)
+    at = _upload(_page(), archive.name, archive.read_bytes())
+    assert not at.exception
+    assert at.error[0].value == "压缩包中有 2 个数据集（海淀地块.shp, 昌平地块.shp），一次只能导入一个"
+    assert [t for t in _shown_texts(at) if CLI_FLAG.search(t)] == []  # not "--layer"
+    at.selectbox(key="import_layer").set_value("昌平地块").run()
+    assert not at.exception
+    assert at.success[0].value.startswith("可用：两个图层.zip/昌平地块.shp：12 个要素")
+
+
+def test_a_crs_the_page_cannot_use_is_explained_with_the_crs_choice(tmp_path: Path) -> None:
+    archive = write_gbk_plot_zip(tmp_path)
+    at = _upload(_page(), archive.name, archive.read_bytes())
+    at.selectbox(key="import_crs").set_value("other").run()
+    at.text_input(key="import_crs_other").input("EPSG:99999").run()
+    assert not at.exception
+    assert at.error[0].value == "“EPSG:99999”不是可识别的坐标系"
+    assert [t for t in _shown_texts(at) if CLI_FLAG.search(t)] == []  # not "--crs 'EPSG:99999'"
+    at.selectbox(key="import_crs").set_value("(file)").run()
+    assert not at.exception
+    assert at.success[0].value.startswith("可用：bureau_plots.zip")

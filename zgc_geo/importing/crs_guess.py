@@ -18,9 +18,9 @@ from pyproj.transformer import AreaOfInterest, TransformerGroup
 from zgc_geo.catalogue import shipped_layer
 from zgc_geo.crs import ANALYSIS_CRS, STORAGE_CRS
 from zgc_geo.datums import convert_coords, convert_geodataframe, normalize_datum
-from zgc_geo.errors import CRSError, DatumError, OptionError
+from zgc_geo.errors import CRSError, DatumError
 from zgc_geo.i18n import Sentence
-from zgc_geo.importing.report import Both, Problem, Severity
+from zgc_geo.importing.report import Both, OptionOnPageError, PageText, Problem, Severity
 
 #: Beijing–Tianjin–Hebei (lon_min, lat_min, lon_max, lat_max): where zgc-geo data belongs.
 BTH_BOUNDS: Final = (113.4, 36.0, 119.9, 42.7)
@@ -317,12 +317,23 @@ def _parse_declared(declared: str) -> tuple[CRS, str]:
     try:
         crs = CRS.from_user_input(declared.strip())
     except pyproj.exceptions.CRSError:
-        raise OptionError(
-            f"--crs {declared!r} is not a CRS PROJ understands; use e.g. {CRS_EXAMPLES}"
+        raise OptionOnPageError(
+            f"--crs {declared!r} is not a CRS PROJ understands; use e.g. {CRS_EXAMPLES}",
+            PageText(
+                Sentence("import.failure.crs_unknown", {"value": declared.strip()}), _CRS_HINT, fix="crs"
+            ),
         ) from None
     if not (crs.is_geographic or crs.is_projected):
-        raise OptionError(f"--crs {declared!r} ({crs.name}) is not a horizontal CRS; use e.g. {CRS_EXAMPLES}")
+        raise OptionOnPageError(
+            f"--crs {declared!r} ({crs.name}) is not a horizontal CRS; use e.g. {CRS_EXAMPLES}",
+            PageText(
+                Sentence("import.failure.crs_not_horizontal", {"value": crs.name}), _CRS_HINT, fix="crs"
+            ),
+        )
     return crs, "wgs84"
+
+
+_CRS_HINT: Final = Sentence("import.page_hint.crs_unknown")
 
 
 def _crs_missing(frame: gpd.GeoDataFrame, basis: str) -> Problem:

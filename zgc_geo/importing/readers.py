@@ -28,7 +28,7 @@ from zgc_geo.importing.encoding import (
     normalise_encoding,
 )
 from zgc_geo.importing.limits import MIB, ImportLimits
-from zgc_geo.importing.report import Problem, Severity
+from zgc_geo.importing.report import PageText, Problem, Severity, UnreadableOnPageError
 from zgc_geo.importing.source import ReadResult
 
 _BY_SUFFIX: Final = {".geojson": "GeoJSON", ".json": "GeoJSON", ".gpkg": "GeoPackage", ".shp": "Shapefile"}
@@ -266,9 +266,14 @@ def _shapefile_encoding(job: _Job, dbf: Path, cpg: Path | None, given: str | Non
             "shapefile, and import again"
         )
     if detected is None:
-        raise UnreadableInputError(
+        raise UnreadableOnPageError(
             f"{dbf.name}: the attribute text is undecodable as UTF-8 or GBK/GB18030; "
-            "pass --encoding with the file's real encoding (e.g. --encoding BIG5)"
+            "pass --encoding with the file's real encoding (e.g. --encoding BIG5)",
+            PageText(
+                Sentence("import.failure.undecodable"),
+                Sentence("import.page_hint.undecodable"),
+                fix="encoding",
+            ),
         )
     # Pure ASCII reads the same in every encoding, so nothing was really guessed.
     choice = EncodingChoice(detected.encoding, f"{prefix}; {detected.basis}")
@@ -539,9 +544,12 @@ def _choose_dataset(job: _Job, datasets: dict[str, Path], layer: str | None) -> 
         return next(iter(datasets)), layer
     members = list(datasets)
     if layer is None:
-        raise UnreadableInputError(
+        names = tuple(Path(m).stem for m in members)
+        text = Sentence("import.failure.many_datasets", {"count": len(members), "names": ", ".join(members)})
+        raise UnreadableOnPageError(
             f"{job.source} holds {len(members)} datasets ({', '.join(members)}); upload one per .zip, "
-            f"or choose one with --layer (e.g. --layer {Path(members[0]).stem})"
+            f"or choose one with --layer (e.g. --layer {Path(members[0]).stem})",
+            PageText(text, Sentence("import.page_hint.many_datasets"), fix="layer", choices=names),
         )
     matches = [m for m in members if layer in (m, Path(m).stem)]
     if len(matches) != 1:
@@ -602,9 +610,14 @@ def _gdal_boundary(job: _Job) -> Iterator[None]:
             raise
         except UnicodeDecodeError as exc:
             bad = exc.object[exc.start : exc.start + 4]
-            raise UnreadableInputError(
+            raise UnreadableOnPageError(
                 f"{job.source}: text is not valid {exc.encoding} (bytes {bad!r}); "
-                "pass --encoding with the file's real encoding (e.g. --encoding GBK)"
+                "pass --encoding with the file's real encoding (e.g. --encoding GBK)",
+                PageText(
+                    Sentence("import.failure.not_in_encoding", {"encoding": exc.encoding}),
+                    Sentence("import.page_hint.undecodable"),
+                    fix="encoding",
+                ),
             ) from None
         except (RuntimeError, ValueError, OSError, shapely.errors.ShapelyError) as exc:
             # GDAL quotes the full (often temporary) path; the user knows the file by its name.

@@ -14,6 +14,7 @@ from typing import Final, Literal
 
 import pandas as pd
 
+from zgc_geo.errors import OptionError, UnreadableInputError
 from zgc_geo.i18n import Sentence, translate
 
 Severity = Literal["error", "warning", "info"]
@@ -24,6 +25,46 @@ SEVERITIES: Final[tuple[Severity, ...]] = ("error", "warning", "info")
 REPORT_COLUMNS: Final = ("severity", "code", "row", "field", "value", "message", "hint")
 #: Values are shown to the user; cap them so a 10 MB cell cannot flood a report.
 MAX_VALUE_CHARS: Final = 200
+
+
+#: The Data page control that fixes an input it could not read at all.
+FailureFix = Literal["encoding", "layer", "crs"]
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What the Data page says about an input it could not read: in its language, and what fixes it.
+
+    ``fix`` names the page control that gets the user past the failure (the page shows it with
+    the message); ``choices`` are the values to offer in it (the datasets of an archive).
+    """
+
+    text: Sentence
+    page_hint: Sentence | None = None
+    fix: FailureFix | None = None
+    choices: tuple[str, ...] = ()
+
+
+class UnreadableOnPageError(UnreadableInputError):
+    """An unreadable input (exit 2 on the command line) that the page can explain and offer a fix for."""
+
+    def __init__(self, message: str, page: PageText) -> None:
+        super().__init__(message)
+        self.page = page
+
+
+class OptionOnPageError(OptionError):
+    """A bad import option that the page can explain in its language and offer a fix for."""
+
+    def __init__(self, message: str, page: PageText) -> None:
+        super().__init__(message)
+        self.page = page
+
+
+def page_text(error: BaseException) -> PageText | None:
+    """The page's explanation of ``error``, if it carries one."""
+    page = getattr(error, "page", None)
+    return page if isinstance(page, PageText) else None
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from zgc_geo.importing.encoding import (
     normalise_encoding,
 )
 from zgc_geo.importing.limits import ImportLimits
-from zgc_geo.importing.report import Problem
+from zgc_geo.importing.report import PageText, Problem, UnreadableOnPageError
 from zgc_geo.importing.source import ReadResult
 
 CRS_BASIS: Final = "spreadsheets carry no CRS"
@@ -177,10 +177,15 @@ def _read_csv(
     try:
         text = data.decode(choice.encoding)
     except UnicodeDecodeError as exc:
-        raise UnreadableInputError(
+        raise UnreadableOnPageError(
             f"{path.name}: bytes {data[exc.start : exc.start + 4]!r} at offset {exc.start} are not valid "
             f"{choice.encoding} ({choice.basis}); pass another --encoding (UTF-8, GBK, BIG5) or omit it "
-            "to let zgc-geo detect it."
+            "to let zgc-geo detect it.",
+            PageText(
+                Sentence("import.failure.not_in_encoding", {"encoding": choice.encoding}),
+                Sentence("import.page_hint.undecodable"),
+                fix="encoding",
+            ),
         ) from None
     message = f"text decoded as {choice.encoding}: {choice.basis}"
     chosen = Sentence("import.problem.encoding_chosen", {"encoding": choice.encoding})
@@ -237,9 +242,14 @@ def _choose_encoding(source: str, data: bytes, declared: str | None) -> Encoding
         return EncodingChoice("utf-16", "UTF-16 byte-order mark (Excel 'Unicode text')")
     detected = detect_text_encoding(data)
     if detected is None:
-        raise UnreadableInputError(
+        raise UnreadableOnPageError(
             f"{source}: the bytes decode neither as UTF-8 nor as GBK/GB18030; pass --encoding with the "
-            "right code page (e.g. BIG5), or save the sheet as 'CSV UTF-8' and import again."
+            "right code page (e.g. BIG5), or save the sheet as 'CSV UTF-8' and import again.",
+            PageText(
+                Sentence("import.failure.undecodable"),
+                Sentence("import.page_hint.undecodable"),
+                fix="encoding",
+            ),
         )
     return detected
 
@@ -397,11 +407,20 @@ def _geometry_columns(
     if wkt is not None and (x is None or y is None or _mostly_wkt(table[wkt])):
         return wkt, None
     if x is None or y is None:
-        raise UnreadableInputError(
+        names = {
+            "columns": ", ".join(map(str, columns)),
+            "lon": ", ".join(LON_NAMES),
+            "lat": ", ".join(LAT_NAMES),
+        }
+        page = PageText(
+            Sentence("import.failure.no_coordinate_columns", names | {"wkt": ", ".join(WKT_NAMES)})
+        )
+        raise UnreadableOnPageError(
             f"{source}: no coordinate columns among the headers {columns}; recognised names (any "
             f"case, units in brackets ignored) are lon/x: {', '.join(LON_NAMES)}; lat/y: "
             f"{', '.join(LAT_NAMES)}; WKT: {', '.join(WKT_NAMES)}. Rename the columns or pass "
-            "--x-column/--y-column or --wkt-column to zgc-geo validate."
+            "--x-column/--y-column or --wkt-column to zgc-geo validate.",
+            page,
         )
     return None, (x, y)
 

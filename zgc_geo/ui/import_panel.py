@@ -16,6 +16,7 @@ from zgc_geo.importing.columns import CANONICAL_FIELDS
 from zgc_geo.importing.crs_guess import crs_name, suggest_crs
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file, stage_uploads
+from zgc_geo.importing.report import PageText, render
 from zgc_geo.importing.report_export import report_bytes
 from zgc_geo.ui.i18n import current_lang, kept, tr, tr_map
 from zgc_geo.ui.integrity_banner import refused_text
@@ -209,6 +210,38 @@ def _choose_crs(key: str) -> None:
 
 def _choose_encoding(encoding: str) -> None:
     st.session_state["import_encoding"] = encoding
+
+
+def import_failure(failure: PageText) -> None:
+    """An input that could not be read: why, in the page's language, and the control that fixes it."""
+    lang = current_lang()
+    st.error(render(failure.text, lang), icon="⚠️")
+    if failure.page_hint is not None:
+        st.caption(render(failure.page_hint, lang))
+    if failure.fix == "encoding":
+        chosen = st.session_state.get("import_encoding", AUTO)
+        st.subheader(tr("data.fixes"))
+        others = [e for e in ENCODINGS if e != chosen]
+        for col, encoding in zip(st.columns(len(others)), others, strict=True):
+            col.button(
+                tr("data.fix.detect_encoding")
+                if encoding == AUTO
+                else tr("data.fix.use_encoding", encoding=encoding),
+                key=f"fix_encoding_{encoding}",
+                on_click=_choose_encoding,
+                args=(encoding,),
+            )
+    elif failure.fix == "layer":
+        st.selectbox(tr("data.layer"), failure.choices, index=None, key="import_layer")
+    elif failure.fix == "crs":
+        options = [FILE_CRS, *COMMON_CRS, "other"]
+        labels = {key: crs_name(key, lang) for key in options} | {
+            FILE_CRS: tr("data.crs_from_file"),
+            "other": tr("data.crs_other"),
+        }
+        st.selectbox(tr("data.crs"), options, key=kept("import_crs"), format_func=labels.__getitem__)
+        if st.session_state.get("import_crs") == "other":
+            st.text_input(tr("data.crs_code"), key="import_crs_other", placeholder="EPSG:2435")
 
 
 def mapping_form(result: ImportResult) -> None:

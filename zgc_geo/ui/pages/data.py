@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from zgc_geo.errors import ZgcGeoError
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.pipeline import IMPORT_KINDS, UPLOAD_SUFFIXES
+from zgc_geo.importing.report import page_text
 from zgc_geo.mapping.preview_map import build_preview_map
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
@@ -13,6 +15,7 @@ from zgc_geo.ui.i18n import current_lang, kept, tr, tr_map
 from zgc_geo.ui.import_panel import (
     cleaned_downloads,
     current_options,
+    import_failure,
     mapping_form,
     report_section,
     reset_choices_on_new_upload,
@@ -55,7 +58,13 @@ with user_errors_shown():
         horizontal=True,
         key=kept("import_kind"),
     )
-    result = run_import(files, current_options(kind, limits))
+    try:
+        result = run_import(files, current_options(kind, limits))
+    except ZgcGeoError as exc:
+        if (failure := page_text(exc)) is None:
+            raise
+        import_failure(failure)  # in the page's language, with the control that gets past it
+        st.stop()
     if result.read is not None:
         source_controls(result)
         mapping_form(result)
