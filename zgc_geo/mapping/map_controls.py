@@ -147,7 +147,9 @@ class MeasureControl(folium.elements.JSCSSMixin, MacroElement):
             map.on("polylinemeasure:toggle", function(e) {
                 var listeners = (map._events && map._events.click) || [];
                 if (e.sttus) {
-                    parked = listeners.filter(function(l) { return l.ctx !== control; });
+                    // Copies: Leaflet's off() turns a removed listener's fn into a no-op in place.
+                    parked = listeners.filter(function(l) { return l.ctx !== control; })
+                        .map(function(l) { return {fn: l.fn, ctx: l.ctx}; });
                     parked.forEach(function(l) { map.off("click", l.fn, l.ctx); });
                 } else {
                     parked.forEach(function(l) { map.on("click", l.fn, l.ctx); });
