@@ -17,6 +17,8 @@ from playwright.sync_api import Frame, Page, expect
 from pyproj import Geod
 
 from zgc_geo.i18n import translate
+from zgc_geo.mapping.coverage_map import build_coverage_map
+from zgc_geo.mapping.print_layout import PrintSpec, print_html
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.ui.coverage_panel import CELL_PX, PARK_PX, ROW_PX
 
@@ -239,4 +241,32 @@ def test_every_map_page_has_the_distance_tool(
     frame = page.frame_locator(MAP_IFRAME).first
     expect(frame.locator(".zgc-measure")).to_have_count(1, timeout=TIMEOUT_MS * 2)
     expect(frame.locator(f'a[title="{translate("map.measure.start", "zh")}"]')).to_have_count(1)
+    assert external_requests == [], ", ".join(external_requests)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_print_sheet_places_labels_and_hides_the_distance_tool(
+    page: Page, external_requests: list[str], tmp_path: Path
+) -> None:
+    plan = plan_from_catalogue()
+    sheet = tmp_path / "sheet.html"
+    sheet.write_text(
+        print_html(build_coverage_map(plan, "frontier_it"), PrintSpec(title="t")), encoding="utf-8"
+    )
+    page.goto(sheet.as_uri(), wait_until="load")
+    expect(page.locator(".zgc-label")).to_have_count(16, timeout=TIMEOUT_MS)
+    expect(page.locator(".zgc-measure")).to_have_count(1)
+    expect(page.locator(".zgc-measure")).to_be_hidden()
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.zgc-label b')].map(e => {
+            const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.top, r.right, r.bottom];
+        })"""
+    )
+    assert not [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
     assert external_requests == [], ", ".join(external_requests)
