@@ -138,6 +138,7 @@ def test_what_if_files_are_headed_in_the_language_and_rounded(monkeypatch: pytes
     monkeypatch.setattr(coverage_panel, "tr", english)
     monkeypatch.setattr(tables, "tr", english)
     monkeypatch.setattr(coverage_panel, "local", lambda zh, en: en)
+    monkeypatch.setattr(coverage_panel, "current_lang", lambda: "en")
     plan = plan_from_catalogue()
     table = what_if(plan, "bio_health", 3000, [(116.17, 39.744)])
     csv, xlsx = coverage_panel.what_if_files(
@@ -155,7 +156,9 @@ def test_what_if_files_are_headed_in_the_language_and_rounded(monkeypatch: pytes
     assert list(sheets) == [
         translate("coverage.sheet_comparison", "en"),
         translate("coverage.sheet_sites", "en"),
+        "Fields",  # every workbook says which field each heading shows
     ]
+    assert "covered_share_after" in set(sheets["Fields"]["Field"])
     sites = sheets[translate("coverage.sheet_sites", "en")]
     assert sites.iloc[0][translate("coverage.longitude", "en")] == pytest.approx(116.17)
 

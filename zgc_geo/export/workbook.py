@@ -15,7 +15,8 @@ workbook for people like any other (its Fields sheet still names every canonical
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+import tempfile
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -54,12 +55,15 @@ def write_sheets(
     *,
     lang: Lang = DEFAULT_LANG,
     contract: Collection[str] = (),
+    headings: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Write ``(key, table)`` pairs as sheets of ``target`` in ``lang``; return what Excel's limits forced.
 
     ``key`` is the sheet's canonical name (labelled from ``export_sheets.csv``, else kept);
-    ``contract`` names the keys whose headers and values other programs read. The header
-    row is frozen; a 字段说明 / Fields sheet comes last.
+    ``contract`` names the keys whose headers and values other programs read. ``headings``
+    (canonical column → header) are for a page that already words and rounds its table as it
+    shows it: those columns keep the page's header and values, and get no name column. The
+    header row is frozen; a 字段说明 / Fields sheet comes last.
     """
     problems: list[Problem] = []
     used: set[str] = set()
@@ -68,7 +72,7 @@ def write_sheets(
         for key, table in sheets:
             sheet = _sheet_name(sheet_label(key, lang), used)
             kept = lang == "en" and key in contract
-            local, headers, formats, rows = _localised(table, lang, canonical=kept)
+            local, headers, formats, rows = _localised(table, lang, canonical=kept, headings=headings or {})
             explained += [(sheet, *row) for row in rows]
             safe, found = _xlsx_safe(local, sheet)
             problems += found
@@ -93,7 +97,7 @@ def _write_sheet(writer: pd.ExcelWriter, sheet: str, table: pd.DataFrame, format
 
 
 def _localised(
-    table: pd.DataFrame, lang: Lang, *, canonical: bool
+    table: pd.DataFrame, lang: Lang, *, canonical: bool, headings: Mapping[str, str]
 ) -> tuple[pd.DataFrame, list[str], dict[int, str], list[tuple[str, str, str, str]]]:
     """The sheet's values (canonical columns), its headers, each column's number format, its Fields rows.
 
@@ -105,7 +109,7 @@ def _localised(
     for column in flat.columns:
         label = field_label(column, lang)
         columns.append(_rounded(flat[column], label, exact=canonical))
-        if label is not None and label.code_list and not canonical:
+        if label is not None and label.code_list and not canonical and column not in headings:
             name_label = field_label(f"{column}_name", lang)
             names = code_names(label.code_list, lang)
             name_column = name_label.field if name_label is not None else f"{column}_name"
@@ -119,6 +123,7 @@ def _localised(
     for position, column in enumerate(out.columns):
         label = field_label(str(column), lang)
         header = str(column) if canonical or label is None else label.label(lang)
+        header = headings.get(str(column), header)
         if header in headers:  # two fields with one label: the canonical name tells them apart
             header = f"{header} ({column})"
         headers.append(header)
@@ -190,3 +195,16 @@ def _xlsx_safe(table: pd.DataFrame, sheet: str) -> tuple[pd.DataFrame, list[Prob
                 )
             )
     return table, problems
+
+
+def workbook_bytes(
+    sheets: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    lang: Lang = DEFAULT_LANG,
+    headings: Mapping[str, str] | None = None,
+) -> bytes:
+    """The workbook :func:`write_sheets` writes, as bytes for a download button."""
+    with tempfile.TemporaryDirectory(prefix="zgc-geo-workbook-") as scratch:
+        target = Path(scratch) / "workbook.xlsx"
+        write_sheets(target, sheets, lang=lang, headings=headings)
+        return target.read_bytes()

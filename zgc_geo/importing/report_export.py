@@ -8,7 +8,7 @@ from pathlib import Path
 
 from zgc_geo.errors import OptionError
 from zgc_geo.export.safety import csv_bytes
-from zgc_geo.export.workbook import write_sheets
+from zgc_geo.export.workbook import workbook_bytes
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import ImportReport
 
@@ -20,16 +20,13 @@ def report_bytes(report: ImportReport, suffix: str, lang: Lang = DEFAULT_LANG) -
 
     Values come from the user's own file and may start with ``=``: both formats go
     through the formula-injection guard. The workbook is headed in ``lang`` like every
-    workbook export (:func:`zgc_geo.export.workbook.write_sheets`); the CSV keeps the field names.
+    workbook export (:func:`zgc_geo.export.workbook.workbook_bytes`); the CSV keeps the field names.
     """
     frame = report.to_frame()
     if suffix == ".csv":
         return csv_bytes(frame)
     if suffix == ".xlsx":
-        with tempfile.TemporaryDirectory(prefix="zgc-geo-report-") as scratch:
-            target = Path(scratch) / "report.xlsx"
-            write_sheets(target, [("report", frame)], lang=lang)
-            return target.read_bytes()
+        return workbook_bytes([("report", frame)], lang=lang)
     raise OptionError(f"report files must end in {' or '.join(REPORT_FORMATS)}, not {suffix or '(nothing)'}")
 
 

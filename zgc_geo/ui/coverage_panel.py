@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -11,7 +10,8 @@ import streamlit as st
 
 from zgc_geo.coverage.findings import FINDING_KINDS, CoverageFinding, findings_for_cluster
 from zgc_geo.coverage.spatial import OUTSIDE
-from zgc_geo.export.safety import csv_bytes, neutralise_formulas
+from zgc_geo.export.safety import csv_bytes
+from zgc_geo.export.workbook import workbook_bytes
 from zgc_geo.plan_data import PlanData
 from zgc_geo.ui.i18n import current_lang, local, tr
 from zgc_geo.ui.markdown_text import escaped
@@ -219,23 +219,30 @@ def what_if_files(
     """The before/after comparison as CSV and as Excel (whose second sheet lists the sites).
 
     Headings and names are in the session's language, figures rounded as on the page, and
-    text a spreadsheet could run is quoted.
+    text a spreadsheet could run is quoted. The workbook is written as every workbook is
+    (:func:`zgc_geo.export.workbook.workbook_bytes`), with the page's headings and a 字段说明 /
+    Fields sheet naming each column's field.
     """
-    comparison = _download_headings(_shown_coverage(plan, table))
+    shown = _shown_coverage(plan, table)
+    comparison = _download_headings(shown)
     site_rows = pd.DataFrame(
         {
-            tr("coverage.col.site"): list(range(1, len(sites) + 1)),
-            tr("coverage.longitude"): [lon for lon, _ in sites],
-            tr("coverage.latitude"): [lat for _, lat in sites],
-            tr("coverage.col.cluster"): cluster_name,
-            tr("coverage.col.radius_km"): radius_km,
+            "site": list(range(1, len(sites) + 1)),
+            "lon": [lon for lon, _ in sites],
+            "lat": [lat for _, lat in sites],
+            "cluster": cluster_name,
+            "radius_km": radius_km,
         }
     )
-    book = io.BytesIO()
-    with pd.ExcelWriter(book, engine="openpyxl") as writer:
-        for key, frame in (("coverage.sheet_comparison", comparison), ("coverage.sheet_sites", site_rows)):
-            neutralise_formulas(frame).to_excel(writer, sheet_name=tr(key)[:31], index=False)
-    return csv_bytes(comparison), book.getvalue()
+    headings = dict(zip(shown.columns, comparison.columns, strict=True)) | {
+        "site": tr("coverage.col.site"),
+        "lon": tr("coverage.longitude"),
+        "lat": tr("coverage.latitude"),
+        "cluster": tr("coverage.col.cluster"),
+        "radius_km": tr("coverage.col.radius_km"),
+    }
+    sheets = [(tr("coverage.sheet_comparison"), shown), (tr("coverage.sheet_sites"), site_rows)]
+    return csv_bytes(comparison), workbook_bytes(sheets, lang=current_lang(), headings=headings)
 
 
 def what_if_downloads(
