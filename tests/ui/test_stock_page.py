@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from zgc_geo.i18n import translate
+from zgc_geo.ui.i18n import LANG_KEY
 from zgc_geo.ui.stock_panel import park_bars
 from zgc_geo.ui.workspace_labels import beijing_time
 from zgc_geo.workspace import GeoPackageStore
@@ -115,7 +118,7 @@ def test_filters_narrow_the_table(workspace_file: Path) -> None:
     at.multiselect(key="f_parks").set_value(["haidian"]).run()
     after = _plots_table(at)
     assert 0 < len(after) < before
-    assert set(after["analysis_park_id"]) == {"haidian"}
+    assert set(after["analysis_park_id"]) == {"海淀园"}  # the park by name, not by its id
 
 
 def test_the_per_park_chart_shows_parks_only_and_says_what_is_outside() -> None:
@@ -157,3 +160,135 @@ def test_the_plots_audit_trail_names_things_and_uses_beijing_time(workspace_file
 def test_audit_times_are_beijing_time() -> None:
     assert beijing_time("2026-12-06T17:40:18.025Z") == "2026-12-07 01:40:18"
     assert beijing_time("") == "" and beijing_time("not a time") == "not a time"
+
+
+def _search(at: AppTest, query: str) -> AppTest:
+    at.text_input(key="stock_search").input(query)
+    return at.run()
+
+
+def _selected_heading(at: AppTest) -> str:
+    return next(h.value for h in at.subheader if "·" in h.value)
+
+
+def test_search_finds_a_plot_by_id_and_selects_and_focuses_it(workspace_file: Path) -> None:
+    at = _search(_page(), "DEMO-haidian-026")  # any case: ids are matched case-folded
+    assert not at.exception, at.exception
+    assert at.session_state["stock_selected"] == "demo-haidian-026"
+    assert _selected_heading(at).endswith("· demo-haidian-026")  # the plot record opened
+    view = at.session_state["stock_map_view"]  # the map is sent to the plot, zoomed right in
+    assert view["zoom"] >= 15
+    assert 39.4 < view["center"][0] < 40.3 and 115.9 < view["center"][1] < 116.8
+
+
+def test_search_finds_a_plot_by_its_chinese_name(workspace_file: Path) -> None:
+    at = _search(_page(), "海淀园 闲置厂房 ２６号")  # a full-width digit typed by a Chinese IME
+    assert not at.exception, at.exception
+    assert at.session_state["stock_selected"] == "demo-haidian-026"
+    assert "海淀园 闲置厂房 26号" in _selected_heading(at)
+
+
+def test_search_with_several_matches_lets_one_be_picked(workspace_file: Path) -> None:
+    at = _search(_page(), "海淀园")
+    hits = next(s for s in at.selectbox if s.label.startswith("找到 "))
+    assert len(hits.options) > 1 and all("海淀园" in o and "（demo-haidian-" in o for o in hits.options)
+    assert at.session_state["stock_selected"] == hits.value  # the best match is taken at once
+    second = hits.options[1]
+    hits.set_value(next(v for v in hits.options if v == second))
+    at.run()
+    assert second.endswith(f"（{at.session_state['stock_selected']}）")
+
+
+def test_search_without_a_match_says_so(workspace_file: Path) -> None:
+    at = _search(_page(), "不存在的地块")
+    assert "stock_selected" not in at.session_state
+    assert any("不存在的地块" in c.value for c in at.caption)
+
+
+#: snake_case codes (industrial_m1, daxing_yizhuang, review_status …) standing on their own.
+CODE = re.compile(r"(?<![\w\-.])[a-z]+_[a-z0-9_]+(?![\w\-])")
+#: Where an id may appear as secondary detail: a rule's id after its explanation, a file name.
+SECONDARY = (
+    re.compile(r"规则编号 [a-z0-9_]+$"),
+    re.compile(r"rule id [a-z0-9_]+$"),
+    re.compile(r"\S+\.[a-z]{2,7}\b"),
+)
+
+
+def _texts(at: AppTest) -> Iterator[str]:
+    """Everything a person reads on the page: texts, labels, options, metrics and table cells."""
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "success",
+        "error",
+    ):
+        yield from (e.value for e in at.get(kind))
+    yield from (t.value for t in at.toast)
+    for kind in ("selectbox", "multiselect", "radio", "text_input", "text_area", "button", "slider"):
+        for widget in at.get(kind):
+            yield widget.label
+            yield from (str(o) for o in getattr(widget, "options", []))
+    for kind in ("metric", "expander"):
+        for element in at.get(kind):
+            yield element.label
+            yield str(getattr(element, "value", ""))
+    for table in at.table:
+        yield from (str(c) for c in table.value.columns)
+        yield from (str(v) for v in table.value.to_numpy().ravel())
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        for column in frame.value.columns:
+            shown = config.get(str(column), {})
+            if shown.get("hidden"):
+                continue
+            yield shown.get("label", str(column))
+            yield from (v for v in frame.value[column].to_numpy() if isinstance(v, str))
+
+
+def _codes_shown(at: AppTest) -> set[str]:
+    found = set()
+    for text in _texts(at):
+        plain = text.replace("\\", "")  # Markdown escapes are not seen
+        for pattern in SECONDARY:
+            plain = pattern.sub("", plain)
+        found |= set(CODE.findall(plain))
+    return found
+
+
+def test_no_code_stands_alone_on_the_stock_page(workspace_file: Path) -> None:
+    at = _page()  # nothing selected: the inventory's audit log is a table
+    store = GeoPackageStore(workspace_file)
+    store.grant("王工", "editor", ("haidian",), by="planner-a")
+    changes = {"review_status": "recommended", "mode": "cooperative", "note": "先行"}
+    store.record_decision("demo", PLOT, changes, expected_version=0, user="王工")
+    store.undo_last("demo", "王工")
+    at.run()
+    log = next(frame.value for frame in at.dataframe if "audit_id" in frame.value.columns)
+    assert len(log) == 7 and "300 个地块" in set(
+        log["new_value"]
+    )  # import, decision, undo; "300 plots" named
+    assert not at.exception, at.exception
+    assert _codes_shown(at) == set()
+    at = _record(_page(PLOT), "not_suitable", "")  # a plot's record, rules, decision and its audit trail
+    assert not at.exception, at.exception
+    assert _codes_shown(at) == set()
+
+
+def test_rule_conditions_are_in_the_pages_language(workspace_file: Path) -> None:
+    at = _page(PLOT)
+    rules = " ".join(m.value for m in at.markdown if "§" in m.value).replace("\\", "")  # as shown
+    assert "容积率余量 > 0（本地块：" in rules and "土地使用者已填写" in rules, rules
+    assert "this plot" not in rules and "not missing" not in rules and "far_headroom" not in rules
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["stock_selected"] = PLOT
+    at.session_state[LANG_KEY] = "en"
+    at.run()
+    rules = " ".join(m.value for m in at.markdown if "§" in m.value).replace("\\", "")
+    assert "FAR headroom > 0 (this plot: " in rules and "Land user is given" in rules, rules
+    assert not re.search(r"[\u4e00-\u9fff]", rules.split("—")[0]), rules  # the mode is named in English too

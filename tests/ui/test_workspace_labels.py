@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 import streamlit as st
 
+from zgc_geo.catalogue import load_layer
+from zgc_geo.importing.plots import LAND_RIGHTS_WORDS
+from zgc_geo.stock.bulk import OUTSIDE as OUTSIDE_ALL_PARKS
+from zgc_geo.stock.filters import NO_CLASS
+from zgc_geo.stock.inefficiency import KINDS
+from zgc_geo.stock.redevelopment import MODES, Condition
+from zgc_geo.stock.summary import TOTAL
+from zgc_geo.ui.cached import cached_plan
+from zgc_geo.ui.code_labels import CODE_COLUMNS, condition_text, for_display, names_of
 from zgc_geo.ui.i18n import LANG_KEY
-from zgc_geo.ui.workspace_labels import FINDING_TEXTS, finding_text
-from zgc_geo.workspace import AUDIT_COLUMNS
+from zgc_geo.ui.workspace_labels import FINDING_TEXTS, audit_for_people, finding_text
+from zgc_geo.workspace import AUDIT_COLUMNS, REVIEW_STATUSES
 from zgc_geo.workspace.audit_chain import (
     DECISION_ROW,
     GENESIS,
@@ -59,3 +70,88 @@ def test_every_finding_is_said_in_the_pages_language(lang: str, monkeypatch: pyt
     changed = next(f for f in findings if f.template == "decision_changed")
     expected = "暂缓" if lang == "zh" else "Deferred"
     assert expected in finding_text(changed)
+
+
+# --- codes named on the Stock page and the Data page's workspace panels (#13 item 7) ---------------
+
+SNAKE = re.compile(r"^[a-z]+_[a-z0-9_]+$")
+
+
+def _vocabulary_codes() -> dict[str, list[str]]:
+    """Every code each vocabulary of CODE_COLUMNS can meet, from the data and the code that make them."""
+    return {
+        "park": [*cached_plan().parks["park_id"].astype(str), OUTSIDE_ALL_PARKS, TOTAL],
+        "land_use": list(load_layer("land_use_classes")["class_id"]),
+        "status": list(REVIEW_STATUSES),
+        "inefficiency": list(KINDS),
+        "efficiency": [*"ABCD", NO_CLASS],
+        "mode": list(MODES),
+        "land_rights": [word for word, _ in LAND_RIGHTS_WORDS],
+        "yes_no": ["True", "False"],
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_code_of_every_coded_column_has_a_name(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(st.session_state, LANG_KEY, lang)
+    codes = _vocabulary_codes()
+    assert set(CODE_COLUMNS.values()) == set(codes)
+    for kind, values in codes.items():
+        names = names_of(kind)
+        for code in values:
+            name = names.get(code)
+            assert name and not SNAKE.match(name), (kind, code, name)
+            has_chinese = bool(re.search(r"[\u4e00-\u9fff]", name))
+            assert has_chinese == (lang == "zh") or (kind in ("efficiency", "park") and not has_chinese), name
+
+
+def test_a_frame_of_codes_is_shown_by_name_and_in_beijing_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(st.session_state, LANG_KEY, "zh")
+    frame = pd.DataFrame(
+        {
+            "plot_id": ["P1", "P2"],
+            "analysis_park_id": ["daxing_yizhuang", None],
+            "land_use_class": ["industrial_m1", "logistics_warehouse"],
+            "review_status": ["unreviewed", "not_suitable"],
+            "inefficiency_kind": ["built_not_operating", None],
+            "efficiency_class": ["D", NO_CLASS],
+            "review_mode": ["startup_community", None],
+            "granted_at": ["2026-01-02T03:04:05.678Z", ""],
+        }
+    )
+    shown = for_display(frame)
+    assert shown.loc[0].tolist() == [
+        "P1", "大兴-亦庄园", "一类工业用地", "待审查", "建而未投", "D", "创业社区试点", "2026-01-02 11:04:05",
+    ]  # fmt: skip
+    assert shown.loc[1, "analysis_park_id"] == "园外" and shown.loc[1, "efficiency_class"] == "无等级"
+    assert frame.loc[0, "land_use_class"] == "industrial_m1"  # the analysis keeps its codes
+
+
+def test_a_grant_in_the_audit_log_is_said_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(st.session_state, LANG_KEY, "zh")
+    log = pd.DataFrame(
+        [(1, "c1", AT, "王工", "*", None, "role:bob", None, "editor:haidian", "", "grant", None, None)],
+        columns=AUDIT_COLUMNS,
+    )
+    row = audit_for_people(log).iloc[0]
+    assert row["field"] == "bob 的角色"
+    assert "海淀园" in row["new_value"] and "editor" not in row["new_value"]
+    assert row["time"] == "2026-01-02 11:04:05"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh", "闲置年数 ≥ 5（本地块：12）"),
+        ("en", "Years idle ≥ 5 (this plot: 12)"),
+    ],
+)
+def test_a_rule_condition_is_said_in_the_pages_language(
+    lang: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(st.session_state, LANG_KEY, lang)
+    assert condition_text(Condition("years_idle", ">=", 5), 12.0) == expected
+    inside = condition_text(Condition("analysis_park_id", "in", ["haidian", "changping"]), "haidian")
+    assert "haidian" not in inside and ("海淀园" in inside if lang == "zh" else "Haidian" in inside)
+    assert "collective" not in condition_text(Condition("land_rights", "==", "collective"), None)
+    assert "not_missing" not in condition_text(Condition("owner", "not_missing"), "某公司")

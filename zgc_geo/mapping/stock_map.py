@@ -27,7 +27,12 @@ CANVAS_THRESHOLD: Final = 1500
 #: Display-only simplification (metres); analysis keeps the full geometry.
 SIMPLIFY_M: Final = 1.0
 PLOT_CLASS: Final = "zgc-stock-plot"
+#: The selected plot is drawn again on top of the others in this class (a neighbour never hides it).
+HIGHLIGHT_CLASS: Final = "zgc-stock-highlight"
 SELECTED_COLOUR: Final = "#00e5ff"
+#: Zooming to a plot: it fills at most this many pixels of the map each way, and zoom stays in range.
+FOCUS_PIXELS: Final = 320
+FOCUS_ZOOM_RANGE: Final = (11.0, 18.0)
 
 #: Five priority bands (score 0–100), light to dark: ColorBrewer YlOrRd, print-safe.
 PRIORITY_BANDS: Final = ((0, "#ffffb2"), (20, "#fecc5c"), (40, "#fd8d3c"), (60, "#f03b20"), (80, "#bd0026"))
@@ -129,11 +134,14 @@ def plots_layer(
     selected: str | None,
     tooltip_of: Mapping[str, str],
     lang: str = DEFAULT_LANG,
+    highlight: gpd.GeoDataFrame | None = None,
 ) -> folium.FeatureGroup:
     """The plots as one GeoJson layer inside a FeatureGroup (what st_folium updates in place).
 
     Properties sent per plot: its id (so a click tells Python which plot), a fill colour
     and the escaped tooltip HTML; nothing else of the attributes leaves the server.
+    ``highlight`` (display-datum geometry of the selected plot) is outlined on top of every plot,
+    also when the plot itself is filtered out or beyond the plots sent.
     """
     ids = plots["plot_id"].astype(str).to_numpy()
     colours = plot_colours(plots, colour_by)
@@ -161,13 +169,57 @@ def plots_layer(
         highlight_function=lambda _f: {"weight": 3},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
     ).add_to(group)
+    if highlight is not None and len(highlight):
+        folium.GeoJson(
+            gpd.GeoDataFrame(
+                {"plot_id": highlight["plot_id"].astype(str).to_numpy()},
+                geometry=highlight.geometry.to_numpy(),
+                crs=highlight.crs,
+            ).__geo_interface__,
+            name="selected",
+            style_function=lambda _f: {
+                "fill": False,
+                "color": SELECTED_COLOUR,
+                "weight": 5,
+                "className": HIGHLIGHT_CLASS,
+            },
+        ).add_to(group)
     return group
 
 
+def focus_view(plot: gpd.GeoDataFrame) -> tuple[tuple[float, float], float]:
+    """Centre (lat, lon) and Leaflet zoom that fit ``plot`` (display-datum geometry) in the map.
+
+    Web Mercator maths, so the server can set the view without a round trip: at zoom *z* the
+    world is 256·2^z pixels wide; the zoom is the largest (in quarter steps, as the map snaps)
+    that keeps the plot within :data:`FOCUS_PIXELS` both ways, within :data:`FOCUS_ZOOM_RANGE`.
+    """
+    minx, miny, maxx, maxy = (float(v) for v in plot.total_bounds)
+    merc = np.log(np.tan(np.pi / 4 + np.radians([miny, maxy]) / 2))
+    span_x = max(maxx - minx, 1e-9) / 360.0
+    span_y = max(float(merc[1] - merc[0]), 1e-9) / (2 * np.pi)
+    zoom = float(np.log2(FOCUS_PIXELS / (256.0 * max(span_x, span_y))))
+    low, high = FOCUS_ZOOM_RANGE
+    zoom = min(max(np.floor(zoom * 4) / 4, low), high)
+    return ((miny + maxy) / 2, (minx + maxx) / 2), zoom
+
+
 def plot_tooltips(
-    plots: pd.DataFrame, status_labels: Mapping[str, str], *, lang: str = DEFAULT_LANG
+    plots: pd.DataFrame,
+    status_labels: Mapping[str, str],
+    *,
+    lang: str = DEFAULT_LANG,
+    park_labels: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Escaped hover text per plot id: name, park, area, status, priority (row labels in ``lang``)."""
+    """Escaped hover text per plot id: name, park, area, status, priority (row labels in ``lang``).
+
+    ``park_labels`` names the parks (id → name in ``lang``; key ``""`` names "in no park"); the park
+    is the analysis park when the plots have one.
+    """
+    parks = park_labels or {}
+    park_ids = plots["analysis_park_id"] if "analysis_park_id" in plots.columns else plots.get("park_id")
+    if park_ids is None:
+        park_ids = pd.Series([None] * len(plots), index=plots.index)
     labels = [
         translate("map.row.park", lang),
         translate("map.row.area", lang),
@@ -177,7 +229,7 @@ def plot_tooltips(
     rows = zip(
         plots["plot_id"].astype(str),
         plots.get("name", plots["plot_id"]),
-        plots.get("park_id", pd.Series([""] * len(plots))),
+        park_ids.astype(object).where(park_ids.notna(), None),
         plots.get("area_ha", pd.Series([np.nan] * len(plots))),
         plots.get("review_status", pd.Series(["unreviewed"] * len(plots))),
         plots.get("priority_score", pd.Series([np.nan] * len(plots))),
@@ -191,7 +243,7 @@ def plot_tooltips(
                 zip(
                     labels,
                     [
-                        park,
+                        parks.get("" if park is None else str(park), park),
                         f"{area:,.2f} ha" if pd.notna(area) else None,
                         status_labels.get(str(status), status),
                         f"{score:.0f}" if pd.notna(score) else None,

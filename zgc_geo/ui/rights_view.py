@@ -15,6 +15,7 @@ import streamlit as st
 
 from zgc_geo.errors import AccessRefusedError, OptionError, WorkspaceError
 from zgc_geo.ui.cached import cached_plan
+from zgc_geo.ui.code_labels import for_display
 from zgc_geo.ui.i18n import current_lang, local, tr
 from zgc_geo.ui.markdown_text import escaped
 from zgc_geo.ui.tables import show_table
@@ -96,7 +97,7 @@ def members_panel(store: WorkspaceStore) -> None:
                 "granted_at": [g.granted_at or "" for g in grants],
             }
         )
-        show_table(table, MEMBERS_HEADINGS)
+        show_table(for_display(table), MEMBERS_HEADINGS)  # granted_at in Beijing time
         st.caption(tr("rights.others_view"))
         if not session_rights(store).administers:
             st.caption(tr("rights.admins_only"))

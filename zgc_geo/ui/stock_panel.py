@@ -15,9 +15,12 @@ from zgc_geo.stock.bulk import OUTSIDE
 from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS, PlotFilter
 from zgc_geo.stock.redevelopment import explain_suggestions, load_redevelopment_rules
 from zgc_geo.stock.scenario import FarRule, PlotRatioScenario
+from zgc_geo.stock.search import SEARCH_LIMIT, find_plots
 from zgc_geo.stock.summary import TOTAL
+from zgc_geo.ui.code_labels import condition_text, for_display, names_of
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.integrity_banner import refused_text
+from zgc_geo.ui.markdown_text import escaped
 from zgc_geo.ui.rights_view import park_name, refusal_text, role_text, session_rights
 from zgc_geo.ui.tables import labelled, show_table
 from zgc_geo.ui.workspace_access import reviewer
@@ -87,8 +90,10 @@ AUDIT_HEADINGS: Final = {
     "version": "stock.col.version",
     "reverts": "stock.col.reverts",
 }
-#: Audit columns kept out of the page: the chain hash is for ``zgc-geo workspace verify`` and backups.
-AUDIT_HIDDEN: Final = ("hash",)
+#: Audit columns kept out of the page: the chain hash is for ``zgc-geo workspace verify`` and backups;
+#: change ids are the log's own links (an undo's note names the change it reverted by its time); the
+#: inventory is the one chosen at the top of the page.
+AUDIT_HIDDEN: Final = ("hash", "change_id", "reverts", "inventory")
 #: The priority components (``prio_<id>`` columns), as the "why this priority" chart names them.
 PRIORITY_PARTS: Final = {
     "years_idle": "stock.part.years_idle",
@@ -174,9 +179,11 @@ def filter_controls(plots: pd.DataFrame, park_names: dict[str, str]) -> PlotFilt
             placeholder=tr("common.choose_options"),
             key=kept("f_parks"),
         )
+        class_names = names_of("land_use")
         classes = cols[1].multiselect(
             tr("stock.land_use_class"),
             sorted(plots["land_use_class"].dropna().astype(str).unique()),
+            format_func=labelled(class_names),
             placeholder=tr("common.choose_options"),
             key="f_class",
         )
@@ -209,11 +216,40 @@ def _range_slider(container, label: str, values: pd.Series, key: str) -> tuple[f
     return None if chosen == (low, high) else (float(chosen[0]), float(chosen[1]))
 
 
+def plot_search(plots: pd.DataFrame) -> str | None:
+    """A search box for a plot by part of its id or name; returns the plot it found (the best match).
+
+    One match is taken at once; several are listed (best first) to pick from; none is said.
+    """
+    query = st.text_input(
+        tr("stock.search"), key="stock_search", placeholder=tr("stock.search_placeholder")
+    ).strip()
+    if not query:
+        return None
+    found = find_plots(plots, query, SEARCH_LIMIT)
+    if found.empty:
+        st.caption(tr("stock.search_none", query=query))
+        return None
+    ids = found["plot_id"].astype(str).tolist()
+    if len(ids) == 1:
+        return ids[0]
+    names = dict(zip(ids, found["name"].fillna("").astype(str), strict=True)) if "name" in found else {}
+    return st.selectbox(
+        tr("stock.search_hits", count=len(ids)),
+        ids,
+        format_func=lambda i: f"{names[i]}（{i}）" if names.get(i) else i,
+        key=f"stock_search_pick_{query}",
+    )
+
+
 def plots_table(plots: pd.DataFrame) -> str | None:
-    """The filtered plots, best priority first; returns the plot id of a row the user selected."""
+    """The filtered plots, best priority first; returns the plot id of a row the user selected.
+
+    Codes (park, land-use class, status, inefficiency kind) are shown by name (:func:`for_display`).
+    """
     shown = plots[[c for c in PLOT_HEADINGS if c in plots.columns]].sort_values("priority_rank")
     event = show_table(
-        shown,
+        for_display(shown),
         PLOT_HEADINGS,
         height=320,
         on_select="rerun",
@@ -250,14 +286,18 @@ def park_bars(summary: pd.DataFrame, name: str, value: str) -> tuple[pd.Series, 
 
 def summary_table(summary: pd.DataFrame) -> None:
     """The per-park summary: the park named in the session's language, every heading translated."""
-    other = "name_en" if current_lang() == "zh" else "name_zh"
+    name, other = ("name_zh", "name_en") if current_lang() == "zh" else ("name_en", "name_zh")
+    # The park by its name only; the outside-all-parks and total rows have no name of their own.
+    summary = summary.copy()
+    blank = summary[name].astype(object).where(summary[name].notna(), "").astype(str).str.strip() == ""
+    summary.loc[blank, name] = for_display(summary.loc[blank, ["park_id"]])["park_id"]
     grades = {f"class_{g}": "stock.col.class_grade" for g in "ABCD"}
     config = {
         column: st.column_config.Column(tr(key, grade=column.removeprefix("class_")))
         for column, key in grades.items()
         if column in summary.columns
     }
-    show_table(summary, SUMMARY_HEADINGS, hide=[other], config=config)
+    show_table(summary, SUMMARY_HEADINGS, hide=[other, "park_id"], config=config)
 
 
 def record_panel(store: WorkspaceStore, inventory: str, plot: pd.Series) -> None:
@@ -271,13 +311,20 @@ def record_panel(store: WorkspaceStore, inventory: str, plot: pd.Series) -> None
     cols[2].metric(tr("stock.metric_extra_floor_area"), _shown(plot.get("extra_floor_area_m2"), "{:,.0f} m²"))
     cols[3].metric(tr("stock.efficiency_class"), _shown(plot.get("efficiency_class"), "{}"))
     with st.expander(tr("stock.suggestions"), expanded=True):
-        suggestions = explain_suggestions(plot)
+        rules = load_redevelopment_rules()
+        by_id = rules.by_id()
+        suggestions = explain_suggestions(plot, rules)
         if not suggestions:
             st.write(tr("stock.no_rule"))
+        separator = "；" if current_lang() == "zh" else "; "
         for s in suggestions:
+            conditions = separator.join(
+                condition_text(c, plot.get(c.field)) for c in by_id[s.rule_id].conditions
+            )
+            mode, text = str(local(s.mode_zh, s.mode_en)), str(local(s.text_zh, s.text_en))
             st.markdown(
-                f"**{local(s.mode_zh, s.mode_en)}** — {local(s.text_zh, s.text_en)}  \n"
-                + tr("stock.rule_line", rule=s.rule_id, section=s.section, conditions="; ".join(s.conditions))
+                f"**{escaped(mode)}** — {escaped(text)}  \n"
+                + escaped(tr("stock.rule_line", rule=s.rule_id, section=s.section, conditions=conditions))
             )
     with st.expander(tr("stock.why_priority")):
         parts = {}

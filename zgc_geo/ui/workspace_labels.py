@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any, Final
 
 import pandas as pd
 
 from zgc_geo.stock.redevelopment import load_redevelopment_rules
-from zgc_geo.ui.i18n import BEIJING, local, tr
+from zgc_geo.ui.code_labels import beijing_time, for_display
+from zgc_geo.ui.i18n import local, tr
 from zgc_geo.ui.rights_view import role_text
 from zgc_geo.workspace import REVIEW_STATUSES
 from zgc_geo.workspace.audit_chain import Finding
@@ -93,17 +94,18 @@ FIELD_LABELS: Final = {
 }
 
 
-def beijing_time(value: object) -> str:
-    """An audit time (ISO 8601 UTC, ``…Z``) as Beijing people read it: ``2026-12-06 18:29:40``."""
-    if not isinstance(value, str) or not value:
-        return ""
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+#: An import's or replacement's value in the log (``"300 plots"``, written by the store in English).
+PLOT_COUNT: Final = re.compile(r"(\d+) plots")
+#: Audit field of a grant or revoke: ``role:<user>``; its values are grant summaries (``editor:haidian``).
+ROLE_FIELD: Final = "role:"
+
+
+def field_text(field: str) -> str:
+    """An audit row's field as people name it: 审查状态, 备注, "bob 的角色" …"""
+    if field.startswith(ROLE_FIELD):
+        return tr("stock.field.role", user=field.removeprefix(ROLE_FIELD))
+    key = FIELD_LABELS.get(field)
+    return tr(key) if key else field
 
 
 def audit_for_people(log: pd.DataFrame) -> pd.DataFrame:
@@ -112,25 +114,27 @@ def audit_for_people(log: pd.DataFrame) -> pd.DataFrame:
     log = log.astype(object).where(log.notna(), None)  # pd.NA has no truth value: plain None instead
     shown = log.copy()
     actions = {a: tr(k) for a, k in AUDIT_ACTION_LABELS.items()}
-    fields = {f: tr(k) for f, k in FIELD_LABELS.items()}
     statuses = status_labels()
     modes = {m: str(local(zh, en)) for m, (zh, en) in load_redevelopment_rules().labels.items()}
     times = dict(zip(log["change_id"], log["time"], strict=False))
 
     def value(field: object, cell: object) -> object:
+        if isinstance(field, str) and field.startswith(ROLE_FIELD):
+            return role_text(cell) if isinstance(cell, str) and cell else cell
         if field == "review_status":
             return statuses.get(str(cell), cell)
         if field == "mode":
             return modes.get(str(cell), cell)
+        if field is None and isinstance(cell, str) and (count := PLOT_COUNT.fullmatch(cell)):
+            return tr("stock.plot_count", count=int(count[1]))  # an import's "300 plots"
         return cell
 
     for column in ("old_value", "new_value"):
         shown[column] = [value(f, c) for f, c in zip(log["field"], log[column], strict=True)]
-    shown["field"] = log["field"].map(lambda f: fields.get(f, f), na_action="ignore")
+    shown["field"] = log["field"].map(field_text, na_action="ignore")
     shown["action"] = log["action"].map(lambda a: actions.get(a, a), na_action="ignore")
     undo = (log["action"] == "undo").to_numpy(dtype=bool)
     shown.loc[undo, "note"] = [
         tr("stock.undo_note", time=beijing_time(times.get(r, ""))) for r in log.loc[undo, "reverts"]
     ]
-    shown["time"] = log["time"].map(beijing_time)
-    return shown
+    return for_display(shown)  # times in Beijing time, as in every other table

@@ -11,6 +11,7 @@ from zgc_geo.mapping.stock_map import (
     CANVAS_THRESHOLD,
     COLOUR_MODES,
     build_stock_base_map,
+    focus_view,
     plot_tooltips,
     plots_for_display,
     plots_layer,
@@ -18,6 +19,7 @@ from zgc_geo.mapping.stock_map import (
 from zgc_geo.stock.filters import filter_mask
 from zgc_geo.stock.scenario import default_scenario
 from zgc_geo.ui.cached import cached_plan
+from zgc_geo.ui.code_labels import park_names as coded_park_names
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.integrity_banner import inventories_or_stop, verified_workspace
@@ -29,6 +31,7 @@ from zgc_geo.ui.stock_panel import (
     export_panel,
     filter_controls,
     per_park_chart,
+    plot_search,
     plots_table,
     record_panel,
     scenario_controls,
@@ -38,45 +41,73 @@ from zgc_geo.ui.workspace_access import analysed_inventory
 from zgc_geo.ui.workspace_labels import status_labels
 
 COLOUR_LABELS = {"priority": "stock.colour_priority", "review_status": "stock.review_status"}
+#: Session keys: the selected plot, and a plot just selected (by search, table or map) to zoom to.
+SELECTED = "stock_selected"
+FOCUS = "stock_focus"
+
+
+def select(plot_id: str) -> None:
+    """Make ``plot_id`` the selected plot and have the map zoom to it on this or the next run."""
+    st.session_state[SELECTED] = st.session_state[FOCUS] = plot_id
+
 
 st.title(tr("stock.title"))
 st.caption(tr("stock.caption"))
 
+# The map comes first on the page (it is what people came for): the controls that shape it are
+# drawn below it, into containers made before it, but run first so the map shows their choices.
 with user_errors_shown():
     store = verified_workspace()
     plan = cached_plan()
     lang = current_lang()
     infos = inventories_or_stop(store)
-    name = st.selectbox(
+    top = st.columns([3, 3, 2])
+    name = top[0].selectbox(
         tr("stock.inventory"), list(infos), format_func=lambda n: infos[n].title, key="stock_inventory"
     )
+    search_slot = top[1].container()
     if infos[name].synthetic:
         st.warning(tr("stock.synthetic_warning"))
-    if flash := st.session_state.pop("stock_flash", None):
-        st.success(flash)
-        st.toast(flash)  # the form is far below: say it where the user is looking, too
+    flash = st.session_state.pop("stock_flash", None)
+    if flash:
+        st.toast(flash)  # the form is far below: say it where the user is looking
+    map_slot = st.container()
+    controls = st.container()
 
     park_names = {p.park_id: str(local(p.name_zh, p.name_en)) for p in plan.parks.itertuples()}
-    scenario = scenario_controls(default_scenario(), park_names)
-    analysis, decisions = analysed_inventory(store, name, scenario, {})
-    plots = analysis.plots.drop(columns=[c for c in decisions.columns if c != "plot_id"], errors="ignore")
-    plots = plots.merge(decisions, on="plot_id", how="left")
-    shown = plots[filter_mask(plots, filter_controls(plots, park_names))]
+    with controls:
+        st.subheader(tr("stock.filters"))
+        filter_box = st.container()
+        scenario = scenario_controls(default_scenario(), park_names)
+        analysis, decisions = analysed_inventory(store, name, scenario, {})
+        plots = analysis.plots.drop(columns=[c for c in decisions.columns if c != "plot_id"], errors="ignore")
+        plots = plots.merge(decisions, on="plot_id", how="left")
+        with filter_box:
+            shown = plots[filter_mask(plots, filter_controls(plots, park_names))]
+    with search_slot:
+        found = plot_search(plots)
+    if found and found != st.session_state.get(SELECTED):
+        select(found)
 
-    colour_by = st.radio(
+    colour_by = top[2].radio(
         tr("stock.colour_by"),
         COLOUR_MODES,
         horizontal=True,
         key=kept("stock_colour"),
         format_func=tr_map(COLOUR_LABELS).__getitem__,
     )
-    selected = st.session_state.get("stock_selected")
+    selected = st.session_state.get(SELECTED)
     basemap = chosen_basemap()
     statuses = status_labels()
     big = len(shown) > CANVAS_THRESHOLD
     display, in_view = plots_for_display(
         shown, st.session_state.get("stock_bounds") if big else None, basemap=basemap
     )
+    chosen = plots[plots["plot_id"] == selected] if selected else plots.iloc[:0]
+    highlight = plots_for_display(chosen, None, basemap=basemap)[0] if len(chosen) else None
+    if (focus := st.session_state.pop(FOCUS, None)) and highlight is not None and focus == selected:
+        centre, zoom = focus_view(highlight)
+        st.session_state["stock_map_view"] = {"center": centre, "zoom": zoom}
 
     def base_map() -> folium.Map:
         return build_stock_base_map(
@@ -89,26 +120,34 @@ with user_errors_shown():
             lang=lang,
         )
 
-    tips = plot_tooltips(display, statuses, lang=lang)
-    layer = plots_layer(display, colour_by=colour_by, selected=selected, tooltip_of=tips, lang=lang)
-    state = interactive_map(
-        base_map(), "stock_map", layer=layer, returned=["last_active_drawing", *(["bounds"] if big else [])]
+    tips = plot_tooltips(display, statuses, lang=lang, park_labels={"": "", **coded_park_names()})
+    layer = plots_layer(
+        display, colour_by=colour_by, selected=selected, tooltip_of=tips, lang=lang, highlight=highlight
     )
+    with map_slot:
+        state = interactive_map(
+            base_map(),
+            "stock_map",
+            layer=layer,
+            returned=["last_active_drawing", *(["bounds"] if big else [])],
+        )
 
-    def printable_stock_map() -> folium.Map:
-        m = base_map()
-        plots_layer(display, colour_by=colour_by, selected=None, tooltip_of={}, lang=lang).add_to(m)
-        # Paper has no tooltips: the sheet names the parks (the screen map leaves that to hovering).
-        park_labels_layer(plan.parks, lang=lang, datum=basemap_datum(basemap)).add_to(m)
-        return m
+        def printable_stock_map() -> folium.Map:
+            m = base_map()
+            plots_layer(display, colour_by=colour_by, selected=None, tooltip_of={}, lang=lang).add_to(m)
+            # Paper has no tooltips: the sheet names the parks (the screen map leaves that to hovering).
+            park_labels_layer(plan.parks, lang=lang, datum=basemap_datum(basemap)).add_to(m)
+            return m
 
-    map_export_panel(
-        printable_stock_map, key="stock_export", title=tr("stock.export_title", inventory=infos[name].title)
-    )
-    st.caption(
-        tr("stock.on_map", shown=len(display), filtered=len(shown), total=len(plots))
-        + (tr("stock.in_view", count=in_view) if in_view > len(display) else "")
-    )
+        st.caption(
+            tr("stock.on_map", shown=len(display), filtered=len(shown), total=len(plots))
+            + (tr("stock.in_view", count=in_view) if in_view > len(display) else "")
+        )
+        map_export_panel(
+            printable_stock_map,
+            key="stock_export",
+            title=tr("stock.export_title", inventory=infos[name].title),
+        )
     if big and state.get("bounds"):
         b = state["bounds"]
         south_west, north_east = b["_southWest"], b["_northEast"]
@@ -121,16 +160,22 @@ with user_errors_shown():
 
     clicked = ((state.get("last_active_drawing") or {}).get("properties") or {}).get("plot_id")
     if clicked and clicked != st.session_state.get("stock_last_click"):
-        st.session_state["stock_last_click"] = selected = st.session_state["stock_selected"] = clicked
+        st.session_state["stock_last_click"] = clicked
+        select(clicked)
         st.rerun()
     picked = plots_table(shown)
     if picked and picked != st.session_state.get("stock_last_pick"):
-        st.session_state["stock_last_pick"] = st.session_state["stock_selected"] = picked
+        st.session_state["stock_last_pick"] = picked
+        select(picked)
         st.rerun()
 
     if selected and selected in set(plots["plot_id"]):
+        if flash:
+            st.success(flash)  # next to the form that was just used
         record_panel(store, name, plots.loc[plots["plot_id"] == selected].iloc[0])
     else:
+        if flash:
+            st.success(flash)
         st.info(tr("stock.click_hint"))
     audit_panel(store, name, selected)
 

@@ -1,0 +1,205 @@
+"""Codes as people read them: the one place that names the coded values of the stock and workspace tables.
+
+The analysis keeps codes (park ids, land-use class ids, review statuses, inefficiency kinds …) so
+that filters, rules, exports and the audit log stay the same in every language. A person reads
+names: every table, tooltip and rule explanation on the Stock page and the Data page's workspace
+panels shows its code columns through :func:`for_display` / :func:`names_of`, so a new table
+cannot forget one column while another remembers it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Mapping
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from zgc_geo.catalogue import load_layer
+from zgc_geo.stock.bulk import OUTSIDE as OUTSIDE_ALL_PARKS
+from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS
+from zgc_geo.stock.redevelopment import PRESENCE, Condition, load_redevelopment_rules
+from zgc_geo.stock.summary import TOTAL
+from zgc_geo.ui.cached import cached_plan
+from zgc_geo.ui.i18n import BEIJING, current_lang, local, tr
+from zgc_geo.workspace import REVIEW_STATUSES
+from zgc_geo.workspace.rights import OUTSIDE as OUTSIDE_RIGHTS
+
+#: Which vocabulary each coded column of the analysed plots, summaries and audit rows uses.
+CODE_COLUMNS: Final = {
+    "analysis_park_id": "park",
+    "park_id": "park",
+    "land_use_class": "land_use",
+    "review_status": "status",
+    "inefficiency_kind": "inefficiency",
+    "efficiency_class": "efficiency",
+    "review_mode": "mode",
+    "mode": "mode",
+    "land_rights": "land_rights",
+    "is_idle": "yes_no",
+    "inside_park": "yes_no",
+}
+#: Columns holding UTC times (ISO 8601, ``…Z``): shown in Beijing time.
+TIME_COLUMNS: Final = ("time", "granted_at", "updated_at")
+#: Inefficiency kinds (``stock.inefficiency.KINDS``) → text key.
+INEFFICIENCY_KEYS: Final = {
+    "approved_unsupplied": "stock.col.kind_approved_unsupplied",
+    "supplied_unused": "stock.col.kind_supplied_unused",
+    "underused": "stock.col.kind_underused",
+    "built_not_operating": "stock.col.kind_built_not_operating",
+    "below_standard": "stock.col.kind_below_standard",
+}
+LAND_RIGHTS_KEYS: Final = {"state": "stock.code.state_land", "collective": "stock.code.collective_land"}
+#: Plot fields that rules test, as people name them (a field of a custom rule without a name shows its id).
+FIELD_KEYS: Final = {
+    "analysis_park_id": "stock.col.park",
+    "park_id": "stock.col.park",
+    "land_use_class": "stock.col.land_use_class",
+    "area_ha": "stock.col.area_ha",
+    "area_mu": "stock.field.area_mu",
+    "years_idle": "stock.col.years_idle",
+    "is_idle": "stock.field.is_idle",
+    "inside_park": "stock.field.inside_park",
+    "far_current": "stock.col.far_current",
+    "far_target": "stock.col.far_target",
+    "far_headroom": "stock.field.far_headroom",
+    "extra_floor_area_m2": "stock.col.extra_floor_area_m2",
+    "efficiency_class": "stock.col.efficiency_class",
+    "inefficiency_kind": "stock.col.inefficiency_kind",
+    "review_status": "stock.col.review_status",
+    "priority_score": "stock.col.priority_score",
+    "land_rights": "stock.field.land_rights",
+    "owner": "stock.field.owner",
+}
+#: Rule operators as written in a sentence; comparison signs are the same in every language.
+OPERATOR_SIGNS: Final = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+OPERATOR_KEYS: Final = {
+    "in": "stock.op.in",
+    "not_in": "stock.op.not_in",
+    "is_missing": "stock.op.is_missing",
+    "not_missing": "stock.op.not_missing",
+}
+
+
+@functools.cache
+def _land_use_classes() -> tuple[tuple[str, str, str], ...]:
+    """(class id, zh, en) of ``layers/land_use_classes.csv`` (read once per process)."""
+    table = load_layer("land_use_classes")
+    return tuple(zip(table["class_id"], table["name_zh"], table["name_en"], strict=True))
+
+
+def park_names() -> dict[str, str]:
+    """Park id → name in the page's language, with the outside-of-every-park and total rows named too."""
+    parks = cached_plan().parks
+    names = {str(p.park_id): str(local(p.name_zh, p.name_en)) for p in parks.itertuples()}
+    outside = tr("stock.outside_parks")
+    return names | {
+        OUTSIDE_ALL_PARKS: outside,
+        OUTSIDE_PARKS: outside,
+        OUTSIDE_RIGHTS: outside,
+        TOTAL: tr("stock.total"),
+    }
+
+
+def _land_use_names() -> dict[str, str]:
+    return {cid: str(local(zh, en)) for cid, zh, en in _land_use_classes()}
+
+
+def _status_names() -> dict[str, str]:
+    return {key: str(local(label.zh, label.en)) for key, label in REVIEW_STATUSES.items()}
+
+
+def _mode_names() -> dict[str, str]:
+    return {m: str(local(zh, en)) for m, (zh, en) in load_redevelopment_rules().labels.items()}
+
+
+#: Each vocabulary's names in the page's language, made when asked (the language is the session's).
+VOCABULARIES: Final[dict[str, Callable[[], dict[str, str]]]] = {
+    "park": park_names,
+    "land_use": _land_use_names,
+    "status": _status_names,
+    "inefficiency": lambda: {kind: tr(key) for kind, key in INEFFICIENCY_KEYS.items()},
+    "efficiency": lambda: {**{g: g for g in "ABCD"}, NO_CLASS: tr("stock.no_class")},
+    "mode": _mode_names,
+    "land_rights": lambda: {code: tr(key) for code, key in LAND_RIGHTS_KEYS.items()},
+    "yes_no": lambda: {"True": tr("stock.code.yes"), "False": tr("stock.code.no")},
+}
+
+
+def names_of(kind: str) -> dict[str, str]:
+    """Code → name in the page's language for one vocabulary of :data:`CODE_COLUMNS`."""
+    return VOCABULARIES[kind]()
+
+
+def _named(values: pd.Series, names: Mapping[str, str]) -> pd.Series:
+    """``values`` with every known code replaced by its name; unknown values kept, missing stay missing."""
+    text = values.astype(object).where(values.notna(), None)
+    return text.map(lambda v: v if v is None else names.get(str(v), v))
+
+
+def beijing_time(value: object) -> str:
+    """An audit time (ISO 8601 UTC, ``…Z``) as Beijing people read it: ``2026-12-06 18:29:40``."""
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def for_display(frame: pd.DataFrame, *, missing_park: bool = True) -> pd.DataFrame:
+    """A copy of ``frame`` for a table: coded columns named in the page's language, times in Beijing time.
+
+    Codes that have no name (a custom value) are kept as they are, so nothing is hidden. With
+    ``missing_park``, a plot in no park reads "outside all parks" instead of an empty cell.
+    """
+    shown = frame.copy()
+    for column, kind in CODE_COLUMNS.items():
+        if column not in shown.columns:
+            continue
+        named = _named(shown[column], names_of(kind))
+        if kind == "park" and missing_park:
+            named = named.where(named.notna(), tr("stock.outside_parks"))
+        shown[column] = named
+    for column in TIME_COLUMNS:
+        if column in shown.columns:
+            shown[column] = shown[column].map(beijing_time)
+    return shown
+
+
+def field_name(field: str) -> str:
+    """A plot field as people name it (its id when it has no name: a field of a custom rule)."""
+    key = FIELD_KEYS.get(field)
+    return tr(key) if key else field
+
+
+def value_text(field: str, value: object) -> str:
+    """One value of ``field`` in words: names for codes, 是/否 for flags, lists joined, "missing" if none."""
+    if isinstance(value, list | tuple | np.ndarray):
+        separator = "、" if current_lang() == "zh" else " / "  # English names may hold commas
+        return separator.join(value_text(field, v) for v in value)
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return tr("stock.value_missing")
+    if isinstance(value, bool | np.bool_):
+        return tr("stock.code.yes") if value else tr("stock.code.no")
+    if isinstance(value, float | np.floating):
+        return f"{float(value):g}"
+    kind = CODE_COLUMNS.get(field)
+    names = names_of(kind) if kind and kind != "yes_no" else {}
+    return names.get(str(value), str(value))
+
+
+def condition_text(condition: Condition, plot_value: object) -> str:
+    """A rule condition in the page's language with the plot's own value: ``闲置年限 ≥ 5（本地块：12）``."""
+    field = field_name(condition.field)
+    actual = value_text(condition.field, plot_value)
+    if condition.op in PRESENCE:
+        return tr("stock.condition_presence", field=field, op=tr(OPERATOR_KEYS[condition.op]), actual=actual)
+    op = OPERATOR_SIGNS.get(condition.op) or tr(OPERATOR_KEYS[condition.op])
+    value = value_text(condition.field, condition.value)
+    return tr("stock.condition", field=field, op=op, value=value, actual=actual)
