@@ -16,6 +16,7 @@ from zgc_geo.i18n import Sentence, strings
 from zgc_geo.importing.crs_guess import crs_name
 from zgc_geo.importing.pipeline import ImportOptions, import_file
 from zgc_geo.importing.report import Both, Problem, page_text, render
+from zgc_geo.importing.report_export import report_bytes
 
 from .corpus import CASES, Case, swapped_plots_geojson
 from .test_corpus import cli_args, import_options
@@ -130,3 +131,12 @@ def test_values_worded_per_language_render_in_that_language() -> None:
     sentence = Sentence("import.problem.crs_used", {"crs": Both(zh="甲", en="A")})
     assert render(sentence, "zh") == "坐标按 甲 读取（文件自带的坐标系）"
     assert render(sentence, "en") == "Coordinates read as A (the file's own CRS)"
+
+
+def test_the_page_downloads_say_what_the_page_says(tmp_path: Path) -> None:
+    report = import_file(swapped_plots_geojson(tmp_path), ImportOptions(kind="plots")).report
+    shown = report_bytes(report.as_shown("zh"), ".csv").decode("utf-8-sig")
+    assert "经度和纬度写反了" in shown and "“交换经纬度”" in shown
+    assert "--crs" not in shown
+    cli = report_bytes(report, ".csv").decode("utf-8-sig")  # the command line's report keeps its flags
+    assert "--crs" in cli

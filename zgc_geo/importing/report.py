@@ -9,7 +9,7 @@ its language (hints there name the page's own controls, never a flag).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final, Literal
 
 import pandas as pd
@@ -177,6 +177,12 @@ class ImportReport:
         key = "import.verdict_usable" if self.usable else "import.verdict_not_usable"
         counts = {"errors": len(self.errors), "warnings": len(self.warnings)}
         return translate(key, lang, source=self.source, size=size, **counts)
+
+    def as_shown(self, lang: str) -> ImportReport:
+        """The report as the Data page shows it, for the page's downloads: messages in ``lang``,
+        hints naming the page's controls (the command line writes its own, with its flags)."""
+        shown = [replace(p, message=p.message_in(lang), hint=p.hint_on_page(lang)) for p in self.problems]
+        return ImportReport(self.source, shown)
 
     def to_frame(self) -> pd.DataFrame:
         """The report as a table (one row per problem), for display and export."""

@@ -288,13 +288,14 @@ def report_section(result: ImportResult) -> None:
     if not table.empty:
         show_table(table, REPORT_HEADINGS)
         stem = Path(result.report.source).stem or "import"
+        shown = result.report.as_shown(current_lang())  # the downloads say what the page says
         cols = st.columns(2)
         cols[0].download_button(
-            tr("data.report_csv"), report_bytes(result.report, ".csv"), f"{stem}_report.csv", "text/csv"
+            tr("data.report_csv"), report_bytes(shown, ".csv"), f"{stem}_report.csv", "text/csv"
         )
         cols[1].download_button(
             tr("data.report_xlsx"),
-            report_bytes(result.report, ".xlsx", current_lang()),
+            report_bytes(shown, ".xlsx", current_lang()),
             f"{stem}_report.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
@@ -303,13 +304,10 @@ def report_section(result: ImportResult) -> None:
 def report_table(result: ImportResult) -> pd.DataFrame:
     """The findings as the page shows them: in its language, hints naming its controls, no codes."""
     lang = current_lang()
-    problems = result.report.problems
-    table = result.report.to_frame().drop(columns="code")
+    table = result.report.as_shown(lang).to_frame().drop(columns="code")
     table["severity"] = table["severity"].map(tr_map(SEVERITY_LABELS))
     table["row"] = table["row"].astype("string").fillna("")  # a whole-file finding has no row
     table[["field", "value"]] = table[["field", "value"]].fillna("")
-    table["message"] = [p.message_in(lang) for p in problems]
-    table["hint"] = [p.hint_on_page(lang) for p in problems]
     return table
 
 
