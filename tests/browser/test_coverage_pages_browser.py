@@ -18,7 +18,10 @@ from pyproj import Geod
 
 from zgc_geo.i18n import translate
 from zgc_geo.mapping.coverage_map import build_coverage_map
+from zgc_geo.mapping.map_controls import add_presentation_css
+from zgc_geo.mapping.overview_map import build_overview_map
 from zgc_geo.mapping.print_layout import PrintSpec, print_html
+from zgc_geo.mapping.web_assets import inline_assets_html
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.ui.coverage_panel import CELL_PX, PARK_PX, ROW_PX
 
@@ -263,6 +266,42 @@ def test_print_sheet_places_labels_and_hides_the_distance_tool(
             const r = e.getBoundingClientRect(); return [e.textContent, r.left, r.top, r.right, r.bottom];
         })"""
     )
+    assert not [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+    assert external_requests == [], ", ".join(external_requests)
+
+
+#: Each label's text box as drawn (a Range over its contents, not its estimated icon box).
+TEXT_BOXES_JS = """() => [...document.querySelectorAll('.zgc-label, .zgc-district-label')].map(e => {
+    const range = document.createRange(); range.selectNodeContents(e);
+    const r = range.getBoundingClientRect(); return [e.textContent, r.left, r.top, r.right, r.bottom];
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("presentation", [False, True])
+def test_overview_labels_never_overlap_also_when_presented(
+    page: Page, external_requests: list[str], tmp_path: Path, presentation: bool
+) -> None:
+    """The named pairs (#13 item 5) and every other label at the default zoom, in normal and large type."""
+    plan = plan_from_catalogue()
+    m = build_overview_map(plan)
+    if presentation:
+        add_presentation_css(m)
+    sheet = tmp_path / "overview.html"
+    sheet.write_text(inline_assets_html(m), encoding="utf-8")
+    page.set_viewport_size({"width": 1000, "height": 640})
+    page.goto(sheet.as_uri(), wait_until="load")
+    expect(page.locator(".zgc-label").first).to_be_visible(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(500)
+    boxes = page.evaluate(TEXT_BOXES_JS)
+    names = {b[0] for b in boxes}
+    assert {"海淀园", "石景山园", "门头沟园", "东城园", "西城园"} <= names  # parks win
     assert not [
         (a[0], b[0])
         for i, a in enumerate(boxes)

@@ -15,6 +15,7 @@ and no result depends on dict order or float ties.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import unicodedata
@@ -35,6 +36,9 @@ DISTRICT_PRIORITY: Final = 2
 ZOOM_STEP: Final = 0.25
 MIN_ZOOM: Final = 5.0
 MAX_ZOOM: Final = 18.0
+#: Presentation mode draws labels this much larger (``PRESENTATION_CSS``: 12 → 18 px); a second
+#: table is placed for it, and the script picks the one matching the fonts the page really uses.
+LARGE_SCALE: Final = 1.5
 #: Gap kept between two labels, in pixels.
 MARGIN_PX: Final = 2.0
 #: Average advance of a character as a share of the font size (bold Latin ~0.62, CJK one em).
@@ -176,7 +180,8 @@ class PlacedLabels(MacroElement):
     Add it to the map after the layers holding the markers. The script picks the row of the
     highest tabled zoom not above the map's zoom (the lowest row below the table), so labels
     shown never overlap, even between steps. A marker whose layer a print layout dropped is
-    skipped (``typeof`` guards), so cutting layers never stops the map's script.
+    skipped (``typeof`` guards), so cutting layers never stops the map's script. Where the page
+    draws labels larger (presentation mode), the table placed at :data:`LARGE_SCALE` is used.
     """
 
     _template = Template(
@@ -186,27 +191,33 @@ class PlacedLabels(MacroElement):
             var map = {{ this._parent.get_name() }};
             var specs = {{ this.specs_json }};
             var zooms = {{ this.zooms_json }};
-            var rows = {{ this.rows_json }};
+            var tables = {normal: {{ this.rows_json }}, large: {{ this.rows_large_json }}};
             var markers = [{% for name in this.marker_names %}
                 typeof {{ name }} === "undefined" ? null : {{ name }}{{ "," if not loop.last }}
             {% endfor %}];
             var layers = [{% for name in this.layer_names %}
                 typeof {{ name }} === "undefined" ? null : {{ name }}{{ "," if not loop.last }}
             {% endfor %}];
-            function row() {
-                var z = map.getZoom(), k = 0;
-                for (var i = 0; i < zooms.length; i++) { if (zooms[i] <= z + 1e-9) { k = i; } }
-                return rows[k];
+            function size() {
+                if (!specs.length) { return "normal"; }
+                var probe = L.DomUtil.create("div", specs[0].cls, map.getContainer());
+                probe.style.visibility = "hidden";
+                var px = parseFloat(window.getComputedStyle(probe).fontSize);
+                L.DomUtil.remove(probe);
+                return px > specs[0].f * 1.2 ? "large" : "normal";
             }
             function apply() {
-                var placed = row();
+                var z = map.getZoom(), k = 0, which = size();
+                for (var i = 0; i < zooms.length; i++) { if (zooms[i] <= z + 1e-9) { k = i; } }
+                var placed = tables[which][k];
                 specs.forEach(function(s, i) {
                     var marker = markers[i], layer = layers[i], p = placed[i];
+                    var w = which === "large" ? s.wl : s.w, h = which === "large" ? s.hl : s.h;
                     if (marker === null || layer === null) { return; }
                     if (p === null) { layer.removeLayer(marker); return; }
                     marker.setIcon(L.divIcon({
-                        html: s.html, className: s.cls, iconSize: [s.w, s.h],
-                        iconAnchor: [s.w / 2 - p[0], s.h / 2 - p[1]]
+                        html: s.html, className: s.cls, iconSize: [w, h],
+                        iconAnchor: [w / 2 - p[0], h / 2 - p[1]]
                     }));
                     if (!layer.hasLayer(marker)) { layer.addLayer(marker); }
                 });
@@ -228,14 +239,34 @@ class PlacedLabels(MacroElement):
         steps = list(zooms) if zooms is not None else zoom_steps()
         self.labels = [label for label, _ in placed]
         self.markers = [marker for _, marker in placed]
+        large = [
+            dataclasses.replace(
+                label,
+                font_px=label.font_px * LARGE_SCALE,
+                prefer=(label.prefer[0] * LARGE_SCALE, label.prefer[1] * LARGE_SCALE),
+            )
+            for label in self.labels
+        ]
         specs = []
-        for label in self.labels:
+        for label, big in zip(self.labels, large, strict=True):
             width, height = label_box_px(label.text, label.font_px)
-            specs.append({"html": label.html, "cls": label.css_class, "w": width, "h": height})
+            width_l, height_l = label_box_px(big.text, big.font_px)
+            specs.append(
+                {
+                    "html": label.html,
+                    "cls": label.css_class,
+                    "f": label.font_px,
+                    "w": width,
+                    "h": height,
+                    "wl": width_l,
+                    "hl": height_l,
+                }
+            )
         # "</" split so no label text can close the surrounding <script> element.
         self.specs_json = json.dumps(specs, ensure_ascii=False).replace("</", "<\\/")
         self.zooms_json = json.dumps(steps)
         self.rows_json = json.dumps(placement_table(self.labels, steps))
+        self.rows_large_json = json.dumps(placement_table(large, steps))
 
     @property
     def marker_names(self) -> list[str]:
