@@ -243,3 +243,15 @@ def test_the_import_report_workbook_is_in_its_language(lang: Lang, sheets: list,
     assert shown[0] in rows[0] and shown[1] in rows[1]
     message = next(v for v in rows[1] if isinstance(v, str) and "calc" in v)
     assert message.startswith("'=") and "/srv/" not in message and "地块.zip" in message
+
+
+def test_every_workbook_is_written_by_the_one_writer() -> None:
+    """Only zgc_geo/export/workbook.py writes XLSX, so no workbook can skip its language, Fields sheet,
+    number formats, path and formula guards."""
+    package = REPO / "zgc_geo"
+    writers = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if re.search(r"\.to_excel\(|ExcelWriter\(|Workbook\(\)", path.read_text(encoding="utf-8"))
+    ]
+    assert writers == ["export/workbook.py"]
