@@ -132,7 +132,7 @@ def _cmd_site(args: argparse.Namespace) -> int:
     )
     result = site_cluster(plan_from_catalogue(), imported.frame, options)
     _print_ranking(result)
-    tables = {"parameters": result.parameters()}
+    tables = {"parameters": result.parameters(args.lang)}  # the workbook's language
     if result.sensitivity is not None:
         tables["sensitivity"] = result.sensitivity.candidates.reset_index()
     # The ranking's columns are a contract: --lang en keeps their names and values (zh heads them in Chinese).

@@ -12,7 +12,7 @@ import pandas as pd
 
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.errors import SitingError
-from zgc_geo.i18n import pick, translate
+from zgc_geo.i18n import Sentence, pick, translate
 from zgc_geo.plan_data import PlanData
 from zgc_geo.siting.ahp import AhpResult
 from zgc_geo.siting.factors import FactorSpec, cluster_factor_sources, cluster_factor_specs, factor_array
@@ -105,31 +105,67 @@ class SitingResult:
     candidates: gpd.GeoDataFrame
     sensitivity: SensitivityResult | None
     options: SitingOptions
-    notes: list[str] = field(default_factory=list)
+    notes: list[Sentence] = field(default_factory=list)
+    #: The cluster's name per language (``{"zh": …, "en": …}``); its id when absent.
+    cluster_names: Mapping[str, str] = field(default_factory=dict)
 
-    def parameters(self) -> pd.DataFrame:
-        """The run's parameters as a table (exported next to the ranking)."""
+    def parameters(self, lang: str = "en") -> pd.DataFrame:
+        """The run's parameters as a table in ``lang`` (exported next to the ranking).
+
+        Each row names what it is in words (a factor by its name); codes such as the cluster's or a
+        factor's id only follow in ``detail``.
+        """
+        cluster = self.cluster_names.get(lang) or self.options.cluster_id
+        cells = translate("siting.param.cells", lang, width=self.grid.width, height=self.grid.height)
+        names = {s.id: str(pick(lang, s.label_zh, s.label_en)) for s in self.specs}
         rows = [
-            ("cluster", self.options.cluster_id, ""),
-            ("study area", self.options.study_area, ""),
-            ("resolution", f"{self.grid.resolution_m:g} m", f"{self.grid.width} × {self.grid.height} cells"),
-            ("weights", "AHP" if self.options.ahp else "direct", self._ahp_note()),
+            (translate("siting.cluster", lang), cluster, self.options.cluster_id),
+            (translate("siting.study_area", lang), translate(STUDY_AREAS[self.options.study_area], lang), ""),
+            (translate("siting.param.resolution", lang), f"{self.grid.resolution_m:g} m", cells),
+            (translate("siting.weight", lang), *self._weighting(lang)),
             *(
-                (f"factor {s.id}", f"{s.direction}, {s.lower:g}–{s.upper:g} {s.unit}", s.source_note)
+                (translate("siting.param.factor", lang, factor=names[s.id]), _ramp(s, lang), _source(s))
                 for s in self.specs
             ),
-            *((f"weight {k}", f"{v:.4f}", "") for k, v in self.weights.items()),
-            ("sensitivity", f"±{self.options.perturb_pct:g} %, {self.options.runs} runs", ""),
-            *(("note", n, "") for n in self.notes),
+            *(
+                (translate("siting.param.weight", lang, factor=names.get(str(k), str(k))), f"{v:.4f}", str(k))
+                for k, v in self.weights.items()
+            ),
+            (
+                translate("siting.param.sensitivity", lang),
+                translate(
+                    "siting.param.runs", lang, pct=f"{self.options.perturb_pct:g}", runs=self.options.runs
+                ),
+                "",
+            ),
+            *((translate("siting.param.note", lang), n.text(lang), "") for n in self.notes),
         ]
         return pd.DataFrame(rows, columns=["parameter", "value", "detail"])
 
-    def _ahp_note(self) -> str:
+    def _weighting(self, lang: str) -> tuple[str, str]:
+        """How the weights were set, and for AHP the consistency ratio with its verdict."""
         ahp = self.options.ahp
         if ahp is None:
-            return ""
-        flag = "consistent" if ahp.consistent else "INCONSISTENT (CR > 0.1): revisit the judgements"
-        return f"CR = {ahp.cr:.3f}, {flag}"
+            return translate("siting.param.weights_direct", lang), ""
+        key = "siting.param.cr_consistent" if ahp.consistent else "siting.param.cr_inconsistent"
+        return translate("siting.param.weights_ahp", lang), translate(key, lang, cr=f"{ahp.cr:.3f}")
+
+
+#: Study areas as the page names them.
+STUDY_AREAS: Final = {"parks": "siting.area_parks", "beijing": "siting.area_beijing"}
+DIRECTION_NAMES: Final = {"cost": "siting.direction_cost", "benefit": "siting.direction_benefit"}
+
+
+def _ramp(spec: FactorSpec, lang: str) -> str:
+    """``lower is better, 500–8000 m``: a factor's direction and thresholds in ``lang``."""
+    unit = translate("siting.unit.raster", lang) if spec.unit == "raster units" else spec.unit
+    comma = "，" if lang == "zh" else ", "
+    return f"{translate(DIRECTION_NAMES[spec.direction], lang)}{comma}{spec.lower:g}–{spec.upper:g} {unit}"
+
+
+def _source(spec: FactorSpec) -> str:
+    """A factor's id, then where its data come from (as :mod:`zgc_geo.siting.factors` records it)."""
+    return f"{spec.id} · {spec.source_note}"
 
 
 def resolve_weights(specs: Sequence[FactorSpec], options: SitingOptions) -> pd.Series:
@@ -208,8 +244,10 @@ def site_cluster(
     report(0.9, Step("sensitivity"))
     sensitivity = _sensitivity(ranked, specs, weights, options, candidates)
     report(1.0, Step("done"))
-    notes = [] if options.specs else [f"innovation centres of {options.cluster_id}: not located in the plan"]
-    return SitingResult(grid, suitability, specs, weights, ranked, sensitivity, options, notes)
+    notes = [] if options.specs else [Sentence("siting.param.note_centres")]
+    cluster = plan.clusters.set_index("cluster_id").loc[options.cluster_id]
+    names = {"zh": str(cluster["short_zh"]), "en": str(cluster["short_en"])}
+    return SitingResult(grid, suitability, specs, weights, ranked, sensitivity, options, notes, names)
 
 
 def _constraint_masks(grid: Grid, options: SitingOptions) -> dict[str, np.ndarray]:

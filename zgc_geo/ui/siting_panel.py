@@ -335,7 +335,7 @@ def exports(result: SitingResult, stem: str) -> None:
     with tempfile.TemporaryDirectory(prefix="zgc-geo-site-") as scratch:
         tif = write_suitability_geotiff(Path(scratch) / f"{stem}.tif", result.grid, result.suitability)
         cols[0].download_button(tr("siting.download_tif"), tif.read_bytes(), tif.name, "image/tiff")
-        tables = {"parameters": result.parameters()}
+        tables = {"parameters": result.parameters(current_lang())}
         if result.sensitivity is not None:
             tables["robustness"] = result.sensitivity.candidates.reset_index()
         for col, suffix in ((cols[1], ".gpkg"), (cols[2], ".xlsx")):
