@@ -30,8 +30,9 @@ def workspace_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def _page(selected: str | None = None) -> AppTest:
+def _page(selected: str | None = None, lang: str = "zh") -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state[LANG_KEY] = lang
     if selected:
         at.session_state["stock_selected"] = selected
     return at.run()
@@ -41,10 +42,10 @@ def _plots_table(at: AppTest):
     return next(d.value for d in at.dataframe if "priority_rank" in d.value.columns)
 
 
-def _record(at: AppTest, status: str, note: str) -> AppTest:
-    next(s for s in at.selectbox if s.label == translate("stock.review_status", "zh")).set_value(status)
+def _record(at: AppTest, status: str, note: str, lang: str = "zh") -> AppTest:
+    next(s for s in at.selectbox if s.label == translate("stock.review_status", lang)).set_value(status)
     at.text_area[0].input(note)
-    next(b for b in at.button if b.label == translate("stock.record", "zh")).click()
+    next(b for b in at.button if b.label == translate("stock.record", lang)).click()
     return at.run()
 
 
@@ -261,21 +262,21 @@ def _codes_shown(at: AppTest) -> set[str]:
     return found
 
 
-def test_no_code_stands_alone_on_the_stock_page(workspace_file: Path) -> None:
-    at = _page()  # nothing selected: the inventory's audit log is a table
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_code_stands_alone_on_the_stock_page(lang: str, workspace_file: Path) -> None:
+    at = _page(lang=lang)  # nothing selected: the inventory's audit log is a table
     store = GeoPackageStore(workspace_file)
     store.grant("王工", "editor", ("haidian",), by="planner-a")
     changes = {"review_status": "recommended", "mode": "cooperative", "note": "先行"}
     store.record_decision("demo", PLOT, changes, expected_version=0, user="王工")
     store.undo_last("demo", "王工")
     at.run()
-    log = next(frame.value for frame in at.dataframe if "audit_id" in frame.value.columns)
-    assert len(log) == 7 and "300 个地块" in set(
-        log["new_value"]
-    )  # import, decision, undo; "300 plots" named
     assert not at.exception, at.exception
     assert _codes_shown(at) == set()
-    at = _record(_page(PLOT), "not_suitable", "")  # a plot's record, rules, decision and its audit trail
+    log = next(frame.value for frame in at.dataframe if "audit_id" in frame.value.columns)
+    assert len(log) == 7  # the import, the decision's three fields and their undo
+    assert translate("stock.plot_count", lang, count=300) in set(log["new_value"])  # not "300 plots"
+    at = _record(_page(PLOT, lang), "not_suitable", "", lang)  # a plot's record, rules, form, audit trail
     assert not at.exception, at.exception
     assert _codes_shown(at) == set()
 
@@ -285,10 +286,7 @@ def test_rule_conditions_are_in_the_pages_language(workspace_file: Path) -> None
     rules = " ".join(m.value for m in at.markdown if "§" in m.value).replace("\\", "")  # as shown
     assert "容积率余量 > 0（本地块：" in rules and "土地使用者已填写" in rules, rules
     assert "this plot" not in rules and "not missing" not in rules and "far_headroom" not in rules
-    at = AppTest.from_file(PAGE, default_timeout=120)
-    at.session_state["stock_selected"] = PLOT
-    at.session_state[LANG_KEY] = "en"
-    at.run()
+    at = _page(PLOT, "en")
     rules = " ".join(m.value for m in at.markdown if "§" in m.value).replace("\\", "")
     assert "FAR headroom > 0 (this plot: " in rules and "Land user is given" in rules, rules
     assert not re.search(r"[\u4e00-\u9fff]", rules.split("—")[0]), rules  # the mode is named in English too

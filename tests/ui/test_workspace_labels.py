@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from zgc_geo.catalogue import load_layer
 from zgc_geo.importing.plots import LAND_RIGHTS_WORDS
@@ -19,7 +21,7 @@ from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.code_labels import CODE_COLUMNS, condition_text, for_display, names_of
 from zgc_geo.ui.i18n import LANG_KEY
 from zgc_geo.ui.workspace_labels import FINDING_TEXTS, audit_for_people, finding_text
-from zgc_geo.workspace import AUDIT_COLUMNS, REVIEW_STATUSES
+from zgc_geo.workspace import AUDIT_COLUMNS, REVIEW_STATUSES, GeoPackageStore
 from zgc_geo.workspace.audit_chain import (
     DECISION_ROW,
     GENESIS,
@@ -33,6 +35,7 @@ from zgc_geo.workspace.audit_chain import (
 from zgc_geo.workspace.rights import Grant
 
 AT = "2026-01-02T03:04:05.678Z"
+DATA_PAGE = Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "data.py"
 ROW = ("c1", AT, "王工", "haidian", "P1", "review_status", "unreviewed", "recommended", "", "decide", 1, None)
 
 
@@ -155,3 +158,17 @@ def test_a_rule_condition_is_said_in_the_pages_language(
     assert "haidian" not in inside and ("海淀园" in inside if lang == "zh" else "Haidian" in inside)
     assert "collective" not in condition_text(Condition("land_rights", "==", "collective"), None)
     assert "not_missing" not in condition_text(Condition("owner", "not_missing"), "某公司")
+
+
+def test_the_data_pages_members_table_names_roles_and_uses_beijing_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZGC_GEO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+    monkeypatch.setenv("ZGC_GEO_USER", "planner-a")
+    GeoPackageStore(tmp_path / "ws.gpkg").grant("王工", "editor", ("daxing_yizhuang",), by="planner-a")
+    at = AppTest.from_file(str(DATA_PAGE), default_timeout=120).run()
+    assert not at.exception, at.exception
+    members = next(frame for frame in at.dataframe if "granted_at" in frame.value.columns).value
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", t) for t in members["granted_at"]), members
+    roles = " ".join(members["role"])
+    assert "大兴-亦庄园" in roles and "daxing_yizhuang" not in roles and "editor" not in roles

@@ -234,10 +234,11 @@ def plot_search(plots: pd.DataFrame) -> str | None:
     if len(ids) == 1:
         return ids[0]
     names = dict(zip(ids, found["name"].fillna("").astype(str), strict=True)) if "name" in found else {}
+    template = "{name}（{id}）" if current_lang() == "zh" else "{name} ({id})"  # the id as secondary detail
     return st.selectbox(
         tr("stock.search_hits", count=len(ids)),
         ids,
-        format_func=lambda i: f"{names[i]}（{i}）" if names.get(i) else i,
+        format_func=lambda i: template.format(name=names[i], id=i) if names.get(i) else i,
         key=f"stock_search_pick_{query}",
     )
 
