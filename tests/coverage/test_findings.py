@@ -7,6 +7,8 @@ and each park's lead industries in §五(二)1 with the clusters naming that par
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -15,12 +17,21 @@ from zgc_geo.catalogue import load_layer
 from zgc_geo.coverage.findings import (
     FINDING_KINDS,
     CoverageFinding,
+    findings_for_cluster,
     findings_table,
     industry_clusters,
     plan_findings,
 )
 from zgc_geo.plan_data import PlanData
 
+CLUSTERS = (
+    "frontier_it",
+    "bio_health",
+    "smart_mfg_materials",
+    "eco_energy",
+    "modern_transport",
+    "emerging_services",
+)
 #: Feature parks lying outside their cluster's core/focus parks, with the park that hosts them.
 OUTSIDE_CORE = {
     # §五(一)1 (core: 海淀、朝阳、亦庄)
@@ -188,3 +199,31 @@ def test_findings_table(findings: list[CoverageFinding]) -> None:
     ]
     assert len(table) == len(findings)
     assert findings_table([]).empty
+
+
+def test_english_messages_name_everything_in_english(plan: PlanData) -> None:
+    """#13 item 15: no Chinese park name, industry or bare id list in an English finding."""
+    findings = plan_findings(plan)
+    for f in findings:
+        outside_sections = re.sub(r"§[^ ,;)）]*", "", f.message_en)
+        assert not re.search(r"[\u4e00-\u9fff]", outside_sections), f.message_en
+    great_wall = next(f for f in findings if "yanqing_great_wall_home" in f.place_ids)
+    assert "lies in Yanqing Park" in great_wall.message_en
+    assert "(Haidian Park, Chaoyang Park, Daxing-Yizhuang Park)" in great_wall.message_en
+    assert "yanqing_great_wall_home" not in great_wall.message_en  # ids only in their own fields
+
+
+def test_findings_filter_by_the_cluster_they_concern(plan: PlanData) -> None:
+    findings = plan_findings(plan)
+    assert findings_for_cluster(findings, None) == findings
+    bio = findings_for_cluster(findings, "bio_health")
+    assert bio and all("bio_health" in f.cluster_ids for f in bio)
+    assert {f.kind for f in bio} == set(FINDING_KINDS)
+    # A lead industry of no cluster (应急救援) concerns none; one cluster's own findings carry its id.
+    rescue = next(f for f in findings if "应急救援" in f.message_zh)
+    assert rescue.cluster_ids == () and all(rescue not in findings_for_cluster(findings, c) for c in CLUSTERS)
+    for f in findings:
+        if f.cluster_id is not None:
+            assert f.cluster_id in f.cluster_ids
+    # Only the three industries of no cluster (应急救援, 军民融合, 现代物流) concern no cluster.
+    assert len([f for f in findings if not f.cluster_ids]) == 3

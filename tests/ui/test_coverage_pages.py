@@ -180,3 +180,21 @@ def test_matrix_cells_count_in_good_english(
 ) -> None:
     monkeypatch.setattr(coverage_panel, "tr", lambda key, **fmt: translate(key, "en", **fmt))
     assert coverage_panel.cell_text(row) == english
+
+
+def test_rounded_keeps_figures_to_reading_precision() -> None:
+    table = pd.DataFrame(
+        {
+            "park_id": ["a"],
+            "covered_km2_before": [1.234567],
+            "covered_share_change": [0.123456],
+            "plot_area_covered_ha_after": [12.3456],
+            "plots_covered": [3],
+        }
+    )
+    shown = coverage_panel.rounded(table).iloc[0]
+    assert shown["covered_km2_before"] == 1.23
+    assert shown["covered_share_change"] == 12.3  # percent
+    assert shown["plot_area_covered_ha_after"] == 12.3
+    assert shown["plots_covered"] == 3
+    assert table.iloc[0]["covered_km2_before"] == 1.234567  # the analysis keeps full precision
