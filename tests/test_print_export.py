@@ -12,11 +12,14 @@ import os
 import re
 from html import unescape as html_unescape
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
+from folium.map import FitBounds
 from PIL import Image
 from playwright.sync_api import sync_playwright
 from pyproj import Geod
@@ -25,18 +28,21 @@ from scipy import ndimage
 from tests.export_checks import only_local_files, poppler
 from tests.map_page import legend_html
 from zgc_geo.cli import main
+from zgc_geo.coverage.bth import core_point, zone_distances
 from zgc_geo.coverage.spatial import reach, uncovered
 from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.errors import OptionError, PrintError
 from zgc_geo.export.printing import (
     CHROMIUM_ARGS,
     CHROMIUM_ENV,
+    EXTENT_NOTE,
     chromium_path,
     export_map,
     render_print,
     write_html,
 )
 from zgc_geo.i18n import translate
+from zgc_geo.mapping.bth_map import build_bth_map
 from zgc_geo.mapping.coverage_map import build_coverage_map, coverage_layer
 from zgc_geo.mapping.overview_map import build_overview_map
 from zgc_geo.mapping.park_labels import park_labels_layer
@@ -460,7 +466,7 @@ def test_the_print_page_rounds_its_scale_and_marks_small_plots(plan: PlanData, t
         print_html(_stock_sheet(plan), PrintSpec(title="Stock", lang="en")), encoding="utf-8"
     )
 
-    def measure() -> dict[str, object]:
+    def measure() -> dict[str, Any]:
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(
                 executable_path=str(chromium_path()), args=list(CHROMIUM_ARGS)
@@ -510,3 +516,54 @@ def test_the_stock_pdf_shows_plots_park_names_and_its_scale(plan: PlanData, tmp_
     for colour in ("#f03b20", "#bd0026"):
         rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
         assert (np.abs(pixels - rgb).sum(axis=1) < 30).sum() >= 20, colour
+
+
+def _bth_content_bounds(plan: PlanData) -> tuple[float, float, float, float]:
+    """West, south, east, north of Beijing and the cooperation zones: what the BTH sheet is about."""
+    beijing = plan.region[plan.region["region_id"].astype(str) == "110000"]
+    minx, miny, maxx, maxy = pd.concat([beijing.geometry, plan.cooperation_zones.geometry]).total_bounds
+    return float(minx), float(miny), float(maxx), float(maxy)
+
+
+@pytest.mark.parametrize(
+    ("lang", "cities"),
+    [
+        ("en", ("Tianjin", "Shijiazhuang", "Tangshan", "Zhangjiakou")),
+        ("zh", ("天津市", "石家庄市", "唐山市")),
+    ],
+)
+def test_the_bth_map_is_fitted_to_its_content_and_names_the_cities(
+    plan: PlanData, lang: str, cities: tuple[str, ...]
+) -> None:
+    m = build_bth_map(plan, zone_distances(plan), core_point(plan), lang=lang)
+    (south, west), (north, east) = next(
+        c for c in reversed(m._children.values()) if isinstance(c, FitBounds)
+    ).bounds
+    assert (west, south, east, north) == pytest.approx(_bth_content_bounds(plan))
+    assert south > 38.5  # not the whole of Hebei, which reaches 36° N
+    page = m.get_root().render()
+    for city in cities:  # placed labels of the city-names layer, in the page's language
+        assert f'{{"html": "{city}", "cls": "zgc-city-label"' in page, city
+
+
+@slow
+@browser
+def test_the_bth_sheet_is_filled_by_its_content_and_names_the_cities(plan: PlanData, tmp_path: Path) -> None:
+    m = build_bth_map(plan, zone_distances(plan), core_point(plan), lang="zh")
+    png = export_map(m, tmp_path / "bth.png", PrintSpec(title="京津冀协同", lang="zh"))
+    south, west, north, east = (float(v) for v in Image.open(png).text[EXTENT_NOTE].split(","))  # type: ignore[attr-defined]
+    c_west, c_south, c_east, c_north = _bth_content_bounds(plan)
+    assert west <= c_west and south <= c_south and east >= c_east and north >= c_north
+    # The content spans the sheet: its height, and its width but for the legend's quarter and the
+    # rounding to a sheet scale (fitted to the whole region it spanned about a third of the width).
+    assert (c_east - c_west) / (east - west) >= 0.5
+    assert (c_north - c_south) / (north - south) >= 0.75
+    pdf = export_map(
+        build_bth_map(plan, zone_distances(plan), core_point(plan), lang="zh"),
+        tmp_path / "bth.pdf",
+        PrintSpec(title="京津冀协同", lang="zh"),
+    )
+    text = poppler("pdftotext", str(pdf), "-")
+    for city in ("天津市", "唐山市", "保定市", "张家口市"):
+        assert city in text, city
+    assert re.search(r"比例尺 1:\d{1,3}( \d{3})+", text), text

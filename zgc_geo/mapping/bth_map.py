@@ -16,7 +16,13 @@ from zgc_geo.mapping.basemaps import NO_BASEMAP, add_basemap, basemap_datum
 from zgc_geo.mapping.context_layers import add_context_layers
 from zgc_geo.mapping.display_datum import plan_to_display, to_display
 from zgc_geo.mapping.html_text import legend_html, names_detail, names_heading, swatch
-from zgc_geo.mapping.label_placement import ZONE_PRIORITY, MapLabel, add_placed_labels, label_box_px
+from zgc_geo.mapping.label_placement import (
+    DISTRICT_PRIORITY,
+    ZONE_PRIORITY,
+    MapLabel,
+    add_placed_labels,
+    label_box_px,
+)
 from zgc_geo.mapping.map_controls import Legend, MetricScale, add_map_css
 from zgc_geo.mapping.overview_text import located_rows, zone_group_text
 from zgc_geo.mapping.park_labels import label_points
@@ -25,11 +31,14 @@ from zgc_geo.plan_data import PlanData
 LINK_CLASS: Final = "zgc-bth-link"
 CORE_CLASS: Final = "zgc-core-point"
 CITY_LABEL_CLASS: Final = "zgc-city-label"
+CITY_FONT_PX: Final = 11.0
+#: City names are context: placed after every zone label, so they give way.
+CITY_PRIORITY: Final = DISTRICT_PRIORITY
 BEIJING_REGION_ID: Final = "110000"
 #: City names are context: small, grey, haloed, under the zones' labels.
 CITY_LABEL_CSS: Final = f"""
 .{CITY_LABEL_CLASS} {{ background: transparent; border: none; white-space: nowrap; text-align: center;
-  font-size: 11px; font-style: italic; color: #555; line-height: 18px;
+  font-size: 11px; font-style: italic; color: #555; line-height: 1.3;
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; pointer-events: none; }}
 """
 ZONE_FONT_PX: Final = 12.0
@@ -85,7 +94,7 @@ def build_bth_map(
     zones["number"] = range(1, len(zones) + 1)
     park_names = {p.park_id: pick(lang, p.name_zh, p.name_en) for p in plan.parks.itertuples()}
     _zones(zones, park_names, lang).add_to(m)
-    _links(m, zones, core, lang)
+    zone_labels = _links(m, zones, core, lang)
     folium.CircleMarker(
         [core.y, core.x],
         radius=8,
@@ -97,7 +106,8 @@ def build_bth_map(
         tooltip=translate("map.core_tooltip", lang),
         className=CORE_CLASS,
     ).add_to(m)
-    _city_names(region, lang).add_to(m)
+    # One placement for zone and city labels: a city name gives way to a zone's number and km.
+    add_placed_labels([*zone_labels, *_city_names(m, region, lang)], m)
     folium.LayerControl(collapsed=True).add_to(m)
     MetricScale().add_to(m)
     Legend(_legend(zones, lang)).add_to(m)
@@ -116,28 +126,34 @@ def _extent(region: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> list[list[floa
     return [[float(miny), float(minx)], [float(maxy), float(maxx)]]
 
 
-def _city_names(region: gpd.GeoDataFrame, lang: str) -> folium.FeatureGroup:
+def _city_names(
+    m: folium.Map, region: gpd.GeoDataFrame, lang: str
+) -> list[tuple[folium.FeatureGroup, MapLabel]]:
     """The cities' names in ``lang``: Beijing and Tianjin, and each prefecture-level city of Hebei.
 
     A province is named only if none of its cities is in the layer (Beijing, Tianjin: the city is
-    the province); each name sits at a point inside the city's largest part.
+    the province); each name is pinned inside the city's largest part, below every zone label in
+    priority (see :func:`~zgc_geo.mapping.label_placement.add_placed_labels`).
     """
     parents = set(region.loc[region["level"] == "city", "parent_id"].astype(str))
     named = region[(region["level"] == "city") | ~region["region_id"].astype(str).isin(parents)]
-    points = label_points(named)
     group = folium.FeatureGroup(name=translate("map.layer.city_names", lang))
-    for row, point in zip(named.itertuples(), points, strict=True):
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(
-                html=html_text.text(str(pick(lang, row.name_zh, row.name_en))),
-                class_name=CITY_LABEL_CLASS,
-                icon_size=(120, 18),
-                icon_anchor=(60, 9),
-            ),
-            interactive=False,
-        ).add_to(group)
-    return group
+    group.add_to(m)
+    labels = []
+    for row, point in zip(named.itertuples(), label_points(named), strict=True):
+        name = str(pick(lang, row.name_zh, row.name_en))
+        labels.append(
+            MapLabel(
+                lat=float(point.y),
+                lon=float(point.x),
+                html=html_text.text(name),
+                text=name,
+                css_class=CITY_LABEL_CLASS,
+                priority=CITY_PRIORITY,
+                font_px=CITY_FONT_PX,
+            )
+        )
+    return [(group, label) for label in labels]
 
 
 def _zones(zones: gpd.GeoDataFrame, park_names: dict[str, object], lang: str) -> folium.GeoJson:
@@ -177,13 +193,16 @@ def _zones(zones: gpd.GeoDataFrame, park_names: dict[str, object], lang: str) ->
     )
 
 
-def _links(m: folium.Map, zones: gpd.GeoDataFrame, core: shapely.Point, lang: str) -> None:
-    """Straight lines from the core to each zone's nearest point, labelled with the geodesic km.
+def _links(
+    m: folium.Map, zones: gpd.GeoDataFrame, core: shapely.Point, lang: str
+) -> list[tuple[folium.FeatureGroup, MapLabel]]:
+    """Straight lines from the core to each zone's nearest point, and their labels with the geodesic km.
 
-    The labels sit right of each zone where there is room and elsewhere beside it where not
-    (zones near Beijing lie close together), through the shared label placement.
+    The labels (returned, to be placed with the map's other labels) sit right of each zone where
+    there is room and elsewhere beside it where not (zones near Beijing lie close together).
     """
-    group = folium.FeatureGroup(name=translate("map.layer.distances", lang)).add_to(m)
+    group = folium.FeatureGroup(name=translate("map.layer.distances", lang))
+    group.add_to(m)
     metric = zones.to_crs(4548)
     core_metric = gpd.GeoSeries([core], crs=4326).to_crs(4548).iloc[0]
     ends = gpd.GeoSeries(shapely.shortest_line(core_metric, metric.geometry.to_numpy()), crs=4548).to_crs(
@@ -210,7 +229,7 @@ def _links(m: folium.Map, zones: gpd.GeoDataFrame, core: shapely.Point, lang: st
                 prefer=(label_box_px(f"{zone.number}  {km}", ZONE_FONT_PX)[0] / 2 + 8, 0.0),
             )
         )
-    add_placed_labels([(group, label) for label in labels], m)
+    return [(group, label) for label in labels]
 
 
 def _number(number: int) -> str:
