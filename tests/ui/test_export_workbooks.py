@@ -1,17 +1,20 @@
-"""The stock page's XLSX download is a workbook in the page's language (#13 item 8), under AppTest."""
+"""The stock and siting pages' XLSX downloads are in the page's language (#13 item 8), under AppTest."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from zgc_geo.ui import siting_panel
 from zgc_geo.ui.i18n import LANG_KEY
 
-PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "stock.py")
+PAGES = Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages"
+PAGE = str(PAGES / "stock.py")
 
 
 @pytest.fixture
@@ -55,3 +58,25 @@ def test_the_xlsx_download_is_in_the_page_language(
     assert "plot_id" not in shown  # the canonical name is on the fields sheet only
     fields = [row[2] for row in book.worksheets[-1].iter_rows(min_row=2, values_only=True)]
     assert "plot_id" in fields and "priority_score" in fields
+
+
+@pytest.mark.slow
+def test_the_siting_xlsx_download_is_in_chinese(monkeypatch: pytest.MonkeyPatch, workspace_file: Path) -> None:
+    """The ranked candidates the siting page offers as .xlsx: a workbook headed in the page's language."""
+    written: dict[str, bytes] = {}
+    original = siting_panel.write_layer
+
+    def keep(frame: Any, target: Path, **options: Any) -> Any:
+        problems = original(frame, target, **options)
+        written[Path(target).suffix] = Path(target).read_bytes()
+        return problems
+
+    monkeypatch.setattr(siting_panel, "write_layer", keep)
+    at = AppTest.from_file(str(PAGES / "siting.py"), default_timeout=300)
+    at.session_state[LANG_KEY] = "zh"
+    at.run()
+    at.button(key="site_run").click().run()
+    assert not at.exception, at.exception
+    book = openpyxl.load_workbook(io.BytesIO(written[".xlsx"]))
+    assert book.sheetnames[0] == "要素" and book.sheetnames[-1] == "字段说明"
+    assert {"地块编号", "适宜性得分", "排名"} <= {c.value for c in book.worksheets[0][1]}
