@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -232,3 +233,19 @@ def test_a_crs_the_page_cannot_use_is_explained_with_the_crs_choice(tmp_path: Pa
     at.selectbox(key="import_crs").set_value("(file)").run()
     assert not at.exception
     assert at.success[0].value.startswith("可用：bureau_plots.zip")
+
+
+@pytest.mark.parametrize(
+    ("lang", "plot_id", "area"), [("zh", "地块编号", "面积（m²）"), ("en", "Plot ID", "Area (m²)")]
+)
+def test_mapping_and_cleaned_table_name_fields_in_the_page_language(
+    lang: str, plot_id: str, area: str, tmp_path: Path
+) -> None:
+    archive = write_gbk_plot_zip(tmp_path)
+    at = _upload(_page(lang), archive.name, archive.read_bytes())
+    mapping = at.selectbox(key="map_plot_id")
+    assert mapping.label == plot_id and "(plot_id)" in (mapping.help or "")  # the code only as detail
+    cleaned = at.dataframe[-1]
+    headings = {c: v.get("label") for c, v in json.loads(cleaned.proto.columns).items()}
+    assert headings["plot_id"] == plot_id and headings["area_m2"] == area
+    assert set(headings) == set(cleaned.value.columns)  # every canonical column has a heading

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from zgc_geo.errors import AccessRefusedError, WorkspaceIntegrityError
+from zgc_geo.export.labels import FieldLabel, field_label
 from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.columns import CANONICAL_FIELDS
 from zgc_geo.importing.crs_guess import crs_name, suggest_crs
@@ -249,6 +250,7 @@ def mapping_form(result: ImportResult) -> None:
     if result.mapping is None or result.read is None:
         return
     columns = [str(c) for c in result.read.frame.columns if c != result.read.frame.geometry.name]
+    lang = current_lang()
     with (
         st.expander(tr("data.column_mapping")),
         st.form("column_mapping"),
@@ -258,11 +260,13 @@ def mapping_form(result: ImportResult) -> None:
         for i, name in enumerate(CANONICAL_FIELDS):
             current = result.mapping.source(name) or UNMAPPED
             options = [UNMAPPED, *columns]
+            label = field_label(name, lang)
             chosen[name] = grid[i % 3].selectbox(
-                name,
+                name if label is None else label.label(lang),
                 options,
                 index=options.index(current) if current in options else 0,
                 key=f"map_{name}",
+                help=None if label is None else f"{label.meaning(lang)} ({name})",
             )
         if st.form_submit_button(tr("data.apply")):
             changed = {
@@ -309,6 +313,25 @@ def report_table(result: ImportResult) -> pd.DataFrame:
     table["row"] = table["row"].astype("string").fillna("")  # a whole-file finding has no row
     table[["field", "value"]] = table[["field", "value"]].fillna("")
     return table
+
+
+def cleaned_table(result: ImportResult) -> None:
+    """The cleaned features as a table, headed in the page's language (the file's extra columns as named)."""
+    if result.frame is None:
+        return
+    lang = current_lang()
+    table = result.frame.drop(columns=result.frame.geometry.name)
+    labels = {c: _heading(label, lang) for c in map(str, table.columns) if (label := field_label(c, lang))}
+    config = {c: st.column_config.Column(h) for c, h in labels.items()}
+    st.dataframe(table, width="stretch", column_config=config)
+
+
+def _heading(label: FieldLabel, lang: str) -> str:
+    """A column heading with its unit, unless the name already says it: 面积（m²）, Area (m²)."""
+    name = label.label_en if lang == "en" else label.label_zh
+    if not label.unit or label.unit in name or "（" in name or "(" in name:
+        return name
+    return f"{name} ({label.unit})" if lang == "en" else f"{name}（{label.unit}）"
 
 
 def cleaned_downloads(result: ImportResult) -> None:

@@ -14,6 +14,7 @@ from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, tr, tr_map
 from zgc_geo.ui.import_panel import (
     cleaned_downloads,
+    cleaned_table,
     current_options,
     import_failure,
     mapping_form,
@@ -93,7 +94,7 @@ with user_errors_shown():
             title=tr("data.export_title"),
             subtitle=result.report.source,
         )
-        st.dataframe(result.frame.drop(columns=result.frame.geometry.name), width="stretch")
+        cleaned_table(result)
         save_to_workspace(store, result, kind)
         cleaned_downloads(result)
     elif result.crs_candidates:
