@@ -61,7 +61,7 @@ def test_the_xlsx_download_is_in_the_page_language(
 
 
 @pytest.mark.slow
-def test_the_siting_xlsx_download_is_in_chinese(monkeypatch: pytest.MonkeyPatch, workspace_file: Path) -> None:
+def test_the_siting_xlsx_is_in_chinese(monkeypatch: pytest.MonkeyPatch, workspace_file: Path) -> None:
     """The ranked candidates the siting page offers as .xlsx: a workbook headed in the page's language."""
     written: dict[str, bytes] = {}
     original = siting_panel.write_layer
