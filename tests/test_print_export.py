@@ -567,3 +567,17 @@ def test_the_bth_sheet_is_filled_by_its_content_and_names_the_cities(plan: PlanD
     for city in ("天津市", "唐山市", "保定市", "张家口市"):
         assert city in text, city
     assert re.search(r"比例尺 1:\d{1,3}( \d{3})+", text), text
+
+
+def test_the_cli_prints_a_given_extent_and_refuses_a_bad_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "haidian.html"
+    assert main(["map", "--out", str(out), "--bounds", "39.85, 116.2, 40.05, 116.45", "--lang", "en"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "[[39.85, 116.2], [40.05, 116.45]]" in page  # opens on that extent
+    assert f"<h1>{translate('overview.export_title', 'en')}</h1>" in page  # under its title
+    for bad in ("40,116", "north,116,41,117", "41,116,40,117"):
+        assert main(["map", "--out", str(tmp_path / "x.html"), "--bounds", bad]) == 2
+        assert "SOUTH" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()

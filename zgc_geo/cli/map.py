@@ -18,6 +18,7 @@ from zgc_geo.mapping.print_layout import (
     ORIENTATIONS,
     PAPER_MM,
     PrintSpec,
+    PrintView,
     overlay_ids,
 )
 from zgc_geo.plan_data import plan_from_catalogue
@@ -50,6 +51,11 @@ def add_map_command(sub: argparse._SubParsersAction) -> None:
         help="comma list of layers to show (default all): "
         f"{', '.join([*LAYER_KEYS, FEATURE_PARKS])}, or cluster ids (frontier_it, bio_health, …)",
     )
+    cmd.add_argument(
+        "--bounds",
+        metavar="SOUTH,WEST,NORTH,EAST",
+        help="print this extent (degrees, WGS84) instead of the whole map, e.g. 39.85,116.2,40.05,116.45",
+    )
     cmd.add_argument("--title", help="title (default: the zone's name in --lang)")
     cmd.add_argument("--subtitle", help="subtitle (default: what the map shows, in --lang)")
     cmd.add_argument("--paper", choices=tuple(PAPER_MM), default="A4", help="paper size (default A4)")
@@ -77,9 +83,32 @@ def selected_overlays(requested: str, cluster_ids: Sequence[str]) -> set[str]:
     return {overlay for name in names for overlay in valid[name]}
 
 
+def parse_bounds(text: str) -> PrintView:
+    """``--bounds SOUTH,WEST,NORTH,EAST`` as the view to print.
+
+    Raises
+    ------
+    OptionError
+        Not four numbers, or an empty or inside-out extent; the message shows the expected form.
+    """
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        south, west, north, east = (float(part) for part in parts)
+    except ValueError:
+        raise OptionError(
+            f"--bounds {text!r} is not four numbers SOUTH,WEST,NORTH,EAST (e.g. 39.85,116.2,40.05,116.45)"
+        ) from None
+    if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+        raise OptionError(
+            f"--bounds {text!r}: need SOUTH < NORTH within ±90 and WEST < EAST within ±180 (degrees)"
+        )
+    return PrintView(bounds=(south, west, north, east))
+
+
 def _cmd_map(args: argparse.Namespace) -> int:
     out: Path = args.out
     suffix = check_output(out)  # a wrong format fails before any work
+    view = parse_bounds(args.bounds) if args.bounds is not None else None
     spec = PrintSpec(
         title=args.title if args.title is not None else translate("overview.export_title", args.lang),
         subtitle=args.subtitle
@@ -100,7 +129,7 @@ def _cmd_map(args: argparse.Namespace) -> int:
         if missing:
             raise OptionError(f"the overview map has no layer {', '.join(sorted(missing))}")
         keep_layers(m, plan, keep, lang=args.lang)
-    export_map(m, out, spec)
+    export_map(m, out, spec, view)
     what = "standalone HTML" if suffix == ".html" else f"{spec.paper} {spec.orientation}"
     if suffix == ".png":
         what += f", {spec.dpi} dpi"
