@@ -18,7 +18,7 @@ from zgc_geo.importing.pipeline import ImportOptions, import_file
 from zgc_geo.importing.report import Both, Problem, page_text, render
 from zgc_geo.importing.report_export import report_bytes
 
-from .corpus import CASES, Case, swapped_plots_geojson
+from .corpus import CASES, Case, lonlat, plot_inventory, swapped_plots_geojson, write_geojson
 from .test_corpus import cli_args, import_options
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -140,3 +140,19 @@ def test_the_page_downloads_say_what_the_page_says(tmp_path: Path) -> None:
     assert "--crs" not in shown
     cli = report_bytes(report, ".csv").decode("utf-8-sig")  # the command line's report keeps its flags
     assert "--crs" in cli
+
+
+def test_a_layer_of_points_is_worded_in_the_page_language_without_the_kind_code(tmp_path: Path) -> None:
+    frame = lonlat(plot_inventory())
+    points = write_geojson(frame.set_geometry(frame.geometry.representative_point()), tmp_path / "点.geojson")
+    report = import_file(points, ImportOptions(kind="auto")).report
+    chosen = next(p for p in report.problems if p.code == "kind_chosen")
+    assert chosen.message_in("zh") == "按其他图层读取，而非地块清单：其中含有点几何（地块应为面）"
+    assert (
+        chosen.message_in("en")
+        == "Read as a layer, not a plot inventory: it has point geometries (plots are polygons)"
+    )
+    assert chosen.value == "layer"  # the command line's report keeps it …
+    assert (
+        next(p for p in report.as_shown("zh").problems if p.code == "kind_chosen").value is None
+    )  # … not the page

@@ -26,7 +26,7 @@ from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.plots import normalise_plots
 from zgc_geo.importing.raster import RasterInfo, inspect_raster
 from zgc_geo.importing.readers import read_vector
-from zgc_geo.importing.report import ImportReport, Problem
+from zgc_geo.importing.report import Both, ImportReport, Problem
 from zgc_geo.importing.source import ReadResult
 from zgc_geo.importing.tables import read_table
 
@@ -225,6 +225,17 @@ def _swapped(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
+#: Geometry types as the page words them: shapely's name → (Chinese, English).
+_GEOMETRY_WORDS: Final = {
+    "point": ("点", "point"),
+    "multipoint": ("多点", "multipoint"),
+    "linestring": ("线", "line"),
+    "linearring": ("线", "line"),
+    "multilinestring": ("多线", "multiline"),
+    "geometrycollection": ("几何集合", "geometry collection"),
+}
+
+
 def _kind_of(frame: gpd.GeoDataFrame) -> tuple[ImportKind, Problem]:
     """ "plots" when every present geometry is a polygon, else "layer"; and the report line saying so."""
     geoms = frame.geometry.to_numpy()
@@ -244,7 +255,12 @@ def _kind_of(frame: gpd.GeoDataFrame) -> tuple[ImportKind, Problem]:
     found = ", ".join(sorted({shapely.GeometryType(k).name.lower() for k in np.unique(kinds[~polygonal])}))
     message = f"read as a layer, not a plot inventory: it has {found or 'no'} geometries (plots are polygons)"
     hint = "pass --as plots to check it as a plot inventory anyway"
-    text = Sentence("import.problem.kind_layer", {"found": found or "-"})
+    types = sorted({shapely.GeometryType(k).name.lower() for k in np.unique(kinds[~polygonal])})
+    worded = Both(
+        zh="、".join(_GEOMETRY_WORDS.get(t, (t, t))[0] for t in types) or "-",
+        en=", ".join(_GEOMETRY_WORDS.get(t, (t, t))[1] for t in types) or "-",
+    )
+    text = Sentence("import.problem.kind_layer", {"found": worded})
     page_hint = Sentence("import.page_hint.kind_layer")
     return "layer", Problem(
         "info", "kind_chosen", message, hint, value="layer", text=text, page_hint=page_hint

@@ -23,6 +23,8 @@ Severity = Literal["error", "warning", "info"]
 SEVERITIES: Final[tuple[Severity, ...]] = ("error", "warning", "info")
 
 REPORT_COLUMNS: Final = ("severity", "code", "row", "field", "value", "message", "hint")
+#: Findings whose value is a code of this tool (``plots``/``layer``): the page's text words it instead.
+CODE_VALUED: Final = frozenset({"kind_chosen"})
 #: Values are shown to the user; cap them so a 10 MB cell cannot flood a report.
 MAX_VALUE_CHARS: Final = 200
 
@@ -181,7 +183,15 @@ class ImportReport:
     def as_shown(self, lang: str) -> ImportReport:
         """The report as the Data page shows it, for the page's downloads: messages in ``lang``,
         hints naming the page's controls (the command line writes its own, with its flags)."""
-        shown = [replace(p, message=p.message_in(lang), hint=p.hint_on_page(lang)) for p in self.problems]
+        shown = [
+            replace(
+                p,
+                message=p.message_in(lang),
+                hint=p.hint_on_page(lang),
+                value=None if p.code in CODE_VALUED else p.value,
+            )
+            for p in self.problems
+        ]
         return ImportReport(self.source, shown)
 
     def to_frame(self) -> pd.DataFrame:
