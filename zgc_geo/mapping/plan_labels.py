@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Final
 
 import geopandas as gpd
-import numpy as np
-import shapely
 
 from zgc_geo.i18n import pick
 from zgc_geo.mapping.html_text import text
 from zgc_geo.mapping.label_placement import DISTRICT_PRIORITY, PARK_PRIORITY, MapLabel
+from zgc_geo.mapping.park_labels import label_points
 
 PARK_LABEL_CLASS: Final = "zgc-label"
 DISTRICT_LABEL_CLASS: Final = "zgc-district-label"
@@ -24,20 +23,10 @@ PARK_FONT_PX: Final = 12.0
 DISTRICT_FONT_PX: Final = 11.0
 
 
-def _anchors(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """A point inside each feature's largest part (EPSG:4326), so a MultiPolygon gets one label."""
-    parts, index = shapely.get_parts(frame.geometry.to_crs(3857).to_numpy(), return_index=True)
-    # Largest part first within each feature (ties keep the stored order), then one per feature.
-    order = np.lexsort((-shapely.area(parts), index))
-    first = order[np.unique(index[order], return_index=True)[1]]
-    points = shapely.point_on_surface(parts[first])
-    return gpd.GeoSeries(points, crs=3857).to_crs(4326)
-
-
 def park_labels_for(parks: gpd.GeoDataFrame, lang: str) -> list[MapLabel]:
     """One label per park in ``lang`` (geometry in the display datum, EPSG:4326)."""
     labels = []
-    for park, point in zip(parks.itertuples(), _anchors(parks), strict=True):
+    for park, point in zip(parks.itertuples(), label_points(parks), strict=True):
         name = str(pick(lang, park.name_zh, park.name_en))
         labels.append(
             MapLabel(
