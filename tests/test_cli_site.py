@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pyogrio
 import pytest
 import rasterio
@@ -104,3 +105,28 @@ def test_tied_plots_share_a_rank_and_are_marked_tied(
     assert "all within 500 m (full marks)" in printed
     assert "robust" not in printed.split("cannot pick a top 10")[0].splitlines()[-1]
     assert "14 candidates tie at rank 1, more than the top 10 places" in printed
+
+
+@pytest.mark.parametrize(
+    ("lang", "suffix", "name"), [("zh", ".xlsx", "排除区"), ("en", ".gpkg", "exclusion zone")]
+)
+def test_failed_constraints_are_exported_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, suffix: str, name: str
+) -> None:
+    """The analysis keeps constraint codes; files carry their names in the file's language."""
+    no_go = tmp_path / "no_go.geojson"
+    no_go.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"x"},"geometry":'
+        '{"type":"Polygon","coordinates":[[[116.30,39.96],[116.33,39.96],[116.33,39.98],[116.30,39.98],'
+        "[116.30,39.96]]]}}]}",
+        encoding="utf-8",
+    )
+    out = tmp_path / f"ranked{suffix}"
+    args = ["site", "frontier_it", "--plots", str(write_tied_plots(tmp_path)), "--out", str(out)]
+    assert main([*args, "--exclude", str(no_go), "--lang", lang]) == 0
+    assert "fails: exclusion zone" in capsys.readouterr().out
+    if suffix == ".xlsx":
+        values = [str(v) for v in pd.read_excel(out, sheet_name=0).to_numpy().ravel()]
+    else:
+        values = [str(v) for v in pyogrio.read_dataframe(out, layer="ranked")["failed_constraints"]]
+    assert name in values and not any("exclusion_zone" in v for v in values)

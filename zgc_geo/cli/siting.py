@@ -136,7 +136,8 @@ def _cmd_site(args: argparse.Namespace) -> int:
     if result.sensitivity is not None:
         tables["sensitivity"] = result.sensitivity.candidates.reset_index()
     # The ranking's columns are a contract: --lang en keeps their names and values (zh heads them in Chinese).
-    written = write_layer(result.candidates, args.out, tables=tables, lang=args.lang, contract=("features",))
+    ranked = result.named_candidates(args.lang)  # failed constraints by name, in the file's language
+    written = write_layer(ranked, args.out, tables=tables, lang=args.lang, contract=("features",))
     for problem in written:
         print(f"  {problem}")
     print(f"wrote {len(result.candidates)} ranked candidate(s) to {args.out}")

@@ -23,8 +23,8 @@ from zgc_geo.siting.sensitivity import SensitivityResult, weight_sensitivity
 from zgc_geo.siting.standardise import standardise
 from zgc_geo.siting.zonal import zonal_means
 
-#: Codes of the constraints the analysis itself checks, as stored in ``failed_constraints`` (and
-#: exports); people read them through :func:`constraint_name`, in their language.
+#: Codes of the constraints the analysis itself checks, as stored in ``failed_constraints``; people
+#: read them through :func:`constraint_name` (tables, maps, exports), in their language.
 EXCLUSION: Final = "exclusion_zone"
 PROTECTED: Final = "protected_area"
 OUTSIDE: Final = "outside_study_area"
@@ -141,6 +141,15 @@ class SitingResult:
             *((translate("siting.param.note", lang), n.text(lang), "") for n in self.notes),
         ]
         return pd.DataFrame(rows, columns=["parameter", "value", "detail"])
+
+    def named_candidates(self, lang: str = "en") -> gpd.GeoDataFrame:
+        """The ranked candidates as exported: failed constraints by name in ``lang``, not by code."""
+        named = self.candidates.copy()
+        named["failed_constraints"] = [
+            [constraint_name(str(code), lang) for code in codes] if isinstance(codes, list | tuple) else codes
+            for codes in named["failed_constraints"]
+        ]
+        return named
 
     def _weighting(self, lang: str) -> tuple[str, str]:
         """How the weights were set, and for AHP the consistency ratio with its verdict."""

@@ -340,7 +340,7 @@ def exports(result: SitingResult, stem: str) -> None:
             tables["robustness"] = result.sensitivity.candidates.reset_index()
         for col, suffix in ((cols[1], ".gpkg"), (cols[2], ".xlsx")):
             target = Path(scratch) / f"{stem}_ranked{suffix}"
-            write_layer(result.candidates, target, tables=tables, lang=current_lang())
+            write_layer(result.named_candidates(current_lang()), target, tables=tables, lang=current_lang())
             col.download_button(tr("siting.download_ranked", suffix=suffix), target.read_bytes(), target.name)
 
 
