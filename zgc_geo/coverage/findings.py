@@ -277,7 +277,7 @@ def _unmatched(
         cluster_id=mapped[0] if len(mapped) == 1 else None,
         message_zh=(f"{PARK_SECTION}支持{park_zh}发展的“{term}”{reason_zh}，{tail_zh}"),
         message_en=(
-            f"lead industry “{term_en}” of {park_en} ({PARK_SECTION}) {reason_en}; the park is core or "
+            f"Lead industry “{term_en}” of {park_en} ({PARK_SECTION}) {reason_en}; the park is core or "
             f"focus for {led_en or 'no cluster'}"
         ),
         sections=sections,
