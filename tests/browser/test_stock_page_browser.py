@@ -159,6 +159,16 @@ def test_the_map_is_above_the_fold_and_a_search_zooms_to_the_plot(
         assert zoomed(), (before, _view(frame, plot_id))
         # The highlight is drawn where the plot is, on top of the plots layer.
         assert highlight.bounding_box() is not None
+
+        # A plot clicked on the map afterwards is selected, and the search still in its box does not
+        # take the selection back on the reruns that follow.
+        other = "demo-haidian-001"
+        _click_plot(page, frame, other)
+        wait_idle(page)
+        page.wait_for_timeout(2_000)
+        wait_idle(page)
+        expect(page.get_by_role("heading", name=re.compile(other))).to_be_visible()
+        expect(page.get_by_role("heading", name=re.compile(plot_id))).to_have_count(0)
         assert external_requests == [], ", ".join(external_requests)
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:

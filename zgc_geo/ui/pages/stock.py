@@ -86,8 +86,12 @@ with user_errors_shown():
             shown = plots[filter_mask(plots, filter_controls(plots, park_names))]
     with search_slot:
         found = plot_search(plots)
-    if found and found != st.session_state.get(SELECTED):
-        select(found)
+    # Each source selects only when it has something new: a search result stays in the box while the
+    # user clicks other plots, and must not take the selection back on every rerun.
+    if found != st.session_state.get("stock_last_search"):
+        st.session_state["stock_last_search"] = found
+        if found:
+            select(found)
 
     colour_by = top[2].radio(
         tr("stock.colour_by"),
@@ -120,7 +124,8 @@ with user_errors_shown():
             lang=lang,
         )
 
-    tips = plot_tooltips(display, statuses, lang=lang, park_labels={"": "", **coded_park_names()})
+    parks_named = {**coded_park_names(), "": tr("stock.outside_parks")}
+    tips = plot_tooltips(display, statuses, lang=lang, park_labels=parks_named)
     layer = plots_layer(
         display, colour_by=colour_by, selected=selected, tooltip_of=tips, lang=lang, highlight=highlight
     )
@@ -129,7 +134,7 @@ with user_errors_shown():
             base_map(),
             "stock_map",
             layer=layer,
-            returned=["last_active_drawing", *(["bounds"] if big else [])],
+            returned=["last_active_drawing", "last_object_clicked", *(["bounds"] if big else [])],
         )
 
         def printable_stock_map() -> folium.Map:
@@ -159,8 +164,10 @@ with user_errors_shown():
         )
 
     clicked = ((state.get("last_active_drawing") or {}).get("properties") or {}).get("plot_id")
-    if clicked and clicked != st.session_state.get("stock_last_click"):
-        st.session_state["stock_last_click"] = clicked
+    # Where the click was tells a new click on the same plot (after selecting another) from a rerun.
+    click = (clicked, str(state.get("last_object_clicked")))
+    if clicked and click != st.session_state.get("stock_last_click"):
+        st.session_state["stock_last_click"] = click
         select(clicked)
         st.rerun()
     picked = plots_table(shown)
