@@ -236,3 +236,43 @@ def test_presentation_mode_applies_at_once_fits_the_window_and_survives_a_reload
         assert external_requests == [], ", ".join(external_requests)
     finally:
         page.screenshot(path=str(artifacts_dir / "presentation.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_layer_switched_off_on_screen_is_left_out_of_the_print(
+    page: Page, streamlit_server: str, external_requests: list[str], artifacts_dir: Path, tmp_path: Path
+) -> None:
+    key = "overview_export"
+    page.goto(f"{streamlit_server}/?lang=en", wait_until="domcontentloaded")
+    try:
+        frame = page.frame_locator(MAP_IFRAME).first
+        expect(frame.locator("path.zgc-park").first).to_be_attached(timeout=TIMEOUT_MS)
+        wait_idle(page)
+        panel = page.locator(f".st-key-{key}_panel")
+        panel.get_by_text(translate("export.expander", "en")).click()
+        choose(page, page.locator(f".st-key-{key}_fmt").get_by_role("combobox"), "PDF")
+        panel.get_by_text(translate("export.extent_full", "en")).click()
+
+        def pdf_text() -> str:
+            wait_idle(page)
+            page.locator(f".st-key-{key}_go").get_by_role("button").click()
+            button = page.locator(f".st-key-{key}_dl").get_by_role("button")
+            expect(button).to_contain_text(re.compile(r"\.pdf"), timeout=TIMEOUT_MS)
+            with page.expect_download(timeout=TIMEOUT_MS) as info:
+                button.click()
+            return poppler("pdftotext", str(info.value.path()), "-")
+
+        assert re.search(r"Pinggu\s+Park", pdf_text())  # the park labels print …
+        frame.locator(".leaflet-control-layers").hover()
+        frame.locator(".leaflet-control-layers-overlays label").filter(
+            has_text=translate("map.layer.park_labels", "en")
+        ).locator("input").uncheck()
+        page.mouse.move(5, 5)  # the layer list closes; the map reports its layers
+        expect(page.locator(f".st-key-{key}_dl")).to_have_count(0, timeout=TIMEOUT_MS)  # file now stale
+        text = pdf_text()
+        assert not re.search(r"Pinggu\s+Park", text), text  # … until they are switched off on screen
+        assert "Scale 1:" in text and translate("map.layer.park_labels", "en") not in text
+        assert external_requests == [], ", ".join(external_requests)
+    finally:
+        page.screenshot(path=str(artifacts_dir / "export_layers.png"), full_page=True)
