@@ -4,27 +4,27 @@ The analysis keeps codes (park ids, land-use class ids, review statuses, ineffic
 that filters, rules, exports and the audit log stay the same in every language. A person reads
 names: every table, tooltip and rule explanation on the Stock page and the Data page's workspace
 panels shows its code columns through :func:`for_display` / :func:`names_of`, so a new table
-cannot forget one column while another remembers it.
+cannot forget one column while another remembers it. The names themselves come from the code
+lists the exports use (:func:`zgc_geo.export.labels.code_names`), so a page and a file it writes
+name a code the same way; only what the pages alone show (outside all parks, the total row, no
+efficiency class, yes/no) is named here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
-from zgc_geo.catalogue import load_layer
+from zgc_geo.export.labels import code_names
 from zgc_geo.stock.bulk import OUTSIDE as OUTSIDE_ALL_PARKS
 from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS
-from zgc_geo.stock.redevelopment import PRESENCE, Condition, load_redevelopment_rules
+from zgc_geo.stock.redevelopment import PRESENCE, Condition
 from zgc_geo.stock.summary import TOTAL
-from zgc_geo.ui.cached import cached_plan
-from zgc_geo.ui.i18n import BEIJING, current_lang, local, tr
-from zgc_geo.workspace import REVIEW_STATUSES
+from zgc_geo.ui.i18n import BEIJING, current_lang, tr
 from zgc_geo.workspace.rights import OUTSIDE as OUTSIDE_RIGHTS
 
 #: Which vocabulary each coded column of the analysed plots, summaries and audit rows uses.
@@ -43,15 +43,6 @@ CODE_COLUMNS: Final = {
 }
 #: Columns holding UTC times (ISO 8601, ``…Z``): shown in Beijing time.
 TIME_COLUMNS: Final = ("time", "granted_at", "updated_at")
-#: Inefficiency kinds (``stock.inefficiency.KINDS``) → text key.
-INEFFICIENCY_KEYS: Final = {
-    "approved_unsupplied": "stock.col.kind_approved_unsupplied",
-    "supplied_unused": "stock.col.kind_supplied_unused",
-    "underused": "stock.col.kind_underused",
-    "built_not_operating": "stock.col.kind_built_not_operating",
-    "below_standard": "stock.col.kind_below_standard",
-}
-LAND_RIGHTS_KEYS: Final = {"state": "stock.code.state_land", "collective": "stock.code.collective_land"}
 #: Plot fields that rules test, as people name them (a field of a custom rule without a name shows its id).
 FIELD_KEYS: Final = {
     "analysis_park_id": "stock.col.park",
@@ -83,47 +74,30 @@ OPERATOR_KEYS: Final = {
 }
 
 
-@functools.cache
-def _land_use_classes() -> tuple[tuple[str, str, str], ...]:
-    """(class id, zh, en) of ``layers/land_use_classes.csv`` (read once per process)."""
-    table = load_layer("land_use_classes")
-    return tuple(zip(table["class_id"], table["name_zh"], table["name_en"], strict=True))
-
-
 def park_names() -> dict[str, str]:
     """Park id → name in the page's language, with the outside-of-every-park and total rows named too."""
-    parks = cached_plan().parks
-    names = {str(p.park_id): str(local(p.name_zh, p.name_en)) for p in parks.itertuples()}
     outside = tr("stock.outside_parks")
-    return names | {
-        OUTSIDE_ALL_PARKS: outside,
-        OUTSIDE_PARKS: outside,
-        OUTSIDE_RIGHTS: outside,
-        TOTAL: tr("stock.total"),
-    }
+    names = _listed("park")()
+    names.update({OUTSIDE_ALL_PARKS: outside, OUTSIDE_PARKS: outside, OUTSIDE_RIGHTS: outside})
+    names[TOTAL] = tr("stock.total")
+    return names
 
 
-def _land_use_names() -> dict[str, str]:
-    return {cid: str(local(zh, en)) for cid, zh, en in _land_use_classes()}
-
-
-def _status_names() -> dict[str, str]:
-    return {key: str(local(label.zh, label.en)) for key, label in REVIEW_STATUSES.items()}
-
-
-def _mode_names() -> dict[str, str]:
-    return {m: str(local(zh, en)) for m, (zh, en) in load_redevelopment_rules().labels.items()}
+def _listed(code_list: str) -> Callable[[], dict[str, str]]:
+    """The names of one of the code lists the exports name (:func:`zgc_geo.export.labels.code_names`),
+    in the page's language: pages and files name a code the same way."""
+    return lambda: dict(code_names(code_list, current_lang()))
 
 
 #: Each vocabulary's names in the page's language, made when asked (the language is the session's).
 VOCABULARIES: Final[dict[str, Callable[[], dict[str, str]]]] = {
     "park": park_names,
-    "land_use": _land_use_names,
-    "status": _status_names,
-    "inefficiency": lambda: {kind: tr(key) for kind, key in INEFFICIENCY_KEYS.items()},
+    "land_use": _listed("land_use_class"),
+    "status": _listed("review_status"),
+    "inefficiency": _listed("inefficiency"),
     "efficiency": lambda: {**{g: g for g in "ABCD"}, NO_CLASS: tr("stock.no_class")},
-    "mode": _mode_names,
-    "land_rights": lambda: {code: tr(key) for code, key in LAND_RIGHTS_KEYS.items()},
+    "mode": _listed("mode"),
+    "land_rights": _listed("land_rights"),
     "yes_no": lambda: {"True": tr("stock.code.yes"), "False": tr("stock.code.no")},
 }
 
