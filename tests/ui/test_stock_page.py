@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from zgc_geo.i18n import translate
+from zgc_geo.mapping.stock_map import plot_tooltips
 from zgc_geo.ui.i18n import LANG_KEY
 from zgc_geo.ui.stock_panel import park_bars
 from zgc_geo.ui.workspace_labels import beijing_time
@@ -290,3 +291,20 @@ def test_rule_conditions_are_in_the_pages_language(workspace_file: Path) -> None
     rules = " ".join(m.value for m in at.markdown if "§" in m.value).replace("\\", "")
     assert "FAR headroom > 0 (this plot: " in rules and "Land user is given" in rules, rules
     assert not re.search(r"[\u4e00-\u9fff]", rules.split("—")[0]), rules  # the mode is named in English too
+
+
+def test_hover_text_names_the_park_not_its_id() -> None:
+    plots = pd.DataFrame(
+        {
+            "plot_id": ["P1", "P2"],
+            "name": ["甲", "乙"],
+            "analysis_park_id": ["daxing_yizhuang", None],
+            "area_ha": [1.0, 2.0],
+            "review_status": ["unreviewed", "recommended"],
+            "priority_score": [50.0, 60.0],
+        }
+    )
+    parks = {"daxing_yizhuang": "大兴-亦庄园", "": "园外"}
+    tips = plot_tooltips(plots, {"unreviewed": "待审查"}, park_labels=parks)
+    assert "大兴-亦庄园" in tips["P1"] and "daxing_yizhuang" not in tips["P1"]
+    assert "园外" in tips["P2"]
