@@ -69,6 +69,7 @@ def test_swapped_axes_upload_shows_one_cause_in_chinese_and_the_swap_fix_works(
         body = page.locator("section.main, [data-testid='stMain']").first.inner_text()
         assert "--crs" not in body and "--" not in body.replace("——", ""), body
         assert "zero area" not in body and "面积为（近乎）零" not in body, body
+        wait_idle(page)
         page.get_by_role("button", name="交换经纬度", exact=True).click()
         usable = f"可用：{geojson.name}：24 个要素；0 个错误，0 个警告"
         expect(page.get_by_text(usable, exact=False).first).to_be_visible(timeout=TIMEOUT_MS)

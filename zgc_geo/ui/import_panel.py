@@ -170,8 +170,9 @@ def fixes_section(result: ImportResult) -> None:
     st.subheader(tr("data.fixes"))
     cols = iter(st.columns(int(swap) + len(keys) + len(encodings)))
     if swap:
+        swapped = not st.session_state.get("import_swap_axes", False)  # what this page's click asks for
         next(cols).button(
-            tr("data.fix.swap_axes"), key="fix_swap_axes", on_click=_toggle_swap, type="primary"
+            tr("data.fix.swap_axes"), key="fix_swap_axes", on_click=_set_swap, args=(swapped,), type="primary"
         )
     for key in keys:
         next(cols).button(
@@ -201,8 +202,9 @@ SWAP_FIX_CODES: Final = frozenset({"axes_swapped"})
 ENCODING_FIX_CODES: Final = frozenset({"encoding_guessed", "encoding_declared_wrong"})
 
 
-def _toggle_swap() -> None:
-    st.session_state["import_swap_axes"] = not st.session_state.get("import_swap_axes", False)
+def _set_swap(swapped: bool) -> None:
+    # A value, not a toggle: a click delivered twice must not swap the axes back.
+    st.session_state["import_swap_axes"] = swapped
 
 
 def _choose_crs(key: str) -> None:

@@ -83,7 +83,7 @@ with user_errors_shown():
                 nodata=info.nodata,
             )
         )
-    if result.frame is not None:
+    if result.frame is not None and not result.frame.empty:  # nothing placed: no map to show
         plan = cached_plan()
         map_with_export(
             lambda: build_preview_map(
