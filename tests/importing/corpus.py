@@ -795,6 +795,16 @@ CASES: Final[tuple[Case, ...]] = (
         absent=("zero area", "the row is dropped"),
     ),
     Case(
+        "lonlat_swapped_polygons_swap_axes",
+        swapped_plots_geojson,
+        0,
+        "USABLE",
+        ("USABLE: 坐标颠倒地块.geojson: 24 feature(s); 0 error(s)", "x and y were swapped as asked"),
+        args=("--as", "plots", "--swap-axes"),
+        code="axes_swapped_on_request",
+        absent=("outside Beijing",),
+    ),
+    Case(
         "csv_metres_declared_as_degrees",
         metres_as_degrees_csv,
         1,

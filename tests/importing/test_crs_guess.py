@@ -235,7 +235,7 @@ def test_swapped_lon_lat_is_one_counted_error(plot_points: gpd.GeoDataFrame, par
         f"{len(plot_points)} feature(s) lie outside Beijing–Tianjin–Hebei but inside it with longitude and "
         "latitude swapped (rows 2, 3, 4, 5, 6 …"
     )
-    assert problems[0].hint.startswith("swap the columns or use --crs with axis order longitude first")
+    assert problems[0].hint.startswith("swap the columns, or re-import with --swap-axes")
 
 
 @pytest.mark.parametrize(("numbers", "best"), [("EPSG:4548", "EPSG:4548"), ("EPSG:4527", "EPSG:4527")])

@@ -92,6 +92,11 @@ def add_table_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--x-column", help="column with longitude / easting")
     group.add_argument("--y-column", help="column with latitude / northing")
     group.add_argument("--wkt-column", help="column with WKT geometries")
+    parser.add_argument(
+        "--swap-axes",
+        action="store_true",
+        help="read each first coordinate as latitude / northing (for files written latitude first)",
+    )
 
 
 def import_options(args: argparse.Namespace, kind: str) -> ImportOptions:
@@ -104,6 +109,7 @@ def import_options(args: argparse.Namespace, kind: str) -> ImportOptions:
         x_column=args.x_column,
         y_column=args.y_column,
         wkt_column=args.wkt_column,
+        swap_axes=args.swap_axes,
     )
 
 

@@ -235,7 +235,7 @@ def diagnose_location(
         problems.append(at.problem("metres_as_degrees", metres, what, hint=hint, crs_keys=_keys(best)))
     if swapped.any():
         what = "lie outside Beijing–Tianjin–Hebei but inside it with longitude and latitude swapped"
-        hint = "swap the columns or use --crs with axis order longitude first (zgc-geo reads x = longitude)"
+        hint = "swap the columns, or re-import with --swap-axes (zgc-geo reads x = longitude)"
         problems.append(at.problem("axes_swapped", swapped, what, hint=hint))
     if elsewhere.any():
         what = "lie outside Beijing–Tianjin–Hebei (lon 113.4–119.9, lat 36.0–42.7)"
