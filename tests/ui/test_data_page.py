@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fixture_files import write_gbk_plot_zip
-from tests.importing.corpus import swapped_plots_geojson, zip_two_shapefiles
+from tests.importing.corpus import gcj02_geojson, swapped_plots_geojson, zip_two_shapefiles
 from zgc_geo.i18n import translate
 
 PAGE = str(Path(__file__).resolve().parents[2] / "zgc_geo" / "ui" / "pages" / "data.py")
@@ -249,3 +249,20 @@ def test_mapping_and_cleaned_table_name_fields_in_the_page_language(
     headings = {c: v.get("label") for c, v in json.loads(cleaned.proto.columns).items()}
     assert headings["plot_id"] == plot_id and headings["area_m2"] == area
     assert set(headings) == set(cleaned.value.columns)  # every canonical column has a heading
+
+
+def test_a_gcj02_offset_is_fixed_by_reading_the_file_as_gcj02_by_name(tmp_path: Path) -> None:
+    path = gcj02_geojson(tmp_path)
+    at = _upload(_page(), path.name, path.read_bytes())
+    assert not at.exception
+    offset = [
+        r for r in _report(at) if str(r["message"]).startswith("坐标看起来是 高德、腾讯火星坐标，不是 WGS84")
+    ]
+    assert len(offset) == 1 and "“按 高德、腾讯火星坐标 读取”" in offset[0]["hint"]
+    fix = next(b for b in at.button if b.label == "按 高德、腾讯火星坐标 读取")
+    fix.click().run()
+    assert not at.exception
+    assert at.selectbox(key="import_crs").value == "gcj02"
+    messages = [str(r["message"]) for r in _report(at)]
+    assert "坐标已从 高德、腾讯火星坐标 转换为 WGS84 经纬度（偏移约 0.5–1 km）" in messages
+    assert not [m for m in messages if m.startswith("坐标看起来是")]  # the offset is gone once converted
