@@ -103,3 +103,15 @@ bench: install
 	$(PY) benchmarks/bench_stock.py
 	$(PY) benchmarks/bench_siting.py
 	$(PY) benchmarks/bench_workspace.py
+
+# Times zgc-geo's whole commands (`zgc-geo stock`, `zgc-geo site`) beside GDAL's ogr2ogr and raster tools,
+# QGIS's qgis_process, PostGIS, a plain GeoPandas script, exactextract and rasterstats on the same seeded
+# synthetic data (benchmarks/peers/run.py → benchmarks/results/peers.json, peers.md and the README's
+# bench-peers block). `sudo tools/install_peers.sh` installs the peers (CI does not); a missing peer is
+# reported as skipped, never given a number. SIZES=10k runs one size; RUNS sets the runs per figure (≥ 3);
+# QUIET=1 declares that nothing else ran on the machine: only then the README block shows the figures.
+SIZES ?= 10k,100k,1M
+RUNS ?= 3
+.PHONY: bench-peers
+bench-peers: install
+	$(PY) benchmarks/peers/run.py --sizes $(SIZES) --repeat $(RUNS) --readme README.md $(if $(QUIET),--quiet-machine)
