@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from pathlib import Path
 from typing import Final
@@ -331,9 +332,21 @@ def cleaned_table(result: ImportResult) -> None:
 def _heading(label: FieldLabel, lang: str) -> str:
     """A column heading with its unit, unless the name already says it: 面积（m²）, Area (m²)."""
     name = label.label_en if lang == "en" else label.label_zh
-    if not label.unit or label.unit in name or "（" in name or "(" in name:
+    unit = ENGLISH_UNITS.get(label.unit, label.unit) if lang == "en" else label.unit
+    if (
+        not unit
+        or unit in name
+        or "（" in name
+        or "(" in name
+        or (lang == "en" and _CJK.search(unit) is not None)
+    ):
         return name
-    return f"{name} ({label.unit})" if lang == "en" else f"{name}（{label.unit}）"
+    return f"{name} ({unit})" if lang == "en" else f"{name}（{unit}）"
+
+
+_CJK: Final = re.compile(r"[\u4e00-\u9fff]")
+#: Units of layers/export_fields.csv written in Chinese, as an English heading gives them.
+ENGLISH_UNITS: Final = {"年": "year", "亩": "mu", "万元/亩": "10k yuan/mu"}
 
 
 def cleaned_downloads(result: ImportResult) -> None:
