@@ -13,7 +13,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from tests.workbooks import canonical_sheet, every_cell, fields_sheet, header
+from tests.workbooks import canonical_sheet, every_cell, fields_sheet, header, misworded_cells
 from zgc_geo.catalogue import layer_spec
 from zgc_geo.cli import main
 from zgc_geo.export.labels import field_labels
@@ -164,6 +164,35 @@ def test_english_workbooks_are_labelled_and_contracts_keep_their_names(
     about = dict(list(openpyxl.load_workbook(audit)["Export"].iter_rows(values_only=True))[1:])
     assert about["workspace"] == "workspace.gpkg"  # the file's name, not the server's folders
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("kind", ["stock", "audit"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_cell_a_person_reads_is_in_the_workbook_language(
+    kind: str, lang: str, tmp_path: Path, audited_workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Parameters, reasons, scenario notes, the audit's Export sheet: no English words in a Chinese workbook,
+    no Chinese in an English one — ids and codes beside their names, data, file names and units aside."""
+    out = workbook(kind, tmp_path / f"{kind}_{lang}.xlsx", lang, audited_workspace)
+    capsys.readouterr()
+    assert misworded_cells(out, lang) == []
+    if kind == "stock" and lang == "zh":  # the analysis' own sentences, worded in Chinese
+        plots, parameters = canonical_sheet(out), canonical_sheet(out, "参数")
+        assert plots["inefficiency_reason"].str.contains("用而未尽：现状容积率").any()
+        assert set(plots["efficiency_reason"].str[:9]) == {"相对法：综合百分位", "无亩均效益指标"}
+        assert set(parameters["group"]) == {
+            "运行",
+            "容积率情景",
+            "亩均效益",
+            "低效用地",
+            "优先级",
+            "盘活方式",
+        }
+        assert plots["suggestion_rules_name"].str.contains("集体土地", na=False).any()
+    if kind == "audit" and lang == "zh":
+        about = dict(list(openpyxl.load_workbook(out)["导出信息"].iter_rows(values_only=True))[1:])
+        assert about["工作区"] == "workspace.gpkg" and about["清单"] == "demo"
+        assert canonical_sheet(out)["new_value"].tolist() == ["300 个地块"]
 
 
 def test_csv_and_gis_formats_keep_the_canonical_field_names(

@@ -121,12 +121,71 @@ class Sentence:
     key: str
     values: Mapping[str, object] = field(default_factory=dict)
     shares: Mapping[str, float] = field(default_factory=dict)
+    #: The sentence starts with a name that must stay as written (a scenario's ``current_permitted``).
+    as_written: bool = False
 
     def text(self, lang: str = "en") -> str:
         """The sentence in ``lang``, its first letter capitalised (names may start in lower case)."""
+        out = self.phrase(lang)
+        return out if self.as_written else out[:1].upper() + out[1:]
+
+    def phrase(self, lang: str = "en") -> str:
+        """The sentence in ``lang`` as part of another: not capitalised. A value that is itself
+        worded (a :class:`Sentence`, :class:`Both`, :class:`Joined`) is put in ``lang`` too."""
         worded = {name: percent(share, lang) for name, share in self.shares.items()}
-        out = translate(self.key, lang, **self.values, **worded)
-        return out[:1].upper() + out[1:]
+        values = {name: in_lang(value, lang) for name, value in self.values.items()}
+        return translate(self.key, lang, **values, **worded)
+
+
+@dataclass(frozen=True)
+class Both:
+    """A text that a data table gives in both languages (a label of a rules file): shown by :func:`pick`."""
+
+    zh: str
+    en: str
+
+    def phrase(self, lang: str = "en") -> str:
+        """The text in ``lang`` (the Chinese one where the English is missing)."""
+        return str(pick(lang, self.zh, self.en))
+
+    text = phrase
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Worded parts read as one text: ``；`` between them in Chinese, ``; `` in English; ``list_``: ``、`` /
+    ``, ``; ``joiner``: the text of that key between them (``且`` / `` and ``); ``separator``: that text in
+    both languages (`` + ``, a formula's)."""
+
+    parts: tuple[object, ...]
+    list_: bool = False
+    joiner: str = ""
+    separator: str = ""
+
+    def phrase(self, lang: str = "en") -> str:
+        """The parts in ``lang``, joined as the language joins clauses (or list items)."""
+        if self.separator:
+            separator = self.separator
+        elif self.joiner:
+            separator = translate(self.joiner, lang)
+        elif self.list_:
+            separator = "、" if lang == "zh" else ", "
+        else:
+            separator = "；" if lang == "zh" else "; "
+        return separator.join(str(in_lang(part, lang)) for part in self.parts)
+
+    def text(self, lang: str = "en") -> str:
+        """The parts in ``lang``, the first one capitalised as a sentence starts."""
+        out = self.phrase(lang)
+        as_written = bool(self.parts) and getattr(self.parts[0], "as_written", False)
+        return out if as_written else out[:1].upper() + out[1:]
+
+
+def in_lang(value: object, lang: str) -> object:
+    """``value`` as a person reads it in ``lang``: a worded value (anything with ``phrase``) as its text,
+    anything else unchanged. Domain code keeps sentences language-neutral; exports call this."""
+    phrase = getattr(value, "phrase", None)
+    return phrase(lang) if callable(phrase) else value
 
 
 def fields(text: str) -> set[str]:

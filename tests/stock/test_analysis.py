@@ -13,6 +13,7 @@ import pytest
 
 from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.errors import LayerError, RulesError
+from zgc_geo.export.worded import worded_cell
 from zgc_geo.plan_data import PlanData
 from zgc_geo.stock import FarRule, PlotRatioScenario, analyse_stock, explain_suggestions
 from zgc_geo.stock.bulk import OUTSIDE
@@ -57,7 +58,7 @@ def test_known_answers_end_to_end(plan2: PlanData) -> None:
     assert np.isnan(plots.loc["c1", "far_target"])
     assert plots["located_park_id"].tolist()[:3] == ["haidian", "haidian", "changping"]
     assert not plots.loc["x1", "inside_park"]
-    assert plots.loc["x1", "efficiency_reason"] == "no per-mu indicators"
+    assert worded_cell(plots.loc["x1", "efficiency_reason"], "en") == "No per-mu indicators"
     assert plots.loc["h1", "inefficiency_kind"] == "underused"
     assert plots.loc["x1", "suggested_modes"][0] == "collective_joint"
     assert "self_development" in plots.loc["h1", "suggested_modes"]
@@ -85,8 +86,10 @@ def test_only_ids_and_outlines_are_required(plan2: PlanData) -> None:
     assert plot["area_m2"] == pytest.approx(10_000)
     assert pd.isna(plot["efficiency_class"])
     assert pd.isna(plot["inefficiency_kind"])
-    assert "not checked: 批而未供 (no 'status' in the inventory)" in plot["inefficiency_reason"]
-    assert "land-use class unknown" in plot["scenario_note"]
+    reason = worded_cell(plot["inefficiency_reason"], "en")
+    assert "not checked: Approved but not supplied (no Reported status in the inventory)" in reason
+    assert "未检查：批而未供（清单中无清单现状）" in worded_cell(plot["inefficiency_reason"], "zh")
+    assert "Land-use class unknown" in worded_cell(plot["scenario_note"], "en")
     assert plot["suggested_modes"] == []
 
 
@@ -104,14 +107,19 @@ def test_refusals_list_every_problem(plan2: PlanData) -> None:
 
 def test_parameters_record_the_run(plan2: PlanData) -> None:
     result = analyse_stock(inventory(), plan2, weights={"years_idle": 50})
-    parameters = result.parameters.set_index("key")
-    assert parameters.loc["reference_year", "value"] == str(dt.date.today().year)
-    assert parameters.loc["current_permitted: global", "value"] == "permitted FAR +0 %"
-    assert parameters.loc["weight years_idle", "value"] == "50"
-    assert parameters.loc["collective_joint_development", "value"] == "collective_joint"
-    assert set(result.parameters["group"]) == {
-        "run", "scenario", "efficiency", "inefficiency", "priority", "redevelopment",
+    english = result.parameters.map(lambda v: worded_cell(v, "en"))  # as an English export words it
+    parameters = english.set_index("key")
+    assert parameters.loc["Reference year", "value"] == str(dt.date.today().year)
+    assert parameters.loc["current_permitted (all industrial plots)", "value"] == "Permitted FAR +0 %"
+    assert parameters.loc["Weight: Years idle", "value"] == "50"
+    assert parameters.loc["Suggestion rule (collective_joint_development)", "value"] == (
+        "Collective land: own or joint development"
+    )
+    assert set(english["group"]) == {
+        "Run", "FAR scenario", "Land efficiency", "Inefficient land", "Priority", "Redevelopment",
     }  # fmt: skip
+    chinese = result.parameters.map(lambda v: worded_cell(v, "zh")).set_index("key")
+    assert chinese.loc["权重：闲置年数", "value"] == "50"
 
 
 def test_other_rule_files_are_used_and_checked(plan2: PlanData, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from zgc_geo.errors import RulesError
+from zgc_geo.export.worded import worded_cell
 from zgc_geo.stock.efficiency import (
     NO_INDICATORS,
     classify_efficiency,
@@ -31,7 +32,8 @@ def test_relative_classes_follow_the_default_shares() -> None:
     # 10 plots, best last: top 20 % A, next 40 % B, next 30 % C, bottom 10 % D.
     assert result["efficiency_class"].tolist() == ["D", "C", "C", "C", "B", "B", "B", "B", "A", "A"]
     assert result["efficiency_score"].is_monotonic_increasing
-    assert "A (0%–20% from the top)" in result["efficiency_reason"].iloc[-1]
+    assert "A (0%–20% from the top)" in worded_cell(result["efficiency_reason"].iloc[-1], "en")
+    assert "A（前 0%–20%）" in worded_cell(result["efficiency_reason"].iloc[-1], "zh")
 
 
 def test_ties_share_the_lower_class() -> None:
@@ -76,9 +78,11 @@ def test_absolute_mode_takes_the_worst_indicator() -> None:
     result = classify_efficiency(frame, efficiency_rules(ABSOLUTE))
     assert result["efficiency_class"].tolist() == ["A", "C", "B", "D", "B"]
     assert result["efficiency_score"].isna().all()
-    assert "output 1200.0 万元/亩 → A" in result["efficiency_reason"].iloc[1]
-    assert "tax 30.0 万元/亩 → C" in result["efficiency_reason"].iloc[1]
-    assert "tax not reported" in result["efficiency_reason"].iloc[2]
+    reasons = result["efficiency_reason"].map(lambda r: worded_cell(r, "en"))
+    assert "output per mu 1200.0 万元/亩 → A" in reasons.iloc[1]
+    assert "tax per mu 30.0 万元/亩 → C" in reasons.iloc[1]
+    assert "tax per mu not reported" in reasons.iloc[2]
+    assert "亩均税收未填报" in worded_cell(result["efficiency_reason"].iloc[2], "zh")
 
 
 def test_rules_errors_are_collected() -> None:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from zgc_geo.errors import RulesError
+from zgc_geo.export.worded import worded_cell
 from zgc_geo.stock.inefficiency import (
     NO_MATCH,
     classify_inefficiency,
@@ -37,25 +38,22 @@ def test_each_kind_on_the_plot_built_for_it() -> None:
         "approved_unsupplied", "supplied_unused", "underused", "built_not_operating", "below_standard",
     ]  # fmt: skip
     assert pd.isna(result["inefficiency_kind"].iloc[5])
-    reasons = result["inefficiency_reason"].tolist()
-    assert (
-        reasons[0]
-        == "批而未供 (Approved but not supplied): status mentions '批而未供' and no owner is recorded"
-    )
-    assert reasons[1].startswith("供而未用") and "floor area is 0" in reasons[1]
-    assert reasons[2] == "用而未尽 (Built below potential): current FAR 0.3 < 0.5 × permitted FAR 2.0"
-    assert (
-        reasons[3] == "建而未投 (Built but not operating): built, output unknown and status mentions '停产'"
-    )
-    assert reasons[4] == "投而未达标 (Operating below standard): land-efficiency class D"
-    assert reasons[5] == NO_MATCH
+    reasons = [worded_cell(r, "en") for r in result["inefficiency_reason"]]
+    assert reasons[0] == "Approved but not supplied: status mentions “批而未供” and no owner is recorded"
+    assert reasons[1].startswith("Supplied but unused") and "floor area is 0" in reasons[1]
+    assert reasons[2] == "Built below potential: current FAR 0.3 < 0.5 × permitted FAR 2.0"
+    assert reasons[3] == "Built but not operating: built, output unknown and status mentions “停产”"
+    assert reasons[4] == "Operating below standard: land-efficiency class D"
+    assert result["inefficiency_reason"].iloc[5] == NO_MATCH
+    zh = worded_cell(result["inefficiency_reason"].iloc[2], "zh")
+    assert zh == "用而未尽：现状容积率 0.3 < 0.5 × 规划容积率 2.0"
 
 
 def test_zero_output_on_a_built_plot_is_built_not_operating() -> None:
     frame = PLOTS.iloc[[5]].assign(output_per_mu_wan=0.0)
     result = classify_inefficiency(frame, load_inefficiency_rules())
     assert result["inefficiency_kind"].tolist() == ["built_not_operating"]
-    assert "output per mu is 0" in result["inefficiency_reason"].iloc[0]
+    assert "output per mu is 0" in worded_cell(result["inefficiency_reason"].iloc[0], "en")
 
 
 def test_the_first_matching_kind_wins() -> None:
@@ -72,21 +70,19 @@ def test_a_kind_without_its_fields_is_skipped_and_says_why() -> None:
     frame = PLOTS.drop(columns="status")
     result = classify_inefficiency(frame, load_inefficiency_rules())
     assert pd.isna(result["inefficiency_kind"].iloc[0])  # 批而未供 needs the status
-    assert result["inefficiency_reason"].iloc[0] == (
-        f"{NO_MATCH}; not checked: 批而未供 (no 'status' in the inventory)"
-    )
-    assert (
-        result["inefficiency_reason"].iloc[2].endswith("not checked: 批而未供 (no 'status' in the inventory)")
-    )
+    reasons = result["inefficiency_reason"].map(lambda r: worded_cell(r, "en"))
+    skipped = "not checked: Approved but not supplied (no Reported status in the inventory)"
+    assert reasons.iloc[0] == f"{NO_MATCH.text('en')}; {skipped}"
+    assert reasons.iloc[2].endswith(skipped)
 
 
 def test_an_empty_column_counts_as_missing() -> None:
     frame = PLOTS.assign(owner=None)
     result = classify_inefficiency(frame, load_inefficiency_rules(), available=["status", "far_current"])
-    reason = result["inefficiency_reason"].iloc[5]
-    assert "供而未用 (no 'owner' in the inventory)" in reason
-    assert "用而未尽 (no 'far_permitted' in the inventory)" in reason
-    assert "投而未达标 (no 'output_per_mu_wan' or 'tax_per_mu_wan' in the inventory)" in reason
+    reason = worded_cell(result["inefficiency_reason"].iloc[5], "zh")
+    assert "供而未用（清单中无权利人）" in reason
+    assert "用而未尽（清单中无规划容积率）" in reason
+    assert "投而未达标（清单中无地均产值、地均税收之一）" in reason
 
 
 def test_rules_are_checked() -> None:
@@ -110,7 +106,7 @@ def test_approved_but_not_supplied_needs_a_missing_owner_or_land_right() -> None
     )
     result = classify_inefficiency(frame, load_inefficiency_rules())
     assert result["inefficiency_kind"].iloc[0] == "approved_unsupplied"
-    assert (
-        "status mentions '已批未供' and no land rights are recorded" in result["inefficiency_reason"].iloc[0]
+    assert "status mentions “已批未供” and no land rights are recorded" in worded_cell(
+        result["inefficiency_reason"].iloc[0], "en"
     )
     assert pd.isna(result["inefficiency_kind"].iloc[1])  # a granted right: the status is out of date

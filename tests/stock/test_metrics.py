@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from zgc_geo.export.worded import worded_cell
 from zgc_geo.plan_data import PlanData
 from zgc_geo.stock.metrics import plot_metrics
 from zgc_geo.stock.scenario import FarRule, PlotRatioScenario
@@ -88,7 +89,7 @@ def test_far_headroom_and_extra_floor_area(plan2: PlanData) -> None:
     assert result["far_headroom"].iloc[1] == 0  # already above the target: no negative headroom
     assert np.isnan(result["far_target"].iloc[2])  # commercial land: use unchanged, no target
     assert np.isnan(result["extra_floor_area_m2"].iloc[2])
-    assert result["scenario_note"].iloc[2].startswith("not industrial land")
+    assert worded_cell(result["scenario_note"].iloc[2], "en").startswith("Not industrial land")
 
 
 def test_per_park_override_uses_the_analysis_park(plan2: PlanData) -> None:

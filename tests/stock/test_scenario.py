@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from zgc_geo.errors import RulesError
+from zgc_geo.export.worded import worded_cell
 from zgc_geo.stock.scenario import (
     FarRule,
     PlotRatioScenario,
@@ -26,7 +27,7 @@ INDUSTRIAL = {"industrial", "industrial_m1", "industrial_m2", "industrial_m3"}
 def targets(scenario: PlotRatioScenario, rows: list[tuple]) -> tuple[pd.Series, pd.Series]:
     """Targets of rows (far_current, far_permitted, land_use_class, park_id)."""
     frame = pd.DataFrame(rows, columns=["current", "permitted", "use", "park"])
-    return far_targets(
+    target, note = far_targets(
         scenario,
         far_current=frame["current"].astype(float),
         far_permitted=frame["permitted"].astype(float),
@@ -34,6 +35,7 @@ def targets(scenario: PlotRatioScenario, rows: list[tuple]) -> tuple[pd.Series, 
         park_id=frame["park"],
         industrial_classes=INDUSTRIAL,
     )
+    return target, note.map(lambda n: worded_cell(n, "en"))  # the note as an English file shows it
 
 
 def test_set_far_gives_the_new_permitted_far() -> None:
@@ -67,9 +69,9 @@ def test_non_industrial_plots_keep_their_far_and_say_why() -> None:
     scenario = PlotRatioScenario("s", FarRule("set_far", 3.0))
     target, note = targets(scenario, [(1.0, 2.0, "commercial_business", None), (1.0, 2.0, None, None)])
     assert target.isna().all()
-    assert note[0].startswith("not industrial land (commercial_business)")
-    assert "不改变用途" in note[0]
-    assert "land-use class unknown" in note[1]
+    assert note[0].startswith("Not industrial land (")  # the class by its name, as in any export
+    assert "commercial_business" not in note[0] and "without change of use" in note[0]
+    assert "Land-use class unknown" in note[1]
 
 
 def test_per_park_override_applies_to_that_park_only() -> None:
@@ -80,8 +82,8 @@ def test_per_park_override_applies_to_that_park_only() -> None:
         scenario, [(1.0, 1.0, "industrial", "haidian"), (1.0, 1.0, "industrial", "changping")]
     )
     assert target.tolist() == [3.0, 2.0]
-    assert "(park haidian)" in note[0]
-    assert "(global)" in note[1]
+    assert "(Haidian Park)" in note[0]
+    assert "(all industrial plots)" in note[1]
 
 
 def test_unknown_current_far_is_noted() -> None:

@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.workbooks import misworded_cells
 from zgc_geo.ui import siting_panel
 from zgc_geo.ui.i18n import LANG_KEY
 
@@ -58,6 +59,7 @@ def test_the_xlsx_download_is_in_the_page_language(
     assert "plot_id" not in shown  # the canonical name is on the fields sheet only
     fields = [row[2] for row in book.worksheets[-1].iter_rows(min_row=2, values_only=True)]
     assert "plot_id" in fields and "priority_score" in fields
+    assert misworded_cells(book, lang) == []  # parameters, reasons and notes too (#13 items 7, 8)
 
 
 @pytest.mark.slow

@@ -40,6 +40,7 @@ from zgc_geo.errors import (
 )
 from zgc_geo.export.safety import csv_bytes, neutralise_formulas
 from zgc_geo.export.tables import write_tables
+from zgc_geo.i18n import translate
 from zgc_geo.importing.pipeline import import_file
 from zgc_geo.settings import user_name
 from zgc_geo.user_files import read_user_text
@@ -413,6 +414,34 @@ def _print_decide_summary(report: pd.DataFrame, out: TextIO) -> None:
 
 # -- audit ---------------------------------------------------------------------------------------
 
+#: The values an import or replacement records, ``300 plots``: the workbook words them in its language.
+_PLOT_COUNT: Final = re.compile(r"(\d+) plots")
+
+
+def _counts_worded(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The log with the plot counts of imports and replacements in ``lang`` (English: as recorded)."""
+    rows = rows.copy()
+    counted = rows["action"].isin(["import", "replace"])
+    for column in ("old_value", "new_value"):
+        found = rows.loc[counted, column].astype("string").str.fullmatch(_PLOT_COUNT.pattern).fillna(False)
+        where = found[found].index
+        rows.loc[where, column] = [
+            translate("export.info.plot_count", lang, count=int(str(v).split()[0]))
+            for v in rows.loc[where, column]
+        ]
+    return rows
+
+
+#: The rows of an audit workbook's Export sheet (导出信息), in order.
+EXPORT_INFO_KEYS: Final = (
+    "export.info.workspace",
+    "export.info.backend",
+    "export.info.inventory",
+    "export.info.exported_at",
+    "export.info.exported_by",
+    "export.info.rows",
+)
+
 
 def _cmd_audit(args: argparse.Namespace) -> int:
     suffix = _check_output(args.out, AUDIT_SUFFIXES)
@@ -424,9 +453,11 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if suffix == ".csv":
         _write_atomically(args.out, csv_bytes(rows))
     else:
+        rows = _counts_worded(rows, args.lang)
         about = pd.DataFrame(
             {
-                "parameter": ["workspace", "backend", "inventory", "exported_at", "exported_by", "rows"],
+                # Named in the workbook's language; English keeps the keys scripts read (about["backend"]).
+                "parameter": [translate(key, args.lang) for key in EXPORT_INFO_KEYS],
                 "value": [
                     _shown_address(store),
                     store.backend,

@@ -68,6 +68,7 @@ CODE_LISTS: Final = (
     "land_rights",
     "role",
     "finding",
+    "redevelopment_rule",
 )
 #: The decimals of an Excel number format: the zeros after its point, two more for a percentage.
 _DECIMALS = re.compile(r"\.(0+)")
@@ -167,7 +168,7 @@ def code_names(code_list: str, lang: Lang) -> Mapping[str, str]:
     """Id → name in ``lang`` for one of :data:`CODE_LISTS`, from the table that already names it.
 
     Parks, clusters and land-use classes come from their layers, review statuses from the
-    workspace, redevelopment modes from ``layers/redevelopment_rules.toml``, inefficiency kinds,
+    workspace, redevelopment modes and rules from ``layers/redevelopment_rules.toml``, inefficiency kinds,
     audit actions and report severities from the page texts, the rest from ``export_codes.csv``.
     """
     zh = lang != "en"
@@ -175,13 +176,23 @@ def code_names(code_list: str, lang: Lang) -> Mapping[str, str]:
         return {key: (label.zh if zh else label.en) for key, label in REVIEW_STATUSES.items()}
     if code_list == "mode":
         return {key: names[0 if zh else 1] for key, names in load_redevelopment_rules().labels.items()}
+    if code_list == "redevelopment_rule":
+        return {rule.id: rule.text_zh if zh else rule.text_en for rule in load_redevelopment_rules().rules}
     if code_list in TEXT_KEYS:
         return {code: translate(key, lang) for code, key in TEXT_KEYS[code_list].items()}
     if code_list in LAYER_LISTS:
         layer, id_field = LAYER_LISTS[code_list]
         table = load_layer(layer)
         names = table["name_zh" if zh else "name_en"]
-        return dict(zip(table[id_field].astype(str), names.astype(str), strict=True))
+        # export_codes.csv names the rows an analysis adds to a layer's list (分园汇总's outside/total rows)
+        return {
+            **dict(zip(table[id_field].astype(str), names.astype(str), strict=True)),
+            **_listed(code_list, zh),
+        }
+    return _listed(code_list, zh)
+
+
+def _listed(code_list: str, zh: bool) -> dict[str, str]:
     table = _export_codes()
     mine = table[table["code_list"] == code_list]
     return dict(zip(mine["code"], mine["name_zh" if zh else "name_en"], strict=True))

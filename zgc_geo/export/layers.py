@@ -31,6 +31,7 @@ from pyproj.exceptions import CRSError
 from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError
 from zgc_geo.export.safety import neutralise_formulas
+from zgc_geo.export.worded import worded_frame
 from zgc_geo.export.workbook import write_sheets
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
@@ -121,7 +122,9 @@ def write_layer(
                 f"export to {' or '.join(TABLE_SUFFIXES)} to keep them",
             )
         )
-    prepared = _flatten(to_target_crs(frame, crs, suffix))
+    # Sentences the analysis kept language-neutral are written in the file's language, in every format.
+    tables = {key: worded_frame(table, lang) for key, table in tables.items()}
+    prepared = _flatten(to_target_crs(worded_frame(frame, lang), crs, suffix))
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         target = staging / path.name

@@ -25,6 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from zgc_geo.export.labels import FieldLabel, code_names, field_label, field_labels, name_of, sheet_label
 from zgc_geo.export.safety import neutralise_formulas
+from zgc_geo.export.worded import worded_frame
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
 from zgc_geo.manifest import LIST_SEPARATOR
@@ -104,7 +105,7 @@ def _localised(
     ``canonical`` keeps the headers and the exact values and adds no column (the number
     formats still show the values rounded).
     """
-    flat = _flat(table)
+    flat = _flat(worded_frame(table, lang))
     columns: list[pd.Series] = []
     for column in flat.columns:
         label = field_label(column, lang)

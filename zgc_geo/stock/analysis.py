@@ -20,11 +20,13 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import LayerError
+from zgc_geo.export.worded import CodeName
+from zgc_geo.i18n import Joined, Sentence
 from zgc_geo.importing.plots import OUTPUT_COLUMNS
 from zgc_geo.plan_data import PlanData
 from zgc_geo.stock import efficiency, inefficiency, priority, redevelopment
 from zgc_geo.stock.metrics import load_idle_words, plot_metrics
-from zgc_geo.stock.scenario import PlotRatioScenario, read_rules_file, scenario_from_mapping, scenario_table
+from zgc_geo.stock.scenario import FarRule, PlotRatioScenario, read_rules_file, scenario_from_mapping
 from zgc_geo.stock.scenario import stock_rules_path as default_stock_rules_path
 from zgc_geo.stock.summary import park_summary
 
@@ -34,6 +36,47 @@ TEXT_FIELDS: Final = ("name", "park_id", "land_use_code", "land_use_class", "lan
 NUMERIC_FIELDS: Final = tuple(
     c for c in OUTPUT_COLUMNS if c not in (*REQUIRED_COLUMNS, *TEXT_FIELDS, "area_m2", "area_mu")
 )
+#: The groups of the parameters table.
+_RUN: Final = Sentence("stock.param.group_run")
+_SCENARIO: Final = Sentence("stock.param.group_scenario")
+_EFFICIENCY: Final = Sentence("stock.param.group_efficiency")
+_INEFFICIENCY: Final = Sentence("stock.param.group_inefficiency")
+_PRIORITY: Final = Sentence("stock.param.group_priority")
+_REDEVELOPMENT: Final = Sentence("stock.param.group_redevelopment")
+EFFICIENCY_MODE_KEYS: Final = {
+    "relative": "stock.param.mode_relative",
+    "absolute": "stock.param.mode_absolute",
+}
+#: The priority components as the "why this priority" chart names them, and how each is normalised.
+PRIORITY_PART_KEYS: Final = {
+    "years_idle": "stock.part.years_idle",
+    "area": "stock.part.area",
+    "extra_floor_area": "stock.part.extra_floor_area",
+    "efficiency": "stock.part.efficiency",
+    "inefficiency": "stock.part.inefficiency",
+    "proximity": "stock.part.proximity",
+    "inside_park": "stock.part.inside_park",
+}
+FORMULA_KEYS: Final = {
+    "years_idle": "stock.param.formula_years_idle",
+    "area": "stock.param.formula_area",
+    "extra_floor_area": "stock.param.formula_extra_floor_area",
+    "efficiency": "stock.param.formula_efficiency",
+    "inefficiency": "stock.param.formula_inefficiency",
+    "proximity": "stock.param.formula_proximity",
+    "inside_park": "stock.param.formula_inside_park",
+}
+SCALE_KEYS: Final = {
+    "years_idle_cap": "stock.param.scale_years_idle_cap",
+    "area_cap_mu": "stock.param.scale_area_cap_mu",
+    "extra_floor_area_cap_m2": "stock.param.scale_extra_floor_area_cap_m2",
+    "proximity_max_m": "stock.param.scale_proximity_max_m",
+}
+KIND_PARAMETER_KEYS: Final = {
+    "status_words": "stock.param.status_words",
+    "ratio": "stock.param.ratio",
+    "classes": "stock.param.classes",
+}
 
 
 @dataclass(frozen=True)
@@ -150,39 +193,100 @@ def parameters_table(
     year: int,
     stock_source: str,
 ) -> pd.DataFrame:
-    """Every parameter of a run as rows of (group, key, value, note), for exports next to the plots."""
-    rows: list[tuple[str, str, str, str]] = [
-        ("run", "reference_year", str(year), "years_idle = reference_year − idle_since"),
-        ("run", "stock_rules", stock_source, "efficiency, inefficiency, idle and priority rules"),
-        ("run", "redevelopment_rules", redev_rules.source, "redevelopment-mode rules"),
+    """Every parameter of a run as rows of (group, key, value, note), for exports next to the plots.
+
+    Names and notes are :class:`~zgc_geo.i18n.Sentence` s, not text: every export words them in its
+    reader's language (:mod:`zgc_geo.export.worded`); numbers and rule files are written as they are.
+    """
+    rows: list[tuple[Sentence, object, object, object]] = [
+        (
+            _RUN,
+            Sentence("stock.param.reference_year"),
+            str(year),
+            Sentence("stock.param.reference_year_note"),
+        ),
+        (_RUN, Sentence("stock.param.stock_rules"), stock_source, Sentence("stock.param.stock_rules_note")),
+        (
+            _RUN,
+            Sentence("stock.param.redevelopment_rules"),
+            redev_rules.source,
+            Sentence("stock.param.redev_note"),
+        ),
     ]
-    for row in scenario_table(scenario).itertuples(index=False):
-        rows.append(("scenario", f"{row.scenario}: {row.scope}", row.rule, row.basis))
-    rows.append(("efficiency", "mode", eff_rules.mode, "relative: percentiles of this inventory"))
-    rows += [("efficiency", f"weight {k}", f"{v:g}", "relative mode") for k, v in eff_rules.weights.items()]
+    scopes: list[tuple[object, FarRule]] = [(Sentence("stock.why.scope_all"), scenario.rule)]
+    scopes += [(CodeName("park", park), rule) for park, rule in sorted(scenario.park_rules.items())]
+    basis = Sentence("stock.param.far_basis")
+    rows += [
+        (
+            _SCENARIO,
+            Sentence(
+                "stock.param.scenario_scope", {"scenario": scenario.name, "scope": scope}, as_written=True
+            ),
+            rule.sentence(),
+            basis,
+        )
+        for scope, rule in scopes
+    ]
+    mode = Sentence(EFFICIENCY_MODE_KEYS.get(eff_rules.mode, "stock.param.mode_relative"))
+    rows.append((_EFFICIENCY, Sentence("stock.param.eff_mode"), mode, Sentence("stock.param.eff_mode_note")))
+    rows += [
+        (_EFFICIENCY, _of("stock.param.eff_weight", k), f"{v:g}", Sentence("stock.param.relative_only"))
+        for k, v in eff_rules.weights.items()
+    ]
     if eff_rules.mode == "relative":
         rows += [
-            ("efficiency", f"share {c}", f"{v:g}", "share of plots, best first")
+            (
+                _EFFICIENCY,
+                Sentence("stock.param.eff_share", {"klass": c}),
+                f"{v:g}",
+                Sentence("stock.param.share_note"),
+            )
             for c, v in eff_rules.shares.items()
         ]
     for indicator, cut in eff_rules.cutoffs.items():
         text = ", ".join(f"{c} ≥ {v:g}" for c, v in cut.items())
-        rows.append(("efficiency", f"cut-offs {indicator}", text, "万元/亩, absolute mode"))
+        note = Sentence("stock.param.cutoffs_note", {"unit": efficiency.PER_MU_UNIT})
+        rows.append((_EFFICIENCY, _of("stock.param.eff_cutoffs", indicator), text, note))
     for kind in ineff_rules.kinds:
-        params = "; ".join(f"{k} = {v}" for k, v in kind.params.items())
-        needs = ", ".join(inefficiency.missing_fields(kind.id, ()))
-        rows.append(
-            ("inefficiency", kind.id, kind.label_zh, f"needs {needs}" + (f"; {params}" if params else ""))
-        )
+        params = Joined(tuple(_kind_parameter(k, v) for k, v in kind.params.items()))
+        fields = Joined(tuple(inefficiency.missing_names(kind.id, ())), list_=True)
+        needs = Sentence("stock.param.needs", {"fields": fields})
+        rows.append((_INEFFICIENCY, kind.name, params if kind.params else "", needs))
     for name in priority.COMPONENTS:
-        weight = prio_rules.weights[name]
-        rows.append(("priority", f"weight {name}", f"{weight:g}", priority.FORMULAS[name]))
-    rows += [("priority", f"scale {k}", f"{v:g}", "") for k, v in prio_rules.scales.items()]
+        part = Sentence(PRIORITY_PART_KEYS[name])
+        weight = f"{prio_rules.weights[name]:g}"
+        rows.append(
+            (
+                _PRIORITY,
+                Sentence("stock.param.prio_weight", {"part": part}),
+                weight,
+                Sentence(FORMULA_KEYS[name]),
+            )
+        )
+    rows += [(_PRIORITY, Sentence(SCALE_KEYS[k]), f"{v:g}", "") for k, v in prio_rules.scales.items()]
     rows += [
-        ("priority", f"points {c}", f"{v:.3g}", "efficiency component")
+        (
+            _PRIORITY,
+            Sentence("stock.param.points", {"klass": c}),
+            f"{v:.3g}",
+            Sentence("stock.param.points_note"),
+        )
         for c, v in prio_rules.efficiency_points.items()
     ]
     for rule in redev_rules.rules:
-        conditions = " and ".join(c.describe() for c in rule.conditions)
-        rows.append(("redevelopment", rule.id, rule.mode, f"{rule.section}: if {conditions}"))
+        conditions = Joined(tuple(c.sentence() for c in rule.conditions), joiner="stock.why.and")
+        note = Sentence("stock.param.rule_note", {"section": rule.section, "conditions": conditions})
+        rows.append(
+            (_REDEVELOPMENT, Sentence("stock.param.rule", {"id": rule.id}), CodeName("mode", rule.mode), note)
+        )
     return pd.DataFrame(rows, columns=["group", "key", "value", "note"])
+
+
+def _of(key: str, indicator: str) -> Sentence:
+    return Sentence(key, {"indicator": Sentence(efficiency.INDICATOR_KEYS[indicator])})
+
+
+def _kind_parameter(name: str, value: object) -> Sentence:
+    """A parameter of an inefficiency kind: status words as the rules give them, a ratio, classes."""
+    shown = "、".join(map(str, value)) if isinstance(value, list | tuple) else f"{value:g}"
+    return Sentence(KIND_PARAMETER_KEYS[name], {"value": shown})

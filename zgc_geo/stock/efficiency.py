@@ -19,16 +19,21 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import RulesError
+from zgc_geo.i18n import Joined, Sentence
 from zgc_geo.stock.scenario import number, read_rules_file, stock_rules_path
 
 CLASSES: Final = ("A", "B", "C", "D")
 #: Per-mu indicators of the canonical plot schema, in 万元/亩.
 INDICATORS: Final = ("output_per_mu_wan", "tax_per_mu_wan")
-SHORT: Final = {"output_per_mu_wan": "output", "tax_per_mu_wan": "tax"}
 MODES: Final = ("relative", "absolute")
 #: zgc-geo's default shares, best first (see ``layers/stock_rules.toml``): not an official distribution.
 DEFAULT_SHARES: Final = {"A": 0.20, "B": 0.40, "C": 0.30, "D": 0.10}
-NO_INDICATORS: Final = "no per-mu indicators"
+#: The indicators as the reasons and the parameters table name them.
+INDICATOR_KEYS: Final = {"output_per_mu_wan": "stock.why.output", "tax_per_mu_wan": "stock.why.tax"}
+#: The reason of a plot without indicators (reasons are sentences, worded in the reader's language).
+NO_INDICATORS: Final = Sentence("stock.why.eff_none")
+#: The unit of the per-mu indicators, written as such in both languages.
+PER_MU_UNIT: Final = "万元/亩"
 #: Rank comparisons allow this slack, so shares such as 0.1 + 0.3 meet 0.4 exactly.
 _EPS: Final = 1e-9
 
@@ -155,19 +160,38 @@ def _relative(values: dict[str, pd.Series], rules: EfficiencyRules) -> tuple[pd.
         index=index,
     ).replace("", np.nan)
     tops = {"A": 0.0, "B": shares["A"], "C": shares["A"] + shares["B"], "D": 1 - shares["D"]}
-    band = klass.map({c: f"{c} ({tops[c]:.0%}–{tops[c] + shares[c]:.0%} from the top)" for c in CLASSES})
-    parts = " + ".join(f"{SHORT[i]} × {w:g}" for i, w in rules.weights.items())
-    reason = (
-        f"relative: composite percentile of ({parts}) = " + _fmt(score) + ", ranked "
-        + _fmt(percentile) + f" among {int(score.notna().sum())} plots → " + band
-    )  # fmt: skip
+    band = {
+        c: Sentence(
+            "stock.why.eff_band", {"klass": c, "top": f"{tops[c]:.0%}", "end": f"{tops[c] + shares[c]:.0%}"}
+        )
+        for c in CLASSES
+    }
+    parts = Joined(
+        tuple(
+            Sentence("stock.why.weighted", {"indicator": Sentence(INDICATOR_KEYS[i]), "weight": f"{w:g}"})
+            for i, w in rules.weights.items()
+        ),
+        separator=" + ",
+    )
+    count = int(score.notna().sum())
+    reason = pd.Series(
+        [
+            Sentence(
+                "stock.why.eff_relative",
+                {"parts": parts, "score": s, "percentile": p, "count": count, "band": band.get(k, "")},
+            )
+            for s, p, k in zip(_fmt(score), _fmt(percentile), klass, strict=True)
+        ],
+        index=index,
+        dtype=object,
+    )
     return score, klass, reason
 
 
 def _absolute(values: dict[str, pd.Series], rules: EfficiencyRules) -> tuple[pd.Series, pd.Series, pd.Series]:
     index = next(iter(values.values())).index
     worst = pd.Series(np.nan, index=index)
-    reason = pd.Series("absolute (worst indicator counts):", index=index, dtype=object)
+    parts: list[list[Sentence]] = [[] for _ in index]
     for indicator, cut in rules.cutoffs.items():
         value = values[indicator]
         level = pd.Series(
@@ -175,16 +199,26 @@ def _absolute(values: dict[str, pd.Series], rules: EfficiencyRules) -> tuple[pd.
             index=index,
         ).where(value.notna())
         worst = pd.concat([worst, level], axis=1).max(axis=1)
-        shown = (
-            " "
-            + SHORT[indicator]
-            + " "
-            + _fmt(value, 1)
-            + " 万元/亩 → "
-            + level.map(dict(enumerate(CLASSES)))
-        )
-        reason = reason + shown.where(value.notna(), f" {SHORT[indicator]} not reported")
+        name = Sentence(INDICATOR_KEYS[indicator])
+        classes = level.map(dict(enumerate(CLASSES)))
+        for row, (shown, klass) in enumerate(zip(_fmt(value, 1), classes, strict=True)):
+            parts[row].append(
+                Sentence("stock.why.eff_not_reported", {"indicator": name})
+                if pd.isna(klass)
+                else Sentence(
+                    "stock.why.eff_level",
+                    {"indicator": name, "value": shown, "unit": PER_MU_UNIT, "klass": klass},
+                )
+            )
     klass = worst.map(dict(enumerate(CLASSES)))
-    reason = reason.where(worst.isna(), reason + " ⇒ " + klass.fillna(""))
-    reason = reason.where(worst.notna(), "absolute: no indicator with cut-offs reported")
+    reason = pd.Series(
+        [
+            Sentence("stock.why.eff_absolute", {"parts": Joined(tuple(p), list_=True), "klass": k})
+            if isinstance(k, str)
+            else Sentence("stock.why.eff_absolute_none")
+            for p, k in zip(parts, klass, strict=True)
+        ],
+        index=index,
+        dtype=object,
+    )
     return pd.Series(np.nan, index=index), klass, reason

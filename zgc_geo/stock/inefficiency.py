@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import RulesError
+from zgc_geo.export.worded import FieldName
+from zgc_geo.i18n import Both, Joined, Sentence
 from zgc_geo.stock.efficiency import CLASSES
 from zgc_geo.stock.scenario import number, read_rules_file, stock_rules_path
 
@@ -46,7 +48,8 @@ _PARAMETERS: Final = {
     "below_standard": ("classes",),
     "supplied_unused": (),
 }
-NO_MATCH: Final = "none of the checked kinds matched"
+#: The reason of a plot no kind matched (reasons are sentences, worded in the reader's language).
+NO_MATCH: Final = Sentence("stock.why.no_kind")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,11 @@ class KindRule:
     def label(self) -> str:
         """``批而未供 (Approved but not supplied)``."""
         return f"{self.label_zh} ({self.label_en})"
+
+    @property
+    def name(self) -> Both:
+        """The kind's label in the reader's language."""
+        return Both(self.label_zh, self.label_en)
 
 
 @dataclass(frozen=True)
@@ -134,6 +142,31 @@ def missing_fields(kind: str, available: Collection[str]) -> list[str]:
     return missing
 
 
+def missing_names(kind: str, available: Collection[str]) -> list[Sentence | FieldName]:
+    """:func:`missing_fields` as names in the reader's language (``status``, ``one of floor area, FAR``)."""
+    every, groups = FIELDS[kind]
+    missing: list[Sentence | FieldName] = [FieldName(name) for name in every if name not in available]
+    missing += [
+        Sentence("stock.why.one_of", {"fields": Joined(tuple(FieldName(n) for n in group), list_=True)})
+        for group in groups
+        if not set(group) & set(available)
+    ]
+    return missing
+
+
+def _sentences(key: str, index: pd.Index, **columns: pd.Series | str) -> pd.Series:
+    """One :class:`Sentence` of ``key`` per row, its values from ``columns`` (a text: the same in all)."""
+    rows = {
+        name: (column.tolist() if isinstance(column, pd.Series) else [column] * len(index))
+        for name, column in columns.items()
+    }
+    return pd.Series(
+        [Sentence(key, {name: rows[name][i] for name in rows}) for i in range(len(index))],
+        index=index,
+        dtype=object,
+    )
+
+
 def _num(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame.columns:
         return pd.Series(np.nan, index=frame.index, dtype=float)
@@ -168,24 +201,24 @@ def _approved_unsupplied(frame: pd.DataFrame, params: Mapping[str, Any]) -> tupl
     word = _word(frame, params["status_words"])
     owner, rights = _present(frame, "owner"), _present(frame, "land_rights")
     match = word.notna() & ~(owner & rights)
-    missing = pd.Series(
-        np.where(owner, "no land rights are recorded", "no owner is recorded"), index=frame.index
-    )
-    return match, "status mentions '" + word.fillna("") + "' and " + missing
+    word = word.fillna("")
+    no_rights = _sentences("stock.why.approved_no_rights", frame.index, word=word)
+    return match, no_rights.where(owner, _sentences("stock.why.approved_no_owner", frame.index, word=word))
 
 
 def _supplied_unused(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
     floor, far = _num(frame, "floor_area_m2"), _num(frame, "far_current")
     match = _present(frame, "owner") & ((floor == 0) | (far == 0))
-    why = np.where(floor == 0, "an owner holds the land but the floor area is 0", "")
-    why = np.where((floor != 0) & (far == 0), "an owner holds the land but the current FAR is 0", why)
-    return match, pd.Series(why, index=frame.index)
+    why = pd.Series(Sentence("stock.why.supplied_far_zero"), index=frame.index, dtype=object)
+    return match, why.where(floor != 0, Sentence("stock.why.supplied_floor_zero"))
 
 
 def _underused(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
     far, permitted, ratio = _num(frame, "far_current"), _num(frame, "far_permitted"), params["ratio"]
     match = (far > 0) & (far < ratio * permitted)
-    return match, "current FAR " + _fmt(far) + f" < {ratio:g} × permitted FAR " + _fmt(permitted)
+    return match, _sentences(
+        "stock.why.underused", frame.index, far=_fmt(far), ratio=f"{ratio:g}", permitted=_fmt(permitted)
+    )
 
 
 def _built_not_operating(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
@@ -193,16 +226,16 @@ def _built_not_operating(frame: pd.DataFrame, params: Mapping[str, Any]) -> tupl
     output, word = _num(frame, "output_per_mu_wan"), _word(frame, params["status_words"])
     by_status = output.isna() & word.notna()
     match = built & ((output == 0) | by_status)
-    why = ("built, output unknown and status mentions '" + word.fillna("") + "'").where(
-        by_status, "built but the output per mu is 0"
-    )
-    return match, why
+    why = _sentences("stock.why.built_status", frame.index, word=word.fillna(""))
+    return match, why.where(by_status, Sentence("stock.why.built_zero_output"))
 
 
 def _below_standard(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
     klass = frame.get("efficiency_class", pd.Series(np.nan, index=frame.index))
     match = klass.isin(list(params["classes"]))
-    return match, "land-efficiency class " + klass.astype(object).fillna("").astype(str)
+    return match, _sentences(
+        "stock.why.below_standard", frame.index, klass=klass.astype(object).fillna("").astype(str)
+    )
 
 
 _TESTS: Final[dict[str, _Test]] = {
@@ -229,19 +262,21 @@ def classify_inefficiency(
         available = {c for c in frame.columns if frame[c].notna().any()}
     kind = pd.Series(np.nan, index=frame.index, dtype=object)
     reason = pd.Series(NO_MATCH, index=frame.index, dtype=object)
-    skipped: list[str] = []
+    skipped: list[Sentence] = []
     for rule in rules.kinds:
-        missing = missing_fields(rule.id, available)
+        missing = missing_names(rule.id, available)
         if missing:
-            skipped.append(f"{rule.label_zh} (no {', no '.join(missing)} in the inventory)")
+            fields = Joined(tuple(missing), list_=True)
+            skipped.append(Sentence("stock.why.kind_skipped", {"kind": rule.name, "fields": fields}))
             continue
         match, why = _TESTS[rule.id](frame, rule.params)
         first = (match.fillna(False).astype(bool) & kind.isna()).to_numpy()
         kind[first] = rule.id
-        reason[first] = (f"{rule.label}: " + why.astype(str))[first]
+        named = [Sentence("stock.why.kind", {"kind": rule.name, "why": w}) for w in why[first]]
+        reason[first] = pd.Series(named, index=frame.index[first], dtype=object)
     if skipped:
-        reason = reason + "; not checked: " + ", ".join(skipped)
+        not_checked = Sentence("stock.why.not_checked", {"kinds": Joined(tuple(skipped), list_=True)})
+        reason = reason.map(lambda r: Joined((r, not_checked)))
     return pd.DataFrame(
-        {"inefficiency_kind": kind.astype("str"), "inefficiency_reason": reason.astype("str")},
-        index=frame.index,
+        {"inefficiency_kind": kind.astype("str"), "inefficiency_reason": reason}, index=frame.index
     )

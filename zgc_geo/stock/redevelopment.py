@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import RulesError
+from zgc_geo.export.worded import FieldName, FieldValue
+from zgc_geo.i18n import Joined, Sentence
 from zgc_geo.manifest import default_data_dir
 from zgc_geo.stock.scenario import read_rules_file
 
@@ -32,6 +34,13 @@ EQUALITY: Final = ("==", "!=")
 MEMBERSHIP: Final = ("in", "not_in")
 PRESENCE: Final = ("is_missing", "not_missing")
 OPS: Final = (*EQUALITY, *ORDERING, *MEMBERSHIP, *PRESENCE)
+#: How a condition reads, per operator (the comparisons are written as symbols in both languages).
+OP_KEYS: Final = {
+    "in": "stock.why.op_in",
+    "not_in": "stock.why.op_not_in",
+    "is_missing": "stock.why.op_is_missing",
+    "not_missing": "stock.why.op_not_missing",
+}
 _RULE_KEYS: Final = {"id", "mode", "conditions", "text_zh", "text_en", "section", "plan_quote"}
 _TEXT_KEYS: Final = ("text_zh", "text_en", "section")
 
@@ -50,6 +59,15 @@ class Condition:
             return f"{self.field} {self.op.replace('_', ' ')}"
         value = repr(self.value).replace("True", "true").replace("False", "false")
         return f"{self.field} {self.op.replace('_', ' ')} {value}"
+
+    def sentence(self) -> Sentence | Joined:
+        """:meth:`describe` in the reader's language: the field by its name, a code value by its name (a
+        comparison's symbol reads the same in both languages)."""
+        field, value = FieldName(self.field), FieldValue(self.field, self.value)
+        if self.op in OP_KEYS:
+            return Sentence(OP_KEYS[self.op], {"field": field, "value": value})
+        symbol = {"==": "=", "!=": "≠", "<=": "≤", ">=": "≥"}.get(self.op, self.op)
+        return Joined((field, symbol, value), separator=" ")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import RulesError
+from zgc_geo.export.worded import CodeName
+from zgc_geo.i18n import Joined, Sentence
 from zgc_geo.manifest import default_data_dir
 from zgc_geo.user_files import read_user_text
 
@@ -87,6 +89,16 @@ class FarRule:
             return f"{self.mode} {self.value}"
         text = f"set FAR {self.value:g}" if self.mode == "set_far" else f"permitted FAR +{self.value:g} %"
         return text if self.cap_far is None else f"{text}, cap {self.cap_far:g}"
+
+    def sentence(self) -> Sentence:
+        """:meth:`describe` worded in the reader's language (the rule is valid, so its mode is known)."""
+        key = "stock.why.rule_set_far" if self.mode == "set_far" else "stock.why.rule_increase"
+        rule = Sentence(key, {"value": f"{self.value:g}"})
+        return (
+            rule
+            if self.cap_far is None
+            else Sentence("stock.why.rule_cap", {"rule": rule, "cap": f"{self.cap_far:g}"})
+        )
 
 
 @dataclass(frozen=True)
@@ -217,37 +229,47 @@ def far_targets(
     """
     index = far_current.index
     target = pd.Series(np.nan, index=index, dtype=float)
-    note = pd.Series("", index=index, dtype=object)
+    notes: list[list[object]] = [[] for _ in index]  # the clauses of each plot's note, in order
+
+    def add(mask: np.ndarray, clause: object) -> None:
+        for row in np.flatnonzero(mask):
+            notes[row].append(clause)
+
     classes = land_use_class.astype(object)
     industrial = classes.isin(list(industrial_classes)).to_numpy()
     unknown = classes.isna().to_numpy()
-    note[unknown] = "land-use class unknown: FAR scenarios apply only to industrial land"
-    other = ~industrial & ~unknown
-    note[other] = (
-        "not industrial land (" + classes[other].astype(str) + "): unchanged, the plan allows FAR "
-        "adjustment only without change of use (不改变用途)"
-    )
+    add(unknown, Sentence("stock.why.far_class_unknown"))
+    for row in np.flatnonzero(~industrial & ~unknown):
+        land_use = CodeName("land_use_class", str(classes.iloc[row]))
+        notes[row].append(Sentence("stock.why.far_not_industrial", {"land_use": land_use}))
     overrides = park_id.isin(list(scenario.park_rules)).to_numpy()
-    scopes = [("global", scenario.rule, industrial & ~overrides)] + [
-        (f"park {park}", rule, industrial & (park_id == park).to_numpy())
+    scopes = [(Sentence("stock.why.scope_all"), scenario.rule, industrial & ~overrides)] + [
+        (CodeName("park", park), rule, industrial & (park_id == park).to_numpy())
         for park, rule in scenario.park_rules.items()
     ]
     current, permitted = far_current.to_numpy(float), far_permitted.to_numpy(float)
     for scope, rule, mask in scopes:
-        head = f"{scenario.name} ({scope}): {rule.describe()}"
+        add(mask, scenario_head(scenario.name, scope, rule))
         if rule.mode == "set_far":
             value = np.full(len(index), rule.value)
         else:
             value = np.where(np.isnan(permitted), current, permitted) * (1 + rule.value / 100)
-            from_current = mask & np.isnan(permitted) & ~np.isnan(current)
-            note[from_current] = head + "; raised from the current FAR (permitted FAR unknown)"
-            note[mask & np.isnan(permitted) & np.isnan(current)] = head + "; no permitted or current FAR"
-        note[mask & (note == "").to_numpy()] = head
+            add(mask & np.isnan(permitted) & ~np.isnan(current), Sentence("stock.why.far_from_current"))
+            add(mask & np.isnan(permitted) & np.isnan(current), Sentence("stock.why.far_none"))
         if rule.cap_far is not None:
-            capped = mask & (value > rule.cap_far)
-            note[capped] = note[capped] + f"; capped at {rule.cap_far:g}"
+            add(mask & (value > rule.cap_far), Sentence("stock.why.far_capped", {"cap": f"{rule.cap_far:g}"}))
             value = np.minimum(value, rule.cap_far)
         target[mask] = value[mask]
     missing_current = industrial & np.isnan(current) & ~np.isnan(target.to_numpy())
-    note[missing_current] = note[missing_current] + "; current FAR unknown, so no headroom"
-    return target, note.astype("str")
+    add(missing_current, Sentence("stock.why.far_no_headroom"))
+    note = [
+        clauses[0] if len(clauses) == 1 else Joined(tuple(clauses)) if clauses else "" for clauses in notes
+    ]
+    return target, pd.Series(note, index=index, dtype=object)
+
+
+def scenario_head(name: str, scope: object, rule: FarRule) -> Sentence:
+    """``current_permitted（全部工业地块）：规划容积率 +0%``: the scenario (its name as the file gives
+    it), the plots it covers, its rule."""
+    values = {"scenario": name, "scope": scope, "rule": rule.sentence()}
+    return Sentence("stock.why.far_head", values, as_written=True)

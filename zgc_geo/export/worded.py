@@ -1,0 +1,108 @@
+"""Sentences the analyses keep language-neutral, put into the language of the file being written.
+
+Domain code records what it found as :class:`~zgc_geo.i18n.Sentence` (a text key and its values),
+:class:`~zgc_geo.i18n.Both` (a label a data table gives in both languages) or
+:class:`~zgc_geo.i18n.Joined` (several of them) — never as English text. Every writer of a file a
+person reads (:func:`zgc_geo.export.layers.write_layer`, :func:`zgc_geo.export.workbook.write_sheets`)
+passes its tables through :func:`worded_frame` with the file's language: this is the one place
+such cells become text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pandas as pd
+
+from zgc_geo.i18n import Both, Joined, Sentence, as_lang, translate
+
+
+@dataclass(frozen=True)
+class FieldName:
+    """A canonical field as ``layers/export_fields.csv`` names it in a language (``area_mu`` → 面积（亩）)."""
+
+    field: str
+
+    def phrase(self, lang: str = "en") -> str:
+        """The field's header in ``lang``; a field the table does not know keeps its name."""
+        from zgc_geo.export.labels import field_label  # noqa: PLC0415 - labels reads the stock rules (a cycle)
+
+        label = field_label(self.field, as_lang(lang))
+        return self.field if label is None else label.label(as_lang(lang))
+
+    text = phrase
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """A value of a field as a person reads it: a code by its name (``collective`` → 集体), a yes/no in words,
+    a number as written in the rules (``30``), a list item by item."""
+
+    field: str
+    value: object
+
+    def phrase(self, lang: str = "en") -> str:
+        """The value in ``lang``."""
+        from zgc_geo.export.labels import code_names, field_label  # noqa: PLC0415 - as above
+
+        if isinstance(self.value, list | tuple):
+            return Joined(tuple(FieldValue(self.field, v) for v in self.value), list_=True).phrase(lang)
+        if isinstance(self.value, bool):
+            return translate("stock.why.yes" if self.value else "stock.why.no", lang)
+        if isinstance(self.value, float | int):
+            return f"{self.value:g}"
+        label = field_label(self.field, as_lang(lang))
+        names = code_names(label.code_list, as_lang(lang)) if label is not None and label.code_list else {}
+        return names.get(str(self.value), str(self.value))
+
+    text = phrase
+
+
+@dataclass(frozen=True)
+class CodeName:
+    """A code of one of :data:`zgc_geo.export.labels.CODE_LISTS` by its name (``research`` → 科研用地)."""
+
+    code_list: str
+    code: str
+
+    def phrase(self, lang: str = "en") -> str:
+        """The name in ``lang``; a code the list does not name stays as it is."""
+        from zgc_geo.export.labels import code_names  # noqa: PLC0415 - as above
+
+        return code_names(self.code_list, as_lang(lang)).get(self.code, self.code)
+
+    text = phrase
+
+
+_WORDED = (Sentence, Both, Joined, FieldName, FieldValue, CodeName)
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
+
+
+def is_worded(value: object) -> bool:
+    """A language-neutral text, or a list of them."""
+    if isinstance(value, list | tuple):
+        return bool(value) and all(isinstance(part, _WORDED) for part in value)
+    return isinstance(value, _WORDED)
+
+
+def worded_cell(value: object, lang: str) -> object:
+    """A cell as read in ``lang``: a worded value as its text (a list of them as one list); else unchanged."""
+    if isinstance(value, list | tuple) and is_worded(value):
+        return Joined(tuple(value), list_=True).phrase(lang)
+    if isinstance(value, _WORDED):
+        return value.text(lang)
+    return value
+
+
+def worded_frame(frame: _Frame, lang: str) -> _Frame:
+    """``frame`` with every worded cell as its text in ``lang`` (a copy; ``frame`` itself if none is)."""
+    out = frame
+    for position in range(frame.shape[1]):
+        series = frame.iloc[:, position]
+        if not pd.api.types.is_object_dtype(series) or not series.map(is_worded).any():
+            continue
+        if out is frame:
+            out = frame.copy()
+        out.isetitem(position, series.map(lambda v: worded_cell(v, lang)))
+    return out
