@@ -33,7 +33,7 @@ from shapely.geometry import Polygon, box
 from zgc_geo.catalogue import load_layer
 from zgc_geo.crs import ANALYSIS_CRS, M2_PER_MU
 from zgc_geo.datums import wgs84_to_bd09, wgs84_to_gcj02
-from zgc_geo.importing.pipeline import ImportResult
+from zgc_geo.importing.pipeline import ImportOptions, ImportResult, import_file
 
 #: The headers of a district land bureau's idle industrial plot inventory (闲置工业用地台账).
 HEADERS: Final = (
@@ -338,6 +338,11 @@ def swapped_plots_geojson(folder: Path) -> Path:
     return write_geojson(frame.set_geometry(flipped), folder / "坐标颠倒地块.geojson")
 
 
+def degrees_declared_as_metres(folder: Path) -> Path:
+    """Lon/lat outlines in a shapefile whose .prj says CGCS2000 GK CM 117E (a wrong .prj copied over)."""
+    return write_shapefile(lonlat(plot_inventory()).set_crs(ANALYSIS_CRS, allow_override=True), folder)
+
+
 def metres_as_degrees_csv(folder: Path) -> Path:
     frame = plot_inventory()
     return write_csv(folder / "米当作度.csv", table_rows(frame, "经度", "纬度", *centres(frame)))
@@ -631,6 +636,14 @@ def crs_to_choose(key: str) -> Callable[[ImportResult, Path], None]:
     return check
 
 
+def _fixed_by_first_candidate(result: ImportResult, path: Path, count: int) -> None:
+    """The CRS finding names the CRS that fits, and importing with it places every feature."""
+    finding = next(p for p in result.report.errors if p.crs_keys)
+    assert finding.crs_keys[0] == "EPSG:4326", finding.crs_keys
+    fixed = import_file(path, ImportOptions(kind="plots", crs=finding.crs_keys[0]))
+    assert fixed.report.usable and fixed.frame is not None and len(fixed.frame) == count
+
+
 def layer_rows(count: int) -> Callable[[ImportResult, Path], None]:
     def check(result: ImportResult, _path: Path) -> None:
         assert result.frame is not None
@@ -793,6 +806,22 @@ CASES: Final[tuple[Case, ...]] = (
         args=("--as", "plots"),
         code="axes_swapped",
         absent=("zero area", "the row is dropped"),
+    ),
+    Case(
+        "degrees_declared_as_metres",
+        degrees_declared_as_metres,
+        1,
+        "NOT USABLE",
+        (
+            "24 feature(s) have coordinates within ±180/±90: they are lon/lat degrees read as metres of "
+            "EPSG:4548",
+            "re-import with --crs EPSG:4326",
+            "1 error(s), 0 warning(s)",  # the wrong CRS once: not also "zero area" per outline
+        ),
+        args=("--as", "plots"),
+        code="degrees_as_metres",
+        absent=("zero area", "outside Beijing"),
+        check=lambda result, path: _fixed_by_first_candidate(result, path, 24),
     ),
     Case(
         "lonlat_swapped_polygons_swap_axes",

@@ -198,6 +198,7 @@ def resolve_crs(
         text = Sentence("import.problem.datum_converted", {"datum": _named(datum)})
         problems.append(Problem("info", "datum_converted", message, text=text))
     problems += _transform_failures(source, out, first_row_number)
+    problems += _degrees_as_metres(source, out, first_row_number)
     return out, problems
 
 
@@ -403,6 +404,34 @@ def _covers(area: Sequence[float], box: Sequence[float]) -> bool:
     return area[0] <= box[0] and area[1] <= box[1] and area[2] >= box[2] and area[3] >= box[3]
 
 
+def _degrees_as_metres(source: gpd.GeoDataFrame, out: gpd.GeoDataFrame, first_row: int) -> list[Problem]:
+    """Features of a projected CRS whose numbers are lon/lat degrees: one error, the CRS that fits.
+
+    Numbers within ±180/±90 are metres only within a stone's throw of the projection's false
+    origin, which for every CRS used around Beijing lies far outside the region; such features
+    land there, and every later check on them (zero area, outside every park) would only repeat it.
+    """
+    crs = CRS.from_user_input(source.crs)
+    if not crs.is_projected:
+        return []
+    raw_x, raw_y = _anchors(source)
+    x, y = _anchors(out)
+    with np.errstate(invalid="ignore"):
+        degrees = (np.abs(raw_x) <= 180) & (np.abs(raw_y) <= 90)
+    wrong = degrees & np.isfinite(x) & np.isfinite(y) & ~_inside(x, y, BTH_BOUNDS)
+    if not wrong.any():
+        return []
+    best = _best(source.geometry[wrong], 2)
+    what = f"have coordinates within ±180/±90: they are lon/lat degrees read as metres of {_describe(crs)}"
+    hint = "re-import with " + _options(best)
+    at = _Rows(raw_x, raw_y, first_row)
+    return [
+        at.problem(
+            "degrees_as_metres", wrong, what, hint=hint, crs_keys=_keys(best), crs=_named(crs.to_string())
+        )
+    ]
+
+
 def _transform_failures(source: gpd.GeoDataFrame, out: gpd.GeoDataFrame, first_row: int) -> list[Problem]:
     """Features present in the file whose coordinates the CRS cannot transform (PROJ gives inf)."""
     x, y = _anchors(out)
@@ -497,6 +526,7 @@ _GROUP_TEXTS: Final = {
     "axes_swapped": "import.problem.axes_swapped",
     "outside_region": "import.problem.outside_region",
     "crs_mismatch": "import.problem.crs_mismatch",
+    "degrees_as_metres": "import.problem.degrees_as_metres",
 }
 #: The page's hint of each finding about position: what to click or choose on the page.
 PAGE_HINTS: Final = {
@@ -505,6 +535,7 @@ PAGE_HINTS: Final = {
     "outside_region": "import.page_hint.outside_region",
     "crs_mismatch": "import.page_hint.choose_crs",
     "zone_prefix": "import.page_hint.choose_crs",
+    "degrees_as_metres": "import.page_hint.choose_crs",
 }
 
 

@@ -44,7 +44,12 @@ CRS_UNFIT_CODES: Final = frozenset({"zone_prefix", "crs_mismatch"})
 #: Errors that put features in the wrong place: every later finding on those rows (zero area,
 #: outside every park, empty geometry …) is a symptom of it, so the rows skip the later checks
 #: and the one cause is reported once, with its count.
-ROOT_CAUSE_CODES: Final = CRS_UNFIT_CODES | {"coordinates_not_finite", "axes_swapped", "metres_as_degrees"}
+ROOT_CAUSE_CODES: Final = CRS_UNFIT_CODES | {
+    "coordinates_not_finite",
+    "axes_swapped",
+    "metres_as_degrees",
+    "degrees_as_metres",
+}
 #: Files an upload may contain: vector and table formats plus shapefile sidecars.
 UPLOAD_SUFFIXES: Final = TABLE_SUFFIXES | RASTER_SUFFIXES | VECTOR_SUFFIXES | {".dbf", ".shx", ".prj", ".cpg"}
 
@@ -181,12 +186,10 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         return result
     parks = load_layer("parks")
     lonlat = could_be_web_datum(read_frame.crs, options.crs)
+    frame = _without_explained(frame, _explained_rows(report.problems), read.first_row_number)
     report.extend(diagnose_location(frame, parks, first_row_number=read.first_row_number, web_datums=lonlat))
     explained = _explained_rows(report.problems)
-    misplaced = np.isin(np.arange(len(frame)) + read.first_row_number, sorted(explained))
-    if misplaced.any():  # named in their root cause; the later checks would only list symptoms
-        frame = frame.copy()
-        frame.loc[misplaced, frame.geometry.name] = None
+    frame = _without_explained(frame, explained, read.first_row_number)
     kind = options.kind
     if kind == AUTO_KIND:
         kind, chosen = _kind_of(frame)
@@ -215,6 +218,18 @@ def _explained_rows(problems: list[Problem]) -> set[int]:
         if problem.code in ROOT_CAUSE_CODES and problem.severity == "error":
             explained.update(problem.rows or ([problem.row] if problem.row is not None else []))
     return explained
+
+
+def _without_explained(
+    frame: gpd.GeoDataFrame, explained: set[int], first_row_number: int
+) -> gpd.GeoDataFrame:
+    """``frame`` without the geometries a root cause names: later checks would only list symptoms of it."""
+    misplaced = np.isin(np.arange(len(frame)) + first_row_number, sorted(explained))
+    if not misplaced.any():
+        return frame
+    frame = frame.copy()
+    frame.loc[misplaced, frame.geometry.name] = None
+    return frame
 
 
 def _swapped(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
