@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
@@ -15,11 +14,11 @@ import shapely
 from pyproj import CRS, Transformer
 from pyproj.transformer import AreaOfInterest, TransformerGroup
 
-from zgc_geo.catalogue import shipped_layer
-from zgc_geo.crs import ANALYSIS_CRS, STORAGE_CRS
+from zgc_geo.crs import STORAGE_CRS
 from zgc_geo.datums import convert_coords, convert_geodataframe, normalize_datum
 from zgc_geo.errors import CRSError, DatumError
 from zgc_geo.i18n import Sentence
+from zgc_geo.importing.datum_offset import OFFSET_MIN_FEATURES, find_offset
 from zgc_geo.importing.report import Both, OptionOnPageError, PageText, Problem, Severity
 
 #: Beijing–Tianjin–Hebei (lon_min, lat_min, lon_max, lat_max): where zgc-geo data belongs.
@@ -41,15 +40,6 @@ _PREFIX_PARTNERS: Final = {  # code → (twin, zone)
 }
 _EXAMPLES: Final = 5
 _SAMPLE: Final = 5000
-#: GCJ-02 / BD-09 test (see ``_offset_problems``): evidence comes from features near a park,
-#: at least this many; the correction must pass a sign test and improve the fit of a net share
-#: of the features (those that fit better minus those that fit worse, over all near features).
-OFFSET_NEAR_M: Final = 3000.0
-OFFSET_MIN_FEATURES: Final = 10
-OFFSET_P_VALUE: Final = 0.01
-OFFSET_MIN_NET_SHARE: Final = 0.12
-#: A feature's share inside the parks must change by more than this to count as better or worse.
-OFFSET_SCORE_STEP: Final = 0.01
 
 _LONLAT, _GK, _MERC = "lon/lat degrees", "metres, eastings without zone prefix", "Web Mercator metres"
 _Z38, _Z39 = "metres, eastings with zone prefix 38", "metres, eastings with zone prefix 39"
@@ -545,58 +535,16 @@ PAGE_HINTS: Final = {
 def _offset_problems(
     frame: gpd.GeoDataFrame, candidates: np.ndarray, parks: gpd.GeoDataFrame | None, first_row: int
 ) -> list[Problem]:
-    """Warn when a GCJ-02→WGS84 or BD-09→WGS84 correction clearly fits the parks better.
-
-    Only features within :data:`OFFSET_NEAR_M` of a park carry evidence. A correction makes a
-    feature *better* when more of it falls inside a park (0/1 for points, area share for
-    polygons, by more than :data:`OFFSET_SCORE_STEP`), *worse* when less does. Data unrelated
-    to the parks gets better and worse alike, and correct WGS84 data drawn from the parks only
-    gets worse, so a warning needs a one-sided sign test (p ≤ :data:`OFFSET_P_VALUE`) *and* a
-    net share — features better minus features worse, over all near features — of at least
-    :data:`OFFSET_MIN_NET_SHARE`.
-
-    Two earlier criteria are gone because they fired on correct data: "≥ 5 % of the features
-    better" counted better ones without subtracting the worse ones, and "comes closer to a
-    park" rewarded any compact block of features lying beside a park (a uniform grid of
-    squares north-east of one comes "closer" under any south-west shift). Moving closer
-    without entering says nothing about a datum.
-    """
-    parks = shipped_layer("parks") if parks is None else parks
-    area = shapely.union_all(np.asarray(parks.to_crs(ANALYSIS_CRS).geometry.array))
-    shapely.prepare(area)
-    positions = np.flatnonzero(candidates)
-    positions = positions[np.linspace(0, positions.size - 1, min(positions.size, _SAMPLE)).astype(int)]
-    geoms = np.asarray(frame.geometry.array)[positions]
-    # An invalid outline (a bowtie) makes the overlays below raise; buffer(0) is repair enough here.
-    broken = ~shapely.is_valid(geoms) & (shapely.get_dimensions(geoms) == 2)
-    geoms[broken] = shapely.buffer(geoms[broken], 0)
-    as_given = _metric(geoms)
-    near = shapely.dwithin(as_given, area, OFFSET_NEAR_M)
-    if near.sum() < OFFSET_MIN_FEATURES:
+    """A warning when a web-datum correction fits the parks clearly better (:func:`find_offset`)."""
+    finding = find_offset(frame, candidates, parks)
+    if finding is None:
         return []
-    positions, geoms, as_given = positions[near], geoms[near], as_given[near]
-    score0, dist0 = _park_fit(as_given, area)
-    found = []
-    for datum in ("gcj02", "bd09"):
-        corrected = _metric(shapely.transform(geoms, _corrector(datum), interleaved=False))
-        score1, dist1 = _park_fit(corrected, area)
-        better = score1 - score0 > OFFSET_SCORE_STEP
-        worse = score0 - score1 > OFFSET_SCORE_STEP
-        n_better, n_worse = int(better.sum()), int(worse.sum())
-        net_share = (n_better - n_worse) / geoms.size
-        if net_share >= OFFSET_MIN_NET_SHARE and _sign_test(n_better, n_worse) <= OFFSET_P_VALUE:
-            shift = np.median(shapely.distance(shapely.centroid(as_given), shapely.centroid(corrected)))
-            fit = (
-                float(score1.sum()),
-                -float(np.median(dist1)),
-            )  # the right datum fits best, not just better
-            found.append((fit, datum, float(shift), score1, dist1, better))
-    if not found:
-        return []
-    _, datum, shift, score1, dist1, better = max(found, key=lambda item: item[0])
-    rows = ", ".join(str(p + first_row) for p in positions[better][:_EXAMPLES])
+    datum, shift, better = finding.datum, finding.shift_m, finding.better
+    score0, score1 = finding.score_before, finding.score_after
+    dist0, dist1 = finding.distance_before_m, finding.distance_after_m
+    rows = ", ".join(str(p + first_row) for p in finding.positions[better][:_EXAMPLES])
     message = (
-        f"coordinates look like {_WEB_DATUMS[datum]}, not WGS84: of {geoms.size} features near the parks, "
+        f"coordinates look like {_WEB_DATUMS[datum]}, not WGS84: of {score0.size} features near the parks, "
         f"{score0.sum():.0f} lie inside the park outlines (by area for polygons) as given but "
         f"{score1.sum():.0f} after a {datum}→WGS84 correction of ~{shift:.0f} m; {better.sum()} fit better, "
         f"median distance to a park {np.median(dist0):.0f} m → {np.median(dist1):.0f} m (e.g. rows {rows})"
@@ -604,7 +552,7 @@ def _offset_problems(
     hint = f"if the data came from {_WEB_DATUMS[datum]} maps, re-import with --crs {datum} (not converted)"
     values = {
         "datum": _named(datum),
-        "near": geoms.size,
+        "near": score0.size,
         "inside_before": f"{score0.sum():.0f}",
         "inside_after": f"{score1.sum():.0f}",
         "shift_m": f"{shift:.0f}",
@@ -624,33 +572,3 @@ def _offset_problems(
             crs_keys=(datum,),
         )
     ]
-
-
-def _sign_test(better: int, worse: int) -> float:
-    """One-sided p-value of ``better`` or more successes in ``better + worse`` fair coin tosses."""
-    tosses = better + worse
-    if tosses <= 200:
-        return sum(math.comb(tosses, i) for i in range(better, tosses + 1)) / 2**tosses
-    z = (better - 0.5 - tosses / 2) / math.sqrt(tosses / 4)
-    return 0.5 * math.erfc(z / math.sqrt(2))
-
-
-def _metric(geoms: np.ndarray) -> np.ndarray:
-    return np.asarray(gpd.GeoSeries(geoms, crs=STORAGE_CRS).to_crs(ANALYSIS_CRS).array)
-
-
-def _corrector(datum: str) -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    def correct(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return convert_coords(x, y, datum, "wgs84")
-
-    return correct
-
-
-def _park_fit(geoms: np.ndarray, area: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
-    """Share of each feature inside the parks (0/1 unless polygonal) and its distance to them."""
-    score = shapely.intersects(area, geoms).astype(float)
-    polygonal = (shapely.get_dimensions(geoms) == 2) & (shapely.area(geoms) > 0)
-    if polygonal.any():
-        parts = geoms[polygonal]
-        score[polygonal] = shapely.area(shapely.intersection(parts, area)) / shapely.area(parts)
-    return score, shapely.distance(geoms, area)
