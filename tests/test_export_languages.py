@@ -20,7 +20,7 @@ from zgc_geo.export.labels import field_labels
 from zgc_geo.export.layers import write_layer
 from zgc_geo.export.tables import write_tables
 from zgc_geo.export.workbook import without_paths
-from zgc_geo.i18n import Lang
+from zgc_geo.i18n import PLAN_REFERENCE, Lang
 from zgc_geo.importing.report import ImportReport, Problem
 from zgc_geo.importing.report_export import report_bytes
 from zgc_geo.settings import USER_ENV
@@ -193,6 +193,24 @@ def test_every_cell_a_person_reads_is_in_the_workbook_language(
         about = dict(list(openpyxl.load_workbook(out)["导出信息"].iter_rows(values_only=True))[1:])
         assert about["工作区"] == "workspace.gpkg" and about["清单"] == "demo"
         assert canonical_sheet(out)["new_value"].tolist() == ["300 个地块"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "matrix", "distances"),
+    [("zh", "矩阵明细", "京津冀距离"), ("en", "Matrix (long)", "BTH distances")],
+)
+def test_coverage_notes_are_in_the_workbook_language(
+    lang: str, matrix: str, distances: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The centres note and where BTH distances start: one language per file (were bilingual / English)."""
+    out = workbook("coverage", tmp_path / f"coverage_{lang}.xlsx", lang)
+    capsys.readouterr()
+    notes = set(canonical_sheet(out, matrix)["centre_note"].dropna()) | set(
+        canonical_sheet(out, distances)["measured_from"]
+    )
+    assert len(notes) >= 3
+    foreign = re.compile(r"[A-Za-z]{4,}") if lang == "zh" else CJK
+    assert [n for n in notes if foreign.search(PLAN_REFERENCE.sub("", n))] == []
 
 
 def test_csv_and_gis_formats_keep_the_canonical_field_names(

@@ -51,7 +51,8 @@ def test_tianjin_zone_is_about_150_km_from_the_core(plan: PlanData, distances: p
     _, _, metres = Geod(ellps="WGS84").inv(core.x, core.y, zone.x, zone.y)
     assert tianjin["km_to_core"] == pytest.approx(metres / 1000, abs=1e-6)
     assert tianjin["km_to_core"] == pytest.approx(haversine_km(core.x, core.y, zone.x, zone.y), rel=5e-3)
-    assert tianjin["measured_from"] == "zone point"
+    assert tianjin["measured_from"].text("en") == "Zone point"
+    assert tianjin["measured_from"].text("zh") == "区域代表点"
 
 
 def test_distances_are_symmetric() -> None:
@@ -63,7 +64,7 @@ def test_distances_are_symmetric() -> None:
 
 def test_polygon_zones_are_measured_from_their_nearest_edge(plan: PlanData, distances: pd.DataFrame) -> None:
     zhangcheng = distances.loc["zhangcheng_eco_zone"]  # 张家口市 + 承德市 border Beijing's north
-    assert zhangcheng["measured_from"] == "nearest point of the zone outline"
+    assert zhangcheng["measured_from"].text("en") == "Nearest point of the zone outline"
     inner = plan.cooperation_zones.set_index("zone_id").geometry["zhangcheng_eco_zone"].representative_point()
     core = core_point(plan)
     assert 0 < zhangcheng["km_to_core"] < haversine_km(core.x, core.y, inner.x, inner.y)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -14,12 +16,16 @@ from zgc_geo.coverage.matrix import (
     places_for_cell,
 )
 from zgc_geo.errors import OptionError
+from zgc_geo.i18n import PLAN_REFERENCE
 from zgc_geo.plan_data import PlanData
 
 
 @pytest.fixture(scope="module")
 def matrix(plan: PlanData) -> pd.DataFrame:
     return coverage_matrix(plan)
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def cell(matrix: pd.DataFrame, park_id: str, cluster_id: str) -> pd.Series:
@@ -82,7 +88,8 @@ def test_centres_are_counted_for_named_parks_only_and_say_why(matrix: pd.DataFra
     assert (matrix.loc[~named, "innovation_centres"] == 0).all()
     assert (matrix.loc[named, "centre_note"] == CENTRE_NOTE).all()
     assert (matrix.loc[~named, "centre_note"] == "").all()
-    assert "not to parks" in CENTRE_NOTE
+    assert "not to parks" in CENTRE_NOTE.text("en") and "未落到分园" in CENTRE_NOTE.text("zh")
+    assert not CJK.search(PLAN_REFERENCE.sub("", CENTRE_NOTE.text("en")))  # one language per file
     # each named park of a cluster carries all the cluster's centres: 10 centres in all (§五(一))
     per_cluster = matrix[named].groupby("cluster_id")["innovation_centres"].max()
     assert per_cluster.sum() == 10

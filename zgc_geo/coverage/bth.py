@@ -21,6 +21,7 @@ from pyproj import Geod, Transformer
 from zgc_geo.catalogue import load_layer
 from zgc_geo.crs import ANALYSIS_CRS, STORAGE_CRS
 from zgc_geo.errors import LayerError
+from zgc_geo.i18n import Sentence
 from zgc_geo.plan_data import PlanData
 
 #: The Zhongguancun core point: the 中关村大街 place of the feature-park layer (§五(一)6,
@@ -126,9 +127,10 @@ def _geodesic_km(lines: np.ndarray) -> np.ndarray:
     return geodesic_km(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1]).reshape(shape)
 
 
-def _measured_from(type_id: int) -> str:
+def _measured_from(type_id: int) -> Sentence:
+    """Where a zone's distances start (a sentence, worded in the export's language)."""
     if type_id in (3, 6):
-        return "nearest point of the zone outline"
+        return Sentence("coverage.measured_outline")
     if type_id == 4:
-        return "nearest of the zone's points"
-    return "zone point"
+        return Sentence("coverage.measured_points")
+    return Sentence("coverage.measured_point")

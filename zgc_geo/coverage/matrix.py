@@ -16,15 +16,14 @@ import pandas as pd
 
 from zgc_geo.crs import STORAGE_CRS
 from zgc_geo.errors import OptionError
+from zgc_geo.i18n import Sentence
 from zgc_geo.plan_data import PlanData, feature_park_memberships, park_cluster_roles
 
 #: Where each park's lead industries and role are set out.
 PARK_SECTION: Final = "§五(二)1"
 ROLE_ZH: Final = {"core": "核心", "focus": "重点"}
-CENTRE_NOTE: Final = (
-    "规划把创新中心分配给集群（§五(一)），未落到分园：按该集群的核心/重点园区计 — "
-    "the plan assigns innovation centres to clusters, not to parks; counted for each core/focus park"
-)
+#: Why a core or focus park counts its cluster's innovation centres (worded in the export's language).
+CENTRE_NOTE: Final = Sentence("coverage.centre_note")
 MATRIX_COLUMNS: Final = (
     "park_id",
     "park_name_zh",
