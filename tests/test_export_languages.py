@@ -166,13 +166,15 @@ def test_english_workbooks_are_labelled_and_contracts_keep_their_names(
     capsys.readouterr()
 
 
-@pytest.mark.parametrize("kind", ["stock", "audit"])
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("kind", "lang"), [("stock", "zh"), ("stock", "en"), ("audit", "zh"), ("audit", "en"), ("site", "zh")]
+)
 def test_every_cell_a_person_reads_is_in_the_workbook_language(
     kind: str, lang: str, tmp_path: Path, audited_workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Parameters, reasons, scenario notes, the audit's Export sheet: no English words in a Chinese workbook,
-    no Chinese in an English one — ids and codes beside their names, data, file names and units aside."""
+    """Parameters, reasons, scenario notes, the audit's Export sheet, the siting factors' sources: no English
+    words in a Chinese workbook, no Chinese in an English one — ids and codes beside their names, data, file
+    names and units aside. (An English ranking's plot names are the inventory's: Chinese.)"""
     out = workbook(kind, tmp_path / f"{kind}_{lang}.xlsx", lang, audited_workspace)
     capsys.readouterr()
     assert misworded_cells(out, lang) == []

@@ -60,10 +60,11 @@ DATA_FIELDS: Final = frozenset(
     }
 )  # fmt: skip
 #: Text any workbook may hold in either language: file names, products, plan references, quoted data,
-#: units, an id in brackets after its name, the shipped scenario's name and the rules' status words.
+#: units, an id in brackets after its name or before " · " (a detail), the shipped scenario's name and
+#: the rules' status words.
 _ANY_LANGUAGE: Final = re.compile(
     r"[\w.-]+\.(?:toml|gpkg|geojson|csv|xlsx)|GeoPackage|PostGIS|EPSG:\d+|“[^”]*”|万元/亩|亩"
-    r"|[（(][a-z0-9_]+[）)]|current_permitted|" + PLAN_REFERENCE.pattern
+    r"|[（(][a-z0-9_-]+[）)]|^[a-z0-9_]+(?: · |$)|current_permitted|" + PLAN_REFERENCE.pattern
 )
 ENGLISH_WORD: Final = re.compile(r"[A-Za-z]{4,}")
 CHINESE: Final = re.compile(r"[\u4e00-\u9fff]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from pyproj import Transformer
 
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.errors import SitingError
+from zgc_geo.i18n import PLAN_REFERENCE, Sentence
 from zgc_geo.plan_data import PlanData
 from zgc_geo.siting.factors import (
     FactorSpec,
@@ -26,6 +28,8 @@ from zgc_geo.siting.factors import (
 from zgc_geo.siting.grid import grid_for
 
 WEST, NORTH, STEP = 116.20, 40.00, 0.001  # source raster: 300 × 200 pixels of 0.001°
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _ramp(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -106,7 +110,11 @@ def test_unknown_cluster_lists_the_valid_ones(plan: PlanData) -> None:
 
 def test_innovation_centres_need_a_user_layer(plan: PlanData) -> None:
     spec = innovation_centre_spec(plan, "frontier_it")
-    assert "without sites" in spec.source_note and "大数据与人工智能创新中心" in spec.source_note
+    assert isinstance(spec.source_note, Sentence)  # worded in the reader's language where it is shown
+    assert "without sites" in spec.source_note.text(
+        "en"
+    ) and "大数据与人工智能创新中心" in spec.source_note.text("zh")
+    assert not CJK.search(PLAN_REFERENCE.sub("", spec.source_note.text("en")))
     assert spec.id not in {s.id for s in cluster_factor_specs(plan, "frontier_it")}
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.errors import SitingError
-from zgc_geo.i18n import Sentence, pick, translate
+from zgc_geo.i18n import Sentence, in_lang, pick, translate
 from zgc_geo.plan_data import PlanData
 from zgc_geo.siting.ahp import AhpResult
 from zgc_geo.siting.factors import FactorSpec, cluster_factor_sources, cluster_factor_specs, factor_array
@@ -124,7 +124,7 @@ class SitingResult:
             (translate("siting.param.resolution", lang), f"{self.grid.resolution_m:g} m", cells),
             (translate("siting.weight", lang), *self._weighting(lang)),
             *(
-                (translate("siting.param.factor", lang, factor=names[s.id]), _ramp(s, lang), _source(s))
+                (translate("siting.param.factor", lang, factor=names[s.id]), _ramp(s, lang), _source(s, lang))
                 for s in self.specs
             ),
             *(
@@ -172,9 +172,9 @@ def _ramp(spec: FactorSpec, lang: str) -> str:
     return f"{translate(DIRECTION_NAMES[spec.direction], lang)}{comma}{spec.lower:g}–{spec.upper:g} {unit}"
 
 
-def _source(spec: FactorSpec) -> str:
-    """A factor's id, then where its data come from (as :mod:`zgc_geo.siting.factors` records it)."""
-    return f"{spec.id} · {spec.source_note}"
+def _source(spec: FactorSpec, lang: str) -> str:
+    """A factor's id, then where its data come from, in ``lang`` (as :mod:`zgc_geo.siting.factors` says)."""
+    return f"{spec.id} · {in_lang(spec.source_note, lang)}"
 
 
 def resolve_weights(specs: Sequence[FactorSpec], options: SitingOptions) -> pd.Series:

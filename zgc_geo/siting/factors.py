@@ -28,6 +28,8 @@ from rasterio.windows import Window
 
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.errors import SitingError
+from zgc_geo.export.worded import CodeName
+from zgc_geo.i18n import Both, Joined, Sentence
 from zgc_geo.importing.raster import inspect_raster
 from zgc_geo.plan_data import PlanData
 from zgc_geo.siting.distance import Method, distance_to
@@ -74,7 +76,9 @@ class FactorSpec:
     unit
         Unit of the raw values and thresholds (``m``, ``0/1``, the raster's unit …).
     source_note
-        Where the data come from and how reliable they are, shown next to the result.
+        Where the data come from and how reliable they are, shown next to the result: a
+        :class:`~zgc_geo.i18n.Sentence` for the built-in factors (worded in the reader's language), the
+        user's own text for theirs.
     """
 
     id: str
@@ -85,7 +89,7 @@ class FactorSpec:
     lower: float
     upper: float
     unit: str
-    source_note: str
+    source_note: str | Sentence
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -129,8 +133,9 @@ def cluster_factor_specs(plan: PlanData, cluster_id: str) -> list[FactorSpec]:
             lower=FEATURE_PARK_NEAR_M,
             upper=FEATURE_PARK_FAR_M,
             unit="m",
-            source_note=f"{len(_feature_parks(plan, cluster_id))} feature parks named for the cluster in "
-            "§五(一); many locations are zgc-geo estimates (see each place's location_accuracy)",
+            source_note=Sentence(
+                "siting.data_source.feature_parks", {"count": len(_feature_parks(plan, cluster_id))}
+            ),
         ),
         FactorSpec(
             id="in_core_parks",
@@ -141,8 +146,10 @@ def cluster_factor_specs(plan: PlanData, cluster_id: str) -> list[FactorSpec]:
             lower=0.0,
             upper=1.0,
             unit="0/1",
-            source_note=f"core parks named in §五(一): {', '.join(cluster['core_park_ids'])}; "
-            "outlines are schematic",
+            source_note=Sentence(
+                "siting.data_source.core_parks",
+                {"parks": Joined(tuple(CodeName("park", p) for p in cluster["core_park_ids"]), list_=True)},
+            ),
         ),
         FactorSpec(
             id="near_parks",
@@ -153,7 +160,7 @@ def cluster_factor_specs(plan: PlanData, cluster_id: str) -> list[FactorSpec]:
             lower=PARK_NEAR_M,
             upper=PARK_FAR_M,
             unit="m",
-            source_note="the 16 parks (一区十六园); outlines are schematic, 0 m inside a park",
+            source_note=Sentence("siting.data_source.parks"),
         ),
     ]
 
@@ -177,7 +184,10 @@ def innovation_centre_spec(plan: PlanData, cluster_id: str) -> FactorSpec:
     centre locations as the source to :func:`factor_array`.
     """
     cluster = _cluster(plan, cluster_id)
-    names = plan.innovation_centres.loc[plan.innovation_centres["cluster_id"] == cluster_id, "name_zh"]
+    centres = plan.innovation_centres[plan.innovation_centres["cluster_id"] == cluster_id]
+    names = Joined(
+        tuple(Both(zh, en) for zh, en in zip(centres["name_zh"], centres["name_en"], strict=True)), list_=True
+    )
     return FactorSpec(
         id="near_innovation_centres",
         label_zh=f"距{cluster['short_zh']}创新中心距离",
@@ -187,8 +197,7 @@ def innovation_centre_spec(plan: PlanData, cluster_id: str) -> FactorSpec:
         lower=INNOVATION_CENTRE_NEAR_M,
         upper=INNOVATION_CENTRE_FAR_M,
         unit="m",
-        source_note=f"user-supplied locations of {', '.join(names)}: the plan names these centres "
-        "without sites",
+        source_note=Sentence("siting.data_source.centres", {"names": names}),
     )
 
 
