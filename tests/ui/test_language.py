@@ -225,3 +225,28 @@ def test_presentation_mode_gives_the_taller_map() -> None:
 def _walk(element: object) -> list[object]:
     children = getattr(element, "_children", {})
     return [element, *(e for child in children.values() for e in _walk(child))]
+
+
+INVENTORY_PICKERS = {
+    "stock": "stock.inventory",
+    "siting": "siting.inventory",
+    "coverage": "coverage.inventory",
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("page", list(INVENTORY_PICKERS))
+def test_the_demo_inventory_is_named_in_the_pages_language(page: str, lang: str) -> None:
+    """The demo's stored title is bilingual; each page's picker shows only its own language's title."""
+    at = _page(page, lang)
+    if page == "siting":  # the inventory picker appears once candidates come from an inventory
+        next(r for r in at.radio if r.label == translate("siting.source", lang)).set_value("inventory").run()
+    picker = next(s for s in at.selectbox if s.label == translate(INVENTORY_PICKERS[page], lang))
+    demo = translate("stock.demo_inventory_title", lang)
+    assert demo in picker.options
+    other = "en" if lang == "zh" else "zh"
+    assert not [o for o in picker.options if translate("stock.demo_inventory_title", other) in o]
+    if lang == "zh":
+        assert not [o for o in picker.options if re.search(r"[A-Za-z]{3,}", o)], picker.options
+    else:
+        assert not [o for o in picker.options if _chinese(o)], picker.options

@@ -29,6 +29,15 @@ DEMO_INVENTORY: Final = "demo"
 DEMO_TITLE: Final = "【示例】合成示例清单 Synthetic demo inventory (not real plots)"
 
 
+def inventory_title(name: str, stored_title: str) -> str:
+    """The title a person reads for inventory ``name``: the shipped demo's in the page's language.
+
+    The demo's stored title is bilingual (the workspace is shared by readers of both languages and the
+    CLI); a page shows only its own language's half, so a Chinese page reads no English in the picker.
+    """
+    return tr("stock.demo_inventory_title") if name == DEMO_INVENTORY else stored_title
+
+
 def workspace_key() -> str:
     """The configured workspace address as text: the cache key of everything read from it."""
     return str(workspace_address())

@@ -29,6 +29,7 @@ from zgc_geo.ui.integrity_banner import verified_workspace
 from zgc_geo.ui.map_export import map_export_panel
 from zgc_geo.ui.map_view import interactive_map
 from zgc_geo.ui.sidebar import chosen_basemap
+from zgc_geo.ui.workspace_access import inventory_title
 
 st.title(tr("coverage.title"))
 st.caption(tr("coverage.caption"))
@@ -70,7 +71,10 @@ with user_errors_shown():
     )
     radius_km = cols[1].slider(tr("coverage.radius"), 0.5, 10.0, 3.0, 0.5, key="cov_radius")
     infos = {i.name: i for i in store.inventories()}
-    inventory_names = {"": tr("coverage.no_inventory"), **{n: info.title for n, info in infos.items()}}
+    inventory_names = {
+        "": tr("coverage.no_inventory"),
+        **{n: inventory_title(n, info.title) for n, info in infos.items()},
+    }
     inventory = st.selectbox(
         tr("coverage.inventory"),
         list(inventory_names),

@@ -22,6 +22,7 @@ from zgc_geo.ui.siting_panel import (
     results_section,
     uploaded_frame,
 )
+from zgc_geo.ui.workspace_access import inventory_title
 
 AREA_LABELS = {"parks": "siting.area_parks", "beijing": "siting.area_beijing"}
 SOURCE_LABELS = {"inventory": "siting.source_inventory", "upload": "siting.source_upload"}
@@ -61,7 +62,10 @@ with user_errors_shown():
     if source == "inventory":
         infos = inventories_or_stop(store)
         name = st.selectbox(
-            tr("siting.inventory"), list(infos), format_func=lambda n: infos[n].title, key="site_inv"
+            tr("siting.inventory"),
+            list(infos),
+            format_func={n: inventory_title(n, i.title) for n, i in infos.items()}.__getitem__,
+            key="site_inv",
         )
         candidates = store.load_inventory(name)
         candidates = candidates[~candidates["review_status"].isin(["not_suitable", "revitalised"])]

@@ -37,7 +37,7 @@ from zgc_geo.ui.stock_panel import (
     scenario_controls,
     summary_table,
 )
-from zgc_geo.ui.workspace_access import analysed_inventory
+from zgc_geo.ui.workspace_access import analysed_inventory, inventory_title
 from zgc_geo.ui.workspace_labels import status_labels
 
 COLOUR_LABELS = {"priority": "stock.colour_priority", "review_status": "stock.review_status"}
@@ -63,7 +63,10 @@ with user_errors_shown():
     infos = inventories_or_stop(store)
     top = st.columns([3, 3, 2])
     name = top[0].selectbox(
-        tr("stock.inventory"), list(infos), format_func=lambda n: infos[n].title, key="stock_inventory"
+        tr("stock.inventory"),
+        list(infos),
+        format_func={n: inventory_title(n, i.title) for n, i in infos.items()}.__getitem__,
+        key="stock_inventory",
     )
     search_slot = top[1].container()
     if infos[name].synthetic:
@@ -151,7 +154,7 @@ with user_errors_shown():
         map_export_panel(
             printable_stock_map,
             key="stock_export",
-            title=tr("stock.export_title", inventory=infos[name].title),
+            title=tr("stock.export_title", inventory=inventory_title(name, infos[name].title)),
         )
     if big and state.get("bounds"):
         b = state["bounds"]
