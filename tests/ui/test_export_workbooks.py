@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.workbooks import misworded_cells
+from zgc_geo.i18n import translate
 from zgc_geo.ui import siting_panel
 from zgc_geo.ui.i18n import LANG_KEY
 
@@ -82,3 +83,19 @@ def test_the_siting_xlsx_is_in_chinese(monkeypatch: pytest.MonkeyPatch, workspac
     book = openpyxl.load_workbook(io.BytesIO(written[".xlsx"]))
     assert book.sheetnames[0] == "要素" and book.sheetnames[-1] == "字段说明"
     assert {"地块编号", "适宜性得分", "排名"} <= {c.value for c in book.worksheets[0][1]}
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("workspace_file")
+def test_preparing_the_stock_export_says_it_is_working_and_when_it_is_done() -> None:
+    """A workbook takes seconds (#13 item 14): a status box says so, then says the file is ready."""
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.run()
+    at.selectbox(key="export_format").set_value("xlsx")
+    at.button(key="stock_data_export_go").click()
+    at.run()
+    assert not at.exception, at.exception
+    (status,) = at.status
+    assert status.label == translate("export.done", "zh") and status.state == "complete"
+    at.run()  # the next run shows only the download, not a second status box
+    assert not at.status

@@ -332,7 +332,10 @@ def plot_label(name: object, plot_id: str, max_chars: int | None = None) -> str:
 def exports(result: SitingResult, stem: str) -> None:
     """Suitability GeoTIFF and the ranked candidates (GeoPackage, XLSX with parameters and robustness)."""
     cols = st.columns(3)
-    with tempfile.TemporaryDirectory(prefix="zgc-geo-site-") as scratch:
+    with (
+        st.spinner(tr("export.working"), show_time=True),
+        tempfile.TemporaryDirectory(prefix="zgc-geo-site-") as scratch,
+    ):
         tif = write_suitability_geotiff(Path(scratch) / f"{stem}.tif", result.grid, result.suitability)
         cols[0].download_button(tr("siting.download_tif"), tif.read_bytes(), tif.name, "image/tiff")
         tables = {"parameters": result.parameters(current_lang())}

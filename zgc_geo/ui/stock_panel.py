@@ -477,11 +477,16 @@ def export_panel(plots: pd.DataFrame, summary: pd.DataFrame, parameters: pd.Data
     )
     suffix, encoding, _ = EXPORT_FORMATS[choice]
     if cols[1].button(tr("stock.prepare_export"), key="stock_data_export_go"):
-        with tempfile.TemporaryDirectory(prefix="zgc-geo-export-") as scratch:
+        # A workbook of a few thousand plots takes seconds: say so, never leave only a greyed page.
+        with (
+            st.status(tr("export.working"), expanded=False) as status,
+            tempfile.TemporaryDirectory(prefix="zgc-geo-export-") as scratch,
+        ):
             target = Path(scratch) / f"{stem}{suffix}"
             tables = {"per_park_summary": summary, "parameters": parameters}
             write_layer(plots, target, shapefile_encoding=encoding, tables=tables, lang=current_lang())
             st.session_state["stock_export"] = (target.name, target.read_bytes())
+            status.update(label=tr("export.done"), state="complete")
     if st.session_state.get("stock_export"):
         name, data = st.session_state["stock_export"]
         st.download_button(tr("export.download", name=name), data, name, key="stock_data_export_dl")

@@ -85,8 +85,9 @@ with user_errors_shown():
 
     sites = proposed_sites()
     radius_m = radius_km * 1000
-    gaps = uncovered(plan, cluster_id, radius_m, extra_sites=sites or None)
-    reach_area = reach(plan, cluster_id, radius_m, extra_sites=sites or None)
+    with st.spinner(tr("coverage.computing"), show_time=True):  # seconds with several what-if sites
+        gaps = uncovered(plan, cluster_id, radius_m, extra_sites=sites or None)
+        reach_area = reach(plan, cluster_id, radius_m, extra_sites=sites or None)
     reach_frame = gpd.GeoDataFrame(geometry=[reach_area], crs=4548).to_crs(4326)
     basemap = chosen_basemap()
     base = build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap, lang=lang)
@@ -120,10 +121,11 @@ with user_errors_shown():
     st.subheader(
         tr("coverage.table_heading") + (tr("coverage.table_with_sites", count=len(sites)) if sites else "")
     )
-    if sites:
-        table = what_if(plan, cluster_id, radius_m, sites, plots=plots)
-    else:
-        table = park_coverage(plan, cluster_id, radius_m, plots=plots)
+    with st.spinner(tr("coverage.computing"), show_time=True):
+        if sites:
+            table = what_if(plan, cluster_id, radius_m, sites, plots=plots)
+        else:
+            table = park_coverage(plan, cluster_id, radius_m, plots=plots)
     coverage_table(plan, table)
     if sites:
         what_if_downloads(plan, table, sites=sites, cluster_name=names[cluster_id], radius_km=radius_km)
