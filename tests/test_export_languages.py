@@ -167,14 +167,15 @@ def test_english_workbooks_are_labelled_and_contracts_keep_their_names(
 
 
 @pytest.mark.parametrize(
-    ("kind", "lang"), [("stock", "zh"), ("stock", "en"), ("audit", "zh"), ("audit", "en"), ("site", "zh")]
+    ("kind", "lang"),
+    [("stock", "zh"), ("stock", "en"), ("audit", "zh"), ("audit", "en"), ("site", "zh"), ("coverage", "zh")],
 )
 def test_every_cell_a_person_reads_is_in_the_workbook_language(
     kind: str, lang: str, tmp_path: Path, audited_workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Parameters, reasons, scenario notes, the audit's Export sheet, the siting factors' sources: no English
     words in a Chinese workbook, no Chinese in an English one — ids and codes beside their names, data, file
-    names and units aside. (An English ranking's plot names are the inventory's: Chinese.)"""
+    names and units aside. (English rankings and coverage hold Chinese-only data names: plots, centres.)"""
     out = workbook(kind, tmp_path / f"{kind}_{lang}.xlsx", lang, audited_workspace)
     capsys.readouterr()
     assert misworded_cells(out, lang) == []

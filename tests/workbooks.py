@@ -49,7 +49,8 @@ def every_cell(path: Path) -> Iterator[object]:
 
 
 #: Fields whose values are ids (shown beside their names), data as the inventory or a person wrote it, or
-#: names in the other language: they may be in either script, as may every field with a ``code_list``.
+#: names in the other language: they may be in either script, as may every field with a ``code_list`` and
+#: every ``…_id(s)``, ``…_zh`` and ``…_en`` field.
 #: Everything else a workbook shows is worded in its language.
 DATA_FIELDS: Final = frozenset(
     {
@@ -60,11 +61,11 @@ DATA_FIELDS: Final = frozenset(
     }
 )  # fmt: skip
 #: Text any workbook may hold in either language: file names, products, plan references, quoted data,
-#: units, an id in brackets after its name or before " · " (a detail), the shipped scenario's name and
-#: the rules' status words.
+#: units, an id in brackets after its name or before " · " (a detail), a code being explained ("core：…"),
+#: the shipped scenario's name and the rules' status words.
 _ANY_LANGUAGE: Final = re.compile(
     r"[\w.-]+\.(?:toml|gpkg|geojson|csv|xlsx)|GeoPackage|PostGIS|EPSG:\d+|“[^”]*”|万元/亩|亩"
-    r"|[（(][a-z0-9_-]+[）)]|^[a-z0-9_]+(?: · |$)|current_permitted|" + PLAN_REFERENCE.pattern
+    r"|[（(][a-z0-9_-]+[）)]|^[a-z0-9_]+ · |[a-z_]+：|current_permitted|" + PLAN_REFERENCE.pattern
 )
 ENGLISH_WORD: Final = re.compile(r"[A-Za-z]{4,}")
 CHINESE: Final = re.compile(r"[\u4e00-\u9fff]")
@@ -92,9 +93,12 @@ def misworded_cells(source: Path | openpyxl.Workbook, lang: str) -> list[tuple[s
             cells += [(name, fields.get((name, h), str(h)), v) for h, v in zip(header, row, strict=False)]
         for sheet_name, field, value in cells:
             label = field_labels().get(str(field))
-            if not isinstance(value, str) or field in DATA_FIELDS or (label is not None and label.code_list):
+            either = field in DATA_FIELDS or re.search(r"_(?:ids?|zh|en)$", str(field))  # ids, both languages
+            if not isinstance(value, str) or either or (label is not None and label.code_list):
                 continue
             if field == "value" and sheet_name in ("导出信息", "Export"):
+                continue
+            if field == "detail" and re.fullmatch(r"[a-z0-9_]+", value):  # an id as the detail of a named row
                 continue
             text = _ANY_LANGUAGE.sub(" ", value)
             for word in sorted(status_words, key=len, reverse=True):

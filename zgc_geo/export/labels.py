@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -20,6 +20,9 @@ from zgc_geo.catalogue import load_layer
 from zgc_geo.errors import LayerError
 from zgc_geo.i18n import Lang, translate
 from zgc_geo.manifest import LIST_SEPARATOR
+from zgc_geo.mapping.accuracy_text import accuracy_text
+from zgc_geo.mapping.html_text import MISSING
+from zgc_geo.mapping.overview_text import ZONE_GROUPS
 from zgc_geo.stock.redevelopment import load_redevelopment_rules
 from zgc_geo.workspace.store import REVIEW_STATUSES
 
@@ -58,6 +61,7 @@ TEXT_KEYS: Final[Mapping[str, Mapping[str, str]]] = {
         "warning": "data.severity.warning",
         "info": "data.severity.info",
     },
+    "zone_group": ZONE_GROUPS,  # the BTH cooperation zones' groups, as the map names them
 }
 #: The lists whose names are written beside an id (``code_list`` of export_fields.csv).
 CODE_LISTS: Final = (
@@ -69,6 +73,7 @@ CODE_LISTS: Final = (
     "role",
     "finding",
     "redevelopment_rule",
+    "location_accuracy",
 )
 #: The decimals of an Excel number format: the zeros after its point, two more for a percentage.
 _DECIMALS = re.compile(r"\.(0+)")
@@ -168,16 +173,17 @@ def code_names(code_list: str, lang: Lang) -> Mapping[str, str]:
     """Id → name in ``lang`` for one of :data:`CODE_LISTS`, from the table that already names it.
 
     Parks, clusters and land-use classes come from their layers, review statuses from the
-    workspace, redevelopment modes and rules from ``layers/redevelopment_rules.toml``, inefficiency kinds,
+    workspace, redevelopment modes and rules from ``layers/redevelopment_rules.toml``, location grades
+    by :func:`~zgc_geo.mapping.accuracy_text.accuracy_text`, cooperation-zone groups and inefficiency kinds,
     audit actions and report severities from the page texts, the rest from ``export_codes.csv``.
     """
     zh = lang != "en"
     if code_list == "review_status":
         return {key: (label.zh if zh else label.en) for key, label in REVIEW_STATUSES.items()}
-    if code_list == "mode":
-        return {key: names[0 if zh else 1] for key, names in load_redevelopment_rules().labels.items()}
-    if code_list == "redevelopment_rule":
-        return {rule.id: rule.text_zh if zh else rule.text_en for rule in load_redevelopment_rules().rules}
+    if code_list in ("mode", "redevelopment_rule"):
+        return _redevelopment_names(code_list, zh)
+    if code_list == "location_accuracy":
+        return _Grades(lang)
     if code_list in TEXT_KEYS:
         return {code: translate(key, lang) for code, key in TEXT_KEYS[code_list].items()}
     if code_list in LAYER_LISTS:
@@ -190,6 +196,37 @@ def code_names(code_list: str, lang: Lang) -> Mapping[str, str]:
             **_listed(code_list, zh),
         }
     return _listed(code_list, zh)
+
+
+def _redevelopment_names(code_list: str, zh: bool) -> dict[str, str]:
+    """Modes by their labels, rules by their texts, from ``layers/redevelopment_rules.toml``."""
+    rules = load_redevelopment_rules()
+    if code_list == "mode":
+        return {key: names[0 if zh else 1] for key, names in rules.labels.items()}
+    return {rule.id: rule.text_zh if zh else rule.text_en for rule in rules.rules}
+
+
+class _Grades(Mapping[str, str]):
+    """Location grades (``approximate (±5 km)``: a code with a tolerance) by their words in a language.
+
+    The grades are not a closed list, so each is worded when asked (:func:`accuracy_text`); a grade
+    it does not know has no name.
+    """
+
+    def __init__(self, lang: Lang) -> None:
+        self._lang = lang
+
+    def __getitem__(self, grade: str) -> str:
+        worded = accuracy_text(grade, self._lang)
+        if worded in (grade, MISSING):
+            raise KeyError(grade)
+        return worded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 def _listed(code_list: str, zh: bool) -> dict[str, str]:

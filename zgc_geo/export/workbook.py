@@ -114,8 +114,8 @@ def _localised(
             name_label = field_label(f"{column}_name", lang)
             names = code_names(label.code_list, lang)
             name_column = name_label.field if name_label is not None else f"{column}_name"
-            if name_column not in flat.columns:
-                named = flat[column].map(lambda v, n=names: name_of(v, n, lang))
+            named = flat[column].map(lambda v, n=names: name_of(v, n, lang))
+            if name_column not in flat.columns and named.notna().any():  # no column of blanks
                 columns.append(named.rename(name_column))
     out = pd.concat(columns, axis=1) if columns else flat.copy()
     formats: dict[int, str] = {}
