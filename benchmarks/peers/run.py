@@ -595,11 +595,12 @@ def versions(ctx: Context) -> dict[str, str]:
         found |= {"zgc-geo": zgc, "geopandas": gpd, "shapely": shp, "GDAL (pyogrio)": gdal}
     found["GDAL tools"] = _version(["ogr2ogr", "--version"])
     if ctx.qgis:
-        found["QGIS"] = _version([ctx.qgis, "--version"], {"QT_QPA_PLATFORM": "offscreen"})
+        qgis = _version([ctx.qgis, "--version"], {"QT_QPA_PLATFORM": "offscreen"})
+        found["QGIS"] = qgis.removeprefix("QGIS ") if qgis else None
     for name in ("exactextract", "rasterstats"):
         found[name] = _version([PY, "-c", f"import {name}; print({name}.__version__)"])
     if ctx.postgis is not None:
-        found["PostGIS"] = _version(
+        found["PostgreSQL / PostGIS"] = _version(
             [
                 "psql",
                 "-X",
@@ -607,7 +608,7 @@ def versions(ctx: Context) -> dict[str, str]:
                 "-t",
                 ctx.postgis.admin_url,
                 "-c",
-                "SELECT split_part(version(), ' ', 2) || ' / PostGIS ' || postgis_lib_version()",
+                "SELECT split_part(version(), ' ', 2) || ' / ' || postgis_lib_version()",
             ]
         )
     return {name: value for name, value in found.items() if value}
