@@ -110,6 +110,9 @@ def test_parameters_record_the_run(plan2: PlanData) -> None:
     english = result.parameters.map(lambda v: worded_cell(v, "en"))  # as an English export words it
     parameters = english.set_index("key")
     assert parameters.loc["Reference year", "value"] == str(dt.date.today().year)
+    assert (
+        parameters.loc["Stock rules file", "value"] == "stock_rules.toml"
+    )  # no server folder, in any format
     assert parameters.loc["current_permitted (all industrial plots)", "value"] == "Permitted FAR +0 %"
     assert parameters.loc["Weight: Years idle", "value"] == "50"
     assert parameters.loc["Suggestion rule (collective_joint_development)", "value"] == (

@@ -205,11 +205,16 @@ def parameters_table(
             str(year),
             Sentence("stock.param.reference_year_note"),
         ),
-        (_RUN, Sentence("stock.param.stock_rules"), stock_source, Sentence("stock.param.stock_rules_note")),
+        (
+            _RUN,
+            Sentence("stock.param.stock_rules"),
+            _file_name(stock_source),
+            Sentence("stock.param.stock_rules_note"),
+        ),
         (
             _RUN,
             Sentence("stock.param.redevelopment_rules"),
-            redev_rules.source,
+            _file_name(redev_rules.source),
             Sentence("stock.param.redev_note"),
         ),
     ]
@@ -280,6 +285,11 @@ def parameters_table(
             (_REDEVELOPMENT, Sentence("stock.param.rule", {"id": rule.id}), CodeName("mode", rule.mode), note)
         )
     return pd.DataFrame(rows, columns=["group", "key", "value", "note"])
+
+
+def _file_name(source: str) -> str:
+    """A rules file by its name: an export (a page's download too) never shows the server's folders."""
+    return Path(source).name or source
 
 
 def _of(key: str, indicator: str) -> Sentence:
