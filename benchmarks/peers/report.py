@@ -162,7 +162,8 @@ def markdown(results: Mapping[str, Any]) -> str:
 
 
 LEGEND: Final = (
-    "A ratio above 1 means the peer took longer than zgc-geo for the same data and result. "
+    "A ratio above 1 means the peer took longer than zgc-geo on the same data (each row's note says what it "
+    "computes). "
     "*(subset)* marks a figure that is not a whole command a user runs (a library call in a small "
     "script). *skipped* means the peer is not installed here (`sudo tools/install_peers.sh` installs "
     "it); *failed* and *timeout* carry the reason; none of them is given a number. PostGIS's load and "

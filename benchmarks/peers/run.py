@@ -18,6 +18,7 @@ marker-delimited block (figures there only with ``--quiet-machine``: say so only
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -27,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -545,9 +545,12 @@ def run_peer(peer: Peer, repeat: int, timeout_s: float) -> dict[str, Any]:
     return entry | summary
 
 
-@contextmanager
-def postgis_database() -> Iterator[tuple[Any | None, str]]:
+@contextlib.contextmanager
+def postgis_database(wanted: bool = True) -> Iterator[tuple[Any | None, str]]:
     """A private PostgreSQL + PostGIS cluster (tests/postgis_server.py), or None and why not."""
+    if not wanted:
+        yield None, "not requested"
+        return
     sys.path.insert(0, str(ROOT))
     try:
         # Lazily: the helper lives in tests/ and only this peer needs it.
@@ -558,11 +561,18 @@ def postgis_database() -> Iterator[tuple[Any | None, str]]:
     server = PostgisServer()
     try:
         server.start()
+        database = server.new_database()
     except PostgisUnavailableError as exc:
+        server.stop()
         yield None, f"not installed: {exc}"
         return
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:  # e.g. runuser missing, no free port
+        with contextlib.suppress(OSError, RuntimeError, subprocess.SubprocessError):
+            server.stop()
+        yield None, f"the private PostGIS cluster did not start: {exc}"
+        return
     try:
-        yield server.new_database(), ""
+        yield database, ""
     finally:
         server.stop()
 
@@ -675,7 +685,10 @@ def main(argv: list[str] | None = None) -> int:
     tasks = {t.strip() for t in args.tasks.split(",")}
     load_before = os.getloadavg()[0]
     zgc = shutil.which("zgc-geo", path=str(Path(PY).parent)) or shutil.which("zgc-geo") or "zgc-geo"
-    with tempfile.TemporaryDirectory(prefix="zgc-peers-") as scratch, postgis_database() as (db, why_not):
+    with (
+        tempfile.TemporaryDirectory(prefix="zgc-peers-") as scratch,
+        postgis_database("stock" in tasks) as (db, why_not),
+    ):
         data = args.data or Path(scratch) / "data"
         work = Path(scratch) / "work"
         work.mkdir(parents=True)
