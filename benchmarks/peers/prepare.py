@@ -6,9 +6,10 @@
 * ``zonal_<size>.gpkg`` + ``zonal.tif`` – the same plots repaired and in EPSG:4548, and a seeded 30 m
   float raster over them, for zonal means;
 * ``candidates.gpkg`` – the 10k plots, named, as ``zgc-geo site``'s candidates;
-* ``suitability.gpkg`` + ``stations.gpkg`` + ``suitability.json`` – the factor layers of
-  ``zgc-geo site CLUSTER --study-area beijing`` (polygons and the synthetic rail-station points of
-  ``benchmarks/bench_siting.py``), with the grid and weights, so GDAL's tools build the same model.
+* ``suitability.gpkg`` + ``stations.gpkg`` + ``rail_lines.gpkg`` + ``suitability.json`` – the factor
+  layers of ``zgc-geo site CLUSTER --study-area beijing`` (polygons), the synthetic rail-station points of
+  ``benchmarks/bench_siting.py`` and rail lines through them (each the ``--distance-layer`` of one run),
+  with the grid and weights, so GDAL's tools build the same model.
 
     python benchmarks/peers/prepare.py FOLDER 10000 100000
 """
@@ -24,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pyogrio
 import rasterio
+import shapely
 from rasterio.transform import from_origin
 
 BENCHMARKS: Final = Path(__file__).resolve().parents[1]
@@ -104,24 +106,42 @@ def write_zonal_raster(folder: Path) -> None:
         out.write(field, 1)
 
 
+def rail_lines(area: shapely.Geometry) -> np.ndarray:
+    """Synthetic rail lines through ``bench_siting.synthetic_stations``' stations: 12 radials and 2 rings."""
+    cx, cy = 443_000.0, 4_418_000.0  # Tiananmen in EPSG:4548, roughly (as bench_siting)
+    angles = np.linspace(0.0, 2 * np.pi, 12, endpoint=False)
+    radials = [
+        shapely.LineString(
+            [
+                (cx + 1500 * np.cos(a), cy + 1500 * np.sin(a)),
+                (cx + 45_000 * np.cos(a), cy + 45_000 * np.sin(a)),
+            ]
+        )
+        for a in angles
+    ]
+    rings = [shapely.Point(cx, cy).buffer(r, 64).exterior for r in (8000.0, 15_000.0)]
+    lines = shapely.intersection(np.array(radials + rings, dtype=object), area)
+    return lines[~shapely.is_empty(lines)]
+
+
 def write_suitability(folder: Path) -> None:
     plan = plan_from_catalogue()
     area = study_area(plan, "beijing")
     grid = grid_for(area, RESOLUTION_M)
     sources = cluster_factor_sources(plan, CLUSTER)
-    stations = synthetic_stations(area)
+    extra = {"stations": synthetic_stations(area), "rail_lines": rail_lines(area)}
     station_spec = FactorSpec("user_distance", "", "", "distance", "cost", *STATION_RANGE, "m", "")
     specs = [*cluster_factor_specs(plan, CLUSTER), station_spec]
     weights = resolve_weights(specs, SitingOptions(cluster_id=CLUSTER))
     path = folder / "suitability.gpkg"
-    layers = {"study_area": [area], **sources, "user_distance": stations}
-    for name, geoms in layers.items():
+    for name, geoms in {"study_area": [area], **sources, **extra}.items():
         frame = gpd.GeoDataFrame({"n": np.arange(len(geoms))}, geometry=list(geoms), crs=ANALYSIS_CRS)
         pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
-    points = gpd.GeoDataFrame(
-        {"name": [f"S{i}" for i in range(len(stations))]}, geometry=stations, crs=ANALYSIS_CRS
-    )
-    pyogrio.write_dataframe(points, folder / "stations.gpkg", layer="stations", driver="GPKG")
+    for name, geoms in extra.items():  # each also as a file of its own, for --distance-layer
+        frame = gpd.GeoDataFrame(
+            {"name": [f"{name} {i}" for i in range(len(geoms))]}, geometry=geoms, crs=ANALYSIS_CRS
+        )
+        pyogrio.write_dataframe(frame, folder / f"{name}.gpkg", layer=name, driver="GPKG")
     meta = {
         "cluster": CLUSTER,
         "resolution_m": RESOLUTION_M,
@@ -138,7 +158,7 @@ def write_suitability(folder: Path) -> None:
             }
             for s in specs
         ],
-        "stations": len(stations),
+        "extra_layers": {name: len(geoms) for name, geoms in extra.items()},
     }
     (folder / "suitability.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
 
@@ -154,7 +174,7 @@ def main(argv: list[str]) -> int:
         write_zonal_raster(folder)
     if not (folder / "candidates.gpkg").exists():
         write_candidates(folder)
-    if not (folder / "suitability.json").exists():
+    if not (folder / "suitability.json").exists() or not (folder / "rail_lines.gpkg").exists():
         write_suitability(folder)
     return 0
 

@@ -397,7 +397,11 @@ def zonal_peers(ctx: Context, size: str) -> list[Peer]:
     ]
 
 
-def suitability_peers(ctx: Context) -> list[Peer]:
+#: The --distance-layer of each suitability comparison: a point layer and a line layer.
+EXTRA_LAYERS: Final = {"stations": "station points", "rail_lines": "rail lines"}
+
+
+def suitability_peers(ctx: Context, extra: str) -> list[Peer]:
     meta = json.loads((ctx.data / "suitability.json").read_text(encoding="utf-8"))
     w, gpkg, res = ctx.work, str(ctx.data / "suitability.gpkg"), f"{meta['resolution_m']:g}"
     extent = ["-te", *(f"{v:.3f}" for v in meta["bounds"]), "-tr", res, res]
@@ -407,12 +411,13 @@ def suitability_peers(ctx: Context) -> list[Peer]:
     for letter, factor in zip("ABCDFGH", meta["factors"], strict=False):
         burnt, fid = w / f"gdal_{factor['id']}_burnt.tif", factor["id"]
         touched = ["-at"] if factor["kind"] == "distance" else []
+        layer = extra if fid == "user_distance" else fid
         steps.append(
             [
                 "gdal_rasterize",
                 "-q",
                 "-l",
-                fid,
+                layer,
                 "-burn",
                 "1",
                 "-ot",
@@ -488,7 +493,7 @@ def suitability_peers(ctx: Context) -> list[Peer]:
         "--resolution",
         res,
         "--distance-layer",
-        str(ctx.data / "stations.gpkg"),
+        str(ctx.data / f"{extra}.gpkg"),
         "--distance-range",
         ",".join(f"{v:g}" for v in meta["station_range"]),
         "--out",
@@ -502,8 +507,9 @@ def suitability_peers(ctx: Context) -> list[Peer]:
             "`zgc-geo site`",
             lambda: [zgc],
             outputs=(w / "site.gpkg", w / "site.tif"),
-            note="whole command: 4 factors over Beijing, overlay, GeoTIFF, and ranks the 10k candidates "
-            "with a ±20 % weight sensitivity test (GDAL does the raster only)",
+            note=f"whole command, --distance-layer {extra}.gpkg: 4 factors over Beijing, overlay, "
+            "GeoTIFF, and ranks the 10k candidates with a ±20 % weight sensitivity test "
+            "(GDAL does the raster only)",
         ),
         Peer(
             "gdal",
@@ -514,6 +520,29 @@ def suitability_peers(ctx: Context) -> list[Peer]:
             note=f"{len(steps)} commands: the same 4 factors, ramps and weights; suitability raster only",
         ),
     ]
+
+
+def agreement(entries: list[dict[str, Any]], work: Path) -> None:
+    """Note on GDAL's row how far its raster is from zgc-geo's (both left by their last run; not timed)."""
+    if any(entry["status"] != report.OK for entry in entries):
+        return
+    done = subprocess.run(
+        [PY, str(SCRIPTS / "compare_rasters.py"), str(work / "site.tif"), str(work / "gdal_suit.tif")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        entries[1]["note"] += f"; rasters not compared: {done.stderr.strip().splitlines()[-1:]}"
+        return
+    found = json.loads(done.stdout)
+    entries[1]["agreement"] = found
+    entries[1]["note"] += (
+        f"; its raster differs from zgc-geo's by at most {found['max_difference']:.2f} of 100 points, "
+        f"{found['nodata_mismatches']:,} cells no data in only one"
+        if found["same_grid"]
+        else "; its grid differs from zgc-geo's"
+    )
 
 
 # --------------------------------------------------------------------------------------------- running
@@ -713,17 +742,17 @@ def main(argv: list[str] | None = None) -> int:
             if "zonal" in tasks:
                 plan.append(("zonal", "zonal means (30 m raster)", label, zonal_peers(ctx, label)))
         if "suitability" in tasks:
-            plan.append(
-                ("suitability", "suitability, Beijing 30 m", "10k candidates", suitability_peers(ctx))
-            )
+            for extra, what in EXTRA_LAYERS.items():
+                label = f"10k candidates + {what}"
+                plan.append(
+                    ("suitability", "suitability, Beijing 30 m", label, suitability_peers(ctx, extra))
+                )
         for key, title, label, peers in plan:
             print(f"\n== {title}, {label}", flush=True)
-            task = {
-                "task": key,
-                "title": title,
-                "size": label,
-                "entries": [run_peer(peer, args.repeat, args.timeout) for peer in peers],
-            }
+            entries = [run_peer(peer, args.repeat, args.timeout) for peer in peers]
+            if key == "suitability":
+                agreement(entries, work)
+            task = {"task": key, "title": title, "size": label, "entries": entries}
             report.add_ratios(task)
             results["tasks"].append(task)
     publish(results, args.results, args.readme)
