@@ -254,26 +254,35 @@ def stock_peers(ctx: Context, size: str) -> list[Peer]:
                 [
                     q,
                     "run",
-                    "native:joinattributesbylocation",
-                    "--",
-                    f"INPUT={w / 'q2.gpkg'}",
-                    f"JOIN={parks}",
-                    "PREDICATE=0",
-                    "METHOD=2",
-                    "JOIN_FIELDS=park_id",
-                    f"OUTPUT={w / 'q3.gpkg'}",
-                ],
-                [
-                    q,
-                    "run",
                     "native:fieldcalculator",
                     "--",
-                    f"INPUT={w / 'q3.gpkg'}",
+                    f"INPUT={w / 'q2.gpkg'}",
                     "FIELD_NAME=area_m2",
                     "FIELD_TYPE=0",
                     "FIELD_LENGTH=20",
                     "FIELD_PRECISION=3",
                     "FORMULA=area($geometry)",
+                    f"OUTPUT={w / 'q3.gpkg'}",
+                ],
+                [
+                    q,
+                    "run",
+                    "native:pointonsurface",
+                    "--",
+                    f"INPUT={w / 'q3.gpkg'}",
+                    "ALL_PARTS=false",
+                    f"OUTPUT={w / 'q4.gpkg'}",
+                ],
+                [
+                    q,
+                    "run",
+                    "native:joinattributesbylocation",
+                    "--",
+                    f"INPUT={w / 'q4.gpkg'}",
+                    f"JOIN={parks}",
+                    "PREDICATE=5",
+                    "METHOD=1",
+                    "JOIN_FIELDS=park_id",
                     f"OUTPUT={w / 'qgis.gpkg'}",
                 ],
                 [
@@ -289,9 +298,11 @@ def stock_peers(ctx: Context, size: str) -> list[Peer]:
             ],
             needs=(q,),
             env=qgis_env,
-            outputs=tuple(w / n for n in ("q1.gpkg", "q2.gpkg", "q3.gpkg", "qgis.gpkg", "qgis_sums.csv")),
-            note="5 algorithms: fix, reproject, join (largest overlap), area, statistics by park; "
-            "floor area not summed",
+            outputs=tuple(
+                w / n for n in ("q1.gpkg", "q2.gpkg", "q3.gpkg", "q4.gpkg", "qgis.gpkg", "qgis_sums.csv")
+            ),
+            note="6 algorithms: fix, reproject, area, point on surface, join (within), statistics by park; "
+            "its result layer holds the points, not the outlines; floor area not summed",
         ),
     ]
     peers += postgis_peers(ctx, plots, parks)
@@ -545,6 +556,43 @@ def agreement(entries: list[dict[str, Any]], work: Path) -> None:
     )
 
 
+#: The per-park table each land-stock tool leaves in the work folder (PostGIS keeps its own in the database).
+STOCK_TABLES: Final = {
+    "zgc-geo": "zgc.gpkg",
+    "geopandas": "gpd.gpkg",
+    "ogr2ogr": "ogr.gpkg",
+    "qgis": "qgis_sums.csv",
+}
+
+
+def stock_agreement(entries: list[dict[str, Any]], work: Path, parks: Path) -> None:
+    """Note on each peer's row whether it counts the same plots per park as zgc-geo (not timed)."""
+    done_ok = {e["tool"] for e in entries if e["status"] == report.OK and e["tool"] in STOCK_TABLES}
+    if "zgc-geo" not in done_ok or len(done_ok) < 2:
+        return
+    pairs = [f"{tool}={work / STOCK_TABLES[tool]}" for tool in STOCK_TABLES if tool in done_ok]
+    done = subprocess.run(
+        [PY, str(SCRIPTS / "compare_stock.py"), str(parks), *pairs],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"  per-park counts not compared: {done.stderr.strip()[-300:]}", flush=True)
+        return
+    found = json.loads(done.stdout)
+    for entry in entries:
+        if entry["tool"] in found:
+            diff = found[entry["tool"]]
+            entry["agreement"] = diff
+            entry["note"] += (
+                "; per-park plot counts equal zgc-geo's"
+                if diff["parks_differing"] == 0
+                else f"; per-park plot counts differ from zgc-geo's in {diff['parks_differing']} parks "
+                f"(by up to {diff['max_difference']})"
+            )
+
+
 # --------------------------------------------------------------------------------------------- running
 def run_peer(peer: Peer, repeat: int, timeout_s: float) -> dict[str, Any]:
     entry: dict[str, Any] = {"tool": peer.tool, "label": peer.label, "subset": peer.subset, "note": peer.note}
@@ -752,6 +800,8 @@ def main(argv: list[str] | None = None) -> int:
             entries = [run_peer(peer, args.repeat, args.timeout) for peer in peers]
             if key == "suitability":
                 agreement(entries, work)
+            if key == "stock":
+                stock_agreement(entries, work, data / "parks.gpkg")
             task = {"task": key, "title": title, "size": label, "entries": entries}
             report.add_ratios(task)
             results["tasks"].append(task)
