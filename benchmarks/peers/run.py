@@ -593,6 +593,28 @@ def stock_agreement(entries: list[dict[str, Any]], work: Path, parks: Path) -> N
             )
 
 
+def zonal_agreement(entries: list[dict[str, Any]], work: Path) -> None:
+    """Note on each zonal peer's row how far its means are from zgc-geo's (not timed)."""
+    done_ok = [e["tool"] for e in entries if e["status"] == report.OK]
+    if "zgc-geo" not in done_ok or len(done_ok) < 2:
+        return
+    pairs = [f"{tool}={work / ('zgc' if tool == 'zgc-geo' else tool)}.csv" for tool in done_ok]
+    done = subprocess.run(
+        [PY, str(SCRIPTS / "compare_zonal.py"), *pairs], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        print(f"  zonal means not compared: {done.stderr.strip()[-300:]}", flush=True)
+        return
+    found = json.loads(done.stdout)
+    for entry in entries:
+        if entry["tool"] in found and found[entry["tool"]]["max_difference"] is not None:
+            diff = entry["agreement"] = found[entry["tool"]]
+            entry["note"] += (
+                f"; its means differ from zgc-geo's by at most {diff['max_difference']:.3g} over "
+                f"{diff['plots']:,} plots ({diff['missing']:,} without a mean)"
+            )
+
+
 # --------------------------------------------------------------------------------------------- running
 def run_peer(peer: Peer, repeat: int, timeout_s: float) -> dict[str, Any]:
     entry: dict[str, Any] = {"tool": peer.tool, "label": peer.label, "subset": peer.subset, "note": peer.note}
@@ -800,6 +822,8 @@ def main(argv: list[str] | None = None) -> int:
             entries = [run_peer(peer, args.repeat, args.timeout) for peer in peers]
             if key == "suitability":
                 agreement(entries, work)
+            if key == "zonal":
+                zonal_agreement(entries, work)
             if key == "stock":
                 stock_agreement(entries, work, data / "parks.gpkg")
             task = {"task": key, "title": title, "size": label, "entries": entries}
