@@ -285,11 +285,12 @@ def test_no_code_stands_alone_on_the_stock_page(lang: str, workspace_file: Path)
 def test_rule_conditions_are_in_the_pages_language(workspace_file: Path) -> None:
     at = _page(PLOT)
     rules = " ".join(m.value for m in at.markdown if "§" in m.value).replace("\\", "")  # as shown
-    assert "容积率余量 > 0（本地块：" in rules and "土地使用者已填写" in rules, rules
+    # Fields by their names in layers/export_fields.csv, as the workbooks word the same conditions.
+    assert "容积率提升空间 > 0（本地块：" in rules and "权利人已填（本地块：" in rules, rules
     assert "this plot" not in rules and "not missing" not in rules and "far_headroom" not in rules
     at = _page(PLOT, "en")
     rules = " ".join(m.value for m in at.markdown if "§" in m.value).replace("\\", "")
-    assert "FAR headroom > 0 (this plot: " in rules and "Land user is given" in rules, rules
+    assert "FAR headroom > 0 (this plot: " in rules and "Owner is given (this plot: " in rules, rules
     assert not re.search(r"[\u4e00-\u9fff]", rules.split("—")[0]), rules  # the mode is named in English too
 
 

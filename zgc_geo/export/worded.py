@@ -29,6 +29,8 @@ class FieldName:
         from zgc_geo.export.labels import field_label  # noqa: PLC0415 - labels reads the stock rules (a cycle)
 
         label = field_label(self.field, as_lang(lang))
+        if label is not None and label.code_list:  # a coded field is read by its names (分园, not 分园代码)
+            label = field_label(f"{self.field}_name", as_lang(lang)) or label
         return self.field if label is None else label.label(as_lang(lang))
 
     text = phrase

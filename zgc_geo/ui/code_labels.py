@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.export.labels import code_names
+from zgc_geo.export.worded import worded_cell
 from zgc_geo.stock.bulk import OUTSIDE as OUTSIDE_ALL_PARKS
 from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS
-from zgc_geo.stock.redevelopment import PRESENCE, Condition
+from zgc_geo.stock.redevelopment import Condition
 from zgc_geo.stock.summary import TOTAL
 from zgc_geo.ui.i18n import BEIJING, current_lang, tr
 from zgc_geo.workspace.rights import OUTSIDE as OUTSIDE_RIGHTS
@@ -43,37 +44,6 @@ CODE_COLUMNS: Final = {
 }
 #: Columns holding UTC times (ISO 8601, ``…Z``): shown in Beijing time.
 TIME_COLUMNS: Final = ("time", "granted_at", "updated_at")
-#: Plot fields that rules test, as people name them (a field of a custom rule without a name shows its id).
-FIELD_KEYS: Final = {
-    "analysis_park_id": "stock.col.park",
-    "park_id": "stock.col.park",
-    "land_use_class": "stock.col.land_use_class",
-    "area_ha": "stock.col.area_ha",
-    "area_mu": "stock.field.area_mu",
-    "years_idle": "stock.col.years_idle",
-    "is_idle": "stock.field.is_idle",
-    "inside_park": "stock.field.inside_park",
-    "far_current": "stock.col.far_current",
-    "far_target": "stock.col.far_target",
-    "far_headroom": "stock.field.far_headroom",
-    "extra_floor_area_m2": "stock.col.extra_floor_area_m2",
-    "efficiency_class": "stock.col.efficiency_class",
-    "inefficiency_kind": "stock.col.inefficiency_kind",
-    "review_status": "stock.col.review_status",
-    "priority_score": "stock.col.priority_score",
-    "land_rights": "stock.field.land_rights",
-    "owner": "stock.field.owner",
-}
-#: Rule operators as written in a sentence; comparison signs are the same in every language.
-OPERATOR_SIGNS: Final = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
-OPERATOR_KEYS: Final = {
-    "in": "stock.op.in",
-    "not_in": "stock.op.not_in",
-    "is_missing": "stock.op.is_missing",
-    "not_missing": "stock.op.not_missing",
-}
-
-
 def park_names() -> dict[str, str]:
     """Park id → name in the page's language, with the outside-of-every-park and total rows named too."""
     outside = tr("stock.outside_parks")
@@ -146,12 +116,6 @@ def for_display(frame: pd.DataFrame, *, missing_park: bool = True) -> pd.DataFra
     return shown
 
 
-def field_name(field: str) -> str:
-    """A plot field as people name it (its id when it has no name: a field of a custom rule)."""
-    key = FIELD_KEYS.get(field)
-    return tr(key) if key else field
-
-
 def value_text(field: str, value: object) -> str:
     """One value of ``field`` in words: names for codes, 是/否 for flags, lists joined, "missing" if none."""
     if isinstance(value, list | tuple | np.ndarray):
@@ -169,11 +133,10 @@ def value_text(field: str, value: object) -> str:
 
 
 def condition_text(condition: Condition, plot_value: object) -> str:
-    """A rule condition in the page's language with the plot's own value: ``闲置年限 ≥ 5（本地块：12）``."""
-    field = field_name(condition.field)
-    actual = value_text(condition.field, plot_value)
-    if condition.op in PRESENCE:
-        return tr("stock.condition_presence", field=field, op=tr(OPERATOR_KEYS[condition.op]), actual=actual)
-    op = OPERATOR_SIGNS.get(condition.op) or tr(OPERATOR_KEYS[condition.op])
-    value = value_text(condition.field, condition.value)
-    return tr("stock.condition", field=field, op=op, value=value, actual=actual)
+    """A rule condition in the page's language with the plot's own value: ``闲置年数 ≥ 5（本地块：12）``.
+
+    The condition is worded by the rules themselves (:meth:`Condition.sentence`), as workbooks word it;
+    the page adds only the plot's value.
+    """
+    rule = worded_cell(condition.sentence(), current_lang())
+    return tr("stock.condition", condition=rule, actual=value_text(condition.field, plot_value))

@@ -11,6 +11,7 @@ import streamlit as st
 
 from zgc_geo.errors import AccessRefusedError, ConcurrentEditError, WorkspaceIntegrityError
 from zgc_geo.export.layers import write_layer
+from zgc_geo.stock.analysis import PRIORITY_PART_KEYS
 from zgc_geo.stock.bulk import OUTSIDE
 from zgc_geo.stock.filters import NO_CLASS, OUTSIDE_PARKS, PlotFilter
 from zgc_geo.stock.redevelopment import explain_suggestions, load_redevelopment_rules
@@ -94,16 +95,6 @@ AUDIT_HEADINGS: Final = {
 #: change ids are the log's own links (an undo's note names the change it reverted by its time); the
 #: inventory is the one chosen at the top of the page.
 AUDIT_HIDDEN: Final = ("hash", "change_id", "reverts", "inventory")
-#: The priority components (``prio_<id>`` columns), as the "why this priority" chart names them.
-PRIORITY_PARTS: Final = {
-    "years_idle": "stock.part.years_idle",
-    "area": "stock.part.area",
-    "extra_floor_area": "stock.part.extra_floor_area",
-    "efficiency": "stock.part.efficiency",
-    "inefficiency": "stock.part.inefficiency",
-    "proximity": "stock.part.proximity",
-    "inside_park": "stock.part.inside_park",
-}
 #: Audit rows shown for one plot (the full log is in the workspace and in a backup).
 AUDIT_ROWS_SHOWN: Final = 50
 
@@ -331,7 +322,7 @@ def record_panel(store: WorkspaceStore, inventory: str, plot: pd.Series) -> None
         parts = {}
         for column in (c for c in plot.index if c.startswith("prio_")):
             part = column.removeprefix("prio_")
-            parts[tr(PRIORITY_PARTS[part]) if part in PRIORITY_PARTS else part] = plot[column]
+            parts[tr(PRIORITY_PART_KEYS[part]) if part in PRIORITY_PART_KEYS else part] = plot[column]
         st.bar_chart(pd.Series(parts, name=tr("stock.points")))
     _decision_form(store, inventory, plot)
 

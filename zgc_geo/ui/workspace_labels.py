@@ -8,6 +8,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from zgc_geo.export.labels import TEXT_KEYS
 from zgc_geo.stock.redevelopment import load_redevelopment_rules
 from zgc_geo.ui.code_labels import beijing_time, for_display
 from zgc_geo.ui.i18n import local, tr
@@ -15,19 +16,8 @@ from zgc_geo.ui.rights_view import role_text
 from zgc_geo.workspace import REVIEW_STATUSES
 from zgc_geo.workspace.audit_chain import Finding
 
-#: Audit actions (``WorkspaceStore.audit_log`` column ``action``) as the pages name them.
-AUDIT_ACTION_LABELS: Final = {
-    "decide": "stock.action.decide",
-    "undo": "stock.action.undo",
-    "import": "stock.action.import",
-    "replace": "stock.action.replace",
-    "acknowledge": "stock.action.acknowledge",
-    "upgrade": "stock.action.upgrade",
-    "copy": "stock.action.copy",
-    "grant": "stock.action.grant",
-    "revoke": "stock.action.revoke",
-    "refuse": "stock.action.refuse",
-}
+#: Audit actions (``WorkspaceStore.audit_log`` column ``action``) as the pages and workbooks name them.
+AUDIT_ACTION_LABELS: Final = TEXT_KEYS["action"]
 #: A verification finding's sentence (``Finding.template``) in the translation table.
 FINDING_TEXTS: Final = {
     "audit_row": "integrity.finding.audit_row",
