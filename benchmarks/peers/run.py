@@ -610,8 +610,8 @@ def zonal_agreement(entries: list[dict[str, Any]], work: Path) -> None:
         if entry["tool"] in found and found[entry["tool"]]["max_difference"] is not None:
             diff = entry["agreement"] = found[entry["tool"]]
             entry["note"] += (
-                f"; its means differ from zgc-geo's by at most {diff['max_difference']:.3g} over "
-                f"{diff['plots']:,} plots ({diff['missing']:,} without a mean)"
+                f"; its means are within 0.01 of zgc-geo's for {diff['within_0_01']:,} of {diff['plots']:,} "
+                f"plots, at most {diff['max_difference']:.3g} apart ({diff['missing']:,} without a mean)"
             )
 
 

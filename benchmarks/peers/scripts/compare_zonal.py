@@ -1,9 +1,9 @@
 """How far the zonal peers' means are from zgc-geo's, plot by plot (not timed).
 
 Reads the CSVs the zonal scripts wrote (``plot_id`` and ``mean``) and prints JSON per tool: the largest
-absolute difference over the plots zgc-geo gave cells to, and how many of those plots the tool left
-without a mean. rasterstats counts cells by centre as zgc-geo does; exactextract weights each cell by
-the share of it the plot covers, so its means differ by design.
+absolute difference over the plots zgc-geo gave cells to, how many of them agree within 0.01, and how
+many the tool left without a mean. rasterstats counts cells by centre as zgc-geo does; exactextract
+weights each cell by the share of it the plot covers, so its means differ by design.
 
     python compare_zonal.py zgc-geo=zgc.csv exactextract=exactextract.csv rasterstats=rasterstats.csv
 """
@@ -31,6 +31,7 @@ def main(*pairs: str) -> None:
         difference = np.abs(theirs.to_numpy()[both] - ours.to_numpy()[both])
         result[tool] = {
             "max_difference": float(difference.max()) if both.any() else None,
+            "within_0_01": int((difference <= 0.01).sum()),
             "missing": int((~np.isfinite(theirs.to_numpy()) & np.isfinite(ours.to_numpy())).sum()),
             "plots": len(ours),
         }
