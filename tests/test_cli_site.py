@@ -130,3 +130,15 @@ def test_failed_constraints_are_exported_by_name(
     else:
         values = [str(v) for v in pyogrio.read_dataframe(out, layer="ranked")["failed_constraints"]]
     assert name in values and not any("exclusion_zone" in v for v in values)
+
+
+def test_candidates_without_names_are_ranked_by_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An inventory with no name column is common (a bureau's export of ids and geometry only)."""
+    demo = pyogrio.read_dataframe(DEMO)
+    unnamed = tmp_path / "unnamed.geojson"
+    pyogrio.write_dataframe(demo.drop(columns=["name"]).head(40), unnamed)
+    out = tmp_path / "ranked.gpkg"
+    assert main(["site", "frontier_it", "--plots", str(unnamed), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "    1. demo-" in printed and "<NA>" not in printed and "nan" not in printed
+    assert len(pyogrio.read_dataframe(out, layer="ranked")) == 40

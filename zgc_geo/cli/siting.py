@@ -156,7 +156,8 @@ def _print_ranking(result: SitingResult) -> None:
     for row in top.itertuples():
         codes = row.failed_constraints
         failed = f"  fails: {', '.join(constraint_name(c) for c in codes)}" if codes else ""
-        label = getattr(row, "name", "") or ""
+        name = getattr(row, "name", None)
+        label = name if isinstance(name, str) else ""  # an inventory may carry ids only (NA names)
         rank = "  -" if pd.isna(row.rank) else f"{int(row.rank):>3}"
         tied = " (tied)" if row.tied else ""  # a shared rank: 1, 1, 3 …
         print(f"  {rank}. {row.plot_id}  {label}  score {row.score:.1f}{tied}{failed}")
