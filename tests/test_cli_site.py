@@ -132,7 +132,9 @@ def test_failed_constraints_are_exported_by_name(
     assert name in values and not any("exclusion_zone" in v for v in values)
 
 
-def test_candidates_without_names_are_ranked_by_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_candidates_without_names_are_ranked_by_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An inventory with no name column is common (a bureau's export of ids and geometry only)."""
     demo = pyogrio.read_dataframe(DEMO)
     unnamed = tmp_path / "unnamed.geojson"

@@ -44,6 +44,8 @@ CODE_COLUMNS: Final = {
 }
 #: Columns holding UTC times (ISO 8601, ``…Z``): shown in Beijing time.
 TIME_COLUMNS: Final = ("time", "granted_at", "updated_at")
+
+
 def park_names() -> dict[str, str]:
     """Park id → name in the page's language, with the outside-of-every-park and total rows named too."""
     outside = tr("stock.outside_parks")
