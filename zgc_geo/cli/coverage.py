@@ -11,7 +11,13 @@ from typing import Final
 
 import pandas as pd
 
-from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, add_lang_option, print_result
+from zgc_geo.cli.importing import (
+    EXIT_HAS_ERRORS,
+    EXIT_USABLE,
+    add_lang_option,
+    local_file_options,
+    print_result,
+)
 from zgc_geo.coverage.bth import CORE_PLACE_ID, steering_table, zone_distances
 from zgc_geo.coverage.findings import FINDING_KINDS, findings_table, plan_findings
 from zgc_geo.coverage.matrix import cell_label, coverage_matrix, matrix_wide
@@ -19,7 +25,7 @@ from zgc_geo.coverage.spatial import coverage_table
 from zgc_geo.errors import OptionError
 from zgc_geo.export.tables import write_tables
 from zgc_geo.i18n import Lang
-from zgc_geo.importing.pipeline import ImportOptions, import_file
+from zgc_geo.importing.pipeline import import_file
 from zgc_geo.plan_data import PlanData, plan_from_catalogue
 
 DEFAULT_RADIUS_KM: Final = 3.0
@@ -63,7 +69,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
     radius_m = args.radius_km * 1000.0
     plots = None
     if args.plots:
-        imported = import_file(args.plots, ImportOptions(kind="plots", crs=args.crs))
+        imported = import_file(args.plots, local_file_options("plots", crs=args.crs))
         print_result(imported)
         if imported.frame is None or not imported.report.usable:
             print(f"  nothing written: fix the errors in {args.plots.name} first")

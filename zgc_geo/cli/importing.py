@@ -11,6 +11,7 @@ from zgc_geo.datums import DATUMS, convert_geodataframe, normalize_datum
 from zgc_geo.errors import DatumError
 from zgc_geo.export.layers import write_layer
 from zgc_geo.i18n import DEFAULT_LANG, LANGS
+from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.pipeline import AUTO_KIND, IMPORT_KINDS, ImportOptions, ImportResult, import_file
 from zgc_geo.importing.report_export import write_report
 
@@ -99,10 +100,16 @@ def add_table_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def local_file_options(kind: str, **options: object) -> ImportOptions:
+    """Import options for a file the user named on the command line: their own file, not an upload, so
+    no upload size cap (the archive guards stay; see :meth:`ImportLimits.from_env`)."""
+    return ImportOptions(kind=kind, limits=ImportLimits.from_env(local=True), **options)  # type: ignore[arg-type]
+
+
 def import_options(args: argparse.Namespace, kind: str) -> ImportOptions:
     """Import options from the parsed command line."""
-    return ImportOptions(
-        kind=kind,  # type: ignore[arg-type]
+    return local_file_options(
+        kind,
         crs=args.crs,
         encoding=args.encoding,
         layer=args.layer,

@@ -8,11 +8,17 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, add_lang_option, print_result
+from zgc_geo.cli.importing import (
+    EXIT_HAS_ERRORS,
+    EXIT_USABLE,
+    add_lang_option,
+    local_file_options,
+    print_result,
+)
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.errors import LayerError, OptionError
 from zgc_geo.export.layers import write_layer
-from zgc_geo.importing.pipeline import ImportOptions, import_file
+from zgc_geo.importing.pipeline import import_file
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.siting.ahp import ahp_weights, read_ahp_file
 from zgc_geo.siting.analysis import SitingOptions, SitingResult, constraint_name, site_cluster
@@ -75,7 +81,7 @@ def parse_weights(text: str) -> dict[str, float]:
 
 def _layer(path: Path) -> gpd.GeoDataFrame:
     """A helper layer read through the import pipeline; its errors stop the run with exit 1."""
-    result = import_file(path, ImportOptions(kind="layer"))
+    result = import_file(path, local_file_options("layer"))
     if result.frame is None or not result.report.usable:
         raise LayerError(f"{path.name}: {result.verdict}; run zgc-geo validate {path} --as layer for details")
     return result.frame
@@ -106,7 +112,7 @@ def _distance_factor(args: argparse.Namespace) -> tuple[tuple[FactorSpec, object
 def _cmd_site(args: argparse.Namespace) -> int:
     if args.weights and args.ahp:
         raise OptionError("give either --weights or --ahp, not both")
-    imported = import_file(args.plots, ImportOptions(kind="plots", crs=args.crs))
+    imported = import_file(args.plots, local_file_options("plots", crs=args.crs))
     if imported.frame is None or not imported.report.usable:
         print_result(imported)
         print(f"  nothing ranked: fix the errors in {args.plots.name} first")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, fields
 from typing import Final
@@ -35,28 +36,30 @@ class ImportLimits:
     max_features: int = 1_000_000
 
     @property
-    def max_file_bytes(self) -> int:
-        """``max_file_mib`` in bytes."""
-        return int(self.max_file_mib * MIB)
-
-    @property
     def max_unpacked_bytes(self) -> int:
         """``max_unpacked_mib`` in bytes."""
         return int(self.max_unpacked_mib * MIB)
 
     def check_file_size(self, name: str, size: int) -> None:
         """Refuse an input of ``size`` bytes over :attr:`max_file_mib`, before reading any of it."""
-        if size > self.max_file_bytes:
+        if size > self.max_file_mib * MIB:  # a float compare: a local file's cap may be unbounded (inf)
             raise InputTooLargeError(
                 f"{name} is {format_mib(size)}; the limit is {self.max_file_mib:g} MiB "
                 "(raise ZGC_GEO_IMPORT_MAX_FILE_MIB if this file is genuine)"
             )
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> ImportLimits:
-        """Defaults overridden by ``ZGC_GEO_IMPORT_MAX_FILE_MIB`` and the like."""
+    def from_env(cls, environ: dict[str, str] | None = None, *, local: bool = False) -> ImportLimits:
+        """Defaults overridden by ``ZGC_GEO_IMPORT_MAX_FILE_MIB`` and the like.
+
+        ``local``: the file is one the user named on their own machine's command line, not an upload.
+        The file-size cap exists to protect a server from what strangers send it; a batch run should
+        read its own 1M-plot GeoPackage without an environment variable. So a local file has no size
+        cap unless ``ZGC_GEO_IMPORT_MAX_FILE_MIB`` sets one, while the archive guards (unpacked size,
+        compression ratio, member count) and the feature cap stay: a zip bomb is as hostile on disk.
+        """
         environ = dict(os.environ if environ is None else environ)
-        values: dict[str, float | int] = {}
+        values: dict[str, float | int] = {"max_file_mib": math.inf} if local else {}
         for spec in fields(cls):
             name = ENV_PREFIX + spec.name.upper()
             if name not in environ:

@@ -62,7 +62,7 @@ def inspect_raster(path: Path, limits: ImportLimits | None = None) -> RasterInfo
     UnreadableInputError
         The file is missing, not a TIFF, or corrupt.
     InputTooLargeError
-        The file is over ``limits.max_file_bytes``.
+        The file is over ``limits.max_file_mib``.
     """
     limits = limits or ImportLimits.from_env()
     path = Path(path)
