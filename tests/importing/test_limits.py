@@ -52,3 +52,8 @@ def test_a_zip_bomb_named_on_the_command_line_is_still_refused(
         zf.writestr("plots.geojson", b" " * (64 * MIB))  # ~1000:1, far over the ratio guard
     assert main(["validate", str(bomb)]) == 2
     assert "ratio" in capsys.readouterr().err.lower()
+
+
+def test_the_overlap_list_length_is_configurable() -> None:
+    assert ImportLimits.from_env({}).max_overlap_rows == 1000
+    assert ImportLimits.from_env({"ZGC_GEO_IMPORT_MAX_OVERLAP_ROWS": "5"}).max_overlap_rows == 5

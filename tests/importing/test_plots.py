@@ -362,6 +362,42 @@ def test_overlapping_plots_are_reported_per_pair(parks: gpd.GeoDataFrame) -> Non
     assert overlap.message == "plots 'A' (row 2) and 'B' (row 3) overlap by 5,000.0 m² (50% of the smaller)"
 
 
+def _stacked(count: int) -> gpd.GeoDataFrame:
+    """``count`` plots drawn on top of one another, each slightly shifted: every pair overlaps."""
+    return plots(
+        {"地块编号": [f"P{i:03d}" for i in range(count)]}, [metric(i * 0.5, 0) for i in range(count)]
+    )
+
+
+def test_dense_overlaps_list_the_first_pairs_and_count_the_rest(parks: gpd.GeoDataFrame) -> None:
+    _out, problems = run(_stacked(60), parks, max_overlap_rows=10)  # 1,770 pairs
+    listed = only(problems, "plots_overlap")
+    assert len(listed) == 10
+    assert [(p.row, p.value) for p in listed[:2]] == [(2, "P001"), (2, "P002")]  # row order: stable
+    (more,) = only(problems, "plots_overlap_more")
+    assert more.message.startswith("1,760 more pair(s) of plots overlap and are not listed (1,770 in all")
+    assert "另有 1,760 对地块重叠" in more.message_in("zh")
+
+
+def test_pairs_beyond_the_measured_chunks_are_counted_by_their_interiors(parks: gpd.GeoDataFrame) -> None:
+    """150 stacked plots: 11,175 pairs, more than one measured chunk, so the rest are counted cheaply."""
+    _out, problems = run(_stacked(150), parks, max_overlap_rows=3)
+    assert len(only(problems, "plots_overlap")) == 3
+    (more,) = only(problems, "plots_overlap_many")
+    assert "(up to 11,175 in all" in more.message and "至多 11,172 对" in more.message_in("zh")
+    # Plots side by side share an edge, not an area: their extents do not count them.
+    side_by_side = plots(
+        {"地块编号": [f"Q{i}" for i in range(150)]}, [metric(i * 100, 0) for i in range(150)]
+    )
+    _out, problems = run(side_by_side, parks, max_overlap_rows=0)
+    assert not only(problems, "plots_overlap_many") and not only(problems, "plots_overlap_more")
+
+
+def test_a_clean_inventory_lists_every_overlap_and_no_summary(parks: gpd.GeoDataFrame) -> None:
+    _out, problems = run(_stacked(5), parks, max_overlap_rows=10)
+    assert len(only(problems, "plots_overlap")) == 10 and not only(problems, "plots_overlap_more")
+
+
 def test_a_user_mapping_and_other_crs_are_honoured(parks: gpd.GeoDataFrame) -> None:
     frame = plots({"编号": ["1"], "地块编号": ["A1"]}, [metric(0, 0)]).to_crs(ANALYSIS_CRS)
     mapping = guess_mapping(["编号", "地块编号"]).with_overrides({"plot_id": "编号"})

@@ -34,6 +34,9 @@ class ImportLimits:
     max_compression_ratio: float = 200.0
     max_archive_members: int = 2000
     max_features: int = 1_000_000
+    #: Overlapping plot pairs listed one per row in a report; the rest are counted, not listed (a file
+    #: drawn on top of itself has millions of pairs, and building a row for each is what makes it slow).
+    max_overlap_rows: int = 1000
 
     @property
     def max_unpacked_bytes(self) -> int:

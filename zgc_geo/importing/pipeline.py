@@ -199,7 +199,11 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         if options.column_overrides:
             mapping = mapping.with_overrides(options.column_overrides)
         cleaned, problems = normalise_plots(
-            frame, mapping=mapping, parks=parks, first_row_number=read.first_row_number
+            frame,
+            mapping=mapping,
+            parks=parks,
+            first_row_number=read.first_row_number,
+            max_overlap_rows=options.limits.max_overlap_rows,
         )
         result.mapping = mapping
     elif kind == "parks":

@@ -23,6 +23,7 @@ from zgc_geo.crs import ANALYSIS_CRS, M2_PER_MU, require_crs, to_storage_crs
 from zgc_geo.i18n import Sentence
 from zgc_geo.importing.columns import CANONICAL_FIELDS, ColumnMapping, apply_mapping, guess_mapping
 from zgc_geo.importing.land_use import classify_land_use
+from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.report import Both, Problem, Severity
 from zgc_geo.polygons import polygonal_parts
 
@@ -51,6 +52,10 @@ YEAR_RANGE: Final = (1800, 2200)
 #: Words that settle land rights: 国有, 国有建设用地, 国有出让, 国有划拨 → state; 集体, 农村集体 → collective.
 LAND_RIGHTS_WORDS: Final = (("state", ("国有", "state")), ("collective", ("集体", "collective")))
 _DROPPED: Final = "; the row is dropped"
+_MANY_OVERLAPS_HINT: Final = (
+    "so many overlaps usually mean the file holds its plots twice or split plots were drawn over the whole; "
+    "raise ZGC_GEO_IMPORT_MAX_OVERLAP_ROWS to list more"
+)
 _NUMBER_HINT: Final = "write a plain number such as 1.2, without units (leave the cell empty if unknown)"
 
 #: Every problem this module reports: code → (severity, message, hint), filled in per row.
@@ -93,6 +98,13 @@ MESSAGES: Final[dict[str, tuple[Severity, str, str]]] = {
     "plots_overlap": (
         "warning", "plots {a!r} (row {row_a}) and {b!r} (row {row_b}) overlap by {overlap:,.1f} m² "
         "({share:.0%} of the smaller)", "check both outlines: a plot counted twice inflates the idle area"),
+    "plots_overlap_more": (
+        "warning", "{more:,} more pair(s) of plots overlap and are not listed ({total:,} in all; the report "
+        "lists the first {cap:,})", _MANY_OVERLAPS_HINT),
+    "plots_overlap_many": (
+        "warning", "up to {more:,} more pair(s) of plots overlap and are not listed (up to {total:,} in all; "
+        "the report lists the first {cap:,}; pairs past those were counted by their extents, not measured)",
+        _MANY_OVERLAPS_HINT),
 }  # fmt: skip
 
 #: The page's text of each problem: code → (message key, hint key) in the translation table.
@@ -122,12 +134,19 @@ PAGE_TEXTS: Final[dict[str, tuple[str, str]]] = {
     "park_unknown": ("import.problem.park_unknown", "import.page_hint.park_unknown"),
     "outside_parks": ("import.problem.outside_parks", "import.page_hint.outside_parks"),
     "plots_overlap": ("import.problem.plots_overlap", "import.page_hint.plots_overlap"),
+    "plots_overlap_more": ("import.problem.plots_overlap_more", "import.page_hint.plots_overlap_more"),
+    "plots_overlap_many": ("import.problem.plots_overlap_many", "import.page_hint.plots_overlap_more"),
 }
 
 _POINTS, _LINES = Both(zh="点", en="points"), Both(zh="线", en="lines")
 _TYPE_WORDS: Final = {0: _POINTS, 4: _POINTS, 1: _LINES, 2: _LINES, 5: _LINES}
 _NO_POLYGONS: Final = Both(zh="不含面的几何集合", en="a collection without polygons")
 _POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
+
+
+def _extent_area(bounds: np.ndarray) -> np.ndarray:
+    """Areas of bounding boxes given as rows of (minx, miny, maxx, maxy)."""
+    return (bounds[:, 2] - bounds[:, 0]) * (bounds[:, 3] - bounds[:, 1])
 
 
 def problem(
@@ -183,6 +202,7 @@ def normalise_plots(
     mapping: ColumnMapping | None = None,
     parks: gpd.GeoDataFrame | None = None,
     first_row_number: int = 1,
+    max_overlap_rows: int = ImportLimits.max_overlap_rows,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """The plots in the canonical schema (EPSG:4326), and every problem found.
 
@@ -199,7 +219,7 @@ def normalise_plots(
     rows = np.arange(len(data)) + first_row_number
     geoms, keep, geometry_problems = _clean_geometry(data.geometry.to_numpy(), rows)
     data = data.set_geometry(gpd.GeoSeries(geoms, index=data.index, crs=frame.crs)).loc[keep]
-    checks = _Checks(data, mapping, rows[keep])
+    checks = _Checks(data, mapping, rows[keep], max_overlap_rows=max_overlap_rows)
     out = checks.run(parks if parks is not None else load_layer("parks"))
     return out, problems + geometry_problems + checks.problems
 
@@ -303,8 +323,11 @@ def park_lookup(parks: pd.DataFrame) -> dict[str, str]:
 class _Checks:
     """The attribute and cross-row checks of one plot table; problems collect in ``problems``."""
 
-    def __init__(self, data: gpd.GeoDataFrame, mapping: ColumnMapping, rows: np.ndarray) -> None:
+    def __init__(
+        self, data: gpd.GeoDataFrame, mapping: ColumnMapping, rows: np.ndarray, *, max_overlap_rows: int
+    ) -> None:
         self.data, self.mapping, self.rows = data, mapping, rows
+        self.max_overlap_rows = max_overlap_rows
         self.metric = data.geometry.to_crs(ANALYSIS_CRS)
         self.problems: list[Problem] = []
         self.out: dict[str, pd.Series] = {}
@@ -458,17 +481,55 @@ class _Checks:
         self.out["park_id"] = park
 
     def overlaps(self) -> None:
-        """Pairs of plots sharing more than a sliver, found with one bulk spatial-index query."""
+        """Pairs of plots sharing more than a sliver, found with one bulk spatial-index query.
+
+        The first ``max_overlap_rows`` pairs (in row order, so the same file lists the same pairs) get a
+        row each. Measuring an overlap builds its intersection, so pairs are measured in chunks only until
+        the list is full, and one summary row gives the rest: exact when every pair was measured, else an
+        upper bound counting the unmeasured pairs whose extents share more than a sliver (a few array
+        operations for millions of pairs; an exact DE-9IM test would cost five times the whole import). A
+        clean inventory never reaches the cap and is measured in full; one drawn over itself stays bounded
+        (100k plots with 1.75 M overlapping pairs: 1.6 s against 1.1 s for 100k clean ones, this check and
+        the other plot checks only, 2 cores).
+        """
         geoms = self.metric.to_numpy()
-        left, right = self.metric.sindex.query(geoms, predicate="intersects")
+        left, right = self.metric.sindex.query(geoms)  # extents only: measuring settles the rest
         left, right = left[left < right], right[left < right]
-        shared = shapely.area(shapely.intersection(geoms[left], geoms[right]))
-        smaller = np.minimum(shapely.area(geoms[left]), shapely.area(geoms[right]))
-        overlapping = (shared > OVERLAP_MIN_M2) & (shared > OVERLAP_MIN_SHARE * smaller)
+        order = np.lexsort((right, left))
+        left, right = left[order], right[order]
+        cap = self.max_overlap_rows
+        chunk = max(4 * cap, 10_000)
+        listed = unlisted = start = 0
+        while start < len(left) and listed < cap:
+            a, b = left[start : start + chunk], right[start : start + chunk]
+            shared = shapely.area(shapely.intersection(geoms[a], geoms[b]))
+            smaller = np.minimum(shapely.area(geoms[a]), shapely.area(geoms[b]))
+            found = np.flatnonzero((shared > OVERLAP_MIN_M2) & (shared > OVERLAP_MIN_SHARE * smaller))
+            shown = found[: cap - listed]
+            self._overlap_rows(a[shown], b[shown], shared[shown], smaller[shown])
+            listed, unlisted = listed + len(shown), unlisted + len(found) - len(shown)
+            start += chunk
+        if start < len(left):  # not measured: counted by extents that share an area (an upper bound)
+            bounds = shapely.bounds(geoms)
+            first, second = bounds[left[start:]], bounds[right[start:]]
+            width = np.minimum(first[:, 2], second[:, 2]) - np.maximum(first[:, 0], second[:, 0])
+            height = np.minimum(first[:, 3], second[:, 3]) - np.maximum(first[:, 1], second[:, 1])
+            shared = np.clip(width, 0, None) * np.clip(height, 0, None)
+            smaller = np.minimum(_extent_area(first), _extent_area(second))
+            more = unlisted + int(
+                np.count_nonzero((shared > OVERLAP_MIN_M2) & (shared > OVERLAP_MIN_SHARE * smaller))
+            )
+            code = "plots_overlap_many"
+        else:
+            more, code = unlisted, "plots_overlap_more"
+        if more:
+            self.problems.append(problem(code, field="geometry", more=more, total=listed + more, cap=cap))
+
+    def _overlap_rows(
+        self, left: np.ndarray, right: np.ndarray, shared: np.ndarray, smaller: np.ndarray
+    ) -> None:
         ids = self.out["plot_id"].fillna("(no id)").to_numpy()
-        for a, b, overlap, small in zip(
-            left[overlapping], right[overlapping], shared[overlapping], smaller[overlapping], strict=True
-        ):
+        for a, b, overlap, small in zip(left, right, shared, smaller, strict=True):
             self.problems.append(
                 problem(
                     "plots_overlap",
