@@ -35,7 +35,10 @@ class Walk:
         self.folder = folder
         self.count = 0
 
-    def shot(self, what: str) -> None:
+    def shot(self, what: str, focus: Locator | None = None) -> None:
+        """Screenshot the window; Streamlit scrolls inside its own container, so bring ``focus`` into view."""
+        if focus is not None:
+            focus.scroll_into_view_if_needed()
         self.count += 1
         self.page.screenshot(path=str(self.folder / f"{self.count:02d}_{what}.png"), full_page=True)
 
@@ -104,7 +107,7 @@ def test_planner_reviews_a_plot_and_exports(
     expect(page.get_by_role("heading", name=re.compile(PLOT_ID))).to_be_visible(timeout=TIMEOUT_MS)
     expect(frame.locator("path.zgc-stock-highlight")).to_have_count(1, timeout=TIMEOUT_MS)
     _visible_text_has_no_codes(page)
-    walk.shot("plot_record")
+    walk.shot("plot_record", page.get_by_role("heading", name=re.compile(PLOT_ID)))
 
     form = page.locator('[data-testid="stForm"]').first
     choose(page, form.get_by_role("combobox").first, REVIEW_STATUSES["recommended"].zh)
@@ -113,7 +116,7 @@ def test_planner_reviews_a_plot_and_exports(
     expect_toast(
         page, translate("stock.recorded", "zh", plot=PLOT_ID, status=REVIEW_STATUSES["recommended"].zh)
     )
-    walk.shot("decision_recorded")
+    walk.shot("decision_recorded", form)
     expect(form.locator("textarea")).to_have_value("", timeout=TIMEOUT_MS)
 
     choose(
@@ -130,7 +133,7 @@ def test_planner_reviews_a_plot_and_exports(
     plots_sheet = workbook[workbook.sheetnames[0]]
     headers = [c.value for c in next(plots_sheet.iter_rows(max_row=1))]
     assert all(re.search(r"[\u4e00-\u9fff]", str(h)) for h in headers if h), headers
-    walk.shot("exported")
+    walk.shot("exported", button)
     walk.no_errors()
     assert external_requests == [], ", ".join(external_requests)
 
@@ -156,7 +159,7 @@ def test_manager_checks_coverage_and_sites_a_project(
     with_site = translate("coverage.table_with_sites", "zh", count=1)
     expect(page.get_by_text(re.compile(re.escape(with_site)))).to_be_visible(timeout=TIMEOUT_MS)
     walk.no_errors()
-    walk.shot("coverage_what_if")
+    walk.shot("coverage_what_if", page.get_by_text(re.compile(re.escape(with_site))))
 
     page.goto(f"{streamlit_server}/siting", wait_until="domcontentloaded")
     page.locator(".st-key-site_run button").click(timeout=TIMEOUT_MS)
@@ -168,7 +171,7 @@ def test_manager_checks_coverage_and_sites_a_project(
     expect(page.get_by_text(re.compile("并列")).first).to_be_visible(timeout=TIMEOUT_MS)
     walk.no_errors()
     _visible_text_has_no_codes(page)
-    walk.shot("siting_result")
+    walk.shot("siting_result", page.locator(MAP_IFRAME).first)
     assert external_requests == [], ", ".join(external_requests)
 
 
@@ -204,7 +207,7 @@ def test_official_prints_the_overview_for_a_meeting(
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "海淀园" in text, text[:500]
     assert re.search(r"1\s*:\s*[\d\s,]{5,}", text), text[:500]  # a numeric scale beside the bar
-    walk.shot("printed")
+    walk.shot("printed", button)
 
     page.goto(f"{streamlit_server}/bth", wait_until="domcontentloaded")
     expect(_map(page).locator(".leaflet-container path").first).to_be_attached(timeout=TIMEOUT_MS)
