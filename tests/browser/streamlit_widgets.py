@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
@@ -35,3 +37,12 @@ def expect_toast(page: Page, text: str, timeout_ms: float = 90_000) -> None:
     toast = page.get_by_test_id("stToastText").filter(has_text=text)
     expect(toast).to_be_visible(timeout=timeout_ms)
     expect(toast).to_be_in_viewport()
+
+
+def save_download(page: Page, button: Locator, folder: Path) -> Path:
+    """Click the download ``button`` and save what the browser receives in ``folder``, under its own name."""
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        button.click()
+    target = folder / info.value.suggested_filename
+    info.value.save_as(target)
+    return target

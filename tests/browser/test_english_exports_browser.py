@@ -15,7 +15,7 @@ from typing import Final, NamedTuple
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.streamlit_widgets import choose, wait_idle
+from tests.browser.streamlit_widgets import choose, save_download, wait_idle
 from tests.export_checks import only_local_files, poppler
 from tests.fixture_files import write_gbk_plot_zip
 from zgc_geo.i18n import translate
@@ -110,11 +110,7 @@ def _export(page: Page, key: str, fmt: str, tmp_path: Path, paper: str = "A3") -
         assert page.locator('[data-testid="stAlertContentError"]').count() == 0
         prepare.click()
         expect(download).to_contain_text(suffix, timeout=TIMEOUT_MS)
-    with page.expect_download(timeout=TIMEOUT_MS) as info:
-        download.click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
-    return target
+    return save_download(page, download, tmp_path)
 
 
 @pytest.mark.browser

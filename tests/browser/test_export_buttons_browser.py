@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.streamlit_widgets import choose, wait_idle
+from tests.browser.streamlit_widgets import choose, save_download, wait_idle
 from zgc_geo.i18n import translate
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -22,11 +22,7 @@ def _choose(page: Page, key: str, option: str) -> None:
 
 
 def _download(page: Page, button: Locator, tmp_path: Path) -> bytes:
-    with page.expect_download(timeout=TIMEOUT_MS) as info:
-        button.click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
-    return target.read_bytes()
+    return save_download(page, button, tmp_path).read_bytes()
 
 
 @pytest.mark.browser

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
-from tests.browser.streamlit_widgets import choose, wait_idle
+from tests.browser.streamlit_widgets import choose, save_download, wait_idle
 from tests.export_checks import poppler
 from zgc_geo.export.printing import EXTENT_NOTE, SCALE_NOTE
 from zgc_geo.i18n import translate
@@ -73,11 +73,7 @@ def _prepare_and_download(page: Page, suffix: str, tmp_path: Path) -> bytes:
     page.locator(f".st-key-{KEY}_go").get_by_role("button").click()
     button = page.locator(f".st-key-{KEY}_dl").get_by_role("button")
     expect(button).to_contain_text(re.compile(rf"zgc-geo_stock_\S+{re.escape(suffix)}"), timeout=TIMEOUT_MS)
-    with page.expect_download(timeout=TIMEOUT_MS) as info:
-        button.click()
-    target = tmp_path / info.value.suggested_filename
-    info.value.save_as(target)
-    return target.read_bytes()
+    return save_download(page, button, tmp_path).read_bytes()
 
 
 def _png_extent(png: bytes) -> tuple[Extent, int]:

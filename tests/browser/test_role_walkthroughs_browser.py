@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
-from tests.browser.streamlit_widgets import choose, expect_toast, wait_idle
+from tests.browser.streamlit_widgets import choose, expect_toast, save_download, wait_idle
 from zgc_geo.i18n import translate
 from zgc_geo.workspace import REVIEW_STATUSES
 
@@ -81,14 +81,6 @@ def _visible_text_has_no_codes(page: Page) -> None:
     assert not shown, f"codes shown to people: {sorted(shown)}"
 
 
-def _download(page: Page, button: Locator, folder: Path) -> Path:
-    with page.expect_download(timeout=TIMEOUT_MS) as info:
-        button.click()
-    target = folder / info.value.suggested_filename
-    info.value.save_as(target)
-    return target
-
-
 @pytest.mark.browser
 @pytest.mark.slow
 def test_planner_reviews_a_plot_and_exports(
@@ -127,7 +119,7 @@ def test_planner_reviews_a_plot_and_exports(
     page.locator(".st-key-stock_data_export_go").get_by_role("button").click()
     button = page.locator(".st-key-stock_data_export_dl").get_by_role("button")
     expect(button).to_be_visible(timeout=TIMEOUT_MS)
-    exported = _download(page, button, walk.folder)
+    exported = save_download(page, button, walk.folder)
     workbook = openpyxl.load_workbook(exported, read_only=True)
     assert "字段说明" in workbook.sheetnames, workbook.sheetnames
     plots_sheet = workbook[workbook.sheetnames[0]]
@@ -201,7 +193,7 @@ def test_official_prints_the_overview_for_a_meeting(
     page.locator(f".st-key-{key}_go").get_by_role("button").click()
     button = page.locator(f".st-key-{key}_dl").get_by_role("button")
     expect(button).to_contain_text(re.compile(r"\.pdf"), timeout=TIMEOUT_MS)
-    pdf = _download(page, button, walk.folder)
+    pdf = save_download(page, button, walk.folder)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"CJK|WenQuanYi|Noto", fonts), fonts
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

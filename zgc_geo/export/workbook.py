@@ -131,7 +131,7 @@ def _localised(
         if label is not None and label.number_format and pd.api.types.is_numeric_dtype(out[column]):
             formats[position] = label.number_format
         rows.append((header, str(column), label.unit if label else "", label.meaning(lang) if label else ""))
-    return neutralise_formulas(out), headers, formats, rows
+    return out, headers, formats, rows
 
 
 def _flat(table: pd.DataFrame) -> pd.DataFrame:

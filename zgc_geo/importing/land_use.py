@@ -256,8 +256,7 @@ def _rows_listed(rows: np.ndarray, shown: int = 10) -> str:
 
 def _rows_text(rows: np.ndarray, shown: int = 10) -> str:
     """``12 rows: 2, 3, 5, …`` — enough row numbers to find them, not a flood."""
-    listed = ", ".join(str(int(r)) for r in rows[:shown]) + (", …" if len(rows) > shown else "")
-    return f"{len(rows)} rows: {listed}"
+    return f"{len(rows)} rows: {_rows_listed(rows, shown)}"
 
 
 def _scheme(chosen: Reading | None, readings: tuple[Reading, ...], dominant: str | None) -> str | None:

@@ -242,8 +242,9 @@ def add_presentation_css(m: folium.Map) -> None:
 def add_map_css(m: folium.Map, lang: str | None = None) -> None:
     """Attach zgc-geo's map CSS (labels, tooltips, legend) and the distance tool to a new map.
 
-    Every map builder starts here, so every map (overview, stock, siting, coverage, BTH …) gets
-    the tool in its language (``lang``, or the map's own, see :func:`map_language`).
+    Every map builder starts here and passes its ``lang``, so every map (overview, stock, siting,
+    coverage, BTH …) gets the tool in its language; without one the tool reads the map's own
+    (:func:`map_language`), for a map built elsewhere.
     """
     root = m.get_root()
     assert isinstance(root, Figure), "a folium.Map always renders inside a branca Figure"

@@ -58,7 +58,7 @@ def build_preview_map(
     """
     datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
-    add_map_css(m)
+    add_map_css(m, lang)
     add_basemap(m, basemap)
     add_context_layers(m, parks, districts, park_opacity=0.15, datum=datum, lang=lang)
     drawable = frame[~(frame.geometry.is_empty | frame.geometry.isna())]

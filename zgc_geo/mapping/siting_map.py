@@ -42,7 +42,7 @@ def build_siting_map(
     """
     datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
-    add_map_css(m)
+    add_map_css(m, lang)
     add_basemap(m, basemap)
     uri, bounds = overlay_image(result.suitability, result.grid.transform, result.grid.crs, datum=datum)
     folium.raster_layers.ImageOverlay(

@@ -66,7 +66,7 @@ def build_stock_base_map(
     """
     datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25, prefer_canvas=canvas)
-    add_map_css(m)
+    add_map_css(m, lang)
     add_basemap(m, basemap)
     add_context_layers(m, parks, districts, park_opacity=0.08, datum=datum, lang=lang)
     minx, miny, maxx, maxy = parks.total_bounds

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from zgc_geo.errors import AccessRefusedError, WorkspaceIntegrityError
-from zgc_geo.export.labels import FieldLabel, field_label
+from zgc_geo.export.labels import TEXT_KEYS, FieldLabel, field_label
 from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.columns import CANONICAL_FIELDS
 from zgc_geo.importing.crs_guess import crs_name, suggest_crs
@@ -43,11 +43,7 @@ STATE_KEYS: Final = (
 #: Candidate CRSs offered as one-click fixes per finding.
 FIX_CRS_COUNT: Final = 3
 UNMAPPED: Final = "—"
-SEVERITY_LABELS: Final = {
-    "error": "data.severity.error",
-    "warning": "data.severity.warning",
-    "info": "data.severity.info",
-}
+SEVERITY_LABELS: Final = TEXT_KEYS["severity"]  # as the report workbooks name them
 REPORT_HEADINGS: Final = {
     "severity": "data.col.severity",
     "row": "data.col.row",

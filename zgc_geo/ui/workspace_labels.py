@@ -10,7 +10,7 @@ import pandas as pd
 
 from zgc_geo.export.labels import TEXT_KEYS
 from zgc_geo.stock.redevelopment import load_redevelopment_rules
-from zgc_geo.ui.code_labels import beijing_time, for_display
+from zgc_geo.ui.code_labels import beijing_time, for_display, names_of
 from zgc_geo.ui.i18n import local, tr
 from zgc_geo.ui.rights_view import role_text
 from zgc_geo.workspace import REVIEW_STATUSES
@@ -104,8 +104,7 @@ def audit_for_people(log: pd.DataFrame) -> pd.DataFrame:
     log = log.astype(object).where(log.notna(), None)  # pd.NA has no truth value: plain None instead
     shown = log.copy()
     actions = {a: tr(k) for a, k in AUDIT_ACTION_LABELS.items()}
-    statuses = status_labels()
-    modes = {m: str(local(zh, en)) for m, (zh, en) in load_redevelopment_rules().labels.items()}
+    statuses, modes = names_of("status"), names_of("mode")  # cached vocabularies, as every table's
     times = dict(zip(log["change_id"], log["time"], strict=False))
 
     def value(field: object, cell: object) -> object:
