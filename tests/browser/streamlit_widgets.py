@@ -17,6 +17,26 @@ def wait_idle(page: Page) -> None:
     )
 
 
+def wait_settled(page: Page, quiet_ms: int = 1_500) -> None:
+    """Wait until the script has stayed idle for ``quiet_ms``: a map that moves to a new selection reports
+    its view and reruns the page once more, and a button clicked in between can be dropped by Streamlit
+    (a rerun request that arrives while another is being served replaces it)."""
+    page.evaluate("window.__zgcIdleSince = null")  # a stale mark would miss a rerun nobody watched
+    page.wait_for_function(
+        """(quietMs) => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            const idle = app !== null && app.dataset.testScriptState === "notRunning";
+            const now = performance.now();
+            if (!idle) { window.__zgcIdleSince = null; return false; }
+            if (window.__zgcIdleSince == null) { window.__zgcIdleSince = now; }
+            return now - window.__zgcIdleSince >= quietMs;
+        }""",
+        arg=quiet_ms,
+        polling=100,
+        timeout=TIMEOUT_MS,
+    )
+
+
 def choose(page: Page, box: Locator, option: str) -> None:
     """Pick ``option`` (its shown text) in the selectbox ``box`` (its combobox element)."""
     wait_idle(page)

@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Page, Route, WebSocket, expect
 
 from tests.browser.app_server import app_server
 from tests.browser.conftest import _is_local
-from tests.browser.streamlit_widgets import choose, expect_toast, wait_idle
+from tests.browser.streamlit_widgets import choose, expect_toast, wait_idle, wait_settled
 from tests.browser.test_stock_page_browser import _click_plot, _open_stock_page
 from tests.nginx_server import INSTALL_HINT, SITE_FILE, NginxServer, NginxUnavailableError, find_nginx
 from tests.ui.workspaces import seed_elsewhere
@@ -218,7 +218,9 @@ def test_the_haidian_editor_decides_in_haidian_only_and_cannot_undo_the_admins_c
             refused = translate("rights.cannot_edit_plot", "zh", role="编辑（海淀园）", park="丰台园")
             expect(page.get_by_text(refused)).to_be_visible(timeout=TIMEOUT_MS)
             expect(page.get_by_role("button", name=translate("stock.record", "zh"))).to_have_count(0)
-            # Undo takes back their own change, never the admin's.
+            # Undo takes back their own change, never the admin's (clicked once the map has settled on
+            # the new plot, as a person does).
+            wait_settled(page)
             page.get_by_role("button", name=translate("stock.undo", "zh")).click()
             expect_toast(page, translate("stock.undone", "zh", plot=plot_id), TIMEOUT_MS)
             assert external == [], ", ".join(external)
