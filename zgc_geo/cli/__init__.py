@@ -1,4 +1,5 @@
-"""The ``zgc-geo`` command: :mod:`.main` builds the parser; one module per command family.
+"""The ``zgc-geo`` command: :mod:`.command` builds the parser from :mod:`.parsers` and runs the command;
+one handler module per command family, imported only when one of its commands runs.
 
 ``main`` and the exit codes are re-exported so the console script (``zgc_geo.cli:main``) and callers keep
 one stable address while the command modules stay small.

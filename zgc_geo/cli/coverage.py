@@ -6,18 +6,11 @@ import argparse
 import math
 import unicodedata
 from collections import Counter
-from pathlib import Path
 from typing import Final
 
 import pandas as pd
 
-from zgc_geo.cli.importing import (
-    EXIT_HAS_ERRORS,
-    EXIT_USABLE,
-    add_lang_option,
-    local_file_options,
-    print_result,
-)
+from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, local_file_options, print_result
 from zgc_geo.coverage.bth import CORE_PLACE_ID, steering_table, zone_distances
 from zgc_geo.coverage.findings import FINDING_KINDS, findings_table, plan_findings
 from zgc_geo.coverage.matrix import cell_label, coverage_matrix, matrix_wide
@@ -28,38 +21,14 @@ from zgc_geo.i18n import Lang
 from zgc_geo.importing.pipeline import import_file
 from zgc_geo.plan_data import PlanData, plan_from_catalogue
 
-DEFAULT_RADIUS_KM: Final = 3.0
 #: Role markers of the printed matrix: ● core (以……为核心), ○ focus (为重点).
 MARKERS: Final = {"core": "●", "focus": "○", "": " "}
 #: The park roles in English (以……为核心 = core, 为重点 = focus).
 ROLE_EN: Final = {"core": "core", "focus": "focus"}
 
 
-def add_coverage_command(sub: argparse._SubParsersAction) -> None:
-    """Register ``coverage`` on the main parser's subcommands."""
-    coverage = sub.add_parser(
-        "coverage",
-        help="park × cluster matrix, plan-consistency findings (§五(一), §五(二)1) and spatial coverage",
-        description="Writes sheets matrix, matrix_long, findings, coverage, bth_distances and "
-        "bth_steering. Exit codes: 0 done, 1 the --plots file has errors, 2 unreadable input or "
-        "bad options.",
-    )
-    coverage.add_argument("--out", type=Path, required=True, help="the workbook to write (.xlsx)")
-    coverage.add_argument(
-        "--plots", type=Path, help="idle-plot inventory (any format zgc-geo validate reads) to count too"
-    )
-    coverage.add_argument(
-        "--radius-km",
-        type=float,
-        default=DEFAULT_RADIUS_KM,
-        help=f"reach of a feature park in km (default {DEFAULT_RADIUS_KM:g})",
-    )
-    coverage.add_argument("--crs", help="the --plots file's CRS when it declares none: EPSG:4548, gcj02 …")
-    add_lang_option(coverage)
-    coverage.set_defaults(handler=_cmd_coverage)
-
-
-def _cmd_coverage(args: argparse.Namespace) -> int:
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """``zgc-geo coverage``: the coverage workbook; 0 written, 1 the --plots file has errors."""
     if args.out.suffix.lower() != ".xlsx":
         raise OptionError(f"--out {args.out.name}: the coverage report is a workbook; name it *.xlsx")
     if not (math.isfinite(args.radius_km) and args.radius_km > 0):

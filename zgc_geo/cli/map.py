@@ -6,63 +6,14 @@ import argparse
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
 
+from zgc_geo.cli.parsers.map import FEATURE_PARKS, LAYER_KEYS
 from zgc_geo.errors import OptionError
-from zgc_geo.export.printing import FORMATS, check_output, export_map
+from zgc_geo.export.printing import check_output, export_map
 from zgc_geo.i18n import translate
 from zgc_geo.mapping.overview_map import build_overview_map, keep_layers
-from zgc_geo.mapping.print_layout import (
-    LANGS,
-    MIN_DPI,
-    ORIENTATIONS,
-    PAPER_MM,
-    PrintSpec,
-    PrintView,
-    overlay_ids,
-)
+from zgc_geo.mapping.print_layout import PrintSpec, PrintView, overlay_ids
 from zgc_geo.plan_data import plan_from_catalogue
-
-#: ``--layers`` names → the overview map's overlay ids (see print_layout.overlay_id); the
-#: cluster ids of the plan (frontier_it, …) select one cluster's feature parks each.
-LAYER_KEYS: Final[dict[str, tuple[str, ...]]] = {
-    "region": ("provinces",),
-    "districts": ("districts",),
-    "parks": ("parks",),
-    "labels": ("zgc-label",),
-    "cooperation": ("cooperation",),
-    "fusion": ("fusion",),
-}
-FEATURE_PARKS: Final = "feature_parks"
-
-
-def add_map_command(sub: argparse._SubParsersAction) -> None:
-    """Register ``map`` on the main parser's subcommands."""
-    cmd = sub.add_parser(
-        "map",
-        help="export the overview map: standalone HTML, or PNG/PDF for print (offline)",
-        description="Writes the overview map as one self-contained HTML file, or prints it with "
-        "title, legend, scale bar, north arrow, source and date through Debian's headless Chromium. "
-        "Exit codes: 0 written, 2 bad option or Chromium missing.",
-    )
-    cmd.add_argument("--out", type=Path, required=True, help=f"output file: OUT{'|'.join(FORMATS)}")
-    cmd.add_argument(
-        "--layers",
-        help="comma list of layers to show (default all): "
-        f"{', '.join([*LAYER_KEYS, FEATURE_PARKS])}, or cluster ids (frontier_it, bio_health, …)",
-    )
-    cmd.add_argument(
-        "--bounds",
-        metavar="SOUTH,WEST,NORTH,EAST",
-        help="print this extent (degrees, WGS84) instead of the whole map, e.g. 39.85,116.2,40.05,116.45",
-    )
-    cmd.add_argument("--title", help="title (default: the zone's name in --lang)")
-    cmd.add_argument("--subtitle", help="subtitle (default: what the map shows, in --lang)")
-    cmd.add_argument("--paper", choices=tuple(PAPER_MM), default="A4", help="paper size (default A4)")
-    cmd.add_argument("--orientation", choices=ORIENTATIONS, default="landscape", help="default landscape")
-    cmd.add_argument("--dpi", type=int, default=MIN_DPI, help=f"PNG resolution, at least {MIN_DPI} (default)")
-    cmd.add_argument("--lang", choices=LANGS, default="zh", help="language of title and notes (default zh)")
-    cmd.set_defaults(handler=_cmd_map)
 
 
 def selected_overlays(requested: str, cluster_ids: Sequence[str]) -> set[str]:
@@ -105,7 +56,8 @@ def parse_bounds(text: str) -> PrintView:
     return PrintView(bounds=(south, west, north, east))
 
 
-def _cmd_map(args: argparse.Namespace) -> int:
+def cmd_map(args: argparse.Namespace) -> int:
+    """``zgc-geo map``: the overview map as HTML, PNG or PDF; 0 written."""
     out: Path = args.out
     suffix = check_output(out)  # a wrong format fails before any work
     view = parse_bounds(args.bounds) if args.bounds is not None else None

@@ -9,7 +9,7 @@ ids against the shipped sub-parks and prints. Exit codes as for every workspace 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Final
 
 from zgc_geo.errors import OptionError
@@ -19,41 +19,6 @@ from zgc_geo.workspace.address import redacted
 from zgc_geo.workspace.rights import OUTSIDE, ROLES, Grant
 
 EXIT_DONE: Final = 0
-
-
-def add_role_commands(
-    commands: argparse._SubParsersAction, add_workspace_option: Callable[[argparse.ArgumentParser], None]
-) -> None:
-    """Register ``grant``, ``revoke`` and ``users`` under ``zgc-geo workspace``."""
-    grant = commands.add_parser(
-        "grant",
-        help="as an admin, give a user a role: admin, editor (of some parks) or viewer",
-        description="admin: everything (roles, backups, imports, acknowledging a failed verify); editor: "
-        "decide and undo on plots of the parks in --parks (outside = plots outside every park); viewer: read "
-        "and export. A user with no grant is a viewer. Exit codes: 0 granted, 1 refused (you are not an "
-        "admin, or it would remove the last admin), 2 bad usage.",
-    )
-    grant.add_argument("user", help="the user's sign-in name, exactly as the app or $ZGC_GEO_USER gives it")
-    grant.add_argument("--role", required=True, choices=list(ROLES), help="the role")
-    grant.add_argument(
-        "--parks",
-        help=f"editors only: comma-separated park ids of parks.geojson (e.g. haidian,changping) or {OUTSIDE}",
-    )
-    add_workspace_option(grant)
-    grant.set_defaults(handler=_cmd_grant)
-
-    revoke = commands.add_parser(
-        "revoke",
-        help="as an admin, remove a user's role (they can then only view)",
-        description="Exit codes: 0 revoked (or they had none), 1 refused, 2 bad usage.",
-    )
-    revoke.add_argument("user", help="the user's sign-in name")
-    add_workspace_option(revoke)
-    revoke.set_defaults(handler=_cmd_revoke)
-
-    users = commands.add_parser("users", help="list every user's role and parks")
-    add_workspace_option(users)
-    users.set_defaults(handler=_cmd_users)
 
 
 def parse_parks(text: str | None, known: Sequence[str]) -> tuple[str, ...]:
@@ -85,7 +50,8 @@ def _park_names() -> dict[str, str]:
     return dict(zip(parks["park_id"].astype(str), parks["name_zh"].astype(str), strict=True))
 
 
-def _cmd_grant(args: argparse.Namespace) -> int:
+def cmd_grant(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace grant``: as an admin, give a user a role."""
     names = _park_names()
     parks = parse_parks(args.parks, sorted(names))
     store = open_workspace(args.workspace)
@@ -96,7 +62,8 @@ def _cmd_grant(args: argparse.Namespace) -> int:
     return EXIT_DONE
 
 
-def _cmd_revoke(args: argparse.Namespace) -> int:
+def cmd_revoke(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace revoke``: as an admin, take a user's role away."""
     store = open_workspace(args.workspace)
     old = store.revoke(args.user, by=user_name())
     if old is None:
@@ -107,7 +74,8 @@ def _cmd_revoke(args: argparse.Namespace) -> int:
     return EXIT_DONE
 
 
-def _cmd_users(args: argparse.Namespace) -> int:
+def cmd_users(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace users``: every user with a role."""
     store = open_workspace(args.workspace)
     names = _park_names()
     grants = store.grants()

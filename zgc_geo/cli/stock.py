@@ -3,54 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 
-from zgc_geo.cli.importing import (
-    EXIT_HAS_ERRORS,
-    EXIT_USABLE,
-    add_lang_option,
-    add_reading_options,
-    import_options,
-    print_result,
-)
+from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, import_options, print_result
 from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.pipeline import import_file
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.settings import user_name
 from zgc_geo.stock.analysis import analyse_stock
 from zgc_geo.stock.scenario import scenario_from_file
-from zgc_geo.workspace import name_from_text, open_workspace, redacted
 
 SUMMARY_COLUMNS = ("park_id", "idle_plots", "idle_area_ha", "idle_area_mu", "extra_floor_area_m2")
 
 
-def add_stock_command(sub: argparse._SubParsersAction) -> None:
-    """Register ``stock`` on the main parser's subcommands."""
-    stock = sub.add_parser(
-        "stock",
-        help="analyse an idle-plot inventory: per-park summary, FAR scenario, priorities, suggestions",
-        description="Same validation and exit codes as `zgc-geo validate`: 0 done (warnings allowed), "
-        "1 the inventory has errors, 2 unreadable. The output format comes from OUT's extension.",
-    )
-    stock.add_argument("path", type=Path, help="the inventory (any format zgc-geo validate reads)")
-    stock.add_argument(
-        "--out", type=Path, required=True, help="plot results: .gpkg .geojson .zip .kml .csv .xlsx"
-    )
-    stock.add_argument(
-        "--scenario", type=Path, help="plot-ratio scenario (TOML or JSON); default: layers/stock_rules.toml"
-    )
-    stock.add_argument(
-        "--workspace", help="also store the inventory in this workspace (a .gpkg path or postgresql:// URL)"
-    )
-    stock.add_argument("--reference-year", type=int, help="year idle time is counted to (default: this year)")
-    add_reading_options(stock)
-    add_lang_option(stock)
-    stock.set_defaults(handler=_cmd_stock)
-
-
-def _cmd_stock(args: argparse.Namespace) -> int:
+def cmd_stock(args: argparse.Namespace) -> int:
+    """``zgc-geo stock``: import, analyse and write the plots with their results; 0 done, 1 has errors."""
     args.kind = "plots"
     result = import_file(args.path, import_options(args, "plots"))
     print_result(result)
@@ -59,6 +27,8 @@ def _cmd_stock(args: argparse.Namespace) -> int:
         return EXIT_HAS_ERRORS
     plots = result.frame
     if args.workspace:
+        from zgc_geo.workspace import name_from_text, open_workspace, redacted  # noqa: PLC0415 - --workspace only
+
         store = open_workspace(args.workspace)
         name = name_from_text(args.path.stem)
         store.save_inventory(

@@ -21,15 +21,7 @@ from typing import Final, TextIO
 
 import pandas as pd
 
-from zgc_geo.cli.importing import (
-    EXIT_HAS_ERRORS,
-    EXIT_USABLE,
-    add_lang_option,
-    add_reading_options,
-    import_options,
-    print_result,
-)
-from zgc_geo.cli.roles import add_role_commands
+from zgc_geo.cli.parsers.workspace import AUDIT_SUFFIXES
 from zgc_geo.errors import (
     ConcurrentEditError,
     OptionError,
@@ -41,7 +33,6 @@ from zgc_geo.errors import (
 from zgc_geo.export.safety import csv_bytes, neutralise_formulas
 from zgc_geo.export.tables import write_tables
 from zgc_geo.i18n import translate
-from zgc_geo.importing.pipeline import import_file
 from zgc_geo.settings import user_name
 from zgc_geo.user_files import read_user_text
 from zgc_geo.workspace import (
@@ -55,7 +46,9 @@ from zgc_geo.workspace import (
 )
 from zgc_geo.workspace.store import WORKSPACE_SCOPE, check_name, unknown_inventory, utc_now
 
-EXIT_USAGE: Final = 2
+#: The exit codes of ``zgc-geo validate``, which every workspace command follows (2 is argparse's and main's).
+EXIT_USABLE: Final = 0
+EXIT_HAS_ERRORS: Final = 1
 #: Columns of a ``decide`` edits file; the first two are required.
 EDIT_COLUMNS: Final = ("plot_id", "review_status", "note", "mode", "expected_version")
 REQUIRED_EDIT_COLUMNS: Final = EDIT_COLUMNS[:2]
@@ -71,120 +64,10 @@ RESULTS: Final = {
 }
 #: A review status may also be given by its Chinese label, as planners write it (暂缓 = deferred).
 STATUS_BY_LABEL: Final = {label.zh: key for key, label in REVIEW_STATUSES.items()}
-AUDIT_SUFFIXES: Final = (".csv", ".xlsx")
 #: Messages of rows that were not applied, printed under the summary (all are in the report).
 SHOWN_PROBLEMS: Final = 10
 
 log = logging.getLogger("zgc_geo")
-
-
-def add_workspace_command(sub: argparse._SubParsersAction) -> None:
-    """Register ``workspace`` and its subcommands on the main parser's subcommands."""
-    workspace = sub.add_parser(
-        "workspace",
-        help="the shared workspace (GeoPackage file or PostGIS database): "
-        "init, import, decide, audit, verify, acknowledge, copy, grant, revoke, users",
-        description="--workspace takes a GeoPackage path or a postgresql://user@host:port/db URL "
-        "(default: $ZGC_GEO_WORKSPACE, else workspace.gpkg). Edits are recorded as $ZGC_GEO_USER "
-        "(else your login name). Exit codes: 0 done, 1 refused or broken, 2 unreadable input or bad usage.",
-    )
-    workspace.set_defaults(handler=lambda _args: _usage(workspace))
-    commands = workspace.add_subparsers(title="workspace commands", metavar="COMMAND")
-
-    init = commands.add_parser("init", help="create the workspace, or upgrade it to this zgc-geo's schema")
-    _add_workspace_option(init)
-    init.set_defaults(handler=_cmd_init)
-
-    imp = commands.add_parser(
-        "import",
-        help="validate a plot inventory like `zgc-geo validate` and store it in the workspace",
-        description="Exit codes: 0 stored (warnings allowed), 1 the file has errors (nothing stored), "
-        "2 unreadable.",
-    )
-    imp.add_argument("path", type=Path, help="the inventory (any format zgc-geo validate reads)")
-    imp.add_argument(
-        "--name", required=True, help="inventory name: lower-case letters, digits, _ (e.g. haidian_2024)"
-    )
-    imp.add_argument("--title", help="what the inventory is (default: the file name)")
-    imp.add_argument(
-        "--replace",
-        action="store_true",
-        help="replace an inventory of that name (decisions of plots that remain are kept)",
-    )
-    add_reading_options(imp)
-    _add_workspace_option(imp)
-    imp.set_defaults(handler=_cmd_import)
-
-    decide = commands.add_parser(
-        "decide",
-        help="apply review decisions from a CSV, each in its own transaction with a version check",
-        description="EDITS is a UTF-8 CSV with columns plot_id, review_status and optionally note, mode, "
-        "expected_version; review_status is a key (deferred) or its Chinese label (暂缓). An empty cell "
-        "leaves that field unchanged; an empty expected_version applies the row to the plot's current "
-        "version, a given one is refused (result 'conflict') when the plot has "
-        "moved on, never retried. The report has one row per edit, in order: plot_id, result "
-        "(applied|conflict|refused|error), version, message. Exit codes: 0 every row applied, 1 some did "
-        "not, 2 the file is unreadable or lacks a required column.",
-    )
-    decide.add_argument("name", help="the inventory")
-    decide.add_argument("--from", dest="edits", type=Path, required=True, help="the edits CSV")
-    decide.add_argument("--report", type=Path, help="write the report to this .csv (default: print it)")
-    _add_workspace_option(decide)
-    decide.set_defaults(handler=_cmd_decide)
-
-    audit = commands.add_parser(
-        "audit",
-        help="export an inventory's audit log (with the workspace-level rows and the chain hashes)",
-    )
-    audit.add_argument("name", help="the inventory")
-    audit.add_argument("--out", type=Path, required=True, help=f"the file: {' or '.join(AUDIT_SUFFIXES)}")
-    _add_workspace_option(audit)
-    add_lang_option(audit)
-    audit.set_defaults(handler=_cmd_audit)
-
-    verify = commands.add_parser(
-        "verify",
-        help="recompute the audit chain and replay every decision; print the head to record",
-        description="Exit codes: 0 intact, 1 broken (every finding is listed, acknowledged ones marked).",
-    )
-    _add_workspace_option(verify)
-    verify.set_defaults(handler=_cmd_verify)
-
-    acknowledge = commands.add_parser(
-        "acknowledge",
-        help="as an admin, acknowledge what verify found, so that edits resume",
-        description="Exit codes: 0 acknowledged (or nothing to acknowledge), 1 refused (not an admin).",
-    )
-    acknowledge.add_argument(
-        "--note", required=True, help="what was found and done about it (kept in the log)"
-    )
-    _add_workspace_option(acknowledge)
-    acknowledge.set_defaults(handler=_cmd_acknowledge)
-
-    copy = commands.add_parser(
-        "copy",
-        help="copy a whole workspace, history and hashes included, GeoPackage ↔ PostGIS",
-        description="DST must be new or empty; roles are copied too. Only an admin of SRC may copy it. "
-        "Exit codes: 0 the copy verifies as the source does, 1 not (or refused).",
-    )
-    copy.add_argument("src", help="the workspace to copy: a .gpkg path or a postgresql:// URL")
-    copy.add_argument("dst", help="an empty workspace: a new .gpkg path or a postgresql:// URL")
-    copy.set_defaults(handler=_cmd_copy)
-
-    add_role_commands(commands, _add_workspace_option)
-
-
-def _add_workspace_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--workspace",
-        help="GeoPackage path or postgresql://user@host:port/db URL "
-        "(default: $ZGC_GEO_WORKSPACE, else workspace.gpkg)",
-    )
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE
 
 
 def _shown_address(store: WorkspaceStore) -> str:
@@ -219,15 +102,21 @@ def _require_inventory(store: WorkspaceStore, name: str) -> None:
 # -- init, import ------------------------------------------------------------------------------------
 
 
-def _cmd_init(args: argparse.Namespace) -> int:
+def cmd_init(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace init``: create or upgrade the workspace."""
     store = open_workspace(args.workspace)
     version = store.init()
     print(f"{_where(store)}: schema version {version}")
     return EXIT_USABLE
 
 
-def _cmd_import(args: argparse.Namespace) -> int:
+def cmd_import(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace import``: validate an inventory and store it."""
     check_name(args.name)  # a bad name is bad usage: say so before the (slow) validation
+    # The import pipeline loads the readers of every format: only this workspace command needs it.
+    from zgc_geo.cli.importing import import_options, print_result  # noqa: PLC0415
+    from zgc_geo.importing.pipeline import import_file  # noqa: PLC0415
+
     result = import_file(args.path, import_options(args, "plots"))
     print_result(result)
     if result.frame is None or not result.report.usable:
@@ -249,7 +138,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 # -- decide --------------------------------------------------------------------------------------
 
 
-def _cmd_decide(args: argparse.Namespace) -> int:
+def cmd_decide(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace decide``: apply the edits CSV row by row and report each."""
     if args.report is not None:
         _check_output(args.report, (".csv",))
     edits = edits_from_file(args.edits)
@@ -443,7 +333,8 @@ EXPORT_INFO_KEYS: Final = (
 )
 
 
-def _cmd_audit(args: argparse.Namespace) -> int:
+def cmd_audit(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace audit``: export an inventory's audit log."""
     suffix = _check_output(args.out, AUDIT_SUFFIXES)
     store = _open_existing(args.workspace)
     _require_inventory(store, args.name)
@@ -483,7 +374,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 # -- verify, acknowledge, copy -------------------------------------------------------------------
 
 
-def _cmd_verify(args: argparse.Namespace) -> int:
+def cmd_verify(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace verify``: check the audit chain and the decisions; 0 intact, 1 broken."""
     store = _open_existing(args.workspace)
     report = store.verify()
     print_report(report)
@@ -518,7 +410,8 @@ def print_report(report: IntegrityReport) -> None:
         print(f"  note: {note}")
 
 
-def _cmd_acknowledge(args: argparse.Namespace) -> int:
+def cmd_acknowledge(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace acknowledge``: as an admin, accept what verify found so that edits resume."""
     store = _open_existing(args.workspace)
     report = store.verify()
     if not report.unacknowledged:
@@ -533,7 +426,8 @@ def _cmd_acknowledge(args: argparse.Namespace) -> int:
     return EXIT_USABLE
 
 
-def _cmd_copy(args: argparse.Namespace) -> int:
+def cmd_copy(args: argparse.Namespace) -> int:
+    """``zgc-geo workspace copy``: copy a workspace and check the copy verifies as the source does."""
     source = _open_existing(args.src)
     before = source.verify()
     report = copy_workspace(args.src, args.dst, user=user_name())

@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Collection, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Final
 
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from zgc_geo.export.labels import FieldLabel, code_names, field_label, field_labels, name_of, sheet_label
 from zgc_geo.export.safety import neutralise_formulas
@@ -169,21 +169,24 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def _xlsx_cell(value: object) -> object:
+def _xlsx_cell(value: object, illegal: re.Pattern[str]) -> object:
     if not isinstance(value, str):
         return value
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL_CHARS]
+    return illegal.sub("", value)[:XLSX_CELL_CHARS]
 
 
 def _xlsx_safe(table: pd.DataFrame, sheet: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Text cut to Excel's cell limit (reported) and rid of the control characters openpyxl refuses."""
+    # openpyxl only when a workbook is written: the GIS and CSV exports that import this module need none.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415
+
     problems: list[Problem] = []
     for position, column in enumerate(table.columns):
         series = table.iloc[:, position]
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
         too_long = int((series.astype("string").str.len() > XLSX_CELL_CHARS).sum())
-        table.isetitem(position, series.map(_xlsx_cell))
+        table.isetitem(position, series.map(partial(_xlsx_cell, illegal=ILLEGAL_CHARACTERS_RE)))
         if too_long:
             problems.append(
                 Problem(
