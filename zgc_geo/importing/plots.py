@@ -217,16 +217,23 @@ def normalise_plots(
         mapping = guess_mapping([c for c in frame.columns if c != frame.geometry.name])
     data, problems = apply_mapping(frame, mapping)
     rows = np.arange(len(data)) + first_row_number
-    geoms, keep, geometry_problems = _clean_geometry(data.geometry.to_numpy(), rows)
+    geoms, metric, keep, geometry_problems = _clean_geometry(data.geometry.to_numpy(), rows)
     data = data.set_geometry(gpd.GeoSeries(geoms, index=data.index, crs=frame.crs)).loc[keep]
-    checks = _Checks(data, mapping, rows[keep], max_overlap_rows=max_overlap_rows)
+    metric = gpd.GeoSeries(metric[keep], index=data.index, crs=ANALYSIS_CRS)
+    checks = _Checks(data, mapping, rows[keep], metric, max_overlap_rows=max_overlap_rows)
     out = checks.run(parks if parks is not None else load_layer("parks"))
     return out, problems + geometry_problems + checks.problems
 
 
-def _clean_geometry(geoms: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
-    """2-D, valid (Multi)Polygons, which rows to keep, and the geometry problems by row."""
-    original = shapely.force_2d(geoms)
+def _clean_geometry(
+    geoms: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[Problem]]:
+    """2-D, valid (Multi)Polygons, the same in EPSG:4548, which rows to keep, and the geometry problems.
+
+    The outlines are projected once here: the area test and every later check measure the same shapes.
+    """
+    flat = not (shapely.has_z(geoms) | shapely.has_m(geoms)).any()
+    original = geoms if flat else shapely.force_2d(geoms)  # force_2d copies every geometry
     geoms = original.copy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     types = shapely.get_type_id(geoms)
@@ -237,7 +244,8 @@ def _clean_geometry(geoms: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np
     invalid = polygonal & ~shapely.is_valid(geoms)
     reasons = shapely.is_valid_reason(geoms[invalid])
     geoms[invalid] = polygonal_parts(shapely.make_valid(geoms[invalid]))
-    area = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(ANALYSIS_CRS).area.fillna(0).to_numpy()
+    metric = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(ANALYSIS_CRS).to_numpy()
+    area = np.nan_to_num(shapely.area(metric), nan=0.0)
     zero = polygonal & ~missing & (area < ZERO_AREA_M2)
     found = [
         *(problem("geometry_empty", row=int(r), field="geometry") for r in rows[missing]),
@@ -257,25 +265,72 @@ def _clean_geometry(geoms: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np
         ),
         *(problem("geometry_zero_area", row=int(r), field="geometry") for r in rows[zero]),
     ]
-    return geoms, ~(missing | wrong_type | zero), sorted(found, key=lambda p: p.row or 0)
+    return geoms, metric, ~(missing | wrong_type | zero), sorted(found, key=lambda p: p.row or 0)
+
+
+#: Every character ``str.strip()`` removes (``str.isspace``), for the column-wide strip to remove the same.
+PY_WHITESPACE: Final = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+#: Thousands separators and spaces inside a number: ``[,\s]`` spelled out, which pyarrow runs on the
+#: whole column (Python's ``\s`` is the same set; pandas would run it once per cell).
+_SEPARATORS: Final = f"[,{PY_WHITESPACE}]"
+#: Integral floats below this magnitude are written through int64 (exact); larger ones through Python ints.
+_INT64_SAFE: Final = 2.0**62
 
 
 def _text(series: pd.Series, *, fold: bool = False) -> pd.Series:
     """Cells as stripped text (<NA> when empty); integral floats lose their ``.0`` (Excel ids).
 
     ``fold`` also makes full-width forms half-width (NFKC), for numbers and codes; names
-    and other free text keep their characters.
+    and other free text keep their characters. Works on whole columns (an inventory's ids are
+    all distinct: one Python call per cell cost a second per 100k plots); only cells that are
+    not ASCII go through ``unicodedata`` one distinct value at a time, as pyarrow does not compose.
     """
+    text = _strings(series)
+    if fold:
+        ascii_only = text.str.isascii().fillna(True).to_numpy(dtype=bool)  # NFKC leaves ASCII as it is
+        if not ascii_only.all():
+            wide = text[~ascii_only]
+            text = text.copy()
+            text[~ascii_only] = wide.map({v: unicodedata.normalize("NFKC", v) for v in wide.unique()})
+    text = text.str.strip(PY_WHITESPACE)
+    return text.mask((text == "").fillna(False).to_numpy(dtype=bool))
 
-    def one(value: object) -> str | None:
-        if isinstance(value, float | np.floating) and float(value).is_integer():
-            value = int(value)
-        text = unicodedata.normalize("NFKC", str(value)) if fold else str(value)
-        return text.strip() or None
 
-    positions, uniques = pd.factorize(series, use_na_sentinel=True)
-    values = np.array([None, *(one(u) for u in uniques)], dtype=object)[positions + 1]
+def _strings(series: pd.Series) -> pd.Series:
+    """``series`` as unstripped text (dtype ``string``): ``str`` of each value, integral floats as ints."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(dtype):
+        return series.astype("string")
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        values = series.to_numpy(
+            dtype=np.float64
+        )  # as factorize gives them: float32 1.1 is 1.100000023841858
+        finite = np.isfinite(values)
+        integral = finite & (values == np.trunc(values))
+        small = integral & (np.abs(values) < _INT64_SAFE)
+        out = values.astype(str).astype(object)  # numpy's shortest repr: what str() of each value gives
+        out[small] = values[small].astype(np.int64).astype(str)
+        out[integral & ~small] = [str(int(v)) for v in values[integral & ~small]]
+        out[np.isnan(values)] = None
+        return pd.Series(out, index=series.index, dtype="string")
+    if pd.api.types.is_object_dtype(dtype) and pd.api.types.infer_dtype(series, skipna=True) in (
+        "string",
+        "empty",
+    ):
+        return series.astype("string")
+    positions, uniques = pd.factorize(series, use_na_sentinel=True)  # bools, dates, mixed cells
+    values = np.array([None, *(_plain_str(u) for u in uniques)], dtype=object)[positions + 1]
     return pd.Series(values, index=series.index, dtype="string")
+
+
+def _plain_str(value: object) -> str:
+    """``str`` of one cell, an integral float without its ``.0``."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _year(value: str) -> int | None:
@@ -324,29 +379,43 @@ class _Checks:
     """The attribute and cross-row checks of one plot table; problems collect in ``problems``."""
 
     def __init__(
-        self, data: gpd.GeoDataFrame, mapping: ColumnMapping, rows: np.ndarray, *, max_overlap_rows: int
+        self,
+        data: gpd.GeoDataFrame,
+        mapping: ColumnMapping,
+        rows: np.ndarray,
+        metric: gpd.GeoSeries,
+        *,
+        max_overlap_rows: int,
     ) -> None:
-        self.data, self.mapping, self.rows = data, mapping, rows
+        self.data, self.mapping, self.rows, self.metric = data, mapping, rows, metric
         self.max_overlap_rows = max_overlap_rows
-        self.metric = data.geometry.to_crs(ANALYSIS_CRS)
         self.problems: list[Problem] = []
         self.out: dict[str, pd.Series] = {}
+        self._columns: dict[tuple[str, bool], pd.Series] = {}
 
     def field_name(self, canonical: str) -> str:
         """The column the user knows: the source header, else the canonical name."""
         return self.mapping.source(canonical) or canonical
 
     def column(self, canonical: str, *, fold: bool = False) -> pd.Series:
-        if canonical in self.data.columns:
-            return _text(self.data[canonical], fold=fold)
-        return pd.Series(pd.NA, index=self.data.index, dtype="string")
+        """The column as text (see :func:`_text`), made once: every check and report reads it again."""
+        key = (canonical, fold)
+        if key not in self._columns:
+            if canonical in self.data.columns:
+                self._columns[key] = _text(self.data[canonical], fold=fold)
+            else:
+                self._columns[key] = pd.Series(pd.NA, index=self.data.index, dtype="string")
+        return self._columns[key]
 
     def report(
         self, mask: pd.Series | np.ndarray, code: str, canonical: str, **values: pd.Series | str
     ) -> None:
         """One problem per row where ``mask`` holds, filled in with that row's ``values``."""
+        flagged = np.flatnonzero(np.asarray(pd.array(mask, dtype="boolean").fillna(False), dtype=bool))
+        if not flagged.size:
+            return
         raw = self.column(canonical)
-        for p in np.flatnonzero(np.asarray(pd.array(mask, dtype="boolean").fillna(False), dtype=bool)):
+        for p in flagged:
             row_values = {k: v.iloc[p] if isinstance(v, pd.Series) else v for k, v in values.items()}
             value = raw.iloc[p]
             self.problems.append(
@@ -362,7 +431,7 @@ class _Checks:
     def number(self, canonical: str, code: str = "value_not_numeric") -> pd.Series:
         """The column as floats in its canonical unit; cells that are not numbers are reported."""
         text = self.column(canonical, fold=True)
-        parsed = pd.to_numeric(text.str.replace(r"[,\s]", "", regex=True), errors="coerce").astype(float)
+        parsed = pd.to_numeric(text.str.replace(_SEPARATORS, "", regex=True), errors="coerce").astype(float)
         self.report(parsed.isna() & text.notna(), code, canonical)
         return parsed * self.mapping.factor(canonical)
 

@@ -15,6 +15,8 @@ from typing import Final
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import pyogrio
 import shapely.errors
 
@@ -587,7 +589,15 @@ def _read_layer(
             raise UnreadableInputError(f"{job.source} was recognised as {info['driver']} data and refused")
         count = info["features"]
         if count <= cap:
-            frame = pyogrio.read_dataframe(target, layer=layer, encoding=codec, max_features=cap + 1)
+            frame = (
+                _read_through_arrow(target, layer, codec, cap + 1)
+                if _arrow_reads_alike(info, codec)
+                else None
+            )
+            if frame is None:
+                frame = pyogrio.read_dataframe(target, layer=layer, encoding=codec, max_features=cap + 1)
+            else:
+                frame = _as_without_arrow(frame, info)
             count = len(frame)
     if count > cap:
         raise InputTooLargeError(
@@ -596,6 +606,72 @@ def _read_layer(
         )
     if not isinstance(frame, gpd.GeoDataFrame):
         raise UnreadableInputError(f"{job.source}: layer {layer or job.path.stem!r} has no geometry column")
+    return frame
+
+
+#: Field types whose columns pyogrio builds alike through Arrow and without it (all-empty texts aside, see
+#: :func:`_as_without_arrow`). Booleans, dates, lists, JSON and 16/32-bit subtypes come out otherwise
+#: (a boolean with gaps is float 1.0/NaN without Arrow, True/None with it) and take the plain read.
+_ARROW_ALIKE_TYPES: Final = frozenset({"OFTString", "OFTReal", "OFTInteger", "OFTInteger64"})
+_ARROW_DRIVERS: Final = frozenset({"GPKG", "GeoJSON", "ESRI Shapefile"})
+
+
+def _arrow_reads_alike(info: dict, codec: str | None) -> bool:
+    """Whether reading through Arrow gives the frame the plain read gives, only sooner (0.1 s per 100k plots).
+
+    KML is left to the plain read (its drivers add presentation columns of their own), and so is text
+    that is not UTF-8 (a GBK shapefile, or one of unknown encoding): Arrow refuses to decode it.
+    """
+    return (
+        info["driver"] in _ARROW_DRIVERS
+        and info["features"] > 0
+        and (codec is not None or info["driver"] != "ESRI Shapefile")
+        and (codec is None or codecs.lookup(codec).name == "utf-8")
+        and set(info["ogr_types"]) <= _ARROW_ALIKE_TYPES
+        and set(info["ogr_subtypes"]) <= {"OFSTNone"}
+    )
+
+
+def _read_through_arrow(
+    target: str, layer: str | None, codec: str | None, max_features: int
+) -> gpd.GeoDataFrame | None:
+    """The layer read through Arrow, or None where the plain read may tell another story.
+
+    GDAL's complaints reach Arrow readers differently: a geometry the plain read refuses with an error
+    comes back as a missing one, text that is not UTF-8 is kept undecoded, and warnings may differ. So
+    anything but a clean read (an error, a warning, a missing geometry, invalid text) is read again the
+    plain way, and the user gets the plain read's message.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            frame = pyogrio.read_dataframe(
+                target, layer=layer, encoding=codec, max_features=max_features, use_arrow=True
+            )
+        except Exception:  # whatever it is, the plain read reports it the usual way
+            return None
+    if caught or not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().any():
+        return None
+    try:
+        for name in frame.columns[frame.dtypes.map(lambda dtype: isinstance(dtype, pd.StringDtype))]:
+            pa.array(frame[name].array).validate(full=True)  # checks every value is UTF-8
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    return frame
+
+
+def _as_without_arrow(frame: gpd.GeoDataFrame, info: dict) -> gpd.GeoDataFrame:
+    """``frame`` as the plain read gives it: a text field without a single value is a column of None."""
+    empty = [
+        str(name)
+        for name, kind in zip(info["fields"], info["ogr_types"], strict=True)
+        if kind == "OFTString" and name in frame.columns and frame[name].isna().all()
+    ]
+    if not empty:
+        return frame
+    frame = frame.copy()
+    for name in empty:
+        frame[name] = np.full(len(frame), None, dtype=object)
     return frame
 
 

@@ -49,22 +49,82 @@ def metric_geometries(plots: gpd.GeoDataFrame) -> np.ndarray:
 def cluster_distances(geoms: np.ndarray, plan: PlanData) -> pd.DataFrame:
     """``dist_<cluster_id>_m``: metres from each plot to the nearest feature park of each cluster.
 
-    One ``STRtree.query_nearest`` per cluster over all plots; 0 when a feature park lies on
-    the plot, NaN for a cluster without feature parks or a plot without geometry.
+    0 when a feature park lies on the plot, NaN for a cluster without feature parks or a plot
+    without geometry. Measured by :func:`nearest_distances`: exact, the nearest distance from
+    the whole outline, found from a point per plot first.
     """
     features = plan.feature_parks
     points = bulk.project_geometries(features.geometry.to_numpy(), require_crs(features, "feature parks"))
     memberships = features["cluster_ids"].to_numpy()
+    circles = _enclosing_circles(geoms)
     columns: dict[str, np.ndarray] = {}
     for cluster in plan.clusters["cluster_id"]:
         members = np.array([cluster in ids for ids in memberships], dtype=bool)
-        distance = np.full(len(geoms), np.nan)
-        if members.any():
-            tree = shapely.STRtree(points[members])
-            (plot_index, _), found = tree.query_nearest(geoms, return_distance=True, all_matches=False)
-            distance[plot_index] = found
-        columns[f"dist_{cluster}_m"] = distance
+        columns[f"dist_{cluster}_m"] = nearest_distances(geoms, points[members], circles=circles)
     return pd.DataFrame(columns)
+
+
+#: Margin (metres) added to the candidate radius of :func:`nearest_distances`, far above float rounding
+#: (coordinates of ~4·10⁶ m carry ~10⁻⁹ m of it): a candidate too many costs one distance, never accuracy.
+_CANDIDATE_MARGIN_M = 1e-3
+#: Plot × feature distances held at once by :func:`nearest_distances` (8 bytes each: 16 MB).
+_MATRIX_CELLS = 1 << 21
+
+
+def _enclosing_circles(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Centre x, y and radius of the circle around each geometry's bounding box, and which have one."""
+    bounds = shapely.bounds(geoms)
+    x, y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
+    radius = np.hypot(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) / 2
+    present = np.flatnonzero(np.isfinite(radius) & ~shapely.is_empty(geoms))
+    return x, y, radius, present
+
+
+def nearest_distances(
+    geoms: np.ndarray,
+    features: np.ndarray,
+    *,
+    circles: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Distance from each geometry to the nearest of ``features`` (both in metres); NaN without one.
+
+    The rule: the nearest feature is first found from the centre c of each plot's bounding box,
+    r being the half-diagonal of that box (no point of the plot is farther than r from c). As
+    |d(plot, f) − d(c, f)| ≤ r for every feature f, only features with d(c, f) ≤ d(c, f₁) + 2r
+    (f₁ nearest to c) can be nearest to the plot; the outline-to-feature distance is measured to
+    those alone (usually f₁ only) and the least is the answer. The result is therefore the exact
+    nearest distance from the whole outline (0 when a feature lies on or in it), the same GEOS
+    measure as ``STRtree.query_nearest`` from the outlines, which costs several times more: its
+    search measures polygons against many candidates, where here points are compared in NumPy.
+
+    Features that are not all points are measured the direct way, with ``query_nearest``.
+    ``circles`` are :func:`_enclosing_circles` of ``geoms``, when already at hand.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    features = np.asarray(features, dtype=object)
+    features = features[~shapely.is_missing(features) & ~shapely.is_empty(features)]
+    distance = np.full(len(geoms), np.nan)
+    if not len(features) or not len(geoms):
+        return distance
+    if not (shapely.get_type_id(features) == shapely.GeometryType.POINT).all():
+        (plot_index, _), found = shapely.STRtree(features).query_nearest(
+            geoms, return_distance=True, all_matches=False
+        )
+        distance[plot_index] = found
+        return distance
+    x, y, radius, present = circles if circles is not None else _enclosing_circles(geoms)
+    fx, fy = shapely.get_x(features), shapely.get_y(features)
+    step = max(1, _MATRIX_CELLS // len(features))
+    for start in range(0, len(present), step):
+        rows = present[start : start + step]
+        squared = np.square(x[rows, None] - fx) + np.square(y[rows, None] - fy)  # from the centres
+        reach = np.sqrt(squared.min(axis=1)) + 2 * radius[rows] + _CANDIDATE_MARGIN_M
+        pair_row, pair_feature = np.nonzero(squared <= np.square(reach)[:, None])
+        measured = shapely.distance(geoms[rows[pair_row]], features[pair_feature])
+        # Pairs come row by row and every row has one (its nearest from the centre): least per row.
+        firsts = np.flatnonzero(np.r_[True, pair_row[1:] != pair_row[:-1]])
+        distance[rows] = np.minimum.reduceat(measured, firsts)
+    return distance
 
 
 def nearest_led_cluster(distances: pd.DataFrame, park_ids: pd.Series, plan: PlanData) -> np.ndarray:
@@ -120,39 +180,52 @@ def plot_metrics(
     check_parks(scenario, list(plan.parks["park_id"]))
     words = load_idle_words() if idle_words is None else idle_words
     classes = load_vocabulary().industrial if industrial_classes is None else industrial_classes
-    frame = plots.copy()
+    index = plots.index
+    added: dict[str, pd.Series | np.ndarray] = {}  # added in one step: one insert per column copies the frame
     geoms = metric_geometries(plots)
     area = shapely.area(geoms)
-    frame["area_m2"] = area
-    frame["area_ha"] = area / M2_PER_HA
-    frame["area_mu"] = area / M2_PER_MU
-    parks = bulk.to_metric(plan.parks)
-    located = pd.Series(bulk.assign_parks(geoms, parks), index=frame.index, dtype="str")
-    frame["located_park_id"] = located
-    frame["inside_park"] = located.notna().to_numpy()
-    given = frame["park_id"].astype("str") if "park_id" in frame.columns else located.where(located.isna())
-    frame["analysis_park_id"] = given.fillna(located)
-    distances = cluster_distances(geoms, plan).set_index(frame.index)
-    for column in distances.columns:
-        frame[column] = distances[column]
-    frame["dist_cluster_feature_m"] = nearest_led_cluster(distances, frame["analysis_park_id"], plan)
-    years = reference_year - _numeric(frame, "idle_since")
-    frame["years_idle"] = years.where(years >= 0)
-    frame["is_idle"] = frame["years_idle"].notna().to_numpy() | _status_mentions(frame, words)
-    far_current = _numeric(frame, "far_current")
+    added["area_m2"], added["area_ha"], added["area_mu"] = area, area / M2_PER_HA, area / M2_PER_MU
+    located = pd.Series(bulk.assign_parks(geoms, bulk.to_metric(plan.parks)), index=index, dtype="str")
+    added["located_park_id"], added["inside_park"] = located, located.notna().to_numpy()
+    given = plots["park_id"].astype("str") if "park_id" in plots.columns else located.where(located.isna())
+    analysis_park = added["analysis_park_id"] = given.fillna(located)
+    distances = cluster_distances(geoms, plan).set_index(index)
+    added |= {column: distances[column] for column in distances.columns}
+    added["dist_cluster_feature_m"] = nearest_led_cluster(distances, analysis_park, plan)
+    years = reference_year - _numeric(plots, "idle_since")
+    years_idle = added["years_idle"] = years.where(years >= 0)
+    added["is_idle"] = years_idle.notna().to_numpy() | _status_mentions(plots, words)
+    far_current = _numeric(plots, "far_current")
     target, note = far_targets(
         scenario,
         far_current=far_current,
-        far_permitted=_numeric(frame, "far_permitted"),
-        land_use_class=frame.get("land_use_class", pd.Series(np.nan, index=frame.index)),
-        park_id=frame["analysis_park_id"],
+        far_permitted=_numeric(plots, "far_permitted"),
+        land_use_class=plots.get("land_use_class", pd.Series(np.nan, index=index)),
+        park_id=analysis_park,
         industrial_classes=classes,
     )
-    frame["far_target"] = target
-    frame["far_headroom"] = (target - far_current).clip(lower=0)
-    frame["extra_floor_area_m2"] = frame["far_headroom"] * frame["area_m2"]
-    frame["scenario_note"] = note
-    return frame
+    added["far_target"] = target
+    headroom = added["far_headroom"] = (target - far_current).clip(lower=0)
+    added["extra_floor_area_m2"] = headroom * area
+    added["scenario_note"] = note
+    return _with_columns(plots, added)
+
+
+def _with_columns(frame: gpd.GeoDataFrame, columns: dict[str, pd.Series | np.ndarray]) -> gpd.GeoDataFrame:
+    """A copy of ``frame`` with ``columns`` set as ``frame[name] = value`` one by one would set them.
+
+    Columns already in ``frame`` are replaced where they stand, new ones follow in order; Series are
+    aligned on the index.
+    """
+    out = frame.copy()
+    old = [name for name in columns if name in out.columns]
+    for name in old:
+        out[name] = columns[name]
+    new = {name: value for name, value in columns.items() if name not in out.columns}
+    if not new:
+        return out
+    joined = pd.concat([out, pd.DataFrame(new, index=out.index)], axis=1)
+    return gpd.GeoDataFrame(joined, geometry=out.geometry.name, crs=out.crs)
 
 
 def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
