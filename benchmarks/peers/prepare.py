@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -164,9 +165,14 @@ def write_suitability(folder: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    folder = Path(argv[0])
+    # argparse, so ``--help`` is help and not the name of a folder to fill with data.
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("folder", type=Path, help="where to write (and reuse) the data")
+    parser.add_argument("sizes", type=int, nargs="*", help="plot counts of the stock inventories, e.g. 10000")
+    args = parser.parse_args(argv)
+    folder: Path = args.folder
     folder.mkdir(parents=True, exist_ok=True)
-    for size in (int(s) for s in argv[1:]):
+    for size in args.sizes:
         write_stock(folder, size)
     if not (folder / "parks.gpkg").exists():
         write_parks(folder)
