@@ -262,3 +262,60 @@ def test_a_file_the_plain_read_refuses_or_doubts_reads_the_plain_way(
     path = tmp_path / "odd.geojson"
     path.write_bytes(body)
     _same(_outcome(path), _plain_read(monkeypatch, path))
+
+
+# --------------------------------------------------------------------------- the overlap check
+
+
+def _tiled_plots(stacked: int = 0) -> gpd.GeoDataFrame:
+    """A 12 × 12 grid of touching 50 m plots, some redrawn over their neighbours by various amounts.
+
+    ``stacked`` more plots are drawn on one spot a kilometre away, every pair of them overlapping.
+    """
+    x0, y0 = 440_000.0, 4_430_000.0
+    geoms = [
+        box(x0 + 50 * i, y0 + 50 * j, x0 + 50 * i + 50, y0 + 50 * j + 50)
+        for j in range(12)
+        for i in range(12)
+    ]
+    for k, (dx, dy) in enumerate([(0.02, 0), (0.5, 0.5), (1.2, 1.2), (10, 0), (25, 25), (0, 0.01), (3, 40)]):
+        at = 13 * (k + 1)
+        geoms[at] = shapely.affinity.translate(geoms[at], dx, dy)
+    geoms.append(box(x0 + 100, y0 + 100, x0 + 300, y0 + 300))  # drawn over sixteen plots
+    geoms += [box(x0 + 1_000 + i / 10, y0, x0 + 1_100 + i / 10, y0 + 100) for i in range(stacked)]
+    frame = gpd.GeoDataFrame(
+        {"地块编号": [f"T{i}" for i in range(len(geoms))]},
+        geometry=gpd.GeoSeries(geoms, crs=ANALYSIS_CRS).to_crs(4326).to_numpy(),
+    )
+    return frame.set_crs(4326)
+
+
+@pytest.mark.parametrize("cap", [1_000, 5, 1])
+def test_overlaps_measured_only_where_extents_allow_are_those_measured_everywhere(
+    monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    fast = normalise_plots(_tiled_plots(), max_overlap_rows=cap)[1]
+    with monkeypatch.context() as patch:
+        patch.setattr(plots_module, "_EXTENT_SLACK", 1e18)  # every pair of the index measured
+        plain = normalise_plots(_tiled_plots(), max_overlap_rows=cap)[1]
+    assert fast == plain
+    listed = [
+        (p.row, int(p.message.split("(row ")[2].split(")")[0])) for p in fast if p.code == "plots_overlap"
+    ]
+    assert listed == sorted(listed), "pairs are listed in row order"
+    assert len(listed) == min(cap, 25)  # the shifts of 0.01, 0.02 and 0.5 m stay within a sliver
+    more = [p for p in fast if p.code == "plots_overlap_more"]
+    assert more[0].message.startswith(f"{25 - cap:,} more") if cap < 25 else not more, more
+
+
+def test_overlaps_past_the_measured_ones_are_counted_the_same_in_blocks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stacked = 150  # 11,175 overlapping pairs: more than one chunk of 10,000 is measured
+    fast = normalise_plots(_tiled_plots(stacked), max_overlap_rows=1)[1]
+    with monkeypatch.context() as patch:
+        patch.setattr(plots_module, "_COUNTED_BLOCK", 7)
+        plain = normalise_plots(_tiled_plots(stacked), max_overlap_rows=1)[1]
+    assert fast == plain
+    many = [p for p in fast if p.code == "plots_overlap_many"]
+    assert len(many) == 1 and many[0].text.values["total"] == 25 + stacked * (stacked - 1) // 2
