@@ -144,7 +144,7 @@ def with_decisions(plots: gpd.GeoDataFrame, decided: Sequence[Sequence[Any]]) ->
     decisions = pd.DataFrame(decided, columns=["plot_id", *DECISION_SQL.split(", ")], dtype=object)
     decisions = decisions.set_index("plot_id").reindex(plots["plot_id"].to_numpy())  # a left join
     decisions["review_status"] = decisions["review_status"].fillna(DEFAULT_REVIEW_STATUS)
-    plots = plots.copy()
+    plots = plots.copy(deep=False)  # copy-on-write: the caller's columns are shared, never changed
     geometry = plots.pop(plots.geometry.name)
     for column, source in zip(DECISION_COLUMNS, _DECISION_SOURCES, strict=True):
         cells = decisions[source].to_numpy()

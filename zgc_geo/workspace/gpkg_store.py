@@ -21,6 +21,7 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -29,7 +30,7 @@ import shapely
 
 from zgc_geo.errors import WorkspaceError
 from zgc_geo.settings import workspace_path
-from zgc_geo.workspace import gpkg_format, gpkg_schema, integrity
+from zgc_geo.workspace import gpkg_format, gpkg_schema, integrity, roundtrip
 from zgc_geo.workspace.audited import AuditedStore
 from zgc_geo.workspace.decisions import (
     DECISION_SQL,
@@ -74,6 +75,8 @@ class GeoPackageStore(AuditedStore):
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        #: The inventory this store object saved last, for the next whole load of it (see load_inventory).
+        self._saved: _Saved | None = None
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({str(self.path)!r})"
@@ -105,12 +108,20 @@ class GeoPackageStore(AuditedStore):
         Features and decisions are read in one read transaction: one consistent state even
         while another session writes. Park and review status are filtered in SQL; the box on
         the decoded geometries (the file has no spatial index that SQLite alone could use).
+
+        The first whole load after this store object saved the inventory takes the plots from
+        the saved frame (:func:`~zgc_geo.workspace.roundtrip.stored_frame`, the same values) when
+        the audit chain's head shows nothing was written since; the decisions are always read.
         """
         check_name(name)
         with self._transaction(write=False) as conn:
             schema = json.loads(self._require_inventory(conn, name))
-            sql, params = _filter_sql(name, schema, where)
-            plots = gpkg_format.read_features(conn, name, schema, sql, params)
+            saved, self._saved = self._saved, None
+            if where is None and saved is not None and saved.unchanged(name, self._head(conn)):
+                plots = saved.plots
+            else:
+                sql, params = _filter_sql(name, schema, where)
+                plots = gpkg_format.read_features(conn, name, schema, sql, params)
             decided = conn.execute(
                 f"SELECT plot_id, {DECISION_SQL} FROM zgc_decisions WHERE inventory = ?", (name,)
             ).fetchall()
@@ -131,8 +142,8 @@ class GeoPackageStore(AuditedStore):
     ) -> InventoryInfo:
         """Store ``plots`` as inventory ``name`` in one transaction, audited as "import" or "replace".
 
-        Plots are checked and encoded before the write lock is taken, so other sessions wait
-        only for the insert itself.
+        Plots are checked and typed before the write lock is taken, so other sessions wait only
+        for the insert itself (the cells are made chunk by chunk as they are inserted).
         """
         check_name(name)
         user = check_user(user)
@@ -141,7 +152,7 @@ class GeoPackageStore(AuditedStore):
         if not replace and any(info.name == name for info in self.inventories()):
             raise self._taken(name)
         features = gpkg_format.prepare_features(plots)
-        info = InventoryInfo(name, title, source, utc_now(), user, len(features.rows), synthetic)
+        info = InventoryInfo(name, title, source, utc_now(), user, features.count, synthetic)
         with self._write() as conn:
             self._as_admin(conn, user, action, name)
             old = conn.execute("SELECT plot_count FROM zgc_inventories WHERE name = ?", (name,)).fetchone()
@@ -156,6 +167,10 @@ class GeoPackageStore(AuditedStore):
                 (name, title, source, info.imported_at, user, info.plot_count, synthetic, schema),
             )
             self._audit_inventory(conn, info, None if old is None else int(old[0]), features.plot_ids)
+            head = self._head(conn)
+        dtypes = {column: dtype for column, _, dtype in features.columns}
+        plots_read = roundtrip.stored_frame(features.data, dtypes, features.geometries)
+        self._saved = None if plots_read is None or head is None else _Saved(name, head, plots_read)
         return info
 
     def verify(self, *, incremental: bool = False) -> IntegrityReport:
@@ -291,6 +306,20 @@ class GeoPackageStore(AuditedStore):
             raise
         finally:
             conn.close()
+
+
+@dataclass(frozen=True)
+class _Saved:
+    """An inventory as a store object saved it: its name, the chain head its save left, the plots as
+    a load would read them. Every write to the file adds an audit row, so an unchanged head means the
+    feature table is still the one saved."""
+
+    name: str
+    head: tuple[int, str]
+    plots: gpd.GeoDataFrame
+
+    def unchanged(self, name: str, head: tuple[int, str] | None) -> bool:
+        return name == self.name and head == self.head
 
 
 def open_gpkg_workspace(path: Path | None = None) -> GeoPackageStore:

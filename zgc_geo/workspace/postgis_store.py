@@ -149,7 +149,7 @@ class PostgisStore(AuditedStore):
         if not replace and any(info.name == name for info in self.inventories()):
             raise inventory_taken(self.address, name)
         features = gpkg_format.prepare_features(plots)
-        info = InventoryInfo(name, title, source, utc_now(), user, len(features.rows), synthetic)
+        info = InventoryInfo(name, title, source, utc_now(), user, features.count, synthetic)
         with self._write() as conn:
             staging, stored = self._copy_features(conn, features)
             self._as_admin(conn, user, action, name)  # takes the chain's lock: only for the last statements
@@ -304,8 +304,8 @@ class PostgisStore(AuditedStore):
             sql.SQL("").join(sql.SQL(", {}").format(sql.Identifier(n)) for n in names),
         )
         with conn.cursor() as cursor, cursor.copy(target) as copy:
-            for wkb, row in zip(geometry, features.rows, strict=True):
-                copy.write_row((wkb, *row[1:]))
+            for wkb, row in zip(geometry, features.cells(), strict=True):
+                copy.write_row((wkb, *row))
         index = uuid.uuid4().hex[:16]
         conn.execute(sql.SQL("CREATE INDEX {} ON {} USING gist (geom)").format(
             sql.Identifier(f"zgc_geom_{index}"), sql.Identifier(staging)))  # fmt: skip

@@ -1,0 +1,224 @@
+"""The GeoPackage workspace's fast paths give what the plain ones did.
+
+Loading an inventory right after saving it takes the plots from the saved frame
+(:mod:`zgc_geo.workspace.roundtrip`) instead of reading them; saving converts and inserts the rows
+chunk by chunk. Both are pinned here to the plain paths on small frames with the awkward cells:
+Chinese text, NaN, -0.0, infinities, missing values of every kind, dates, multipolygons.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from zgc_geo import settings
+from zgc_geo.workspace import GeoPackageStore, PlotFilter, gpkg_format, roundtrip
+
+USER = "王工"
+
+
+@pytest.fixture(autouse=True)
+def created_by_wang(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(settings.USER_ENV, USER)
+
+
+def awkward_plots(n: int = 7) -> gpd.GeoDataFrame:
+    """Plots whose every column type comes back from SQLite unchanged (the fast path's domain)."""
+    x = 116.30 + np.arange(n) * 1e-3 + 1.23456789e-5
+    geoms = list(shapely.box(x, 39.98, x + 5e-4, 39.9804))
+    geoms[1] = shapely.MultiPolygon([geoms[1], shapely.box(x[0], 39.97, x[0] + 1e-4, 39.9701)])
+    geoms[2] = None
+    geoms[3] = shapely.Polygon()
+    floats = np.array([1.5, np.nan, -0.0, np.inf, -np.inf, 1e300, 5e-324, 0.1, 2.0])[:n]
+    data = {
+        "plot_id": pd.array([f"地块-{i}" for i in range(n)], dtype="string"),
+        "name": pd.array(
+            ["中关村“软件园”", None, "", "a\x00b", "永丰'基地", " 空格 ", "🏭"][:n], dtype="string"
+        ),
+        "area_m2": floats,
+        "ratio": np.array([0.25, np.nan, -0.0, np.inf, 3e38, -1.5, 1e-45, 0.1, 2.0][:n], dtype="float32"),
+        "idle_since": pd.array([2015, None, -(2**63), 2**63 - 1, 0, 1, 2][:n], dtype="Int64"),
+        "count": np.arange(n, dtype="int32") - 3,
+        "small": np.arange(n, dtype="uint8"),
+        "in_core_zone": np.arange(n) % 2 == 0,
+        "checked": pd.array([True, None, False, True, None, False, True][:n], dtype="boolean"),
+        '备注 "原文"': pd.array(["地上建筑拟拆除"] * n, dtype="string"),
+    }
+    index = pd.Index(np.arange(n) * 10 + 5)  # not 0…n-1: a load always is
+    return gpd.GeoDataFrame(data, geometry=geoms, crs="EPSG:4326", index=index)
+
+
+def fallback_cases() -> dict[str, gpd.GeoDataFrame]:
+    """Frames the fast path must hand to a real read: each has one column or geometry it cannot vouch for."""
+    plots = awkward_plots()
+    dates = pd.Series(pd.to_datetime(["2024-01-02 03:04:05.678912"] * 7), index=plots.index)
+    return {
+        "naive dates": plots.assign(seen=dates),
+        "zoned dates": plots.assign(seen=dates.dt.tz_localize("Asia/Shanghai")),
+        "objects": plots.assign(
+            extra=pd.Series([1, "二", 3.5, None, [1, 2], {"a": "乙"}, True], index=plots.index, dtype=object)
+        ),
+        "category": plots.assign(kind=pd.Series(["b", "a"] * 3 + ["c"], index=plots.index, dtype="category")),
+        "python strings": plots.assign(name=plots["name"].astype("string[python]")),
+        "points": plots.set_geometry(shapely.points(np.arange(7.0), np.arange(7.0)), crs="EPSG:4326"),
+        "3D": plots.set_geometry(shapely.force_3d(plots.geometry.to_numpy(), 5.0), crs="EPSG:4326"),
+    }
+
+
+def save(path: Path, plots: gpd.GeoDataFrame, name: str = "haidian") -> GeoPackageStore:
+    store = GeoPackageStore(path)
+    store.save_inventory(name, plots, title="海淀", source="test", user=USER, replace=True)
+    return store
+
+
+def assert_same(fast: gpd.GeoDataFrame, read: gpd.GeoDataFrame) -> None:
+    """Equal to the last bit: dtypes, index, values, the sign of zeros, the geometries' WKB."""
+    pd.testing.assert_frame_equal(fast, read, check_exact=True)
+    assert list(fast.columns) == list(read.columns) and fast.geometry.name == read.geometry.name
+    for column in read.columns:
+        if isinstance(read[column].dtype, np.dtype) and read[column].dtype.kind == "f":
+            assert (np.signbit(fast[column].to_numpy()) == np.signbit(read[column].to_numpy())).all(), column
+    assert fast.crs == read.crs
+    wkb = shapely.to_wkb(fast.geometry.to_numpy(), flavor="iso")
+    assert wkb.tolist() == shapely.to_wkb(read.geometry.to_numpy(), flavor="iso").tolist()
+
+
+def read_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the inventories read from the file from now on."""
+    reads: list[str] = []
+    read = gpkg_format.read_features
+
+    def counted(conn: sqlite3.Connection, name: str, *args: object, **kwargs: object) -> gpd.GeoDataFrame:
+        reads.append(name)
+        return read(conn, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(gpkg_format, "read_features", counted)
+    return reads
+
+
+def test_a_load_after_a_save_is_the_read_it_replaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plots = awkward_plots()
+    store = save(tmp_path / "w.gpkg", plots)
+    reads = read_counter(monkeypatch)
+    fast = store.load_inventory("haidian")
+    assert reads == []  # the fast path was taken
+    read = GeoPackageStore(store.path).load_inventory("haidian")
+    assert reads == ["haidian"]
+    assert_same(fast, read)
+    assert np.signbit(read["area_m2"].to_numpy()[2]) == np.False_  # SQLite's -0.0 → 0.0, matched
+    assert read.geometry.iloc[2] is None and read.geometry.iloc[3].is_empty
+    assert store.load_inventory("haidian").equals(read) and reads == ["haidian"] * 2  # only once
+
+
+@pytest.mark.parametrize("case", list(fallback_cases()))
+def test_columns_the_fast_path_cannot_vouch_for_are_read(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plots = fallback_cases()[case]
+    store = save(tmp_path / "w.gpkg", plots)
+    features = gpkg_format.prepare_features(plots)
+    dtypes = {column: dtype for column, _, dtype in features.columns}
+    assert roundtrip.stored_frame(features.data, dtypes, features.geometries) is None
+    reads = read_counter(monkeypatch)
+    assert_same(store.load_inventory("haidian"), GeoPackageStore(store.path).load_inventory("haidian"))
+    assert reads == ["haidian", "haidian"]
+
+
+def test_a_write_after_the_save_makes_the_load_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another session's replace (or decision) between the save and the load is what the load shows."""
+    plots = awkward_plots()
+    store = save(tmp_path / "w.gpkg", plots)
+    other = plots.iloc[:4].assign(name=pd.array(["替换后"] * 4, dtype="string"))
+    save(store.path, other)  # another store object: another session
+    reads = read_counter(monkeypatch)
+    loaded = store.load_inventory("haidian")
+    assert reads == ["haidian"] and loaded["name"].tolist() == ["替换后"] * 4
+
+    store = save(store.path, plots)
+    GeoPackageStore(store.path).record_decision(
+        "haidian", "地块-0", {"review_status": "recommended"}, expected_version=0, user=USER
+    )
+    loaded = store.load_inventory("haidian")
+    assert reads == ["haidian", "haidian"] and loaded["review_status"].iloc[0] == "recommended"
+    assert_same(loaded, GeoPackageStore(store.path).load_inventory("haidian"))
+
+
+def test_a_filtered_load_or_another_inventory_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = save(tmp_path / "w.gpkg", awkward_plots())
+    reads = read_counter(monkeypatch)
+    filtered = store.load_inventory("haidian", PlotFilter(park_ids=None))
+    assert reads == ["haidian"]
+    assert_same(filtered, GeoPackageStore(store.path).load_inventory("haidian"))
+    store.save_inventory("chaoyang", awkward_plots(), title="朝阳", source="t", user=USER)
+    store.load_inventory("haidian")
+    assert reads == ["haidian"] * 3
+
+
+def test_changing_the_loaded_frame_leaves_the_saved_one_alone(tmp_path: Path) -> None:
+    plots = awkward_plots()
+    before = plots.copy()
+    loaded = save(tmp_path / "w.gpkg", plots).load_inventory("haidian")
+    loaded.loc[loaded.index[0], ["area_m2", "name"]] = [-1.0, "改"]
+    loaded.loc[loaded.index[0], "geometry"] = shapely.Point(0, 0)
+    loaded["idle_since"] += 1
+    loaded["checked"].array[0] = False  # in place, past copy-on-write
+    loaded["small"].array[1] = 0
+    loaded.geometry.values[1] = shapely.Point(1, 1)
+    pd.testing.assert_frame_equal(plots, before, check_exact=True)
+    features = gpkg_format.prepare_features(plots)
+    dtypes = {column: dtype for column, _, dtype in features.columns}
+    fast = roundtrip.stored_frame(features.data, dtypes, features.geometries)
+    assert fast is not None
+    fast["checked"].array[0] = False  # the frame itself, before the decisions are joined
+    fast["idle_since"].array[0] = 1
+    fast.geometry.values[1] = shapely.Point(1, 1)
+    pd.testing.assert_frame_equal(plots, before, check_exact=True)
+
+
+def stored_rows(path: Path, name: str = "haidian") -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(f"SELECT * FROM plots__{name} ORDER BY fid").fetchall()
+
+
+@pytest.mark.parametrize("case", ["awkward", *fallback_cases()])
+def test_rows_inserted_in_chunks_are_the_rows_inserted_at_once(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plots = awkward_plots() if case == "awkward" else fallback_cases()[case]
+    save(tmp_path / "whole.gpkg", plots)
+    monkeypatch.setattr(gpkg_format, "CHUNK_ROWS", 3)  # 7 rows: chunks of 3, 3 and 1
+    save(tmp_path / "chunked.gpkg", plots)
+    whole, chunked = stored_rows(tmp_path / "whole.gpkg"), stored_rows(tmp_path / "chunked.gpkg")
+    assert len(whole) == 7 and chunked == whole
+    features = gpkg_format.prepare_features(plots)
+    assert [row[1:] for row in features.rows()] == list(features.cells())
+
+
+def test_a_replace_in_chunks_keeps_the_decisions_of_plots_still_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gpkg_format, "CHUNK_ROWS", 2)
+    plots = awkward_plots()
+    store = save(tmp_path / "w.gpkg", plots)
+    for plot_id in ("地块-1", "地块-6"):
+        store.record_decision("haidian", plot_id, {"review_status": "deferred", "note": "待定"},
+                              expected_version=0, user=USER)  # fmt: skip
+    store.save_inventory("haidian", plots.iloc[:5], title="海淀", source="v2", user=USER, replace=True)
+    loaded = store.load_inventory("haidian")
+    assert_same(loaded, GeoPackageStore(store.path).load_inventory("haidian"))
+    assert loaded["plot_id"].tolist() == [f"地块-{i}" for i in range(5)]
+    assert loaded.set_index("plot_id")["review_status"].to_dict() == {
+        "地块-0": "unreviewed", "地块-1": "deferred", "地块-2": "unreviewed", "地块-3": "unreviewed",
+        "地块-4": "unreviewed",
+    }  # fmt: skip
+    assert loaded["decision_version"].tolist() == [0, 1, 0, 0, 0]
+    note = store.audit_log("haidian").iloc[-1]["note"]
+    assert "kept the decisions of 1 plot(s); 1 orphaned" in note and "地块-6" in note

@@ -1,0 +1,94 @@
+"""What reading an inventory back from a GeoPackage workspace gives, when it follows from the frame.
+
+``zgc-geo stock --workspace`` stores an inventory and then analyses it as loaded from the
+workspace, so that the analysis sees what every later session will see. Reading a million plots
+back costs as long as storing them; for the columns whose stored cells come back unchanged (text,
+numbers, booleans; polygons) the loaded frame is known without reading: the column as it is, with
+SQLite's one change applied (a REAL column keeps ``-0.0`` as ``0.0``). Any other column (dates,
+objects, categories, other geometry types) makes :func:`stored_frame` give up, and the caller reads.
+``tests/workspace/test_roundtrip.py`` pins the result to a real read on edge cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from zgc_geo.crs import STORAGE_CRS
+
+#: Geometry types whose ISO WKB decodes to an equal geometry (2D): polygons and multipolygons.
+_EXACT_TYPES: Final = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
+#: pandas dtypes whose cells come back from SQLite as stored (text, integers, booleans).
+_EXACT_DTYPES: Final = (
+    pd.StringDtype,
+    pd.BooleanDtype,
+    pd.Int8Dtype,
+    pd.Int16Dtype,
+    pd.Int32Dtype,
+    pd.Int64Dtype,
+    pd.UInt8Dtype,
+    pd.UInt16Dtype,
+    pd.UInt32Dtype,
+    pd.UInt64Dtype,
+)
+
+
+def features_frame(columns: dict[str, pd.Series], geometry: np.ndarray) -> gpd.GeoDataFrame:
+    """The frame of a read inventory: ``columns`` (each with a 0…n-1 index) and the geometry, in EPSG:4326."""
+    frame = pd.DataFrame(columns, copy=False)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS))
+
+
+def stored_frame(
+    data: pd.DataFrame, dtypes: dict[str, str], geometries: np.ndarray
+) -> gpd.GeoDataFrame | None:
+    """What reading back ``data`` stored with ``dtypes`` (the workspace's schema) would give, or None
+    when that does not follow from the frame alone (then read it)."""
+    columns: dict[str, pd.Series] = {}
+    for column, dtype in dtypes.items():
+        series = _as_read(data[column], dtype, plot_id=column == "plot_id")
+        if series is None:
+            return None
+        columns[column] = series
+    present = geometries[~shapely.is_missing(geometries)]
+    exact = np.isin(shapely.get_type_id(present), _EXACT_TYPES).all()
+    if not exact or shapely.has_z(present).any() or shapely.has_m(present).any():
+        return None
+    return features_frame(columns, geometries.copy())  # the caller's frame stays theirs (see _as_read)
+
+
+def _as_read(series: pd.Series, dtype: str, *, plot_id: bool) -> pd.Series | None:
+    """The column as :func:`series_from_cells` rebuilds it from the stored cells, or None if not known."""
+    series = series.reset_index(drop=True)
+    if plot_id:  # text cells (checked present and unique), restored as "string"
+        return series_from_cells(series.tolist(), dtype)
+    try:
+        same_dtype = series.dtype == pd.api.types.pandas_dtype(dtype)
+    except TypeError:
+        same_dtype = False
+    kind = series.dtype
+    if not same_dtype or not (
+        isinstance(kind, _EXACT_DTYPES) or (isinstance(kind, np.dtype) and kind.kind in "biuf")
+    ):
+        return None
+    if isinstance(kind, np.dtype) and kind.kind == "f":
+        values = series.to_numpy()
+        if np.signbit(values[values == 0]).any():  # SQLite stores a REAL -0.0 as the integer 0
+            return series + kind.type(0.0)
+    # numpy columns are copy-on-write; an extension array (Int64) could be changed in place through
+    # ``.array``, so it is copied (an Arrow string array only shares its immutable buffers)
+    return series.copy() if isinstance(kind, pd.api.extensions.ExtensionDtype) else series
+
+
+def series_from_cells(values: Sequence[object], dtype: str) -> pd.Series:
+    """A stored column in its original pandas dtype, where pandas can rebuild that from the cells."""
+    cells = values if isinstance(values, list) else list(values)
+    try:
+        return pd.Series(cells, dtype=dtype)
+    except (TypeError, ValueError):
+        return pd.Series(cells, dtype=object)
