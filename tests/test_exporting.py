@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -261,3 +262,102 @@ def test_xlsx_cuts_cells_at_the_excel_limit_and_drops_control_characters(
     assert sheet["B3"].value == "控制字符"
     wkt = [c.value for c in sheet[1]].index("几何（WKT）")
     assert len(sheet.cell(2, wkt + 1).value) == 32_767
+
+
+def plain_flatten(frame: pd.DataFrame) -> pd.DataFrame:
+    """The simple path ``_flatten`` must equal: every cell of every object column mapped on its own."""
+    flat = frame.copy()
+    flat.columns = [str(c) for c in flat.columns]
+    for column in flat.columns:
+        if flat[column].dtype == object:
+            flat[column] = flat[column].map(
+                lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v
+            )
+    return flat
+
+
+def typed_layer() -> gpd.GeoDataFrame:
+    """Every kind of column a layer may bring: numbers, texts, dates, nullable types, objects of all sorts."""
+    rows = 4
+    return gpd.GeoDataFrame(
+        {
+            "int": np.arange(rows),
+            "small": np.arange(rows, dtype=np.uint16),
+            "float": [1.5, np.nan, -0.0, 1e300],
+            "float32": np.arange(rows, dtype=np.float32),
+            "flag": [True, False, True, False],
+            "count": pd.array([1, None, 3, 4], dtype="Int64"),
+            "maybe": pd.array([True, None, False, True], dtype="boolean"),
+            "text": pd.Series(["中文", None, "", "x"], dtype="str"),
+            "object_text": pd.Series(["a", None, "园区", np.nan], dtype=object),
+            "when": pd.to_datetime(["2020-01-01", None, "2021-05-05", "2022-01-01"]),
+            "when_tz": pd.to_datetime(["2020-01-01", None, "2021-05-05", "2022-01-01"]).tz_localize(
+                "Asia/Shanghai"
+            ),
+            "nothing": pd.Series([None] * rows, dtype=object),
+            "object_int": pd.Series([1, 2, 3, 4], dtype=object),
+            "object_float": pd.Series([1, None, 2.5, 3], dtype=object),
+            "object_bool": pd.Series([True, None, False, True], dtype=object),
+            "mixed": pd.Series([1, "a", None, 2.5], dtype=object),
+            "lists": pd.Series([["大数据", "人工智能"], [], ("a", 1), None], dtype=object),
+            7: pd.Series(["not", "a", "text", "name"], dtype=object),
+        },
+        geometry=[box(X0, Y0, X0 + 10, Y0 + 10 * (i + 1)) for i in range(rows)],
+        crs=ANALYSIS_CRS,
+    )
+
+
+def test_flatten_types_columns_as_mapping_every_cell_would() -> None:
+    layer = typed_layer()
+    before = layer.copy()
+    flat = exporting._flatten(layer)
+    pd.testing.assert_frame_equal(flat, plain_flatten(layer), check_exact=True)
+    assert flat["lists"].tolist()[:3] == ["大数据;人工智能", "", "a;1"]
+    pd.testing.assert_frame_equal(layer, before)  # the input keeps its lists and names
+
+
+def gpkg_contents(path: Path) -> dict[str, object]:
+    """What a GeoPackage holds, byte for byte: tables' definitions, rows (geometry blobs too), metadata."""
+    with sqlite3.connect(path) as db:
+        tables = [name for (name,) in db.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
+        return {
+            "schema": db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall(),
+            "contents": db.execute(
+                "SELECT table_name, data_type, min_x, min_y, max_x, max_y, srs_id FROM gpkg_contents"
+            ).fetchall(),
+            "geometry": db.execute("SELECT * FROM gpkg_geometry_columns").fetchall(),
+            **{name: db.execute(f'SELECT * FROM "{name}"').fetchall() for name in tables},
+        }
+
+
+@pytest.mark.parametrize("columns", [["int", "float", "text", "when", "nothing"], None])
+def test_gpkg_is_written_as_the_classic_path_writes_it(tmp_path: Path, columns: list[str] | None) -> None:
+    """The fast (Arrow) path is taken only for frames it writes exactly as pyogrio's classic path does."""
+    layer = typed_layer()
+    if columns is not None:  # a frame of types the fast path writes, or all of them (the classic path)
+        layer = layer[[*columns, "geometry"]]
+    table = pd.DataFrame({"park": ["海淀园", None], "plots": [3, 4], "share": [0.5, np.nan]})
+    write_layer(layer, tmp_path / "out.gpkg", layer="plots", tables={"summary": table}, crs="EPSG:4548")
+    classic = tmp_path / "classic.gpkg"
+    pyogrio.write_dataframe(exporting._flatten(layer), classic, layer="plots", driver="GPKG", use_arrow=False)
+    pyogrio.write_dataframe(table, classic, layer="summary", driver="GPKG", use_arrow=False)
+    assert gpkg_contents(tmp_path / "out.gpkg") == gpkg_contents(classic)
+
+
+def test_the_fast_gpkg_path_is_taken_only_for_the_types_it_writes_alike() -> None:
+    layer = exporting._flatten(typed_layer())
+    alike = ["int", "small", "float", "float32", "flag", "count", "maybe", "text", "object_text", "when"]
+    alike += ["when_tz", "nothing", "lists", "7"]
+    assert exporting._arrow_writes_it(layer[[*alike, "geometry"]])
+    for column in ("object_bool", "mixed"):  # objects that are not texts: typed otherwise by the Arrow path
+        assert not exporting._arrow_writes_it(layer[[column, "geometry"]]), column
+    others = {
+        "object_int": pd.Series([1, 2], dtype=object),
+        "unsigned": np.arange(2, dtype=np.uint64),
+        "nullable_unsigned": pd.array([1, None], dtype="UInt32"),
+        "category": pd.Series(["a", "b"], dtype="category"),
+        "dates": pd.Series([pd.Timestamp("2020-01-01").date()] * 2, dtype=object),
+        "duration": pd.to_timedelta([1, 2], unit="s"),
+    }
+    for name, values in others.items():
+        assert not exporting._arrow_writes_it(pd.DataFrame({name: values})), name

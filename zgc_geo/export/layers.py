@@ -55,6 +55,10 @@ WKT_DECIMALS_METRES: Final = 3
 KML_NAME_FIELDS: Final = ("name", "plot_id")
 _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 _Writer = Callable[[gpd.GeoDataFrame, Path, str | None, dict[str, pd.DataFrame], str], list[Problem]]
+#: pandas' nullable types that pyogrio's Arrow path writes as its classic path does (see _arrow_writes_it).
+_ARROW_EXTENSION_TYPES: Final = frozenset(
+    {"Int8", "Int16", "Int32", "Int64", "Float32", "Float64", "boolean"}
+)
 _FAMILIES: Final = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}
 
 
@@ -152,15 +156,53 @@ def to_target_crs(frame: gpd.GeoDataFrame, crs: str, suffix: str) -> gpd.GeoData
 
 
 def _flatten(frame: _Frame) -> _Frame:
-    """String column names, and list cells as ``;``-separated text (no format stores lists)."""
-    flat = frame.copy()
+    """String column names, and list cells as ``;``-separated text (no format stores lists).
+
+    Every object column is typed as mapping its cells infers it (texts → ``str``); only a column holding
+    lists or tuples is mapped cell by cell, the others are inferred as a whole (the same types, found in C).
+    """
+    flat = frame.copy(deep=False)  # copy-on-write: the columns replaced below leave ``frame`` as it is
     flat.columns = [str(c) for c in flat.columns]
-    for column in flat.columns:
-        if flat[column].dtype == object:  # geometry has its own dtype
-            flat[column] = flat[column].map(
+    for position in range(flat.shape[1]):
+        series = flat.iloc[:, position]
+        if series.dtype != object:  # geometry has its own dtype
+            continue
+        if any(issubclass(kind, list | tuple) for kind in set(map(type, series.to_numpy()))):
+            series = series.map(
                 lambda v: LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list | tuple) else v
             )
+        else:
+            series = series.infer_objects()
+        flat.isetitem(position, series)
     return flat
+
+
+def _arrow_writes_it(frame: pd.DataFrame) -> bool:
+    """Whether pyogrio's Arrow path (about twice as fast) writes ``frame`` exactly as its classic path.
+
+    It does for the types checked one by one against the classic path: integers (not 64-bit unsigned),
+    32- and 64-bit floats, booleans (with or without missing values), dates with times and texts. An
+    object column of anything but texts (Python ints, dates …) is typed differently, so such a frame,
+    and any type not listed, keeps the classic path.
+    """
+    geometry = frame.active_geometry_name if isinstance(frame, gpd.GeoDataFrame) else None
+    for position, (name, dtype) in enumerate(zip(frame.columns, frame.dtypes, strict=True)):
+        if name == geometry or isinstance(dtype, pd.StringDtype) or str(dtype) in _ARROW_EXTENSION_TYPES:
+            continue
+        if isinstance(dtype, np.dtype) and dtype.kind == "O":
+            if pd.api.types.infer_dtype(frame.iloc[:, position], skipna=True) not in ("string", "empty"):
+                return False
+        elif not isinstance(dtype, np.dtype | pd.DatetimeTZDtype) or not (
+            dtype.kind in "ibM"
+            or (dtype.kind == "u" and dtype.itemsize < 8)
+            or (dtype.kind == "f" and dtype.itemsize in (4, 8))
+        ):
+            return False
+    return True
+
+
+def _write_gpkg_layer(frame: pd.DataFrame, target: Path, layer: str) -> None:
+    pyogrio.write_dataframe(frame, target, layer=layer, driver="GPKG", use_arrow=_arrow_writes_it(frame))
 
 
 def _write_gpkg(
@@ -169,9 +211,9 @@ def _write_gpkg(
     name = layer or target.stem
     if name in tables:
         raise OptionError(f"a table may not share the layer's name {name!r}; rename the table")
-    pyogrio.write_dataframe(frame, target, layer=name, driver="GPKG")
+    _write_gpkg_layer(frame, target, name)
     for table_name, table in tables.items():
-        pyogrio.write_dataframe(_flatten(table), target, layer=table_name, driver="GPKG")
+        _write_gpkg_layer(_flatten(table), target, table_name)
     return []
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from zgc_geo.errors import RulesError
 from zgc_geo.i18n import Joined, Sentence
+from zgc_geo.stock.distinct import formatted, per_distinct
 from zgc_geo.stock.scenario import number, read_rules_file, stock_rules_path
 
 CLASSES: Final = ("A", "B", "C", "D")
@@ -107,10 +108,6 @@ def _values(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.to_numeric(frame[column], errors="coerce").astype(float)
 
 
-def _fmt(values: pd.Series, decimals: int = 2) -> pd.Series:
-    return values.round(decimals).astype(str)
-
-
 def classify_efficiency(frame: pd.DataFrame, rules: EfficiencyRules | None = None) -> pd.DataFrame:
     """``efficiency_score``, ``efficiency_class`` (A–D, NaN without indicators) and ``efficiency_reason``.
 
@@ -174,16 +171,15 @@ def _relative(values: dict[str, pd.Series], rules: EfficiencyRules) -> tuple[pd.
         separator=" + ",
     )
     count = int(score.notna().sum())
-    reason = pd.Series(
-        [
-            Sentence(
-                "stock.why.eff_relative",
-                {"parts": parts, "score": s, "percentile": p, "count": count, "band": band.get(k, "")},
-            )
-            for s, p, k in zip(_fmt(score), _fmt(percentile), klass, strict=True)
-        ],
-        index=index,
-        dtype=object,
+    reason = per_distinct(
+        lambda s, p, k: Sentence(
+            "stock.why.eff_relative",
+            {"parts": parts, "score": s, "percentile": p, "count": count, "band": band.get(k, "")},
+        ),
+        index,
+        s=formatted(score, 2),
+        p=formatted(percentile, 2),
+        k=klass,
     )
     return score, klass, reason
 
@@ -191,7 +187,7 @@ def _relative(values: dict[str, pd.Series], rules: EfficiencyRules) -> tuple[pd.
 def _absolute(values: dict[str, pd.Series], rules: EfficiencyRules) -> tuple[pd.Series, pd.Series, pd.Series]:
     index = next(iter(values.values())).index
     worst = pd.Series(np.nan, index=index)
-    parts: list[list[Sentence]] = [[] for _ in index]
+    shown: dict[str, pd.Series] = {}  # per indicator: its value as written, its class
     for indicator, cut in rules.cutoffs.items():
         value = values[indicator]
         level = pd.Series(
@@ -199,26 +195,22 @@ def _absolute(values: dict[str, pd.Series], rules: EfficiencyRules) -> tuple[pd.
             index=index,
         ).where(value.notna())
         worst = pd.concat([worst, level], axis=1).max(axis=1)
-        name = Sentence(INDICATOR_KEYS[indicator])
-        classes = level.map(dict(enumerate(CLASSES)))
-        for row, (shown, klass) in enumerate(zip(_fmt(value, 1), classes, strict=True)):
-            parts[row].append(
-                Sentence("stock.why.eff_not_reported", {"indicator": name})
-                if pd.isna(klass)
-                else Sentence(
-                    "stock.why.eff_level",
-                    {"indicator": name, "value": shown, "unit": PER_MU_UNIT, "klass": klass},
-                )
-            )
+        shown[f"value_{indicator}"] = formatted(value, 1)
+        shown[f"klass_{indicator}"] = level.map(dict(enumerate(CLASSES)))
     klass = worst.map(dict(enumerate(CLASSES)))
-    reason = pd.Series(
-        [
-            Sentence("stock.why.eff_absolute", {"parts": Joined(tuple(p), list_=True), "klass": k})
-            if isinstance(k, str)
-            else Sentence("stock.why.eff_absolute_none")
-            for p, k in zip(parts, klass, strict=True)
-        ],
-        index=index,
-        dtype=object,
-    )
+    names = {indicator: Sentence(INDICATOR_KEYS[indicator]) for indicator in rules.cutoffs}
+
+    def part(indicator: str, value: str, klass: object) -> Sentence:
+        if pd.isna(klass):
+            return Sentence("stock.why.eff_not_reported", {"indicator": names[indicator]})
+        said = {"indicator": names[indicator], "value": value, "unit": PER_MU_UNIT, "klass": klass}
+        return Sentence("stock.why.eff_level", said)
+
+    def why(klass: object, **row: object) -> Sentence:
+        if not isinstance(klass, str):
+            return Sentence("stock.why.eff_absolute_none")
+        parts = tuple(part(i, str(row[f"value_{i}"]), row[f"klass_{i}"]) for i in rules.cutoffs)
+        return Sentence("stock.why.eff_absolute", {"parts": Joined(parts, list_=True), "klass": klass})
+
+    reason = per_distinct(why, index, klass=klass, **shown)
     return pd.Series(np.nan, index=index), klass, reason

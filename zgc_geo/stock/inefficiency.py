@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -22,6 +23,7 @@ import pandas as pd
 from zgc_geo.errors import RulesError
 from zgc_geo.export.worded import FieldName
 from zgc_geo.i18n import Both, Joined, Sentence
+from zgc_geo.stock.distinct import formatted, per_distinct, per_object, per_value
 from zgc_geo.stock.efficiency import CLASSES
 from zgc_geo.stock.scenario import number, read_rules_file, stock_rules_path
 
@@ -155,16 +157,9 @@ def missing_names(kind: str, available: Collection[str]) -> list[Sentence | Fiel
 
 
 def _sentences(key: str, index: pd.Index, **columns: pd.Series | str) -> pd.Series:
-    """One :class:`Sentence` of ``key`` per row, its values from ``columns`` (a text: the same in all)."""
-    rows = {
-        name: (column.tolist() if isinstance(column, pd.Series) else [column] * len(index))
-        for name, column in columns.items()
-    }
-    return pd.Series(
-        [Sentence(key, {name: rows[name][i] for name in rows}) for i in range(len(index))],
-        index=index,
-        dtype=object,
-    )
+    """A :class:`Sentence` of ``key`` per row, its values from ``columns`` (a text: the same in all); rows
+    with the same values share one sentence (:func:`~zgc_geo.stock.distinct.per_distinct`)."""
+    return per_distinct(lambda **values: Sentence(key, values), index, **columns)
 
 
 def _num(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -177,8 +172,9 @@ def _present(frame: pd.DataFrame, column: str) -> pd.Series:
     """True where a text field holds something other than blanks."""
     if column not in frame.columns:
         return pd.Series(False, index=frame.index)
-    text = frame[column].astype(object).where(frame[column].notna(), "").astype(str).str.strip()
-    return text != ""
+    return per_value(
+        frame[column], lambda v: v.astype(object).where(v.notna(), "").astype(str).str.strip() != ""
+    )
 
 
 def _word(frame: pd.DataFrame, words: Sequence[str]) -> pd.Series:
@@ -186,12 +182,12 @@ def _word(frame: pd.DataFrame, words: Sequence[str]) -> pd.Series:
     if "status" not in frame.columns:
         return pd.Series(np.nan, index=frame.index, dtype=object)
     pattern = "(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
-    status = frame["status"].astype(object).where(frame["status"].notna(), "").astype(str)
-    return status.str.extract(pattern, expand=False, flags=re.IGNORECASE)
-
-
-def _fmt(values: pd.Series) -> pd.Series:
-    return values.round(2).astype(str)
+    return per_value(
+        frame["status"],
+        lambda v: (
+            v.astype(object).where(v.notna(), "").astype(str).str.extract(pattern, expand=False, flags=re.I)
+        ),
+    )
 
 
 _Test = Callable[[pd.DataFrame, Mapping[str, Any]], tuple[pd.Series, pd.Series]]
@@ -217,7 +213,11 @@ def _underused(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Serie
     far, permitted, ratio = _num(frame, "far_current"), _num(frame, "far_permitted"), params["ratio"]
     match = (far > 0) & (far < ratio * permitted)
     return match, _sentences(
-        "stock.why.underused", frame.index, far=_fmt(far), ratio=f"{ratio:g}", permitted=_fmt(permitted)
+        "stock.why.underused",
+        frame.index,
+        far=formatted(far, 2),
+        ratio=f"{ratio:g}",
+        permitted=formatted(permitted, 2),
     )
 
 
@@ -236,6 +236,11 @@ def _below_standard(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.
     return match, _sentences(
         "stock.why.below_standard", frame.index, klass=klass.astype(object).fillna("").astype(str)
     )
+
+
+def _named(kind: Both, why: object) -> Sentence:
+    """A plot's reason: its kind by name, then why."""
+    return Sentence("stock.why.kind", {"kind": kind, "why": why})
 
 
 _TESTS: Final[dict[str, _Test]] = {
@@ -272,11 +277,10 @@ def classify_inefficiency(
         match, why = _TESTS[rule.id](frame, rule.params)
         first = (match.fillna(False).astype(bool) & kind.isna()).to_numpy()
         kind[first] = rule.id
-        named = [Sentence("stock.why.kind", {"kind": rule.name, "why": w}) for w in why[first]]
-        reason[first] = pd.Series(named, index=frame.index[first], dtype=object)
+        reason[first] = per_object(partial(_named, rule.name), why[first])
     if skipped:
         not_checked = Sentence("stock.why.not_checked", {"kinds": Joined(tuple(skipped), list_=True)})
-        reason = reason.map(lambda r: Joined((r, not_checked)))
+        reason = per_object(lambda r: Joined((r, not_checked)), reason)
     return pd.DataFrame(
         {"inefficiency_kind": kind.astype("str"), "inefficiency_reason": reason}, index=frame.index
     )

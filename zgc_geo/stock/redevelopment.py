@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import RulesError
-from zgc_geo.export.worded import FieldName, FieldValue
+from zgc_geo.export.worded import FieldName, FieldValue, first_rows
 from zgc_geo.i18n import Joined, Sentence
 from zgc_geo.manifest import default_data_dir
 from zgc_geo.stock.scenario import read_rules_file
@@ -279,17 +279,21 @@ def suggest_redevelopment(frame: pd.DataFrame, rules: RedevelopmentRules | None 
     matrix = evaluate_rules(frame, rules)
     if not len(frame):
         return pd.DataFrame({"suggested_modes": [], "suggestion_rules": []}, index=frame.index, dtype=object)
-    patterns, inverse = np.unique(np.packbits(matrix, axis=1), axis=0, return_inverse=True)
+    packed = np.packbits(matrix, axis=1)  # the rules a row matches as bytes, one value per row
+    inverse = np.zeros(len(frame), dtype=np.int64)
+    if packed.shape[1]:
+        inverse = pd.factorize(packed.view(f"V{packed.shape[1]}").ravel())[0]
+    patterns = packed[first_rows(inverse)]
     ids, modes = [], []
     for pattern in patterns:
         fired = [rules.rules[k] for k in np.flatnonzero(np.unpackbits(pattern)[: len(rules.rules)])]
         ids.append([rule.id for rule in fired])
         modes.append(list(dict.fromkeys(rule.mode for rule in fired)))
-    inverse = inverse.ravel()
+    rows = inverse.tolist()
     return pd.DataFrame(
-        {
-            "suggested_modes": pd.Series([list(modes[k]) for k in inverse], index=frame.index, dtype=object),
-            "suggestion_rules": pd.Series([list(ids[k]) for k in inverse], index=frame.index, dtype=object),
+        {  # a list of its own in every row: a cell changed by its user changes no other row
+            "suggested_modes": pd.Series([list(modes[k]) for k in rows], index=frame.index, dtype=object),
+            "suggestion_rules": pd.Series([list(ids[k]) for k in rows], index=frame.index, dtype=object),
         }
     )
 

@@ -23,6 +23,7 @@ from zgc_geo.errors import RulesError
 from zgc_geo.export.worded import CodeName
 from zgc_geo.i18n import Joined, Sentence
 from zgc_geo.manifest import default_data_dir
+from zgc_geo.stock.distinct import per_distinct
 from zgc_geo.user_files import read_user_text
 
 STOCK_RULES_NAME: Final = "stock_rules.toml"
@@ -229,43 +230,61 @@ def far_targets(
     """
     index = far_current.index
     target = pd.Series(np.nan, index=index, dtype=float)
-    notes: list[list[object]] = [[] for _ in index]  # the clauses of each plot's note, in order
+    # A note lists at most one clause of each slot, in this order; each slot holds a code per row into its
+    # clauses (-1: none), so notes are built once per distinct combination, not once per plot.
+    slots: dict[str, tuple[np.ndarray, list[object]]] = {
+        name: (np.full(len(index), -1, dtype=np.int64), [])
+        for name in ("land_use", "head", "fallback", "cap", "headroom")
+    }
 
-    def add(mask: np.ndarray, clause: object) -> None:
-        for row in np.flatnonzero(mask):
-            notes[row].append(clause)
+    def add(slot: str, mask: np.ndarray, clause: object) -> None:
+        codes, clauses = slots[slot]
+        codes[np.flatnonzero(mask)] = len(clauses)
+        clauses.append(clause)
 
     classes = land_use_class.astype(object)
     industrial = classes.isin(list(industrial_classes)).to_numpy()
     unknown = classes.isna().to_numpy()
-    add(unknown, Sentence("stock.why.far_class_unknown"))
-    for row in np.flatnonzero(~industrial & ~unknown):
-        land_use = CodeName("land_use_class", str(classes.iloc[row]))
-        notes[row].append(Sentence("stock.why.far_not_industrial", {"land_use": land_use}))
+    add("land_use", unknown, Sentence("stock.why.far_class_unknown"))
+    other = np.flatnonzero(~industrial & ~unknown)  # said per class: not industrial (the class by its name)
+    kinds, names = pd.factorize(classes.iloc[other].astype(str))
+    codes, clauses = slots["land_use"]
+    codes[other] = len(clauses) + kinds
+    clauses += [
+        Sentence("stock.why.far_not_industrial", {"land_use": CodeName("land_use_class", str(name))})
+        for name in names
+    ]
     overrides = park_id.isin(list(scenario.park_rules)).to_numpy()
     scopes = [(Sentence("stock.why.scope_all"), scenario.rule, industrial & ~overrides)] + [
         (CodeName("park", park), rule, industrial & (park_id == park).to_numpy())
         for park, rule in scenario.park_rules.items()
     ]
     current, permitted = far_current.to_numpy(float), far_permitted.to_numpy(float)
-    for scope, rule, mask in scopes:
-        add(mask, scenario_head(scenario.name, scope, rule))
+    for scope, rule, mask in scopes:  # the scopes cover distinct plots
+        add("head", mask, scenario_head(scenario.name, scope, rule))
         if rule.mode == "set_far":
             value = np.full(len(index), rule.value)
         else:
             value = np.where(np.isnan(permitted), current, permitted) * (1 + rule.value / 100)
-            add(mask & np.isnan(permitted) & ~np.isnan(current), Sentence("stock.why.far_from_current"))
-            add(mask & np.isnan(permitted) & np.isnan(current), Sentence("stock.why.far_none"))
+            add(
+                "fallback",
+                mask & np.isnan(permitted) & ~np.isnan(current),
+                Sentence("stock.why.far_from_current"),
+            )
+            add("fallback", mask & np.isnan(permitted) & np.isnan(current), Sentence("stock.why.far_none"))
         if rule.cap_far is not None:
-            add(mask & (value > rule.cap_far), Sentence("stock.why.far_capped", {"cap": f"{rule.cap_far:g}"}))
+            capped = Sentence("stock.why.far_capped", {"cap": f"{rule.cap_far:g}"})
+            add("cap", mask & (value > rule.cap_far), capped)
             value = np.minimum(value, rule.cap_far)
         target[mask] = value[mask]
     missing_current = industrial & np.isnan(current) & ~np.isnan(target.to_numpy())
-    add(missing_current, Sentence("stock.why.far_no_headroom"))
-    note = [
-        clauses[0] if len(clauses) == 1 else Joined(tuple(clauses)) if clauses else "" for clauses in notes
-    ]
-    return target, pd.Series(note, index=index, dtype=object)
+    add("headroom", missing_current, Sentence("stock.why.far_no_headroom"))
+
+    def note(**row: int) -> object:
+        clauses = [slots[name][1][code] for name, code in row.items() if code >= 0]
+        return clauses[0] if len(clauses) == 1 else Joined(tuple(clauses)) if clauses else ""
+
+    return target, per_distinct(note, index, **{name: codes for name, (codes, _) in slots.items()})
 
 
 def scenario_head(name: str, scope: object, rule: FarRule) -> Sentence:
