@@ -31,7 +31,7 @@ from pyproj.exceptions import CRSError
 from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError
 from zgc_geo.export.safety import neutralise_formulas
-from zgc_geo.export.worded import worded_frame
+from zgc_geo.export.worded import map_distinct, worded_frame
 from zgc_geo.export.workbook import write_sheets
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
@@ -159,7 +159,8 @@ def _flatten(frame: _Frame) -> _Frame:
     """String column names, and list cells as ``;``-separated text (no format stores lists).
 
     Every object column is typed as mapping its cells infers it (texts → ``str``); only a column holding
-    lists or tuples is mapped cell by cell, the others are inferred as a whole (the same types, found in C).
+    lists or tuples is mapped, once per distinct object, the others are inferred as a whole (the same
+    types, found in C).
     """
     flat = frame.copy(deep=False)  # copy-on-write: the columns replaced below leave ``frame`` as it is
     flat.columns = [str(c) for c in flat.columns]
@@ -168,13 +169,15 @@ def _flatten(frame: _Frame) -> _Frame:
         if series.dtype != object:  # geometry has its own dtype
             continue
         if any(issubclass(kind, list | tuple) for kind in set(map(type, series.to_numpy()))):
-            series = series.map(
-                lambda v: LIST_SEPARATOR.join(map(str, v)) if isinstance(v, list | tuple) else v
-            )
+            series = map_distinct(series, _joined)  # rows sharing a list share its text
         else:
             series = series.infer_objects()
         flat.isetitem(position, series)
     return flat
+
+
+def _joined(value: object) -> object:
+    return LIST_SEPARATOR.join(map(str, value)) if isinstance(value, list | tuple) else value
 
 
 def _arrow_writes_it(frame: pd.DataFrame) -> bool:

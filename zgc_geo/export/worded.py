@@ -10,8 +10,9 @@ such cells become text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -140,18 +141,22 @@ def _has_worded(values: np.ndarray) -> bool:
     )
 
 
+def map_distinct(series: pd.Series, function: Callable[[Any], object]) -> pd.Series:
+    """``series.map(function)``, calling ``function`` once per distinct object of ``series``
+    (:func:`by_identity`) and taking its result into every row holding the object. The distinct cells
+    are mapped as the rows would be, so the result's type is inferred as ``series.map`` infers it."""
+    values = series.to_numpy(dtype=object)
+    codes, firsts = by_identity(values)
+    return pd.Series(values[firsts], dtype=object).map(function).take(codes).set_axis(series.index)
+
+
 def _worded_column(series: pd.Series, lang: str) -> pd.Series | None:
     """The column with its worded cells as text, or None when it has none.
 
     Rows share their objects (the analyses build one reason per distinct case, see
-    :mod:`zgc_geo.stock.distinct`), so each distinct object (:func:`by_identity`) is worded once and its
-    text taken into every row holding it. The distinct cells are mapped as the rows would be, so the
-    column's type is inferred as ``series.map(worded_cell)`` infers it.
+    :mod:`zgc_geo.stock.distinct`), so each distinct object is worded once (:func:`map_distinct`).
     """
     values = series.to_numpy(dtype=object)
-    codes, firsts = by_identity(values)
-    distinct = values[firsts]
-    if not _has_worded(distinct):
+    if not _has_worded(values[by_identity(values)[1]]):
         return None
-    texts = pd.Series(distinct, dtype=object).map(lambda v: worded_cell(v, lang))
-    return texts.take(codes).set_axis(series.index)
+    return map_distinct(series, lambda v: worded_cell(v, lang))

@@ -284,16 +284,15 @@ def suggest_redevelopment(frame: pd.DataFrame, rules: RedevelopmentRules | None 
     if packed.shape[1]:
         inverse = pd.factorize(packed.view(f"V{packed.shape[1]}").ravel())[0]
     patterns = packed[first_rows(inverse)]
-    ids, modes = [], []
-    for pattern in patterns:
+    ids, modes = np.empty(len(patterns), dtype=object), np.empty(len(patterns), dtype=object)
+    for case, pattern in enumerate(patterns):
         fired = [rules.rules[k] for k in np.flatnonzero(np.unpackbits(pattern)[: len(rules.rules)])]
-        ids.append([rule.id for rule in fired])
-        modes.append(list(dict.fromkeys(rule.mode for rule in fired)))
-    rows = inverse.tolist()
+        ids[case] = [rule.id for rule in fired]
+        modes[case] = list(dict.fromkeys(rule.mode for rule in fired))
     return pd.DataFrame(
-        {  # a list of its own in every row: a cell changed by its user changes no other row
-            "suggested_modes": pd.Series([list(modes[k]) for k in rows], index=frame.index, dtype=object),
-            "suggestion_rules": pd.Series([list(ids[k]) for k in rows], index=frame.index, dtype=object),
+        {  # a list of its own in every row: a cell changed in place changes no other plot
+            "suggested_modes": pd.Series(list(map(list, modes[inverse])), index=frame.index, dtype=object),
+            "suggestion_rules": pd.Series(list(map(list, ids[inverse])), index=frame.index, dtype=object),
         }
     )
 
