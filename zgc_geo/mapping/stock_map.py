@@ -167,7 +167,8 @@ def plots_layer(
             "className": PLOT_CLASS,
         },
         highlight_function=lambda _f: {"weight": 3},
-        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
+        # No plot in view (the user panned off them): folium refuses a tooltip field of no feature.
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True) if len(data) else None,
     ).add_to(group)
     if highlight is not None and len(highlight):
         folium.GeoJson(
