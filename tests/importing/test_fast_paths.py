@@ -319,3 +319,52 @@ def test_overlaps_past_the_measured_ones_are_counted_the_same_in_blocks(
     assert fast == plain
     many = [p for p in fast if p.code == "plots_overlap_many"]
     assert len(many) == 1 and many[0].text.values["total"] == 25 + stacked * (stacked - 1) // 2
+
+
+def test_numbers_already_read_as_numbers_are_those_read_from_their_text() -> None:
+    x0, y0 = 440_000.0, 4_430_000.0
+    geoms = [box(x0 + 200 * i, y0, x0 + 200 * i + 100, y0 + 100) for i in range(len(FLOATS))]
+    rng = np.random.default_rng(5)
+    columns = {
+        "面积（亩）": FLOATS,
+        "容积率": FLOATS[::-1],
+        "规划容积率": rng.standard_normal(len(FLOATS)) * 10.0 ** rng.integers(-8, 8, len(FLOATS)),
+        "建筑面积": [2**62, -(2**53) - 1, 0, 7, *range(len(FLOATS) - 4)],
+    }
+    numeric = gpd.GeoDataFrame(
+        columns, geometry=gpd.GeoSeries(geoms, crs=ANALYSIS_CRS).to_crs(4326).to_numpy(), crs=4326
+    )
+    as_cells = numeric.astype(dict.fromkeys(columns, object))  # the same values, read from their text
+    fast, fast_problems = normalise_plots(numeric, first_row_number=2)
+    plain, plain_problems = normalise_plots(as_cells, first_row_number=2)
+    assert fast_problems == plain_problems
+    assert {p.code for p in fast_problems} >= {"far_implausible", "area_mismatch"}  # inf, 1e308 …
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+
+
+def plain_parks(plots: gpd.GeoSeries, parks: gpd.GeoDataFrame) -> pd.Series:
+    """The park of each plot by a spatial join of representative points (the implementation before)."""
+    points = gpd.GeoDataFrame(geometry=plots.representative_point())
+    joined = gpd.sjoin(points, parks[["park_id", "geometry"]].to_crs(plots.crs), predicate="within")
+    park = pd.Series(pd.NA, index=plots.index, dtype="string")
+    found = joined.loc[~joined.index.duplicated(), "park_id"]
+    park.loc[found.index] = found.astype("string")
+    return park
+
+
+def test_plots_are_placed_in_the_first_park_holding_their_point_as_a_spatial_join_places_them() -> None:
+    x0, y0 = 440_000.0, 4_430_000.0
+    parks = gpd.GeoDataFrame(
+        {"park_id": ["b", "a", "c", "none"], "name_zh": ["乙园", "甲园", "丙园", "无"]},
+        geometry=[box(x0, y0, x0 + 1_000, y0 + 1_000), box(x0 + 500, y0, x0 + 2_000, y0 + 1_000),
+                  box(x0 + 5_000, y0, x0 + 6_000, y0 + 1_000), None],
+        crs=ANALYSIS_CRS,
+    ).to_crs(4326)  # fmt: skip
+    geoms = [box(x0 + 100 * i, y0 + 100, x0 + 100 * i + 50, y0 + 150) for i in range(30)]
+    geoms += [box(x0 + 1_000 - 25, y0 - 25, x0 + 1_000 + 25, y0 + 25)]  # centred on two parks' corner
+    plots = gpd.GeoSeries(geoms, crs=ANALYSIS_CRS).to_crs(4326)
+    point, park_id = plots_module._first_park(plots.to_numpy(), parks)
+    fast = pd.Series(pd.NA, index=plots.index, dtype="string")
+    fast.iloc[point] = pd.array(park_id, dtype="string")
+    pd.testing.assert_series_equal(fast, plain_parks(plots, parks))
+    assert fast.iloc[7] == "b" and fast.iloc[12] == "a" and fast.iloc[25] is pd.NA  # 5–10: in both, b first

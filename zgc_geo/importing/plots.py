@@ -388,6 +388,17 @@ def park_lookup(parks: pd.DataFrame) -> dict[str, str]:
     return {key: ids.pop() for key, ids in keys.items() if key and len(ids) == 1}
 
 
+def _first_park(plots: np.ndarray, parks: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which ``plots`` have their representative point in a park, and that park's id (the first in layer
+    order where parks overlap): a spatial join of points within parks, without building its frames."""
+    points = shapely.point_on_surface(plots)
+    park_index, point_index = shapely.STRtree(points).query(parks.geometry.to_numpy(), predicate="contains")
+    order = np.lexsort((park_index, point_index))
+    point_index, park_index = point_index[order], park_index[order]
+    first = np.r_[True, point_index[1:] != point_index[:-1]] if len(point_index) else np.zeros(0, dtype=bool)
+    return point_index[first], parks["park_id"].to_numpy(dtype=object)[park_index[first]]
+
+
 class _Checks:
     """The attribute and cross-row checks of one plot table; problems collect in ``problems``."""
 
@@ -442,10 +453,22 @@ class _Checks:
             )
 
     def number(self, canonical: str, code: str = "value_not_numeric") -> pd.Series:
-        """The column as floats in its canonical unit; cells that are not numbers are reported."""
-        text = self.column(canonical, fold=True)
-        parsed = pd.to_numeric(text.str.replace(_SEPARATORS, "", regex=True), errors="coerce").astype(float)
-        self.report(parsed.isna() & text.notna(), code, canonical)
+        """The column as floats in its canonical unit; cells that are not numbers are reported.
+
+        Every cell is read from its text (:func:`_text`), so ``1,234`` and ``１５.０`` are numbers. A
+        column GDAL or pandas already read as numbers skips the round trip, which gives each number
+        back unchanged (an integer's digits, a float's shortest repr, inf as inf) but −0 as 0.
+        """
+        given = self.data[canonical] if canonical in self.data.columns else None
+        if given is not None and isinstance(given.dtype, np.dtype) and given.dtype.kind in "fiu":
+            values = given.to_numpy(dtype=np.float64)  # as to_numeric reads an integer's digits, too
+            parsed = pd.Series(np.where(values == 0, 0.0, values), index=given.index)
+        else:
+            text = self.column(canonical, fold=True)
+            parsed = pd.to_numeric(text.str.replace(_SEPARATORS, "", regex=True), errors="coerce").astype(
+                float
+            )
+            self.report(parsed.isna() & text.notna(), code, canonical)
         return parsed * self.mapping.factor(canonical)
 
     def run(self, parks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -546,12 +569,11 @@ class _Checks:
         self.report(park.isna() & given.notna(), "park_unknown", "park_id", valid=valid)
         locate = given.isna().to_numpy()
         if locate.any():
-            points = gpd.GeoDataFrame(geometry=self.data.geometry[locate].representative_point())
-            joined = gpd.sjoin(
-                points, parks[["park_id", "geometry"]].to_crs(self.data.crs), predicate="within"
+            positions = np.flatnonzero(locate)
+            point, in_park = _first_park(
+                self.data.geometry.to_numpy()[positions], parks.to_crs(self.data.crs)
             )
-            found = joined.loc[~joined.index.duplicated(), "park_id"]
-            park.loc[found.index] = found.astype("string")
+            park.iloc[positions[point]] = pd.array(in_park, dtype="string")
             outside = self.rows[locate & park.isna().to_numpy()]
             if len(outside):
                 examples = ", ".join(map(str, outside[:EXAMPLE_ROWS])) + (
