@@ -22,8 +22,8 @@ import shapely
 from shapely.geometry import Point, box
 
 from zgc_geo.crs import ANALYSIS_CRS
+from zgc_geo.importing import datum_offset, readers
 from zgc_geo.importing import plots as plots_module
-from zgc_geo.importing import readers
 from zgc_geo.importing.plots import _SEPARATORS, PY_WHITESPACE, _text, normalise_plots
 from zgc_geo.importing.readers import read_vector
 
@@ -368,3 +368,23 @@ def test_plots_are_placed_in_the_first_park_holding_their_point_as_a_spatial_joi
     fast.iloc[point] = pd.array(park_id, dtype="string")
     pd.testing.assert_series_equal(fast, plain_parks(plots, parks))
     assert fast.iloc[7] == "b" and fast.iloc[12] == "a" and fast.iloc[25] is pd.NA  # 5–10: in both, b first
+
+
+def test_the_park_fit_of_the_web_datum_check_intersects_only_what_meets_the_parks() -> None:
+    def plain_fit(geoms: np.ndarray, area: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
+        score = shapely.intersects(area, geoms).astype(float)
+        polygonal = (shapely.get_dimensions(geoms) == 2) & (shapely.area(geoms) > 0)
+        parts = geoms[polygonal]
+        score[polygonal] = shapely.area(shapely.intersection(parts, area)) / shapely.area(parts)
+        return score, shapely.distance(geoms, area)
+
+    area = shapely.union_all([box(0, 0, 100, 100), box(150, 0, 250, 100)])
+    geoms = np.array(
+        [box(10, 10, 20, 20), box(90, 10, 160, 20), box(300, 0, 310, 10), box(100, 0, 150, 100), Point(5, 5),
+         Point(500, 5), shapely.LineString([(0, 0), (1000, 0)]), box(5, 5, 5, 50), box(99.5, 0, 100, 0.5)],
+        dtype=object,
+    )  # fmt: skip
+    fast = datum_offset._park_fit(geoms, area)
+    plain = plain_fit(geoms, area)
+    np.testing.assert_array_equal(fast[0], plain[0])
+    np.testing.assert_array_equal(fast[1], plain[1])

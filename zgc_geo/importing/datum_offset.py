@@ -131,8 +131,10 @@ def _corrector(datum: str) -> Callable[[np.ndarray, np.ndarray], tuple[np.ndarra
 
 def _park_fit(geoms: np.ndarray, area: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
     """Share of each feature inside the parks (0/1 unless polygonal) and its distance to them."""
-    score = shapely.intersects(area, geoms).astype(float)
-    polygonal = (shapely.get_dimensions(geoms) == 2) & (shapely.area(geoms) > 0)
+    touching = shapely.intersects(area, geoms)
+    score = touching.astype(float)
+    # Only polygons that meet the parks are intersected with them: the others' share is 0 either way.
+    polygonal = touching & (shapely.get_dimensions(geoms) == 2) & (shapely.area(geoms) > 0)
     if polygonal.any():
         parts = geoms[polygonal]
         score[polygonal] = shapely.area(shapely.intersection(parts, area)) / shapely.area(parts)
