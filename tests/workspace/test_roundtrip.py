@@ -8,6 +8,7 @@ Chinese text, NaN, -0.0, infinities, missing values of every kind, dates, multip
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pytest
 import shapely
 
 from zgc_geo import settings
-from zgc_geo.workspace import GeoPackageStore, PlotFilter, gpkg_format, roundtrip
+from zgc_geo.workspace import DECISION_COLUMNS, GeoPackageStore, PlotFilter, gpkg_format, roundtrip
 
 USER = "王工"
 
@@ -71,6 +72,9 @@ def fallback_cases() -> dict[str, gpd.GeoDataFrame]:
     }
 
 
+FALLBACK_CASES = tuple(fallback_cases())
+
+
 def save(path: Path, plots: gpd.GeoDataFrame, name: str = "haidian") -> GeoPackageStore:
     store = GeoPackageStore(path)
     store.save_inventory(name, plots, title="海淀", source="test", user=USER, replace=True)
@@ -116,7 +120,7 @@ def test_a_load_after_a_save_is_the_read_it_replaces(tmp_path: Path, monkeypatch
     assert store.load_inventory("haidian").equals(read) and reads == ["haidian"] * 2  # only once
 
 
-@pytest.mark.parametrize("case", list(fallback_cases()))
+@pytest.mark.parametrize("case", FALLBACK_CASES)
 def test_columns_the_fast_path_cannot_vouch_for_are_read(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -188,7 +192,7 @@ def stored_rows(path: Path, name: str = "haidian") -> list[tuple[object, ...]]:
         return conn.execute(f"SELECT * FROM plots__{name} ORDER BY fid").fetchall()
 
 
-@pytest.mark.parametrize("case", ["awkward", *fallback_cases()])
+@pytest.mark.parametrize("case", ["awkward", *FALLBACK_CASES])
 def test_rows_inserted_in_chunks_are_the_rows_inserted_at_once(
     case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -222,3 +226,54 @@ def test_a_replace_in_chunks_keeps_the_decisions_of_plots_still_there(
     assert loaded["decision_version"].tolist() == [0, 1, 0, 0, 0]
     note = store.audit_log("haidian").iloc[-1]["note"]
     assert "kept the decisions of 1 plot(s); 1 orphaned" in note and "地块-6" in note
+
+
+def plain_read(path: Path, name: str = "haidian") -> gpd.GeoDataFrame:
+    """The feature table read as zgc-geo read it before reads went by chunks: all rows, then columns."""
+    with sqlite3.connect(path) as conn:
+        schema = json.loads(
+            conn.execute("SELECT columns FROM zgc_inventories WHERE name = ?", (name,)).fetchone()[0]
+        )
+        names = ", ".join(gpkg_format.quote(column) for column in schema)
+        rows = conn.execute(
+            f"SELECT {gpkg_format.WKB_SQL}, {names} FROM plots__{name} ORDER BY fid"
+        ).fetchall()
+    cells = list(zip(*rows, strict=True))
+    frame = pd.DataFrame(
+        {
+            column: roundtrip.series_from_cells(values, dtype)
+            for (column, dtype), values in zip(schema.items(), cells[1:], strict=True)
+        }
+    )
+    geometry = shapely.from_wkb(np.array(cells[0], dtype=object))
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs="EPSG:4326"))
+
+
+@pytest.mark.parametrize("case", ["awkward", *FALLBACK_CASES])
+def test_a_read_in_chunks_is_the_read_at_once(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plots = awkward_plots() if case == "awkward" else fallback_cases()[case]
+    path = save(tmp_path / "w.gpkg", plots).path
+    whole = GeoPackageStore(path).load_inventory("haidian")
+    assert_same(whole.drop(columns=list(DECISION_COLUMNS)), plain_read(path))
+    monkeypatch.setattr(gpkg_format, "CHUNK_ROWS", 3)
+    assert_same(GeoPackageStore(path).load_inventory("haidian"), whole)
+    park = PlotFilter(park_ids=())
+    assert len(GeoPackageStore(path).load_inventory("haidian", park)) == 0
+
+
+def test_a_column_pandas_refuses_in_one_chunk_is_read_whole_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cell edited outside zgc-geo (text in an Int64 column) makes that column object, all of it."""
+    path = save(tmp_path / "w.gpkg", awkward_plots()).path
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE plots__haidian SET idle_since = '二〇一五', area_m2 = 'x' WHERE fid = 6")
+        cells = conn.execute("SELECT idle_since, area_m2 FROM plots__haidian ORDER BY fid").fetchall()
+    monkeypatch.setattr(gpkg_format, "CHUNK_ROWS", 3)  # the bad cell is in the second chunk
+    loaded = GeoPackageStore(path).load_inventory("haidian")
+    for position, column in enumerate(("idle_since", "area_m2")):
+        expected = pd.Series([row[position] for row in cells], dtype=object, name=column)
+        pd.testing.assert_series_equal(loaded[column], expected, check_exact=True)
+    assert loaded["name"].dtype == "string" and loaded["ratio"].dtype == "float32"

@@ -32,7 +32,7 @@ from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError, WorkspaceError
 from zgc_geo.settings import user_name
 from zgc_geo.workspace import gpkg_schema
-from zgc_geo.workspace.roundtrip import features_frame, series_from_cells
+from zgc_geo.workspace.roundtrip import converts_cell_by_cell, features_frame, series_from_cells
 from zgc_geo.workspace.store import DECISION_COLUMNS, SCHEMA_VERSION
 
 GPKG_APPLICATION_ID: Final = 0x47504B47  # 'GPKG'
@@ -222,25 +222,47 @@ def read_features(
 ) -> gpd.GeoDataFrame:
     """The feature table of ``name`` (as ``p``, filtered by ``where``) in insertion order, dtypes restored.
 
-    Rows are fetched a chunk at a time into one list per column, and each column is freed once
-    converted, so the whole table is never held as row tuples and columns at once.
+    Rows are fetched a chunk at a time, and the columns whose cells convert one by one (numbers,
+    booleans, text: :func:`~zgc_geo.workspace.roundtrip.converts_cell_by_cell`) and the geometries
+    are converted chunk by chunk, so a million plots are never all Python objects at once. A column
+    a chunk of which pandas refuses is read again whole and converted as before (to object).
     """
+    table = f"{quote(TABLE_PREFIX + name)} AS p {where} ORDER BY p.fid"
     columns = ", ".join(f"p.{quote(column)}" for column in schema)
     cursor = conn.execute(
-        f"SELECT {WKB_SQL.replace('geom', 'p.geom')}, {columns} FROM {quote(TABLE_PREFIX + name)} AS p "
-        f"{where} ORDER BY p.fid",
-        tuple(params),
+        f"SELECT {WKB_SQL.replace('geom', 'p.geom')}, {columns} FROM {table}", tuple(params)
     )
-    cells: list[list[object]] = [[] for _ in range(len(schema) + 1)]
+    dtypes = list(schema.values())
+    by_chunk = [converts_cell_by_cell(dtype) for dtype in dtypes]
+    refused: set[int] = set()
+    geometries: list[np.ndarray] = []
+    parts: list[list[pd.Series]] = [[] for _ in dtypes]
+    cells: list[list[object]] = [[] for _ in dtypes]
     while chunk := cursor.fetchmany(CHUNK_ROWS):
-        for column_cells, values in zip(cells, zip(*chunk, strict=True), strict=True):
-            column_cells.extend(values)
+        values = list(zip(*chunk, strict=True))
         del chunk
+        geometries.append(shapely.from_wkb(np.array(values[0], dtype=object)))
+        for index, (dtype, column_cells) in enumerate(zip(dtypes, values[1:], strict=True)):
+            if not by_chunk[index]:
+                cells[index].extend(column_cells)
+            elif index not in refused:
+                try:
+                    parts[index].append(pd.Series(list(column_cells), dtype=dtype))
+                except (TypeError, ValueError):
+                    refused.add(index)
+                    parts[index] = []
     frame: dict[str, pd.Series] = {}
-    for index, (column, dtype) in enumerate(schema.items(), start=1):
-        frame[column] = series_from_cells(cells[index], dtype)
-        cells[index] = []
-    return features_frame(frame, shapely.from_wkb(np.array(cells[0], dtype=object)))
+    for index, (column, dtype) in enumerate(schema.items()):
+        if index in refused:
+            query = f"SELECT p.{quote(column)} FROM {table}"
+            frame[column] = series_from_cells([row[0] for row in conn.execute(query, tuple(params))], dtype)
+        elif by_chunk[index] and parts[index]:
+            frame[column] = pd.concat(parts[index], ignore_index=True)
+        else:
+            frame[column] = series_from_cells(cells[index], dtype)
+        parts[index], cells[index] = [], []
+    geometry = np.concatenate(geometries) if geometries else np.array([], dtype=object)
+    return features_frame(frame, geometry)
 
 
 def prepare_features(plots: gpd.GeoDataFrame) -> Features:

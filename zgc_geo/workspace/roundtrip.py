@@ -85,6 +85,16 @@ def _as_read(series: pd.Series, dtype: str, *, plot_id: bool) -> pd.Series | Non
     return series.copy() if isinstance(kind, pd.api.extensions.ExtensionDtype) else series
 
 
+def converts_cell_by_cell(dtype: str) -> bool:
+    """Whether :func:`series_from_cells` converts each cell on its own for ``dtype`` (numbers, booleans,
+    text), so that converting a column in chunks and joining them gives what converting it whole does."""
+    try:
+        kind = pd.api.types.pandas_dtype(dtype)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(kind, _EXACT_DTYPES) or (isinstance(kind, np.dtype) and kind.kind in "biuf")
+
+
 def series_from_cells(values: Sequence[object], dtype: str) -> pd.Series:
     """A stored column in its original pandas dtype, where pandas can rebuild that from the cells."""
     cells = values if isinstance(values, list) else list(values)
