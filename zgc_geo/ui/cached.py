@@ -35,6 +35,11 @@ def cached_plan() -> PlanData:
         return _plan(_layer_fingerprint())
 
 
+def plan_fingerprint() -> str:
+    """What :func:`cached_plan` is keyed on: a cache key for results computed from the plan."""
+    return _layer_fingerprint()
+
+
 def parks_spec() -> LayerSpec:
     """The manifest entry of the parks layer (for its approved-area metadata)."""
     return layer_specs()["parks"]

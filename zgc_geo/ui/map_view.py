@@ -79,6 +79,27 @@ def _remember_view(key: str, state: Mapping[str, Any]) -> None:
         return  # e.g. a map not laid out yet (zero size): keep the last good view
 
 
+def reported_bounds(key: str) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the view the map ``key`` reported last, None before it has.
+
+    Read before the map is drawn in a run: streamlit-folium copies the browser's report into the
+    session state under the map's key before the script runs, so a page can draw what is in view now
+    (not what was in view one report ago).
+    """
+    state = st.session_state.get(_component_key(key))
+    bounds = state.get("bounds") if isinstance(state, Mapping) else None
+    try:
+        south_west, north_east = bounds["_southWest"], bounds["_northEast"]  # type: ignore[index]
+        return (
+            float(south_west["lng"]),
+            float(south_west["lat"]),
+            float(north_east["lng"]),
+            float(north_east["lat"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def print_view(map_key: str | None = None) -> PrintView | None:
     """What the map ``map_key`` (default: the one drawn last in this run) shows now, if it has said."""
     key = map_key or st.session_state.get(LAST_MAP_KEY)
@@ -94,6 +115,7 @@ def show_map(m: folium.Map, key: str, height: int = 640) -> None:
         height=_height(height),
         use_container_width=True,
         returned_objects=list(VIEW_OBJECTS),
+        render=False,  # render=True renders the map twice: same script, twice the time (icons set twice)
     )
     _remember_view(key, state or {})
 
@@ -127,6 +149,7 @@ def interactive_map(
         center=send.get("center"),
         zoom=send.get("zoom"),
         returned_objects=sorted({*returned, *VIEW_OBJECTS}),
+        render=False,  # render=True renders the map twice: same script, twice the time (icons set twice)
     )
     if send:
         st.session_state[f"{key}_view_sent"] = send

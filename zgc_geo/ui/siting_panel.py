@@ -13,7 +13,7 @@ import streamlit as st
 
 from zgc_geo.crs import to_analysis_crs
 from zgc_geo.export.layers import write_layer
-from zgc_geo.i18n import join_names
+from zgc_geo.i18n import Lang, join_names
 from zgc_geo.importing.pipeline import ImportOptions
 from zgc_geo.siting.ahp import (
     AhpResult,
@@ -329,22 +329,42 @@ def plot_label(name: object, plot_id: str, max_chars: int | None = None) -> str:
     return f"{text} ({plot_id})"
 
 
+#: Session key of the last run's download files: (the result, language, stem, [(label, data, name, mime)]).
+EXPORTS_KEY: Final = "site_export_files"
+
+
 def exports(result: SitingResult, stem: str) -> None:
-    """Suitability GeoTIFF and the ranked candidates (GeoPackage, XLSX with parameters and robustness)."""
-    cols = st.columns(3)
-    with (
-        st.spinner(tr("export.working"), show_time=True),
-        tempfile.TemporaryDirectory(prefix="zgc-geo-site-") as scratch,
-    ):
+    """Suitability GeoTIFF and the ranked candidates (GeoPackage, XLSX with parameters and robustness).
+
+    The files are made once per result and language, not on every rerun of the page (a GeoTIFF and
+    two workbooks take seconds): the session keeps them with the result they were made from.
+    """
+    lang = current_lang()
+    made = st.session_state.get(EXPORTS_KEY)
+    if made is None or made[0] is not result or made[1:3] != (lang, stem):
+        with st.spinner(tr("export.working"), show_time=True):
+            made = (result, lang, stem, _export_files(result, stem, lang))
+        st.session_state[EXPORTS_KEY] = made
+    for col, (label, data, name, mime) in zip(st.columns(3), made[3], strict=True):
+        col.download_button(label, data, name, mime)
+
+
+def _export_files(result: SitingResult, stem: str, lang: Lang) -> list[tuple[str, bytes, str, str | None]]:
+    with tempfile.TemporaryDirectory(prefix="zgc-geo-site-") as scratch:
         tif = write_suitability_geotiff(Path(scratch) / f"{stem}.tif", result.grid, result.suitability)
-        cols[0].download_button(tr("siting.download_tif"), tif.read_bytes(), tif.name, "image/tiff")
-        tables = {"parameters": result.parameters(current_lang())}
+        files: list[tuple[str, bytes, str, str | None]] = [
+            (tr("siting.download_tif"), tif.read_bytes(), tif.name, "image/tiff")
+        ]
+        tables = {"parameters": result.parameters(lang)}
         if result.sensitivity is not None:
             tables["robustness"] = result.sensitivity.candidates.reset_index()
-        for col, suffix in ((cols[1], ".gpkg"), (cols[2], ".xlsx")):
+        for suffix in (".gpkg", ".xlsx"):
             target = Path(scratch) / f"{stem}_ranked{suffix}"
-            write_layer(result.named_candidates(current_lang()), target, tables=tables, lang=current_lang())
-            col.download_button(tr("siting.download_ranked", suffix=suffix), target.read_bytes(), target.name)
+            write_layer(result.named_candidates(lang), target, tables=tables, lang=lang)
+            files.append(
+                (tr("siting.download_ranked", suffix=suffix), target.read_bytes(), target.name, None)
+            )
+    return files
 
 
 def extra_factors() -> list[tuple[FactorSpec, Any]]:

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import folium
-import geopandas as gpd
 import streamlit as st
 
 from zgc_geo.coverage.findings import plan_findings
 from zgc_geo.coverage.matrix import coverage_matrix, places_for_cell
-from zgc_geo.coverage.spatial import park_coverage, reach, uncovered, what_if
 from zgc_geo.i18n import join_names
 from zgc_geo.mapping.basemaps import basemap_datum
 from zgc_geo.mapping.coverage_map import build_coverage_map, coverage_layer
 from zgc_geo.mapping.display_datum import point_from_display
 from zgc_geo.ui.cached import cached_plan
+from zgc_geo.ui.coverage_cache import coverage_of, reach_and_gaps
 from zgc_geo.ui.coverage_panel import (
     add_site,
     coverage_table,
@@ -81,40 +80,50 @@ with user_errors_shown():
         key=kept("cov_inventory"),
         format_func=inventory_names.__getitem__,
     )
-    plots = store.load_inventory(inventory) if inventory else None
 
     sites = proposed_sites()
     radius_m = radius_km * 1000
     with st.spinner(tr("coverage.computing"), show_time=True):  # seconds with several what-if sites
-        gaps = uncovered(plan, cluster_id, radius_m, extra_sites=sites or None)
-        reach_area = reach(plan, cluster_id, radius_m, extra_sites=sites or None)
-    reach_frame = gpd.GeoDataFrame(geometry=[reach_area], crs=4548).to_crs(4326)
+        reach_frame, gaps = reach_and_gaps(plan, cluster_id, radius_m, tuple(sites))
     basemap = chosen_basemap()
-    base = build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap, lang=lang)
-    layer = coverage_layer(cluster_id, reach=reach_frame, gaps=gaps, sites=sites, basemap=basemap, lang=lang)
-    state = interactive_map(base, f"cov_map_{cluster_id}", layer=layer, returned=["last_clicked"])
 
-    def printable_coverage_map() -> folium.Map:
-        m = build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap, lang=lang)
-        coverage_layer(
+    # The map and its export panel are one fragment: the map reporting a pan reruns only them. A click
+    # on the map adds a what-if site, which changes the tables below: that reruns the whole page.
+    @st.fragment
+    def coverage_map() -> None:
+        with user_errors_shown():
+            _coverage_map()
+
+    def _coverage_map() -> None:
+        base = build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap, lang=lang)
+        layer = coverage_layer(
             cluster_id, reach=reach_frame, gaps=gaps, sites=sites, basemap=basemap, lang=lang
-        ).add_to(m)
-        return m
+        )
+        state = interactive_map(base, f"cov_map_{cluster_id}", layer=layer, returned=["last_clicked"])
 
-    map_export_panel(
-        printable_coverage_map,
-        key="coverage_export",
-        title=tr("coverage.export_title", cluster=names[cluster_id]),
-        subtitle=tr("coverage.export_subtitle", km=radius_km)
-        + (tr("coverage.export_sites", count=len(sites)) if sites else ""),
-    )
-    clicked = state.get("last_clicked")
-    if clicked and (clicked["lng"], clicked["lat"]) != st.session_state.get("cov_last_click"):
-        st.session_state["cov_last_click"] = (clicked["lng"], clicked["lat"])
-        # A click on a GCJ-02 basemap is a GCJ-02 position: back to WGS84 before analysis.
-        lat, lon = point_from_display(clicked["lat"], clicked["lng"], basemap_datum(basemap))
-        add_site(lon, lat)
-        st.rerun()
+        def printable_coverage_map() -> folium.Map:
+            m = build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap, lang=lang)
+            coverage_layer(
+                cluster_id, reach=reach_frame, gaps=gaps, sites=sites, basemap=basemap, lang=lang
+            ).add_to(m)
+            return m
+
+        map_export_panel(
+            printable_coverage_map,
+            key="coverage_export",
+            title=tr("coverage.export_title", cluster=names[cluster_id]),
+            subtitle=tr("coverage.export_subtitle", km=radius_km)
+            + (tr("coverage.export_sites", count=len(sites)) if sites else ""),
+        )
+        clicked = state.get("last_clicked")
+        if clicked and (clicked["lng"], clicked["lat"]) != st.session_state.get("cov_last_click"):
+            st.session_state["cov_last_click"] = (clicked["lng"], clicked["lat"])
+            # A click on a GCJ-02 basemap is a GCJ-02 position: back to WGS84 before analysis.
+            lat, lon = point_from_display(clicked["lat"], clicked["lng"], basemap_datum(basemap))
+            add_site(lon, lat)
+            st.rerun(scope="app")
+
+    coverage_map()
     st.caption(tr("coverage.click_hint"))
     site_inputs()
 
@@ -122,10 +131,10 @@ with user_errors_shown():
         tr("coverage.table_heading") + (tr("coverage.table_with_sites", count=len(sites)) if sites else "")
     )
     with st.spinner(tr("coverage.computing"), show_time=True):
-        if sites:
-            table = what_if(plan, cluster_id, radius_m, sites, plots=plots)
-        else:
-            table = park_coverage(plan, cluster_id, radius_m, plots=plots)
+        imported_at = infos[inventory].imported_at if inventory else ""
+        table = coverage_of(
+            plan, cluster_id, radius_m, sites=tuple(sites), inventory=inventory, imported_at=imported_at
+        )
     coverage_table(plan, table)
     if sites:
         what_if_downloads(plan, table, sites=sites, cluster_name=names[cluster_id], radius_km=radius_km)

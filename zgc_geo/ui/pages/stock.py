@@ -24,7 +24,7 @@ from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.integrity_banner import inventories_or_stop, verified_workspace
 from zgc_geo.ui.map_export import map_export_panel
-from zgc_geo.ui.map_view import interactive_map
+from zgc_geo.ui.map_view import interactive_map, reported_bounds
 from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.stock_panel import (
     audit_panel,
@@ -106,33 +106,43 @@ with user_errors_shown():
     selected = st.session_state.get(SELECTED)
     basemap = chosen_basemap()
     statuses = status_labels()
-    big = len(shown) > CANVAS_THRESHOLD
-    display, in_view = plots_for_display(
-        shown, st.session_state.get("stock_bounds") if big else None, basemap=basemap
-    )
-    chosen = plots[plots["plot_id"] == selected] if selected else plots.iloc[:0]
-    highlight = plots_for_display(chosen, None, basemap=basemap)[0] if len(chosen) else None
-    if (focus := st.session_state.pop(FOCUS, None)) and highlight is not None and focus == selected:
-        centre, zoom = focus_view(highlight)
-        st.session_state["stock_map_view"] = {"center": centre, "zoom": zoom}
-
-    def base_map() -> folium.Map:
-        return build_stock_base_map(
-            plan.parks,
-            plan.districts,
-            colour_by=colour_by,
-            status_labels=statuses,
-            canvas=big,
-            basemap=basemap,
-            lang=lang,
-        )
-
     parks_named = {**coded_park_names(), "": tr("stock.outside_parks")}
-    tips = plot_tooltips(display, statuses, lang=lang, park_labels=parks_named)
-    layer = plots_layer(
-        display, colour_by=colour_by, selected=selected, tooltip_of=tips, lang=lang, highlight=highlight
-    )
-    with map_slot:
+
+    # The map, its caption and export panel are one fragment: a pan or zoom (the map reports its view)
+    # reruns only them, not the analysis, tables and forms below. A click that selects another plot
+    # reruns the whole page, whose record panel then shows that plot.
+    @st.fragment
+    def stock_map() -> None:
+        with user_errors_shown():
+            _stock_map()
+
+    def _stock_map() -> None:
+        selected = st.session_state.get(SELECTED)
+        big = len(shown) > CANVAS_THRESHOLD
+        # The view the map reported last (read before drawing, so plots follow a pan in this very run).
+        bounds = reported_bounds("stock_map") if big else None
+        display, in_view = plots_for_display(shown, bounds, basemap=basemap)
+        chosen = plots[plots["plot_id"] == selected] if selected else plots.iloc[:0]
+        highlight = plots_for_display(chosen, None, basemap=basemap)[0] if len(chosen) else None
+        if (focus := st.session_state.pop(FOCUS, None)) and highlight is not None and focus == selected:
+            centre, zoom = focus_view(highlight)
+            st.session_state["stock_map_view"] = {"center": centre, "zoom": zoom}
+
+        def base_map() -> folium.Map:
+            return build_stock_base_map(
+                plan.parks,
+                plan.districts,
+                colour_by=colour_by,
+                status_labels=statuses,
+                canvas=big,
+                basemap=basemap,
+                lang=lang,
+            )
+
+        tips = plot_tooltips(display, statuses, lang=lang, park_labels=parks_named)
+        layer = plots_layer(
+            display, colour_by=colour_by, selected=selected, tooltip_of=tips, lang=lang, highlight=highlight
+        )
         state = interactive_map(
             base_map(),
             "stock_map",
@@ -156,23 +166,16 @@ with user_errors_shown():
             key="stock_export",
             title=tr("stock.export_title", inventory=inventory_title(name, infos[name].title)),
         )
-    if big and state.get("bounds"):
-        b = state["bounds"]
-        south_west, north_east = b["_southWest"], b["_northEast"]
-        st.session_state["stock_bounds"] = (
-            south_west["lng"],
-            south_west["lat"],
-            north_east["lng"],
-            north_east["lat"],
-        )
+        clicked = ((state.get("last_active_drawing") or {}).get("properties") or {}).get("plot_id")
+        # Where the click was tells a new click on the same plot (after selecting another) from a rerun.
+        click = (clicked, str(state.get("last_object_clicked")))
+        if clicked and click != st.session_state.get("stock_last_click"):
+            st.session_state["stock_last_click"] = click
+            select(clicked)
+            st.rerun(scope="app")
 
-    clicked = ((state.get("last_active_drawing") or {}).get("properties") or {}).get("plot_id")
-    # Where the click was tells a new click on the same plot (after selecting another) from a rerun.
-    click = (clicked, str(state.get("last_object_clicked")))
-    if clicked and click != st.session_state.get("stock_last_click"):
-        st.session_state["stock_last_click"] = click
-        select(clicked)
-        st.rerun()
+    with map_slot:
+        stock_map()
     picked = plots_table(shown)
     if picked and picked != st.session_state.get("stock_last_pick"):
         st.session_state["stock_last_pick"] = picked
