@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -24,11 +24,12 @@ from zgc_geo.importing.crs_guess import (
 )
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.plots import normalise_plots
-from zgc_geo.importing.raster import RasterInfo, inspect_raster
 from zgc_geo.importing.readers import read_vector
 from zgc_geo.importing.report import Both, ImportReport, Problem
 from zgc_geo.importing.source import ReadResult
-from zgc_geo.importing.tables import read_table
+
+if TYPE_CHECKING:  # the table and raster readers load openpyxl and rasterio: only when such a file comes
+    from zgc_geo.importing.raster import RasterInfo
 
 ImportKind = Literal["plots", "parks", "layer", "auto"]
 #: What a file can be read as; "auto" (the command line's default) is "plots" when every feature is a
@@ -122,6 +123,8 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
     options.limits.check_file_size(path.name, path.stat().st_size)
     suffix = path.suffix.lower()
     if suffix in RASTER_SUFFIXES:
+        from zgc_geo.importing.raster import inspect_raster  # noqa: PLC0415 - loads rasterio
+
         info = inspect_raster(path, options.limits)
         return ImportResult(report=ImportReport(path.name, list(info.problems)), raster=info)
     read = _read(path, suffix, options)
@@ -130,6 +133,8 @@ def import_file(path: Path, options: ImportOptions | None = None) -> ImportResul
 
 def _read(path: Path, suffix: str, options: ImportOptions) -> ReadResult:
     if suffix in TABLE_SUFFIXES:
+        from zgc_geo.importing.tables import read_table  # noqa: PLC0415 - loads openpyxl
+
         return read_table(
             path,
             encoding=options.encoding,
