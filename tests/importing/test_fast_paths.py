@@ -297,6 +297,7 @@ def test_overlaps_measured_only_where_extents_allow_are_those_measured_everywher
     fast = normalise_plots(_tiled_plots(), max_overlap_rows=cap)[1]
     with monkeypatch.context() as patch:
         patch.setattr(plots_module, "_EXTENT_SLACK", 1e18)  # every pair of the index measured
+        patch.setattr(plots_module, "_QUERY_BLOCK", 5)  # neighbours looked up five rows at a time
         plain = normalise_plots(_tiled_plots(), max_overlap_rows=cap)[1]
     assert fast == plain
     listed = [
@@ -315,6 +316,7 @@ def test_overlaps_past_the_measured_ones_are_counted_the_same_in_blocks(
     fast = normalise_plots(_tiled_plots(stacked), max_overlap_rows=1)[1]
     with monkeypatch.context() as patch:
         patch.setattr(plots_module, "_COUNTED_BLOCK", 7)
+        patch.setattr(plots_module, "_QUERY_BLOCK", 3)
         plain = normalise_plots(_tiled_plots(stacked), max_overlap_rows=1)[1]
     assert fast == plain
     many = [p for p in fast if p.code == "plots_overlap_many"]

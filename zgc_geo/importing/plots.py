@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import Final
 
 import geopandas as gpd
@@ -146,6 +147,8 @@ _POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
 
 #: Pairs of extents compared at once when the overlaps past the listed ones are counted.
 _COUNTED_BLOCK: Final = 1 << 20
+#: Rows whose overlapping neighbours are looked up at once by the overlap check.
+_QUERY_BLOCK: Final = 1 << 16
 #: Relative and absolute (m²) room for rounding when an extent overlap bounds an intersection's area.
 _EXTENT_SLACK: Final = 1e-6
 
@@ -388,6 +391,35 @@ def park_lookup(parks: pd.DataFrame) -> dict[str, str]:
     return {key: ids.pop() for key, ids in keys.items() if key and len(ids) == 1}
 
 
+def _pairs_in_row_order(geoms: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Every pair of rows (i < j) whose extents meet, ordered by i then j, a block of rows at a time.
+
+    One query for all rows would hold every pair at once: 12.5 M index pairs, twice, for 1M plots.
+    """
+    tree = shapely.STRtree(geoms)
+    for begin in range(0, len(geoms), _QUERY_BLOCK):
+        left, right = tree.query(
+            geoms[begin : begin + _QUERY_BLOCK]
+        )  # extents only: measuring settles the rest
+        left = left + begin
+        upper = left < right
+        left, right = left[upper], right[upper]
+        order = np.argsort(left.astype(np.int64) * len(geoms) + right, kind="stable")  # by left, then right
+        yield left[order], right[order]
+
+
+def _count_by_extents(bounds: np.ndarray, left: np.ndarray, right: np.ndarray) -> int:
+    """How many pairs have extents sharing more than a sliver (an upper bound of those that overlap)."""
+    count = 0
+    for begin in range(0, len(left), _COUNTED_BLOCK):
+        block = slice(begin, begin + _COUNTED_BLOCK)
+        first, second = bounds[left[block]], bounds[right[block]]
+        shared = _shared_extent(first, second)
+        smaller = np.minimum(_extent_area(first), _extent_area(second))
+        count += int(np.count_nonzero((shared > OVERLAP_MIN_M2) & (shared > OVERLAP_MIN_SHARE * smaller)))
+    return count
+
+
 def _first_park(plots: np.ndarray, parks: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Which ``plots`` have their representative point in a park, and that park's id (the first in layer
     order where parks overlap): a spatial join of points within parks, without building its frames."""
@@ -413,6 +445,7 @@ class _Checks:
     ) -> None:
         self.data, self.mapping, self.rows, self.metric = data, mapping, rows, metric
         self.max_overlap_rows = max_overlap_rows
+        self._listed = self._unlisted = 0  # overlapping pairs listed, and found past the list
         self.problems: list[Problem] = []
         self.out: dict[str, pd.Series] = {}
         self._columns: dict[tuple[str, bool], pd.Series] = {}
@@ -585,7 +618,7 @@ class _Checks:
         self.out["park_id"] = park
 
     def overlaps(self) -> None:
-        """Pairs of plots sharing more than a sliver, found with one bulk spatial-index query.
+        """Pairs of plots sharing more than a sliver, found with bulk spatial-index queries.
 
         The first ``max_overlap_rows`` pairs (in row order, so the same file lists the same pairs) get a
         row each. Measuring an overlap builds its intersection, so pairs are measured in chunks only until
@@ -598,44 +631,48 @@ class _Checks:
         clean ones, this check and the other plot checks only, 2 cores).
         """
         geoms = self.metric.to_numpy()
-        left, right = self.metric.sindex.query(geoms)  # extents only: measuring settles the rest
-        upper = left < right
-        left, right = left[upper], right[upper]
-        order = np.argsort(left.astype(np.int64) * len(geoms) + right, kind="stable")  # by left, then right
-        left, right = left[order], right[order]
         cap = self.max_overlap_rows
         chunk = max(4 * cap, 10_000)
-        listed = unlisted = start = 0
         areas, bounds = shapely.area(geoms), shapely.bounds(geoms)
-        while start < len(left) and listed < cap:
-            a, b = left[start : start + chunk], right[start : start + chunk]
-            smaller = np.minimum(areas[a], areas[b])
-            # Neighbours that only touch share no area: only pairs whose extents share more than a sliver
-            # (with room for rounding) can overlap by more than one, so only those are intersected.
-            extents = _shared_extent(bounds[a], bounds[b]) * (1 + _EXTENT_SLACK) + _EXTENT_SLACK
-            measure = np.flatnonzero((extents > OVERLAP_MIN_M2) & (extents > OVERLAP_MIN_SHARE * smaller))
-            shared = np.zeros(len(a))
-            shared[measure] = shapely.area(shapely.intersection(geoms[a[measure]], geoms[b[measure]]))
-            found = np.flatnonzero((shared > OVERLAP_MIN_M2) & (shared > OVERLAP_MIN_SHARE * smaller))
-            shown = found[: cap - listed]
-            self._overlap_rows(a[shown], b[shown], shared[shown], smaller[shown])
-            listed, unlisted = listed + len(shown), unlisted + len(found) - len(shown)
-            start += chunk
-        if start < len(left):  # not measured: counted by extents that share an area (an upper bound)
-            more = unlisted
-            for begin in range(start, len(left), _COUNTED_BLOCK):  # in blocks: millions of pairs at 1M plots
-                block = slice(begin, begin + _COUNTED_BLOCK)
-                first, second = bounds[left[block]], bounds[right[block]]
-                shared = _shared_extent(first, second)
-                smaller = np.minimum(_extent_area(first), _extent_area(second))
-                more += int(
-                    np.count_nonzero((shared > OVERLAP_MIN_M2) & (shared > OVERLAP_MIN_SHARE * smaller))
-                )
-            code = "plots_overlap_many"
+        waiting = (np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp))  # pairs found, not yet measured
+        counted = past = 0  # pairs past the measured ones: those whose extents share more than a sliver, all
+        for left, right in _pairs_in_row_order(geoms):
+            rest = (left, right)
+            if self._listed < cap:
+                waiting = (np.concatenate([waiting[0], left]), np.concatenate([waiting[1], right]))
+                while len(waiting[0]) >= chunk and self._listed < cap:
+                    self._measure(geoms, areas, bounds, waiting[0][:chunk], waiting[1][:chunk])
+                    waiting = (waiting[0][chunk:], waiting[1][chunk:])
+                if self._listed < cap:
+                    continue
+                rest, waiting = waiting, (waiting[0][:0], waiting[1][:0])  # the list is full
+            counted += _count_by_extents(bounds, *rest)
+            past += len(rest[0])
+        if len(waiting[0]):  # the last chunk, shorter, while the list has room
+            self._measure(geoms, areas, bounds, *waiting)
+        if past:  # not measured: counted by extents that share an area (an upper bound)
+            more, code = self._unlisted + counted, "plots_overlap_many"
         else:
-            more, code = unlisted, "plots_overlap_more"
+            more, code = self._unlisted, "plots_overlap_more"
         if more:
-            self.problems.append(problem(code, field="geometry", more=more, total=listed + more, cap=cap))
+            total = self._listed + more
+            self.problems.append(problem(code, field="geometry", more=more, total=total, cap=cap))
+
+    def _measure(
+        self, geoms: np.ndarray, areas: np.ndarray, bounds: np.ndarray, a: np.ndarray, b: np.ndarray
+    ) -> None:
+        """Measure one chunk of pairs, list the overlaps while the list has room, count the rest."""
+        smaller = np.minimum(areas[a], areas[b])
+        # Neighbours that only touch share no area: only pairs whose extents share more than a sliver
+        # (with room for rounding) can overlap by more than one, so only those are intersected.
+        extents = _shared_extent(bounds[a], bounds[b]) * (1 + _EXTENT_SLACK) + _EXTENT_SLACK
+        measure = np.flatnonzero((extents > OVERLAP_MIN_M2) & (extents > OVERLAP_MIN_SHARE * smaller))
+        shared = np.zeros(len(a))
+        shared[measure] = shapely.area(shapely.intersection(geoms[a[measure]], geoms[b[measure]]))
+        found = np.flatnonzero((shared > OVERLAP_MIN_M2) & (shared > OVERLAP_MIN_SHARE * smaller))
+        shown = found[: self.max_overlap_rows - self._listed]
+        self._overlap_rows(a[shown], b[shown], shared[shown], smaller[shown])
+        self._listed, self._unlisted = self._listed + len(shown), self._unlisted + len(found) - len(shown)
 
     def _overlap_rows(
         self, left: np.ndarray, right: np.ndarray, shared: np.ndarray, smaller: np.ndarray
