@@ -57,6 +57,7 @@ def mixed_frame() -> pd.DataFrame:
             "modes": pd.Series(
                 [["cooperative", "acquisition"], [], ["自主"], None, ("x",)] * 2, dtype=object
             ),
+            "partly": pd.Series([[kind, "a"], ["b", kind], [], None, [kind]] * 2, dtype=object),
             "numbers": pd.Series([1, 2.5, None, 3, 4] * 2, dtype=object),
             "text": pd.Series(["中文", None] * 5, dtype="str"),
             "value": np.arange(10.0),
@@ -76,6 +77,9 @@ def test_worded_frame_equals_wording_every_cell(lang: str) -> None:
 
 def test_a_frame_without_worded_cells_is_returned_as_it_is() -> None:
     frame = mixed_frame()[["modes", "numbers", "text", "value"]]
+    assert worded_frame(mixed_frame()[["partly"]], "en")["partly"].iloc[4] == "Underused"
+    partly = mixed_frame()[["partly"]].iloc[:4]  # lists with worded items, none of them worded throughout
+    assert worded_frame(partly, "en") is partly
     assert worded_frame(frame, "zh") is frame
     empty = mixed_frame().iloc[:0]
     assert worded_frame(empty, "en") is empty

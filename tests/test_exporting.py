@@ -300,6 +300,8 @@ def typed_layer() -> gpd.GeoDataFrame:
             "object_bool": pd.Series([True, None, False, True], dtype=object),
             "mixed": pd.Series([1, "a", None, 2.5], dtype=object),
             "lists": pd.Series([["大数据", "人工智能"], [], ("a", 1), None], dtype=object),
+            "modes": pd.Series([["cooperative", "自主"], [], ("cooperative", "自主"), np.nan], dtype=object),
+            "text_lists": pd.Series([["a"], ["a"], ["a;b"], ["a", "b"]], dtype=object),
             7: pd.Series(["not", "a", "text", "name"], dtype=object),
         },
         geometry=[box(X0, Y0, X0 + 10, Y0 + 10 * (i + 1)) for i in range(rows)],
@@ -313,6 +315,7 @@ def test_flatten_types_columns_as_mapping_every_cell_would() -> None:
     flat = exporting._flatten(layer)
     pd.testing.assert_frame_equal(flat, plain_flatten(layer), check_exact=True)
     assert flat["lists"].tolist()[:3] == ["大数据;人工智能", "", "a;1"]
+    assert flat["modes"].tolist()[:3] == ["cooperative;自主", "", "cooperative;自主"]
     pd.testing.assert_frame_equal(layer, before)  # the input keeps its lists and names
 
 
@@ -347,7 +350,7 @@ def test_gpkg_is_written_as_the_classic_path_writes_it(tmp_path: Path, columns: 
 def test_the_fast_gpkg_path_is_taken_only_for_the_types_it_writes_alike() -> None:
     layer = exporting._flatten(typed_layer())
     alike = ["int", "small", "float", "float32", "flag", "count", "maybe", "text", "object_text", "when"]
-    alike += ["when_tz", "nothing", "lists", "7"]
+    alike += ["when_tz", "nothing", "lists", "modes", "text_lists", "7"]
     assert exporting._arrow_writes_it(layer[[*alike, "geometry"]])
     for column in ("object_bool", "mixed"):  # objects that are not texts: typed otherwise by the Arrow path
         assert not exporting._arrow_writes_it(layer[[column, "geometry"]]), column

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import itertools
 import shutil
 import tempfile
 import warnings
@@ -31,7 +32,7 @@ from pyproj.exceptions import CRSError
 from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError
 from zgc_geo.export.safety import neutralise_formulas
-from zgc_geo.export.worded import map_distinct, worded_frame
+from zgc_geo.export.worded import list_cells, worded_frame
 from zgc_geo.export.workbook import write_sheets
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
@@ -158,22 +159,32 @@ def to_target_crs(frame: gpd.GeoDataFrame, crs: str, suffix: str) -> gpd.GeoData
 def _flatten(frame: _Frame) -> _Frame:
     """String column names, and list cells as ``;``-separated text (no format stores lists).
 
-    Every object column is typed as mapping its cells infers it (texts → ``str``); only a column holding
-    lists or tuples is mapped, once per distinct object, the others are inferred as a whole (the same
-    types, found in C).
+    Every object column is typed as mapping each cell would type it (texts → ``str``): one without lists
+    or tuples is inferred as a whole (the same types, found in C), one with them by :func:`_flat_lists`.
     """
     flat = frame.copy(deep=False)  # copy-on-write: the columns replaced below leave ``frame`` as it is
     flat.columns = [str(c) for c in flat.columns]
     for position in range(flat.shape[1]):
         series = flat.iloc[:, position]
-        if series.dtype != object:  # geometry has its own dtype
-            continue
-        if any(issubclass(kind, list | tuple) for kind in set(map(type, series.to_numpy()))):
-            series = map_distinct(series, _joined)  # rows sharing a list share its text
-        else:
-            series = series.infer_objects()
-        flat.isetitem(position, series)
+        if series.dtype == object:  # geometry has its own dtype
+            listed = list_cells(series.to_numpy())
+            flat.isetitem(position, _flat_lists(series, listed) if listed.any() else series.infer_objects())
     return flat
+
+
+def _flat_lists(series: pd.Series, listed: np.ndarray) -> pd.Series:
+    """``series.map(_joined)``: its ``listed`` cells as text. Lists of texts only (a plot's suggested
+    modes: a few distinct ones among 100 000 plots) are joined once per distinct content."""
+    values = series.to_numpy(dtype=object)
+    lists = values[listed]
+    if not set(map(type, itertools.chain.from_iterable(lists))) <= {str}:  # texts are equal only if alike
+        return series.map(_joined)
+    codes, contents = pd.factorize(np.fromiter(map(tuple, lists), dtype=object, count=len(lists)))
+    texts = np.empty(len(contents), dtype=object)
+    texts[:] = [LIST_SEPARATOR.join(content) for content in contents]
+    flat = values.copy()
+    flat[listed] = texts[codes]
+    return pd.Series(flat, index=series.index, name=series.name, dtype=object).infer_objects()
 
 
 def _joined(value: object) -> object:

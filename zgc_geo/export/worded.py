@@ -10,6 +10,7 @@ such cells become text.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -129,16 +130,21 @@ def first_rows(codes: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
 
 
+def list_cells(values: np.ndarray) -> np.ndarray:
+    """Where ``values`` holds a list or a tuple (or a subclass of one), found from the cells' types in C."""
+    types = np.fromiter(map(type, values), dtype=object, count=len(values))
+    listed = [kind for kind in set(types) if issubclass(kind, list | tuple)]
+    return pd.Series(types).isin(listed).to_numpy() if listed else np.zeros(len(values), dtype=bool)
+
+
 def _has_worded(values: np.ndarray) -> bool:
-    """``any(is_worded(v) for v in values)``, by the cells' types first: 100 000 lists of mode ids (no
-    worded part) are told in milliseconds, not 100 000 calls."""
-    types = set(map(type, values))
-    if any(issubclass(t, _WORDED) for t in types):
+    """``any(is_worded(v) for v in values)``, by types first: a worded list has worded items only, so
+    100 000 lists of mode ids are told by their items' types in C, not by 100 000 calls."""
+    if any(issubclass(kind, _WORDED) for kind in set(map(type, values))):
         return True
-    listed = {t for t in types if issubclass(t, list | tuple)}
-    return bool(listed) and any(
-        is_worded(v) for v in values if type(v) in listed and len(v) and isinstance(v[0], _WORDED)
-    )
+    lists = values[list_cells(values)]
+    items = set(map(type, itertools.chain.from_iterable(lists)))
+    return any(issubclass(kind, _WORDED) for kind in items) and any(map(is_worded, lists))
 
 
 def map_distinct(series: pd.Series, function: Callable[[Any], object]) -> pd.Series:
