@@ -53,6 +53,10 @@ def test_values_that_read_differently_are_not_shared() -> None:
     assert [type(r.values["value"]) for r in result[:3]] == [int, float, bool]
     assert [repr(r.values["value"]) for r in result[4:7]] == ["None", "nan", "<NA>"]
     assert len({id(v) for v in result}) == 7 and result.iloc[7] is result.iloc[0]
+    texts = pd.Series(["a", None, np.nan, pd.NA, "a", None], dtype=object)
+    shared = per_distinct(build, texts.index, value=texts)
+    assert [repr(r.values["value"]) for r in shared[:4]] == ["'a'", "None", "nan", "<NA>"]
+    assert len({id(v) for v in shared}) == 4 and shared[4] is shared[0] and shared[5] is shared[1]
     zeros = per_distinct(build, pd.RangeIndex(3), value=np.array([0.0, -0.0, 0.0]))
     assert [str(r.values["value"]) for r in zeros] == ["0.0", "-0.0", "0.0"] and zeros.iloc[0] is zeros.iloc[
         2

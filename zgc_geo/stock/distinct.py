@@ -35,7 +35,7 @@ def _codes(values: np.ndarray) -> np.ndarray:
     missing = pd.isna(values)
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         codes[~missing] = pd.factorize(values[~missing])[0]
-        shown = np.array([type(v).__qualname__ for v in values[missing]], dtype=object)
+        shown = np.fromiter(map(type, values[missing]), dtype=object, count=int(missing.sum()))
     else:
         missing[:] = True
         shown = np.array([f"{type(v).__qualname__} {v!r}" for v in values], dtype=object)
