@@ -124,17 +124,9 @@ def stock_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, list[str]]
 
 #: Libraries ``zgc-geo stock`` has no use for (maps, rasters, workbooks, the app).
 WATCHED_BY_STOCK = ("branca", "folium", "matplotlib", "openpyxl", "rasterio", "scipy", "streamlit")
-_VIA_PIPELINE = pytest.mark.xfail(
-    reason="zgc_geo/importing/pipeline.py imports importing/raster.py (rasterio) and importing/tables.py "
-    "(openpyxl) at module level; remove this mark once those readers are imported where they are used",
-    strict=False,
-)
 
 
-@pytest.mark.parametrize(
-    "module",
-    [pytest.param(m, marks=_VIA_PIPELINE) if m in {"openpyxl", "rasterio"} else m for m in WATCHED_BY_STOCK],
-)
+@pytest.mark.parametrize("module", WATCHED_BY_STOCK)
 def test_stock_imports_only_what_it_uses(stock_run: tuple[int, list[str]], module: str) -> None:
     code, loaded = stock_run
     assert code == 0
