@@ -20,6 +20,7 @@ import shapely
 
 from zgc_geo import settings
 from zgc_geo.workspace import DECISION_COLUMNS, GeoPackageStore, PlotFilter, gpkg_format, roundtrip
+from zgc_geo.workspace.decisions import DECISION_SQL, with_decisions
 
 USER = "王工"
 
@@ -277,3 +278,37 @@ def test_a_column_pandas_refuses_in_one_chunk_is_read_whole_as_before(
         expected = pd.Series([row[position] for row in cells], dtype=object, name=column)
         pd.testing.assert_series_equal(loaded[column], expected, check_exact=True)
     assert loaded["name"].dtype == "string" and loaded["ratio"].dtype == "float32"
+
+
+def joined_as_before(plots: gpd.GeoDataFrame, decided: list[tuple[object, ...]]) -> gpd.GeoDataFrame:
+    """with_decisions as it was: every plot id as a Python string, reindexed against the decisions."""
+    decisions = pd.DataFrame(decided, columns=["plot_id", *DECISION_SQL.split(", ")], dtype=object)
+    decisions = decisions.set_index("plot_id").reindex(plots["plot_id"].to_numpy())
+    decisions["review_status"] = decisions["review_status"].fillna("unreviewed")
+    plots = plots.copy()
+    geometry = plots.pop(plots.geometry.name)
+    sources = ("review_status", "note", "mode", "version", "updated_by", "updated_at")
+    for column, source in zip(DECISION_COLUMNS, sources, strict=True):
+        cells = decisions[source].to_numpy()
+        if source == "version":
+            plots[column] = np.where(pd.isna(cells), 0, cells).astype("int64")
+        else:
+            plots[column] = pd.array(cells, dtype="string")
+    return gpd.GeoDataFrame(plots, geometry=geometry)
+
+
+@pytest.mark.parametrize("ids", ["unique", "repeated and missing (a file edited by hand)", "none"])
+def test_decisions_are_joined_as_before(ids: str) -> None:
+    plots = awkward_plots().reset_index(drop=True)
+    if ids != "unique":
+        plots["plot_id"] = pd.array(["地块-1", None, "地块-1", "地块-3", "x", "地块-9", None], dtype="string")
+    decided = [
+        ("地块-1", "deferred", "待定 “原因”", None, 3, "2026-01-01T00:00:00.000Z", "王工"),
+        ("地块-3", "recommended", None, "拆除重建", 1, "2026-01-02T00:00:00.000Z", "李工"),
+        ("地块-99", "not_suitable", "孤儿", None, 2, "2026-01-03T00:00:00.000Z", "王工"),  # orphaned
+    ]
+    if ids == "none":
+        decided = []
+    joined = with_decisions(plots, decided)
+    pd.testing.assert_frame_equal(joined, joined_as_before(plots, decided), check_exact=True)
+    assert len(plots.columns) == 11  # the caller's frame is left as it was

@@ -445,7 +445,7 @@ def _plot_ids(plots: gpd.GeoDataFrame) -> pd.Series:
     if (twice := counts[counts > 1]).size:
         shown = ", ".join(f"{i!r} ({n}×)" for i, n in twice.head(10).items())
         raise WorkspaceError(f"plot ids must be unique; duplicated: {shown}; fix them and import again")
-    return ids.astype(object)
+    return ids
 
 
 def _cells(series: pd.Series) -> tuple[str, tuple[pd.Series, str]]:

@@ -51,7 +51,7 @@ def stored_frame(
     when that does not follow from the frame alone (then read it)."""
     columns: dict[str, pd.Series] = {}
     for column, dtype in dtypes.items():
-        series = _as_read(data[column], dtype, plot_id=column == "plot_id")
+        series = _as_read(data[column], dtype)
         if series is None:
             return None
         columns[column] = series
@@ -62,11 +62,9 @@ def stored_frame(
     return features_frame(columns, geometries.copy())  # the caller's frame stays theirs (see _as_read)
 
 
-def _as_read(series: pd.Series, dtype: str, *, plot_id: bool) -> pd.Series | None:
+def _as_read(series: pd.Series, dtype: str) -> pd.Series | None:
     """The column as :func:`series_from_cells` rebuilds it from the stored cells, or None if not known."""
     series = series.reset_index(drop=True)
-    if plot_id:  # text cells (checked present and unique), restored as "string"
-        return series_from_cells(series.tolist(), dtype)
     try:
         same_dtype = series.dtype == pd.api.types.pandas_dtype(dtype)
     except TypeError:
