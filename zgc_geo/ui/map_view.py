@@ -79,15 +79,20 @@ def _remember_view(key: str, state: Mapping[str, Any]) -> None:
         return  # e.g. a map not laid out yet (zero size): keep the last good view
 
 
-def reported_bounds(key: str) -> tuple[float, float, float, float] | None:
-    """(west, south, east, north) of the view the map ``key`` reported last, None before it has.
+def reported(key: str) -> Mapping[str, Any]:
+    """What the map ``key`` reported last (its view, clicks …), empty before it has.
 
     Read before the map is drawn in a run: streamlit-folium copies the browser's report into the
-    session state under the map's key before the script runs, so a page can draw what is in view now
-    (not what was in view one report ago).
+    session state under the map's key before the script runs, so a page can act on what the user did
+    now (not one report ago), and before spending time on drawing.
     """
     state = st.session_state.get(_component_key(key))
-    bounds = state.get("bounds") if isinstance(state, Mapping) else None
+    return state if isinstance(state, Mapping) else {}
+
+
+def reported_bounds(key: str) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the view the map ``key`` reported last (:func:`reported`), if any."""
+    bounds = reported(key).get("bounds")
     try:
         south_west, north_east = bounds["_southWest"], bounds["_northEast"]  # type: ignore[index]
         return (

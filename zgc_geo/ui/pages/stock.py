@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import folium
 import streamlit as st
 
@@ -24,7 +27,7 @@ from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.integrity_banner import inventories_or_stop, verified_workspace
 from zgc_geo.ui.map_export import map_export_panel
-from zgc_geo.ui.map_view import interactive_map, reported_bounds
+from zgc_geo.ui.map_view import interactive_map, reported, reported_bounds
 from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.stock_panel import (
     audit_panel,
@@ -49,6 +52,17 @@ FOCUS = "stock_focus"
 def select(plot_id: str) -> None:
     """Make ``plot_id`` the selected plot and have the map zoom to it on this or the next run."""
     st.session_state[SELECTED] = st.session_state[FOCUS] = plot_id
+
+
+def select_clicked(state: Mapping[str, Any]) -> None:
+    """Select the plot the map ``state`` says was clicked, if that click is new, and rerun the app."""
+    clicked = ((state.get("last_active_drawing") or {}).get("properties") or {}).get("plot_id")
+    # Where the click was tells a new click on the same plot (after selecting another) from a rerun.
+    click = (clicked, str(state.get("last_object_clicked")))
+    if clicked and click != st.session_state.get("stock_last_click"):
+        st.session_state["stock_last_click"] = click
+        select(clicked)
+        st.rerun(scope="app")
 
 
 st.title(tr("stock.title"))
@@ -117,6 +131,8 @@ with user_errors_shown():
             _stock_map()
 
     def _stock_map() -> None:
+        # A click on a plot selects it for the whole page: rerun the app at once, not after drawing the map.
+        select_clicked(reported("stock_map"))
         selected = st.session_state.get(SELECTED)
         big = len(shown) > CANVAS_THRESHOLD
         # The view the map reported last (read before drawing, so plots follow a pan in this very run).
@@ -166,13 +182,7 @@ with user_errors_shown():
             key="stock_export",
             title=tr("stock.export_title", inventory=inventory_title(name, infos[name].title)),
         )
-        clicked = ((state.get("last_active_drawing") or {}).get("properties") or {}).get("plot_id")
-        # Where the click was tells a new click on the same plot (after selecting another) from a rerun.
-        click = (clicked, str(state.get("last_object_clicked")))
-        if clicked and click != st.session_state.get("stock_last_click"):
-            st.session_state["stock_last_click"] = click
-            select(clicked)
-            st.rerun(scope="app")
+        select_clicked(state)
 
     with map_slot:
         stock_map()
