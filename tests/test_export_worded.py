@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from zgc_geo.export.worded import (
     FieldValue,
     by_identity,
     first_rows,
+    gc_paused,
     is_worded,
     worded_cell,
     worded_frame,
@@ -99,3 +102,19 @@ def test_cells_are_told_apart_by_identity_in_order_of_first_appearance() -> None
     assert codes.tolist() == [0, 1, 0, 2, 1, 2]
     assert firsts.tolist() == [0, 1, 3]
     assert first_rows(np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_the_collector_is_paused_only_inside_and_left_as_it_was() -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with pytest.raises(ValueError), gc_paused():
+            assert not gc.isenabled()
+            raise ValueError
+        assert gc.isenabled()
+        gc.disable()
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -32,7 +32,7 @@ from pyproj.exceptions import CRSError
 from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError
 from zgc_geo.export.safety import neutralise_formulas
-from zgc_geo.export.worded import list_cells, worded_frame
+from zgc_geo.export.worded import gc_paused, list_cells, worded_frame
 from zgc_geo.export.workbook import write_sheets
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
@@ -179,7 +179,9 @@ def _flat_lists(series: pd.Series, listed: np.ndarray) -> pd.Series:
     lists = values[listed]
     if not set(map(type, itertools.chain.from_iterable(lists))) <= {str}:  # texts are equal only if alike
         return series.map(_joined)
-    codes, contents = pd.factorize(np.fromiter(map(tuple, lists), dtype=object, count=len(lists)))
+    with gc_paused():
+        keys = np.fromiter(map(tuple, lists), dtype=object, count=len(lists))
+    codes, contents = pd.factorize(keys)
     texts = np.empty(len(contents), dtype=object)
     texts[:] = [LIST_SEPARATOR.join(content) for content in contents]
     flat = values.copy()

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import RulesError
-from zgc_geo.export.worded import FieldName, FieldValue, first_rows
+from zgc_geo.export.worded import FieldName, FieldValue, first_rows, gc_paused
 from zgc_geo.i18n import Joined, Sentence
 from zgc_geo.manifest import default_data_dir
 from zgc_geo.stock.scenario import read_rules_file
@@ -289,10 +289,12 @@ def suggest_redevelopment(frame: pd.DataFrame, rules: RedevelopmentRules | None 
         fired = [rules.rules[k] for k in np.flatnonzero(np.unpackbits(pattern)[: len(rules.rules)])]
         ids[case] = [rule.id for rule in fired]
         modes[case] = list(dict.fromkeys(rule.mode for rule in fired))
+    with gc_paused():  # a list of its own in every row: a cell changed in place changes no other plot
+        own_modes, own_ids = list(map(list, modes[inverse])), list(map(list, ids[inverse]))
     return pd.DataFrame(
-        {  # a list of its own in every row: a cell changed in place changes no other plot
-            "suggested_modes": pd.Series(list(map(list, modes[inverse])), index=frame.index, dtype=object),
-            "suggestion_rules": pd.Series(list(map(list, ids[inverse])), index=frame.index, dtype=object),
+        {
+            "suggested_modes": pd.Series(own_modes, index=frame.index, dtype=object),
+            "suggestion_rules": pd.Series(own_ids, index=frame.index, dtype=object),
         }
     )
 
