@@ -18,8 +18,16 @@ import pandas as pd
 import pytest
 import shapely
 
+from tests.postgis_server import PostgisDatabase
 from zgc_geo import settings
-from zgc_geo.workspace import DECISION_COLUMNS, GeoPackageStore, PlotFilter, gpkg_format, roundtrip
+from zgc_geo.workspace import (
+    DECISION_COLUMNS,
+    GeoPackageStore,
+    PlotFilter,
+    gpkg_format,
+    open_workspace,
+    roundtrip,
+)
 from zgc_geo.workspace.decisions import DECISION_SQL, with_decisions
 
 USER = "王工"
@@ -312,3 +320,27 @@ def test_decisions_are_joined_as_before(ids: str) -> None:
     joined = with_decisions(plots, decided)
     pd.testing.assert_frame_equal(joined, joined_as_before(plots, decided), check_exact=True)
     assert len(plots.columns) == 11  # the caller's frame is left as it was
+
+
+def test_a_postgis_read_in_chunks_is_the_read_at_once(
+    postgis_db: PostgisDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plots = awkward_plots()
+    plots["name"] = plots["name"].str.replace("\x00", "", regex=False)  # PostgreSQL text holds no NUL
+    plots = plots.set_geometry(
+        [
+            g if g is not None and not g.is_empty else shapely.box(116, 39, 116.001, 39.001)
+            for g in plots.geometry
+        ],
+        crs="EPSG:4326",
+    )
+    open_workspace(postgis_db.admin_url).init()
+    store = open_workspace(postgis_db.admin_url)
+    store.save_inventory("haidian", plots, title="海淀", source="test", user=USER)
+    whole = store.load_inventory("haidian")
+    monkeypatch.setattr(gpkg_format, "CHUNK_ROWS", 3)
+    assert_same(store.load_inventory("haidian"), whole)
+    assert (
+        whole["name"].fillna("—").tolist()[:3] == ["中关村“软件园”", "—", ""]
+        and whole["checked"].dtype == "boolean"
+    )

@@ -32,7 +32,7 @@ from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError, WorkspaceError
 from zgc_geo.settings import user_name
 from zgc_geo.workspace import gpkg_schema
-from zgc_geo.workspace.roundtrip import converts_cell_by_cell, features_frame, series_from_cells
+from zgc_geo.workspace.roundtrip import columns_from_chunks, features_frame
 from zgc_geo.workspace.store import DECISION_COLUMNS, SCHEMA_VERSION
 
 GPKG_APPLICATION_ID: Final = 0x47504B47  # 'GPKG'
@@ -232,37 +232,19 @@ def read_features(
     cursor = conn.execute(
         f"SELECT {WKB_SQL.replace('geom', 'p.geom')}, {columns} FROM {table}", tuple(params)
     )
-    dtypes = list(schema.values())
-    by_chunk = [converts_cell_by_cell(dtype) for dtype in dtypes]
-    refused: set[int] = set()
-    geometries: list[np.ndarray] = []
-    parts: list[list[pd.Series]] = [[] for _ in dtypes]
-    cells: list[list[object]] = [[] for _ in dtypes]
-    while chunk := cursor.fetchmany(CHUNK_ROWS):
-        values = list(zip(*chunk, strict=True))
-        del chunk
-        geometries.append(shapely.from_wkb(np.array(values[0], dtype=object)))
-        for index, (dtype, column_cells) in enumerate(zip(dtypes, values[1:], strict=True)):
-            if not by_chunk[index]:
-                cells[index].extend(column_cells)
-            elif index not in refused:
-                try:
-                    parts[index].append(pd.Series(list(column_cells), dtype=dtype))
-                except (TypeError, ValueError):
-                    refused.add(index)
-                    parts[index] = []
-    frame: dict[str, pd.Series] = {}
-    for index, (column, dtype) in enumerate(schema.items()):
-        if index in refused:
-            query = f"SELECT p.{quote(column)} FROM {table}"
-            frame[column] = series_from_cells([row[0] for row in conn.execute(query, tuple(params))], dtype)
-        elif by_chunk[index] and parts[index]:
-            frame[column] = pd.concat(parts[index], ignore_index=True)
-        else:
-            frame[column] = series_from_cells(cells[index], dtype)
-        parts[index], cells[index] = [], []
-    geometry = np.concatenate(geometries) if geometries else np.array([], dtype=object)
-    return features_frame(frame, geometry)
+    names = list(schema)
+
+    def reread(index: int) -> list[object]:
+        query = f"SELECT p.{quote(names[index])} FROM {table}"
+        return [row[0] for row in conn.execute(query, tuple(params))]
+
+    restored, geometry = columns_from_chunks(
+        iter(lambda: cursor.fetchmany(CHUNK_ROWS), []),
+        list(schema.values()),
+        lambda cells: shapely.from_wkb(np.array(cells, dtype=object)),
+        reread,
+    )
+    return features_frame(dict(zip(names, restored, strict=True)), geometry)
 
 
 def prepare_features(plots: gpd.GeoDataFrame) -> Features:

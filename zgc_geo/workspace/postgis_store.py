@@ -16,16 +16,14 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import psycopg
 import shapely
 from psycopg import sql
 
-from zgc_geo.crs import STORAGE_CRS
 from zgc_geo.errors import OptionError, WorkspaceError
 from zgc_geo.settings import user_name
 from zgc_geo.workspace import gpkg_format, integrity, postgis_schema
@@ -37,6 +35,7 @@ from zgc_geo.workspace.decisions import (
 )
 from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, Features
 from zgc_geo.workspace.rights import park_of
+from zgc_geo.workspace.roundtrip import columns_from_chunks, features_frame
 from zgc_geo.workspace.store import (
     AUDIT_EXPORT_COLUMNS,
     DEFAULT_REVIEW_STATUS,
@@ -332,21 +331,23 @@ class PostgisStore(AuditedStore):
             raise unknown_inventory(name, known, self.address)
         stored, table = json.loads(row[0]), row[1]
         clauses, params = _filter_sql(name, {s for _, s, _ in stored}, where)
-        query = sql.SQL("SELECT ST_AsBinary(p.geom){} FROM {} AS p {} ORDER BY p.fid").format(
-            sql.SQL("").join(sql.SQL(", p.{}").format(sql.Identifier(s)) for _, s, _ in stored),
-            sql.Identifier(table),
-            sql.SQL(clauses),
+        rows = sql.SQL("FROM {} AS p {} ORDER BY p.fid").format(sql.Identifier(table), sql.SQL(clauses))
+        query = sql.SQL("SELECT ST_AsBinary(p.geom){} {}").format(
+            sql.SQL("").join(sql.SQL(", p.{}").format(sql.Identifier(s)) for _, s, _ in stored), rows
         )
-        rows = conn.execute(query, params).fetchall()
-        cells = list(zip(*rows, strict=True)) if rows else [()] * (len(stored) + 1)
-        frame = pd.DataFrame(
-            {column: gpkg_format.series_from_cells(values, dtype)
-             for (column, _, dtype), values in zip(stored, cells[1:], strict=True)}
-        )  # fmt: skip
-        geometry = shapely.from_wkb(
-            np.array([None if g is None else bytes(g) for g in cells[0]], dtype=object)
+        cursor = conn.execute(query, params)
+
+        def reread(index: int) -> list[object]:
+            column = sql.SQL("SELECT p.{} {}").format(sql.Identifier(stored[index][1]), rows)
+            return [cell[0] for cell in conn.execute(column, params).fetchall()]
+
+        restored, geometry = columns_from_chunks(
+            iter(lambda: cursor.fetchmany(gpkg_format.CHUNK_ROWS), []),
+            [dtype for _, _, dtype in stored],
+            _geometries,
+            reread,
         )
-        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometry, crs=STORAGE_CRS))
+        return features_frame(dict(zip([column for column, _, _ in stored], restored, strict=True)), geometry)
 
     def _require_inventory(self, conn: psycopg.Connection, name: str) -> str:
         row = conn.execute("SELECT feature_table FROM zgc_inventories WHERE name = %s", (name,)).fetchone()
@@ -458,6 +459,11 @@ def _stored_names(columns: Sequence[str]) -> list[str]:
             suffix += 1
         names.append(name)
     return names
+
+
+def _geometries(cells: Sequence[Any]) -> np.ndarray:
+    """Geometries from the WKB cells psycopg returns (memoryviews; None where missing)."""
+    return shapely.from_wkb(np.array([None if g is None else bytes(g) for g in cells], dtype=object))
 
 
 def _multipolygon_ewkb(geometries: np.ndarray) -> list[str | None]:

@@ -11,7 +11,7 @@ objects, categories, other geometry types) makes :func:`stored_frame` give up, a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 import geopandas as gpd
@@ -81,6 +81,52 @@ def _as_read(series: pd.Series, dtype: str) -> pd.Series | None:
     # numpy columns are copy-on-write; an extension array (Int64) could be changed in place through
     # ``.array``, so it is copied (an Arrow string array only shares its immutable buffers)
     return series.copy() if isinstance(kind, pd.api.extensions.ExtensionDtype) else series
+
+
+def columns_from_chunks(
+    chunks: Iterable[Sequence[Sequence[object]]],
+    dtypes: Sequence[str],
+    geometries_of: Callable[[Sequence[object]], np.ndarray],
+    reread: Callable[[int], list[object]],
+) -> tuple[list[pd.Series], np.ndarray]:
+    """The columns (restored to ``dtypes``) and geometries of rows fetched in chunks, each row the
+    geometry cell then one cell per column; what converting all rows at once gives.
+
+    The columns whose cells convert one by one (:func:`converts_cell_by_cell`) and the geometries
+    (``geometries_of`` a chunk's cells) are converted chunk by chunk, so a million plots are never all
+    Python objects at once; the others are gathered and converted whole. A column pandas refuses in
+    some chunk is read again whole (``reread``, its index, in the same transaction) and converted as
+    :func:`series_from_cells` always did (to object).
+    """
+    by_chunk = [converts_cell_by_cell(dtype) for dtype in dtypes]
+    refused: set[int] = set()
+    geometries: list[np.ndarray] = []
+    parts: list[list[pd.Series]] = [[] for _ in dtypes]
+    cells: list[list[object]] = [[] for _ in dtypes]
+    for chunk in chunks:
+        values = list(zip(*chunk, strict=True))
+        del chunk
+        geometries.append(geometries_of(values[0]))
+        for index, (dtype, column_cells) in enumerate(zip(dtypes, values[1:], strict=True)):
+            if not by_chunk[index]:
+                cells[index].extend(column_cells)
+            elif index not in refused:
+                try:
+                    parts[index].append(pd.Series(list(column_cells), dtype=dtype))
+                except (TypeError, ValueError):
+                    refused.add(index)
+                    parts[index] = []
+    columns: list[pd.Series] = []
+    for index, dtype in enumerate(dtypes):
+        if index in refused:
+            columns.append(series_from_cells(reread(index), dtype))
+        elif by_chunk[index] and parts[index]:
+            columns.append(pd.concat(parts[index], ignore_index=True))
+        else:
+            columns.append(series_from_cells(cells[index], dtype))
+        parts[index], cells[index] = [], []
+    geometry = np.concatenate(geometries) if geometries else geometries_of(())
+    return columns, geometry
 
 
 def converts_cell_by_cell(dtype: str) -> bool:
