@@ -7,6 +7,9 @@ numbers, booleans; polygons) the loaded frame is known without reading: the colu
 SQLite's one change applied (a REAL column keeps ``-0.0`` as ``0.0``). Any other column (dates,
 objects, categories, other geometry types) makes :func:`stored_frame` give up, and the caller reads.
 ``tests/workspace/test_roundtrip.py`` pins the result to a real read on edge cases.
+
+The same knowledge (which dtypes pandas rebuilds cell by cell) lets both backends convert what they
+read chunk by chunk (:func:`columns_from_chunks`) instead of holding every cell as a Python object.
 """
 
 from __future__ import annotations
