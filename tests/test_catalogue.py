@@ -9,6 +9,7 @@ import pytest
 
 from zgc_geo.catalogue import catalogue, layer_from_file, layer_spec, load_layer, split_list
 from zgc_geo.errors import LayerError, LayerNotFoundError, ManifestError
+from zgc_geo.manifest import read_manifest
 
 
 def test_catalogue_lists_every_layer_with_sections_and_sources() -> None:
@@ -140,3 +141,22 @@ def test_replacement_parks_file_is_checked_against_the_shipped_contract(tmp_path
         LayerError, match=r"ids must be lower-case ASCII slugs[\s\S]*expected 16 features, found 1"
     ):
         layer_from_file(layer_spec("parks"), replacement)
+
+
+def test_manifest_is_parsed_once_per_text_and_again_when_edited(data_copy: Path) -> None:
+    """Every layer load reads the manifest: the parse is kept, but an edit is always seen."""
+    manifest = data_copy / "layers" / "manifest.toml"
+    first = read_manifest(manifest)
+    first.pop("parks")  # a caller's copy: changing it changes nothing for the next caller
+    assert "parks" in read_manifest(manifest)
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace('kind = "table"', 'kind = "spreadsheet"', 1), encoding="utf-8")
+    with pytest.raises(ManifestError, match="kind 'spreadsheet'"):
+        read_manifest(manifest)
+
+
+def test_a_manifest_that_is_not_utf8_is_named(data_copy: Path) -> None:
+    manifest = data_copy / "layers" / "manifest.toml"
+    manifest.write_bytes(b"\xff\xfe" + manifest.read_bytes())
+    with pytest.raises(ManifestError, match=r"manifest.toml: not valid UTF-8 TOML"):
+        read_manifest(manifest)
