@@ -23,7 +23,7 @@ from zgc_geo.importing.crs_guess import (
     suggest_crs,
 )
 from zgc_geo.importing.limits import ImportLimits
-from zgc_geo.importing.plots import normalise_plots
+from zgc_geo.importing.plots import normalise_plots_measured
 from zgc_geo.importing.readers import read_vector
 from zgc_geo.importing.report import Both, ImportReport, Problem
 from zgc_geo.importing.source import ReadResult
@@ -95,6 +95,9 @@ class ImportResult:
     raster: RasterInfo | None = None
     mapping: ColumnMapping | None = None
     crs_candidates: list[CrsCandidate] = field(default_factory=list)
+    #: Plots only: the outlines of ``frame`` in EPSG:4548 as the checks measured them (same index), for
+    #: an analysis of this very frame (:func:`zgc_geo.stock.analysis.analyse_stock`'s ``outlines``).
+    outlines: gpd.GeoSeries | None = None
 
     @property
     def verdict(self) -> str:
@@ -203,7 +206,7 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
         mapping = guess_mapping(list(frame.columns.drop(frame.geometry.name)))
         if options.column_overrides:
             mapping = mapping.with_overrides(options.column_overrides)
-        cleaned, problems = normalise_plots(
+        cleaned, problems, result.outlines = normalise_plots_measured(
             frame,
             mapping=mapping,
             parks=parks,

@@ -220,7 +220,29 @@ def normalise_plots(
     first_row_number: int = 1,
     max_overlap_rows: int = ImportLimits.max_overlap_rows,
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    """The plots in the canonical schema (EPSG:4326), and every problem found.
+    """The plots in the canonical schema (EPSG:4326), and every problem found (see
+    :func:`normalise_plots_measured`, which also gives the outlines in EPSG:4548)."""
+    plots, problems, _outlines = normalise_plots_measured(
+        frame,
+        mapping=mapping,
+        parks=parks,
+        first_row_number=first_row_number,
+        max_overlap_rows=max_overlap_rows,
+    )
+    return plots, problems
+
+
+def normalise_plots_measured(
+    frame: gpd.GeoDataFrame,
+    *,
+    mapping: ColumnMapping | None = None,
+    parks: gpd.GeoDataFrame | None = None,
+    first_row_number: int = 1,
+    max_overlap_rows: int = ImportLimits.max_overlap_rows,
+) -> tuple[gpd.GeoDataFrame, list[Problem], gpd.GeoSeries]:
+    """The plots in the canonical schema (EPSG:4326), every problem found, and the plots' outlines in
+    EPSG:4548 as the checks measured them (aligned with the plots), so an analysis that follows need
+    not repair and project them again.
 
     Rows without a usable polygon are dropped, each with an error saying so; every other
     row is kept, problems or not, so the user sees all of them at once. Columns that map
@@ -238,7 +260,7 @@ def normalise_plots(
     metric = gpd.GeoSeries(metric[keep], index=data.index, crs=ANALYSIS_CRS)
     checks = _Checks(data, mapping, rows[keep], metric, max_overlap_rows=max_overlap_rows)
     out = checks.run(parks if parks is not None else load_layer("parks"))
-    return out, problems + geometry_problems + checks.problems
+    return out, problems + geometry_problems + checks.problems, metric
 
 
 def _clean_geometry(

@@ -127,6 +127,7 @@ def analyse_stock(
     weights: Mapping[str, float] | None = None,
     rules_path: Path | None = None,
     stock_rules_path: Path | None = None,
+    outlines: gpd.GeoSeries | None = None,
 ) -> StockAnalysis:
     """Analyse a plot inventory (``plots`` is never modified).
 
@@ -148,6 +149,9 @@ def analyse_stock(
         Redevelopment rules (default ``layers/redevelopment_rules.toml``).
     stock_rules_path
         Efficiency, inefficiency, idle and priority rules (default ``layers/stock_rules.toml``).
+    outlines
+        The plots' outlines in EPSG:4548 from the import that made ``plots``
+        (:attr:`~zgc_geo.importing.pipeline.ImportResult.outlines`): not repaired and projected again.
     """
     validate_plots(plots)
     available = {c for c in plots.columns if c != plots.geometry.name and plots[c].notna().any()}
@@ -167,6 +171,7 @@ def analyse_stock(
         scenario=scenario,
         reference_year=year,
         idle_words=load_idle_words(stock_path),
+        outlines=outlines,
     )
     frame = _join(frame, efficiency.classify_efficiency(frame, eff_rules))
     frame = _join(frame, inefficiency.classify_inefficiency(frame, ineff_rules, available=available))

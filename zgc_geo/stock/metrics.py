@@ -39,8 +39,21 @@ def load_idle_words(path: Path | None = None) -> tuple[str, ...]:
     return tuple(words)
 
 
-def metric_geometries(plots: gpd.GeoDataFrame) -> np.ndarray:
-    """The plot outlines repaired and in EPSG:4548, as a shapely array aligned with ``plots``."""
+def metric_geometries(plots: gpd.GeoDataFrame, outlines: gpd.GeoSeries | None = None) -> np.ndarray:
+    """The plot outlines repaired and in EPSG:4548, as a shapely array aligned with ``plots``.
+
+    ``outlines``: the same outlines already repaired and projected by the import checks
+    (:attr:`zgc_geo.importing.pipeline.ImportResult.outlines`), used as they are when they are in
+    EPSG:4548 and on the same index, since the import's repair leaves only valid outlines and both
+    projections run the same PROJ transformation (the stock command's output is the same, bit for bit).
+    """
+    if (
+        outlines is not None
+        and outlines.crs is not None
+        and outlines.crs.equals(ANALYSIS_CRS)
+        and outlines.index.equals(plots.index)
+    ):
+        return outlines.to_numpy()
     crs = require_crs(plots, "plot layer")
     geoms = bulk.repair_polygons(plots.geometry.to_numpy())
     return geoms if crs.equals(ANALYSIS_CRS) else bulk.project_geometries(geoms, crs)
@@ -164,8 +177,10 @@ def plot_metrics(
     reference_year: int,
     idle_words: Sequence[str] | None = None,
     industrial_classes: Collection[str] | None = None,
+    outlines: gpd.GeoSeries | None = None,
 ) -> gpd.GeoDataFrame:
-    """The plots with their measures added (``plots`` is not modified).
+    """The plots with their measures added (``plots`` is not modified; ``outlines``: see
+    :func:`metric_geometries`).
 
     Added columns: ``area_m2``, ``area_ha``, ``area_mu`` (from the outline in EPSG:4548);
     ``located_park_id`` (park holding the plot's representative point, NaN outside all) and
@@ -182,7 +197,7 @@ def plot_metrics(
     classes = load_vocabulary().industrial if industrial_classes is None else industrial_classes
     index = plots.index
     added: dict[str, pd.Series | np.ndarray] = {}  # added in one step: one insert per column copies the frame
-    geoms = metric_geometries(plots)
+    geoms = metric_geometries(plots, outlines)
     area = shapely.area(geoms)
     added["area_m2"], added["area_ha"], added["area_mu"] = area, area / M2_PER_HA, area / M2_PER_MU
     located = pd.Series(bulk.assign_parks(geoms, bulk.to_metric(plan.parks)), index=index, dtype="str")
