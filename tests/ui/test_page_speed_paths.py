@@ -11,9 +11,11 @@ import pytest
 import shapely
 
 from zgc_geo.coverage.spatial import park_coverage, reach, uncovered, what_if
+from zgc_geo.mapping.print_layout import PrintView
 from zgc_geo.mapping.stock_map import plots_layer
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.ui import coverage_cache
+from zgc_geo.ui.map_export import Choices, _moved_on
 
 
 @pytest.fixture(autouse=True)
@@ -54,3 +56,25 @@ def test_a_view_with_no_plot_draws_an_empty_layer() -> None:
     m = folium.Map()
     plots_layer(empty, colour_by="priority", selected=None, tooltip_of={}).add_to(m)
     assert "geo_json_" in m.get_root().render()  # the (empty) GeoJSON layer is on the map
+
+
+def test_a_file_made_from_a_click_follows_only_the_view_the_map_reports_next() -> None:
+    """The map panned on (inertia) after the click: remade once; anything else is left stale, as before."""
+    before = Choices(
+        ".html",
+        "A4",
+        "landscape",
+        200,
+        "标题",
+        "",
+        "zh",
+        "view",
+        PrintView(bounds=(39.6, 115.6, 40.5, 117.4)),
+    )
+    after = before._replace(view=PrintView(bounds=(39.5, 116.2, 40.4, 118.0)))
+    prepared = (before, "zgc-geo_stock_标题.html", b"<html>", "text/html")
+    assert _moved_on(prepared, before, after)  # the late report of the drag the click interrupted
+    assert not _moved_on(prepared, None, after)  # a later run had seen the file's view: stale
+    assert not _moved_on(prepared, before, before)  # nothing moved
+    assert not _moved_on(prepared, before, after._replace(fmt=".pdf"))  # another choice changed too
+    assert not _moved_on(None, before, after)  # no file

@@ -8,7 +8,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import folium
 import streamlit as st
@@ -108,17 +108,36 @@ def map_export_panel(
         # The view as the map reported it in this run (it is drawn above): a callback's arguments, or
         # the session state while callbacks run, would still hold the view from before the last move.
         view = print_view(map_key)
-        if (request := st.session_state.get(f"{key}_request")) is not None:
+        state = st.session_state
+        current = _choices(key, lang, title, view)
+        if (request := state.get(f"{key}_request")) is not None:
             _make(build, key, request._replace(view=_printed(key, view)))
-        failure = st.session_state.get(f"{key}_error")
+        elif _moved_on(state.get(f"{key}_file"), state.get(f"{key}_unconfirmed"), current):
+            _make(build, key, current)
+        elif (made := state.get(f"{key}_file")) is not None and made[0] == current:
+            state.pop(f"{key}_unconfirmed", None)  # a later run saw the same view: the file stands
+        failure = state.get(f"{key}_error")
         if failure is not None and failure[0] == lang:
             st.error(failure[1])
-        prepared = st.session_state.get(f"{key}_file")
-        if prepared is not None and prepared[0] == _choices(key, lang, title, view):
+        prepared = state.get(f"{key}_file")
+        if prepared is not None and prepared[0] == current:
             _, name, data, mime = prepared
             st.download_button(tr("export.download", name=name), data, name, mime, key=f"{key}_dl")
         elif prepared is not None:  # made with other choices (format, paper, title, language, view …): stale
             st.caption(tr("export.stale"))
+
+
+def _moved_on(prepared: tuple[Any, ...] | None, unconfirmed: Choices | None, current: Choices) -> bool:
+    """Whether the file just made from a click should follow a view the map reported only afterwards.
+
+    A drag ends with Leaflet's inertia and the map reports its view a moment later: a click on the
+    button in between makes the file of the view before. The map's next report (the first run after
+    the file was made) then remakes it once with the view it settled on; any other change of choices,
+    or a run that saw the same view, leaves the file to be prepared again by hand, as before.
+    """
+    if prepared is None or unconfirmed is None or prepared[0] != unconfirmed or prepared[0] == current:
+        return False
+    return bool(prepared[0]._replace(view=None) == current._replace(view=None))
 
 
 class Choices(NamedTuple):
@@ -201,6 +220,7 @@ def _make(build: Callable[[], folium.Map], key: str, choices: Choices) -> None:
                     status.write(tr("export.step_print"))
                     render_print(page, out, spec)
                 state[f"{key}_file"] = (choices, out.name, out.read_bytes(), MIME[suffix])
+                state[f"{key}_unconfirmed"] = choices  # until a later run sees the same view (_moved_on)
         except (PrintError, OptionError) as exc:
             state.pop(f"{key}_file", None)
             state[f"{key}_error"] = (choices.lang, str(exc))
