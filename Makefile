@@ -115,3 +115,10 @@ RUNS ?= 3
 .PHONY: bench-peers
 bench-peers: install
 	$(PY) benchmarks/peers/run.py --sizes $(SIZES) --repeat $(RUNS) --readme README.md $(if $(QUIET),--quiet-machine)
+
+# Times every page in Debian's Chromium (Playwright, network beyond this machine blocked): navigation → map
+# drawn cold and warm, a Stock map click → the plot's record, and the Stock page with a 20k-plot inventory
+# (benchmarks/bench_pages.py → benchmarks/results/pages.json).
+.PHONY: bench-pages
+bench-pages: install-test chromium
+	$(PY) benchmarks/bench_pages.py
