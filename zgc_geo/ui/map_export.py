@@ -17,6 +17,7 @@ from zgc_geo.errors import OptionError, PrintError
 from zgc_geo.export.printing import render_print, write_html
 from zgc_geo.i18n import Lang
 from zgc_geo.mapping.print_layout import PrintSpec, PrintView, print_html
+from zgc_geo.ui.fragments import map_fragment
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import BEIJING, current_lang, kept, tr, tr_map
 from zgc_geo.ui.map_view import print_view, show_map
@@ -42,17 +43,14 @@ def map_with_export(
     Both are one fragment: the map reports its view on every pan and zoom, and that report (or a
     choice in the export panel) reruns only the map and its panel, not the whole page under them.
     """
-    _map_and_export(build, map_key, export_key, title, subtitle)
 
+    def map_and_export() -> None:
+        # A fragment's rerun runs only this function: the page's own error guard is not around it then.
+        with user_errors_shown():
+            show_map(build(), key=map_key)
+            map_export_panel(build, key=export_key, title=title, subtitle=subtitle, map_key=map_key)
 
-@st.fragment
-def _map_and_export(
-    build: Callable[[], folium.Map], map_key: str, export_key: str, title: str, subtitle: str
-) -> None:
-    # A fragment's rerun runs only this function: the page's own error guard is not around it then.
-    with user_errors_shown():
-        show_map(build(), key=map_key)
-        map_export_panel(build, key=export_key, title=title, subtitle=subtitle, map_key=map_key)
+    map_fragment(map_and_export)()
 
 
 def map_export_panel(

@@ -22,6 +22,7 @@ from zgc_geo.ui.coverage_panel import (
     site_inputs,
     what_if_downloads,
 )
+from zgc_geo.ui.fragments import map_fragment
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr
 from zgc_geo.ui.integrity_banner import verified_workspace
@@ -89,7 +90,6 @@ with user_errors_shown():
 
     # The map and its export panel are one fragment: the map reporting a pan reruns only them. A click
     # on the map adds a what-if site, which changes the tables below: that reruns the whole page.
-    @st.fragment
     def coverage_map() -> None:
         with user_errors_shown():
             _coverage_map()
@@ -123,7 +123,7 @@ with user_errors_shown():
             add_site(lon, lat)
             st.rerun(scope="app")
 
-    coverage_map()
+    map_fragment(coverage_map)()
     st.caption(tr("coverage.click_hint"))
     site_inputs()
 

@@ -23,6 +23,7 @@ from zgc_geo.stock.filters import filter_mask
 from zgc_geo.stock.scenario import default_scenario
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.code_labels import park_names as coded_park_names
+from zgc_geo.ui.fragments import map_fragment
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.integrity_banner import inventories_or_stop, verified_workspace
@@ -125,7 +126,6 @@ with user_errors_shown():
     # The map, its caption and export panel are one fragment: a pan or zoom (the map reports its view)
     # reruns only them, not the analysis, tables and forms below. A click that selects another plot
     # reruns the whole page, whose record panel then shows that plot.
-    @st.fragment
     def stock_map() -> None:
         with user_errors_shown():
             _stock_map()
@@ -185,7 +185,7 @@ with user_errors_shown():
         select_clicked(state)
 
     with map_slot:
-        stock_map()
+        map_fragment(stock_map)()
     picked = plots_table(shown)
     if picked and picked != st.session_state.get("stock_last_pick"):
         st.session_state["stock_last_pick"] = picked
