@@ -171,8 +171,18 @@ def map_distinct(series: pd.Series, function: Callable[[Any], object]) -> pd.Ser
     (:func:`by_identity`) and taking its result into every row holding the object. The distinct cells
     are mapped as the rows would be, so the result's type is inferred as ``series.map`` infers it."""
     values = series.to_numpy(dtype=object)
-    codes, firsts = by_identity(values)
-    return pd.Series(values[firsts], dtype=object).map(function).take(codes).set_axis(series.index)
+    return _mapped_distinct(values, by_identity(values), function, series.index)
+
+
+def _mapped_distinct(
+    values: np.ndarray,
+    identity: tuple[np.ndarray, np.ndarray],
+    function: Callable[[Any], object],
+    index: pd.Index,
+) -> pd.Series:
+    """:func:`map_distinct` of ``values`` whose :func:`by_identity` is already known."""
+    codes, firsts = identity
+    return pd.Series(values[firsts], dtype=object).map(function).take(codes).set_axis(index)
 
 
 def _worded_column(series: pd.Series, lang: str) -> pd.Series | None:
@@ -182,6 +192,7 @@ def _worded_column(series: pd.Series, lang: str) -> pd.Series | None:
     :mod:`zgc_geo.stock.distinct`), so each distinct object is worded once (:func:`map_distinct`).
     """
     values = series.to_numpy(dtype=object)
-    if not _has_worded(values[by_identity(values)[1]]):
+    identity = by_identity(values)  # once: it tells the worded cells and maps them
+    if not _has_worded(values[identity[1]]):
         return None
-    return map_distinct(series, lambda v: worded_cell(v, lang))
+    return _mapped_distinct(values, identity, lambda v: worded_cell(v, lang), series.index)
