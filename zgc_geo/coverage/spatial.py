@@ -132,11 +132,15 @@ def uncovered(
     radius_m: float,
     extra_sites: Sites | None = None,
     park_ids: Sequence[str] | None = None,
+    *,
+    area: shapely.Geometry | None = None,
 ) -> gpd.GeoDataFrame:
     """Each park's area out of the cluster's reach, as polygons in EPSG:4326 for a map.
 
     ``park_ids`` defaults to the cluster's core/focus parks (§五(一)), the parks the plan
-    builds it on. Columns: ``park_id``, ``park_name_zh``, ``role``, ``uncovered_km2``,
+    builds it on. ``area``: that reach (:func:`reach` of the same arguments, EPSG:4548) when the
+    caller has it already, so the union of discs is not made twice. Columns: ``park_id``,
+    ``park_name_zh``, ``role``, ``uncovered_km2``,
     ``uncovered_share``. Parks wholly within reach have no row (nothing to draw).
     """
     check_ids(plan, cluster_id=cluster_id)
@@ -147,15 +151,17 @@ def uncovered(
         check_ids(plan, park_id=park_id)
     parks = plan.parks[plan.parks["park_id"].isin(chosen)]
     geoms = parks.geometry.to_crs(ANALYSIS_CRS).to_numpy()
-    rest = shapely.difference(geoms, reach(plan, cluster_id, radius_m, extra_sites))
-    area = shapely.area(rest)
+    if area is None:
+        area = reach(plan, cluster_id, radius_m, extra_sites)
+    rest = shapely.difference(geoms, area)
+    left = shapely.area(rest)
     frame = gpd.GeoDataFrame(
         {
             "park_id": parks["park_id"].to_numpy(),
             "park_name_zh": parks["name_zh"].to_numpy(),
             "role": parks["park_id"].map(roles).fillna("").to_numpy(),
-            "uncovered_km2": area / M2_PER_KM2,
-            "uncovered_share": area / shapely.area(geoms),
+            "uncovered_km2": left / M2_PER_KM2,
+            "uncovered_share": left / shapely.area(geoms),
         },
         geometry=rest,
         crs=ANALYSIS_CRS,

@@ -29,7 +29,7 @@ def _reach_and_gaps(
     del plan_key  # a cache key only
     extra = list(sites) or None
     area = reach(_plan, cluster_id, radius_m, extra_sites=extra)
-    gaps = uncovered(_plan, cluster_id, radius_m, extra_sites=extra)
+    gaps = uncovered(_plan, cluster_id, radius_m, extra_sites=extra, area=area)
     return gpd.GeoDataFrame(geometry=[area], crs=ANALYSIS_CRS).to_crs(STORAGE_CRS), gaps
 
 
