@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -18,8 +19,12 @@ from shapely.geometry import MultiPolygon, Point, box
 from tests.workbooks import canonical_sheet
 from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.errors import OptionError
-from zgc_geo.export import layers as exporting
+from zgc_geo.export import gpkg
+from zgc_geo.export.flat import flatten
+from zgc_geo.export.gpkg import arrow_writes_it
 from zgc_geo.export.layers import write_layer
+from zgc_geo.export.worded import worded_cell, worded_frame
+from zgc_geo.i18n import Both, Sentence
 
 FORMULA = '=HYPERLINK("http://evil.example","点我")'
 X0, Y0 = 440_000.0, 4_430_000.0
@@ -216,7 +221,8 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(
         raise OSError("No space left on device")
 
     if suffix == ".gpkg":
-        monkeypatch.setattr(exporting.pyogrio, "write_dataframe", crash)
+        monkeypatch.setattr(pyogrio, "write_dataframe", crash)
+        monkeypatch.setattr(pyogrio, "write_arrow", crash)  # a layer streamed in batches
     else:
         monkeypatch.setattr(pd.DataFrame, "to_csv", crash)
     with pytest.raises(OSError, match="No space left"):
@@ -312,7 +318,7 @@ def typed_layer() -> gpd.GeoDataFrame:
 def test_flatten_types_columns_as_mapping_every_cell_would() -> None:
     layer = typed_layer()
     before = layer.copy()
-    flat = exporting._flatten(layer)
+    flat = flatten(layer)
     pd.testing.assert_frame_equal(flat, plain_flatten(layer), check_exact=True)
     assert flat["lists"].tolist()[:3] == ["大数据;人工智能", "", "a;1"]
     assert flat["modes"].tolist()[:3] == ["cooperative;自主", "", "cooperative;自主"]
@@ -342,18 +348,80 @@ def test_gpkg_is_written_as_the_classic_path_writes_it(tmp_path: Path, columns: 
     table = pd.DataFrame({"park": ["海淀园", None], "plots": [3, 4], "share": [0.5, np.nan]})
     write_layer(layer, tmp_path / "out.gpkg", layer="plots", tables={"summary": table}, crs="EPSG:4548")
     classic = tmp_path / "classic.gpkg"
-    pyogrio.write_dataframe(exporting._flatten(layer), classic, layer="plots", driver="GPKG", use_arrow=False)
+    pyogrio.write_dataframe(flatten(layer), classic, layer="plots", driver="GPKG", use_arrow=False)
     pyogrio.write_dataframe(table, classic, layer="summary", driver="GPKG", use_arrow=False)
     assert gpkg_contents(tmp_path / "out.gpkg") == gpkg_contents(classic)
 
 
+def streamed_layer(rows: int = 7) -> gpd.GeoDataFrame:
+    """Columns the streamed GeoPackage write takes: numbers, texts, worded cells, lists, missing values
+    (a whole batch of them in some columns), polygons mixed with multipolygons, a missing and an empty one."""
+    reason = Sentence("stock.why.underused", {"far": "0.5", "ratio": "0.5", "permitted": "2.0"})
+    kind = Both("用而未尽", "Underused")
+    geometries = [box(X0, Y0, X0 + 10, Y0 + 10 * (i + 1)) for i in range(rows)]
+    geometries[1] = MultiPolygon([box(X0, Y0, X0 + 5, Y0 + 5), box(X0 + 9, Y0, X0 + 12, Y0 + 4)])
+    geometries[3], geometries[4] = None, shapely.Polygon()
+    cycle = list(itertools.islice(itertools.cycle([None, "园区", np.nan, FORMULA]), rows))
+    return gpd.GeoDataFrame(
+        {
+            "int": np.arange(rows),
+            "float": np.linspace(-1e300, 1.5, rows),
+            "flag": np.arange(rows) % 2 == 0,
+            "count": pd.array([None, *range(rows - 1)], dtype="Int64"),
+            "maybe": pd.array([True, None, *([False] * (rows - 2))], dtype="boolean"),
+            "text": pd.Series(["中文", None, *([""] * (rows - 2))], dtype="str"),
+            "object_text": pd.Series([None, None, None, *cycle[3:]], dtype=object),  # a batch of nothing
+            "reason": pd.Series([reason, None, kind, *([reason] * (rows - 3))], dtype=object),
+            "modes": pd.Series([["cooperative", "自主"], [], None, *([("a", 1)] * (rows - 3))], dtype=object),
+            "when": pd.to_datetime(["2020-01-01", None, *(["2021-05-05"] * (rows - 2))]),
+            8: np.zeros(rows, dtype=np.float32),
+        },
+        geometry=geometries,
+        crs=ANALYSIS_CRS,
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("rows_per_batch", [1, 3, 100])
+def test_a_streamed_gpkg_layer_is_the_file_the_classic_path_writes(
+    tmp_path: Path, lang: str, rows_per_batch: int
+) -> None:
+    layer = streamed_layer()
+    assert gpkg._stream_of(layer) is not None  # the stream takes this frame (else this test tests nothing)
+    streamed, classic = tmp_path / "streamed.gpkg", tmp_path / "classic.gpkg"
+    gpkg.write_gpkg_layer(layer, streamed, "plots", lang, rows_per_batch=rows_per_batch)
+    prepared = flatten(worded_frame(layer, lang))
+    pyogrio.write_dataframe(prepared, classic, layer="plots", driver="GPKG", use_arrow=False)
+    assert gpkg_contents(streamed) == gpkg_contents(classic)
+    assert pyogrio.read_dataframe(streamed)["reason"].iloc[0] == worded_cell(layer["reason"].iloc[0], lang)
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series([None] * 7, dtype=object),  # nothing but missing cells: typed by what they are
+        pd.Series([1, *([None] * 6)], dtype=object),  # an object column of numbers
+        pd.Series(pd.date_range("2020-01-01", periods=7, tz="Asia/Shanghai")),  # offsets as text
+    ],
+)
+def test_a_layer_the_stream_cannot_type_in_advance_is_written_at_once(
+    tmp_path: Path, column: pd.Series
+) -> None:
+    layer = streamed_layer().assign(odd=column.to_numpy())
+    assert gpkg._stream_of(layer) is None
+    written, classic = tmp_path / "written.gpkg", tmp_path / "classic.gpkg"
+    gpkg.write_gpkg_layer(layer, written, "plots", "zh", rows_per_batch=2)
+    pyogrio.write_dataframe(flatten(worded_frame(layer, "zh")), classic, layer="plots", use_arrow=False)
+    assert gpkg_contents(written) == gpkg_contents(classic)
+
+
 def test_the_fast_gpkg_path_is_taken_only_for_the_types_it_writes_alike() -> None:
-    layer = exporting._flatten(typed_layer())
+    layer = flatten(typed_layer())
     alike = ["int", "small", "float", "float32", "flag", "count", "maybe", "text", "object_text", "when"]
     alike += ["when_tz", "nothing", "lists", "modes", "text_lists", "7"]
-    assert exporting._arrow_writes_it(layer[[*alike, "geometry"]])
+    assert arrow_writes_it(layer[[*alike, "geometry"]])
     for column in ("object_bool", "mixed"):  # objects that are not texts: typed otherwise by the Arrow path
-        assert not exporting._arrow_writes_it(layer[[column, "geometry"]]), column
+        assert not arrow_writes_it(layer[[column, "geometry"]]), column
     others = {
         "object_int": pd.Series([1, 2], dtype=object),
         "unsigned": np.arange(2, dtype=np.uint64),
@@ -363,4 +431,4 @@ def test_the_fast_gpkg_path_is_taken_only_for_the_types_it_writes_alike() -> Non
         "duration": pd.to_timedelta([1, 2], unit="s"),
     }
     for name, values in others.items():
-        assert not exporting._arrow_writes_it(pd.DataFrame({name: values})), name
+        assert not arrow_writes_it(pd.DataFrame({name: values})), name

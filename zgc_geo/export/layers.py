@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import codecs
 import html
-import itertools
 import shutil
 import tempfile
 import warnings
@@ -31,12 +30,13 @@ from pyproj.exceptions import CRSError
 
 from zgc_geo.crs import STORAGE_CRS, require_crs
 from zgc_geo.errors import OptionError
+from zgc_geo.export.flat import flatten
+from zgc_geo.export.gpkg import write_gpkg_layer
 from zgc_geo.export.safety import neutralise_formulas
-from zgc_geo.export.worded import gc_paused, list_cells, worded_frame
+from zgc_geo.export.worded import worded_frame
 from zgc_geo.export.workbook import write_sheets
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
-from zgc_geo.manifest import LIST_SEPARATOR
 
 SUPPORTED_SUFFIXES: Final = (".gpkg", ".geojson", ".zip", ".kml", ".csv", ".xlsx")
 WGS84_ONLY_SUFFIXES: Final = (".geojson", ".kml")
@@ -56,10 +56,6 @@ WKT_DECIMALS_METRES: Final = 3
 KML_NAME_FIELDS: Final = ("name", "plot_id")
 _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 _Writer = Callable[[gpd.GeoDataFrame, Path, str | None, dict[str, pd.DataFrame], str], list[Problem]]
-#: pandas' nullable types that pyogrio's Arrow path writes as its classic path does (see _arrow_writes_it).
-_ARROW_EXTENSION_TYPES: Final = frozenset(
-    {"Int8", "Int16", "Int32", "Int64", "Float32", "Float64", "boolean"}
-)
 _FAMILIES: Final = {0: "point", 4: "point", 1: "line", 2: "line", 5: "line", 3: "polygon", 6: "polygon"}
 
 
@@ -98,14 +94,13 @@ def write_layer(
     path = Path(path)
     suffix = path.suffix.lower()
     writers: dict[str, _Writer] = {
-        ".gpkg": _write_gpkg,
         ".geojson": _write_geojson,
         ".zip": _write_shapefile_zip,
         ".kml": _write_kml,
         ".csv": _write_csv,
         ".xlsx": partial(_write_xlsx, lang=lang, contract=contract),
     }
-    if suffix not in writers:
+    if suffix not in SUPPORTED_SUFFIXES:
         raise OptionError(
             f"cannot write {path.name}: files ending in {suffix or '(nothing)'} are not supported; "
             f"use one of {', '.join(SUPPORTED_SUFFIXES)}"
@@ -129,11 +124,15 @@ def write_layer(
         )
     # Sentences the analysis kept language-neutral are written in the file's language, in every format.
     tables = {key: worded_frame(table, lang) for key, table in tables.items()}
-    prepared = _flatten(to_target_crs(worded_frame(frame, lang), crs, suffix))
+    framed = to_target_crs(frame, crs, suffix)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         target = staging / path.name
-        problems += writers[suffix](prepared, target, layer, tables, shapefile_encoding)
+        if suffix == ".gpkg":  # words the layer batch by batch as it streams it
+            problems += _write_gpkg(framed, target, layer, tables, lang)
+        else:
+            prepared = flatten(worded_frame(framed, lang))
+            problems += writers[suffix](prepared, target, layer, tables, shapefile_encoding)
         target.replace(path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -156,80 +155,16 @@ def to_target_crs(frame: gpd.GeoDataFrame, crs: str, suffix: str) -> gpd.GeoData
     return frame.to_crs(target)
 
 
-def _flatten(frame: _Frame) -> _Frame:
-    """String column names, and list cells as ``;``-separated text (no format stores lists).
-
-    Every object column is typed as mapping each cell would type it (texts → ``str``): one without lists
-    or tuples is inferred as a whole (the same types, found in C), one with them by :func:`_flat_lists`.
-    """
-    flat = frame.copy(deep=False)  # copy-on-write: the columns replaced below leave ``frame`` as it is
-    flat.columns = [str(c) for c in flat.columns]
-    for position in range(flat.shape[1]):
-        series = flat.iloc[:, position]
-        if series.dtype == object:  # geometry has its own dtype
-            listed = list_cells(series.to_numpy())
-            flat.isetitem(position, _flat_lists(series, listed) if listed.any() else series.infer_objects())
-    return flat
-
-
-def _flat_lists(series: pd.Series, listed: np.ndarray) -> pd.Series:
-    """``series.map(_joined)``: its ``listed`` cells as text. Lists of texts only (a plot's suggested
-    modes: a few distinct ones among 100 000 plots) are joined once per distinct content."""
-    values = series.to_numpy(dtype=object)
-    lists = values[listed]
-    if not set(map(type, itertools.chain.from_iterable(lists))) <= {str}:  # texts are equal only if alike
-        return series.map(_joined)
-    with gc_paused():
-        keys = np.fromiter(map(tuple, lists), dtype=object, count=len(lists))
-    codes, contents = pd.factorize(keys)
-    texts = np.empty(len(contents), dtype=object)
-    texts[:] = [LIST_SEPARATOR.join(content) for content in contents]
-    flat = values.copy()
-    flat[listed] = texts[codes]
-    return pd.Series(flat, index=series.index, name=series.name, dtype=object).infer_objects()
-
-
-def _joined(value: object) -> object:
-    return LIST_SEPARATOR.join(map(str, value)) if isinstance(value, list | tuple) else value
-
-
-def _arrow_writes_it(frame: pd.DataFrame) -> bool:
-    """Whether pyogrio's Arrow path (about twice as fast) writes ``frame`` exactly as its classic path.
-
-    It does for the types checked one by one against the classic path: integers (not 64-bit unsigned),
-    32- and 64-bit floats, booleans (with or without missing values), dates with times and texts. An
-    object column of anything but texts (Python ints, dates …) is typed differently, so such a frame,
-    and any type not listed, keeps the classic path.
-    """
-    geometry = frame.active_geometry_name if isinstance(frame, gpd.GeoDataFrame) else None
-    for position, (name, dtype) in enumerate(zip(frame.columns, frame.dtypes, strict=True)):
-        if name == geometry or isinstance(dtype, pd.StringDtype) or str(dtype) in _ARROW_EXTENSION_TYPES:
-            continue
-        if isinstance(dtype, np.dtype) and dtype.kind == "O":
-            if pd.api.types.infer_dtype(frame.iloc[:, position], skipna=True) not in ("string", "empty"):
-                return False
-        elif not isinstance(dtype, np.dtype | pd.DatetimeTZDtype) or not (
-            dtype.kind in "ibM"
-            or (dtype.kind == "u" and dtype.itemsize < 8)
-            or (dtype.kind == "f" and dtype.itemsize in (4, 8))
-        ):
-            return False
-    return True
-
-
-def _write_gpkg_layer(frame: pd.DataFrame, target: Path, layer: str) -> None:
-    pyogrio.write_dataframe(frame, target, layer=layer, driver="GPKG", use_arrow=_arrow_writes_it(frame))
-
-
 def _write_gpkg(
-    frame: gpd.GeoDataFrame, target: Path, layer: str | None, tables: dict[str, pd.DataFrame], _encoding: str
+    frame: gpd.GeoDataFrame, target: Path, layer: str | None, tables: dict[str, pd.DataFrame], lang: Lang
 ) -> list[Problem]:
+    """The layer (worded and flattened as it is written, see :mod:`zgc_geo.export.gpkg`), then each table."""
     name = layer or target.stem
     if name in tables:
         raise OptionError(f"a table may not share the layer's name {name!r}; rename the table")
-    _write_gpkg_layer(frame, target, name)
+    write_gpkg_layer(frame, target, name, lang)
     for table_name, table in tables.items():
-        _write_gpkg_layer(_flatten(table), target, table_name)
+        write_gpkg_layer(flatten(table), target, table_name, lang)
     return []
 
 

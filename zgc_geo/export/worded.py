@@ -93,6 +93,11 @@ def is_worded(value: object) -> bool:
     return isinstance(value, _WORDED)
 
 
+def is_worded_type(kind: type) -> bool:
+    """Whether values of ``kind`` are worded (one of the language-neutral text types)."""
+    return issubclass(kind, _WORDED)
+
+
 def worded_cell(value: object, lang: str) -> object:
     """A cell as read in ``lang``: a worded value as its text (a list of them as one list); else unchanged."""
     if isinstance(value, list | tuple) and is_worded(value):
