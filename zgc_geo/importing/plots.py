@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 import geopandas as gpd
@@ -20,13 +21,15 @@ import pandas as pd
 import shapely
 
 from zgc_geo.catalogue import load_layer
-from zgc_geo.crs import ANALYSIS_CRS, M2_PER_MU, require_crs, to_storage_crs
+from zgc_geo.crs import ANALYSIS_CRS, M2_PER_MU, STORAGE_CRS, require_crs, to_storage_crs
 from zgc_geo.i18n import Sentence
 from zgc_geo.importing.columns import CANONICAL_FIELDS, ColumnMapping, apply_mapping, guess_mapping
 from zgc_geo.importing.land_use import classify_land_use
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.report import Both, Problem, Severity
 from zgc_geo.polygons import polygonal_parts
+from zgc_geo.projection import project_geometries
+from zgc_geo.threads import workers
 
 OUTPUT_COLUMNS: Final = (
     "plot_id", "name", "park_id", "land_use_code", "land_use_class", "area_m2", "area_mu",
@@ -282,7 +285,7 @@ def _clean_geometry(
     invalid = polygonal & ~shapely.is_valid(geoms)
     reasons = shapely.is_valid_reason(geoms[invalid])
     geoms[invalid] = polygonal_parts(shapely.make_valid(geoms[invalid]))
-    metric = gpd.GeoSeries(geoms, crs="EPSG:4326").to_crs(ANALYSIS_CRS).to_numpy()
+    metric = project_geometries(geoms, STORAGE_CRS)  # PROJ over coordinate blocks, in threads
     area = np.nan_to_num(shapely.area(metric), nan=0.0)
     zero = polygonal & ~missing & (area < ZERO_AREA_M2)
     found = [
@@ -530,10 +533,16 @@ class _Checks:
         """Run every check and assemble the canonical frame."""
         for canonical in ("name", "land_use_code", "owner", "status"):
             self.out[canonical] = self.column(canonical)
-        for check in (self.plot_ids, self.areas, self.far, self.idle_since, self.land_rights, self.land_use):
-            check()
-        self.park_ids(parks)
-        self.overlaps()
+        self.plot_ids()
+        ids = self.out["plot_id"].fillna("(no id)").to_numpy()
+        # The overlap check is index queries and intersections, which release the GIL: it runs beside the
+        # other checks on a second core, its problems listed after theirs as if it had run last.
+        with ThreadPoolExecutor(min(2, workers())) as pool:
+            overlapping = pool.submit(self.overlaps, ids)
+            for check in (self.areas, self.far, self.idle_since, self.land_rights, self.land_use):
+                check()
+            self.park_ids(parks)
+            self.problems += overlapping.result()
         extras = [c for c in self.data.columns if c not in CANONICAL_FIELDS and c != self.data.geometry.name]
         table = pd.DataFrame({name: self.out[name] for name in OUTPUT_COLUMNS}, index=self.data.index)
         result = pd.concat([table, self.data[extras]], axis=1)
@@ -639,8 +648,9 @@ class _Checks:
                 )
         self.out["park_id"] = park
 
-    def overlaps(self) -> None:
-        """Pairs of plots sharing more than a sliver, found with bulk spatial-index queries.
+    def overlaps(self, ids: np.ndarray) -> list[Problem]:
+        """Pairs of plots sharing more than a sliver, found with bulk spatial-index queries (``ids``: each
+        row's plot id as the problems name it).
 
         The first ``max_overlap_rows`` pairs (in row order, so the same file lists the same pairs) get a
         row each. Measuring an overlap builds its intersection, so pairs are measured in chunks only until
@@ -653,6 +663,7 @@ class _Checks:
         clean ones, this check and the other plot checks only, 2 cores).
         """
         geoms = self.metric.to_numpy()
+        found: list[Problem] = []
         cap = self.max_overlap_rows
         chunk = max(4 * cap, 10_000)
         areas, bounds = shapely.area(geoms), shapely.bounds(geoms)
@@ -663,27 +674,36 @@ class _Checks:
             if self._listed < cap:
                 waiting = (np.concatenate([waiting[0], left]), np.concatenate([waiting[1], right]))
                 while len(waiting[0]) >= chunk and self._listed < cap:
-                    self._measure(geoms, areas, bounds, waiting[0][:chunk], waiting[1][:chunk])
-                    waiting = (waiting[0][chunk:], waiting[1][chunk:])
+                    (a, rest_a), (b, rest_b) = np.split(waiting[0], [chunk]), np.split(waiting[1], [chunk])
+                    found += self._measure(geoms, areas, bounds, a, b, ids=ids)
+                    waiting = (rest_a, rest_b)
                 if self._listed < cap:
                     continue
                 rest, waiting = waiting, (waiting[0][:0], waiting[1][:0])  # the list is full
             counted += _count_by_extents(bounds, *rest)
             past += len(rest[0])
         if len(waiting[0]):  # the last chunk, shorter, while the list has room
-            self._measure(geoms, areas, bounds, *waiting)
+            found += self._measure(geoms, areas, bounds, *waiting, ids=ids)
         if past:  # not measured: counted by extents that share an area (an upper bound)
             more, code = self._unlisted + counted, "plots_overlap_many"
         else:
             more, code = self._unlisted, "plots_overlap_more"
         if more:
             total = self._listed + more
-            self.problems.append(problem(code, field="geometry", more=more, total=total, cap=cap))
+            found.append(problem(code, field="geometry", more=more, total=total, cap=cap))
+        return found
 
     def _measure(
-        self, geoms: np.ndarray, areas: np.ndarray, bounds: np.ndarray, a: np.ndarray, b: np.ndarray
-    ) -> None:
-        """Measure one chunk of pairs, list the overlaps while the list has room, count the rest."""
+        self,
+        geoms: np.ndarray,
+        areas: np.ndarray,
+        bounds: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+        *,
+        ids: np.ndarray,
+    ) -> list[Problem]:
+        """Measure one chunk of pairs: the overlaps listed while the list has room; the rest counted."""
         smaller = np.minimum(areas[a], areas[b])
         # Neighbours that only touch share no area: only pairs whose extents share more than a sliver
         # (with room for rounding) can overlap by more than one, so only those are intersected.
@@ -693,25 +713,24 @@ class _Checks:
         shared[measure] = shapely.area(shapely.intersection(geoms[a[measure]], geoms[b[measure]]))
         found = np.flatnonzero((shared > OVERLAP_MIN_M2) & (shared > OVERLAP_MIN_SHARE * smaller))
         shown = found[: self.max_overlap_rows - self._listed]
-        self._overlap_rows(a[shown], b[shown], shared[shown], smaller[shown])
         self._listed, self._unlisted = self._listed + len(shown), self._unlisted + len(found) - len(shown)
+        return self._overlap_rows(ids, a[shown], b[shown], shared[shown], smaller[shown])
 
     def _overlap_rows(
-        self, left: np.ndarray, right: np.ndarray, shared: np.ndarray, smaller: np.ndarray
-    ) -> None:
-        ids = self.out["plot_id"].fillna("(no id)").to_numpy()
-        for a, b, overlap, small in zip(left, right, shared, smaller, strict=True):
-            self.problems.append(
-                problem(
-                    "plots_overlap",
-                    row=int(self.rows[a]),
-                    field="geometry",
-                    value=ids[b],
-                    a=ids[a],
-                    b=ids[b],
-                    row_a=int(self.rows[a]),
-                    row_b=int(self.rows[b]),
-                    overlap=overlap,
-                    share=overlap / small,
-                )
+        self, ids: np.ndarray, left: np.ndarray, right: np.ndarray, shared: np.ndarray, smaller: np.ndarray
+    ) -> list[Problem]:
+        return [
+            problem(
+                "plots_overlap",
+                row=int(self.rows[a]),
+                field="geometry",
+                value=ids[b],
+                a=ids[a],
+                b=ids[b],
+                row_a=int(self.rows[a]),
+                row_b=int(self.rows[b]),
+                overlap=overlap,
+                share=overlap / small,
             )
+            for a, b, overlap, small in zip(left, right, shared, smaller, strict=True)
+        ]

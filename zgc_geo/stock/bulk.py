@@ -9,10 +9,7 @@ against the plain GeoPandas pipeline; :mod:`zgc_geo.stock.metrics` uses them for
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -21,11 +18,11 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
-from pyproj import CRS, Transformer
 
 from zgc_geo.crs import ANALYSIS_CRS, require_crs, require_projected, require_same_crs
 from zgc_geo.errors import LayerError
 from zgc_geo.polygons import polygonal_parts
+from zgc_geo.projection import project_geometries
 
 #: Label of plots that lie in no park, in :func:`park_sums` and the park summary.
 OUTSIDE: Final = "(outside all parks)"
@@ -80,67 +77,6 @@ def repair_polygons(geoms: np.ndarray) -> np.ndarray:
     # parts are unioned); it is ~4x faster than "linework" and drops collapsed slivers.
     repaired = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
     out[invalid] = polygonal_parts(repaired)
-    return out
-
-
-#: Simple polygons are projected in blocks of this many: the coordinate buffers of a block stay
-#: small (a million plots at once would need ~300 MB of temporary arrays) and blocks run in threads.
-BLOCK: Final = 131_072
-
-
-def _workers() -> int:
-    """Threads for PROJ: it releases the GIL, so each core projects one block at a time."""
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
-
-
-@lru_cache(maxsize=8)
-def _transformer(source_wkt: str) -> Transformer:
-    """One Transformer per source CRS; pyproj (≥ 3.1) gives each thread its own PROJ object."""
-    return Transformer.from_crs(CRS.from_wkt(source_wkt), ANALYSIS_CRS, always_xy=True)
-
-
-def _project_simple(polygons: np.ndarray, source_wkt: str) -> np.ndarray:
-    """Single-ring polygons rebuilt from their projected coordinate buffer (one PROJ call)."""
-    coords = shapely.get_coordinates(polygons)
-    x, y = _transformer(source_wkt).transform(coords[:, 0], coords[:, 1])
-    ring_offsets = np.zeros(len(polygons) + 1, dtype=np.int64)
-    np.cumsum(shapely.get_num_coordinates(polygons), out=ring_offsets[1:])
-    geom_offsets = np.arange(len(polygons) + 1, dtype=np.int64)
-    return shapely.from_ragged_array(
-        shapely.GeometryType.POLYGON, np.column_stack([x, y]), (ring_offsets, geom_offsets)
-    )
-
-
-def project_geometries(geoms: np.ndarray, crs: CRS | str | int) -> np.ndarray:
-    """Geometries reprojected from ``crs`` to EPSG:4548, PROJ running over whole coordinate blocks.
-
-    Simple polygons (one ring, the bulk of any plot layer) are rebuilt from the projected
-    coordinate buffer with ``from_ragged_array``, several times faster than
-    ``shapely.transform``'s per-geometry copy-back; blocks of them are projected in parallel
-    threads. Everything else (holes, multi-parts, other types) goes through
-    ``shapely.transform``. Results are 2-D; missing geometries stay missing.
-    """
-    geoms = np.asarray(geoms, dtype=object)
-    source_wkt = CRS.from_user_input(crs).to_wkt()
-    out = np.empty(len(geoms), dtype=object)
-    simple = (shapely.get_type_id(geoms) == _POLYGON) & (shapely.get_num_interior_rings(geoms) == 0)
-    simple &= ~shapely.is_empty(geoms)
-    positions = np.flatnonzero(simple)
-    blocks = [positions[i : i + BLOCK] for i in range(0, len(positions), BLOCK)]
-    if len(blocks) > 1 and _workers() > 1:
-        with ThreadPoolExecutor(_workers()) as pool:
-            projected = list(pool.map(lambda block: _project_simple(geoms[block], source_wkt), blocks))
-    else:
-        projected = [_project_simple(geoms[block], source_wkt) for block in blocks]
-    for block, result in zip(blocks, projected, strict=True):
-        out[block] = result
-    if (~simple).any():
-        transformer = _transformer(source_wkt)
-
-        def project(xy: np.ndarray) -> np.ndarray:
-            return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
-
-        out[~simple] = shapely.transform(geoms[~simple], project)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,6 +29,7 @@ from zgc_geo.stock.scenario import (
     read_rules_file,
     stock_rules_path,
 )
+from zgc_geo.threads import workers
 
 
 def load_idle_words(path: Path | None = None) -> tuple[str, ...]:
@@ -70,11 +72,15 @@ def cluster_distances(geoms: np.ndarray, plan: PlanData) -> pd.DataFrame:
     points = bulk.project_geometries(features.geometry.to_numpy(), require_crs(features, "feature parks"))
     memberships = features["cluster_ids"].to_numpy()
     circles = _enclosing_circles(geoms)
-    columns: dict[str, np.ndarray] = {}
-    for cluster in plan.clusters["cluster_id"]:
+    clusters = list(plan.clusters["cluster_id"])
+
+    def distances(cluster: str) -> np.ndarray:
         members = np.array([cluster in ids for ids in memberships], dtype=bool)
-        columns[f"dist_{cluster}_m"] = nearest_distances(geoms, points[members], circles=circles)
-    return pd.DataFrame(columns)
+        return nearest_distances(geoms, points[members], circles=circles)
+
+    with ThreadPoolExecutor(workers()) as pool:  # GEOS and NumPy release the GIL: a cluster per core
+        found = list(pool.map(distances, clusters))
+    return pd.DataFrame({f"dist_{c}_m": d for c, d in zip(clusters, found, strict=True)})
 
 
 #: Margin (metres) added to the candidate radius of :func:`nearest_distances`, far above float rounding
