@@ -21,6 +21,7 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
+from zgc_geo import placement
 from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.importing import datum_offset, readers
 from zgc_geo.importing import plots as plots_module
@@ -354,7 +355,11 @@ def plain_parks(plots: gpd.GeoSeries, parks: gpd.GeoDataFrame) -> pd.Series:
     return park
 
 
-def test_plots_are_placed_in_the_first_park_holding_their_point_as_a_spatial_join_places_them() -> None:
+@pytest.mark.parametrize("block", [placement.BLOCK, 4])
+def test_plots_are_placed_in_the_first_park_holding_their_point_as_a_spatial_join_places_them(
+    block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(placement, "BLOCK", block)  # blocks of four plots: several blocks, on threads
     x0, y0 = 440_000.0, 4_430_000.0
     parks = gpd.GeoDataFrame(
         {"park_id": ["b", "a", "c", "none"], "name_zh": ["乙园", "甲园", "丙园", "无"]},
@@ -365,9 +370,8 @@ def test_plots_are_placed_in_the_first_park_holding_their_point_as_a_spatial_joi
     geoms = [box(x0 + 100 * i, y0 + 100, x0 + 100 * i + 50, y0 + 150) for i in range(30)]
     geoms += [box(x0 + 1_000 - 25, y0 - 25, x0 + 1_000 + 25, y0 + 25)]  # centred on two parks' corner
     plots = gpd.GeoSeries(geoms, crs=ANALYSIS_CRS).to_crs(4326)
-    point, park_id = plots_module._first_park(plots.to_numpy(), parks)
-    fast = pd.Series(pd.NA, index=plots.index, dtype="string")
-    fast.iloc[point] = pd.array(park_id, dtype="string")
+    placed = placement.first_parks(plots.to_numpy(), parks.geometry.to_numpy(), parks["park_id"].to_numpy())
+    fast = pd.Series(pd.array(placed, dtype="string"), index=plots.index)
     pd.testing.assert_series_equal(fast, plain_parks(plots, parks))
     assert fast.iloc[7] == "b" and fast.iloc[12] == "a" and fast.iloc[25] is pd.NA  # 5–10: in both, b first
 

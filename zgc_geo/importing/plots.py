@@ -27,6 +27,7 @@ from zgc_geo.importing.columns import CANONICAL_FIELDS, ColumnMapping, apply_map
 from zgc_geo.importing.land_use import classify_land_use
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.report import Both, Problem, Severity
+from zgc_geo.placement import first_parks
 from zgc_geo.polygons import polygonal_parts
 from zgc_geo.projection import project_geometries
 from zgc_geo.threads import workers
@@ -445,17 +446,6 @@ def _count_by_extents(bounds: np.ndarray, left: np.ndarray, right: np.ndarray) -
     return count
 
 
-def _first_park(plots: np.ndarray, parks: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Which ``plots`` have their representative point in a park, and that park's id (the first in layer
-    order where parks overlap): a spatial join of points within parks, without building its frames."""
-    points = shapely.point_on_surface(plots)
-    park_index, point_index = shapely.STRtree(points).query(parks.geometry.to_numpy(), predicate="contains")
-    order = np.lexsort((park_index, point_index))
-    point_index, park_index = point_index[order], park_index[order]
-    first = np.r_[True, point_index[1:] != point_index[:-1]] if len(point_index) else np.zeros(0, dtype=bool)
-    return point_index[first], parks["park_id"].to_numpy(dtype=object)[park_index[first]]
-
-
 class _Checks:
     """The attribute and cross-row checks of one plot table; problems collect in ``problems``."""
 
@@ -634,10 +624,14 @@ class _Checks:
         locate = given.isna().to_numpy()
         if locate.any():
             positions = np.flatnonzero(locate)
-            point, in_park = _first_park(
-                self.data.geometry.to_numpy()[positions], parks.to_crs(self.data.crs)
+            parks_here = parks.to_crs(self.data.crs)
+            in_park = first_parks(
+                self.data.geometry.to_numpy()[positions],
+                parks_here.geometry.to_numpy(),
+                parks_here["park_id"].to_numpy(dtype=object),
             )
-            park.iloc[positions[point]] = pd.array(in_park, dtype="string")
+            placed = np.flatnonzero(pd.notna(in_park))
+            park.iloc[positions[placed]] = pd.array(in_park[placed], dtype="string")
             outside = self.rows[locate & park.isna().to_numpy()]
             if len(outside):
                 examples = ", ".join(map(str, outside[:EXAMPLE_ROWS])) + (

@@ -115,7 +115,7 @@ def _with_all_fields(plots: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     missing |= {
         c: pd.Series(np.nan, index=plots.index, dtype=float) for c in NUMERIC_FIELDS if c not in plots
     }
-    return plots.assign(**missing) if missing else plots.copy()
+    return plots.assign(**missing) if missing else plots.copy(deep=False)  # copy-on-write: shares the columns
 
 
 def analyse_stock(

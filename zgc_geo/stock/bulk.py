@@ -21,6 +21,7 @@ import shapely
 
 from zgc_geo.crs import ANALYSIS_CRS, require_crs, require_projected, require_same_crs
 from zgc_geo.errors import LayerError
+from zgc_geo.placement import first_parks
 from zgc_geo.polygons import polygonal_parts
 from zgc_geo.projection import project_geometries
 
@@ -120,16 +121,7 @@ def assign_parks(
     require_projected(parks_metric, "parks layer")
     if isinstance(plots_metric, gpd.GeoDataFrame | gpd.GeoSeries):
         require_same_crs(plots_metric, parks_metric, "plot layer", "parks layer")
-    points = shapely.point_on_surface(geoms)
-    tree = shapely.STRtree(parks_metric.geometry.to_numpy())
-    plot_index, park_index = tree.query(points, predicate="within")
-    order = np.lexsort((park_index, plot_index))
-    plot_index, park_index = plot_index[order], park_index[order]
-    first = np.ones(len(plot_index), dtype=bool)
-    first[1:] = plot_index[1:] != plot_index[:-1]
-    result = np.full(len(geoms), None, dtype=object)
-    result[plot_index[first]] = parks_metric[id_field].to_numpy(dtype=object)[park_index[first]]
-    return result
+    return first_parks(geoms, parks_metric.geometry.to_numpy(), parks_metric[id_field].to_numpy(dtype=object))
 
 
 def park_sums(park_ids: np.ndarray | pd.Series, values: Mapping[str, np.ndarray | pd.Series]) -> pd.DataFrame:

@@ -238,7 +238,7 @@ def _with_columns(frame: gpd.GeoDataFrame, columns: dict[str, pd.Series | np.nda
     Columns already in ``frame`` are replaced where they stand, new ones follow in order; Series are
     aligned on the index.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: a replaced column is replaced in ``out`` only
     old = [name for name in columns if name in out.columns]
     for name in old:
         out[name] = columns[name]
