@@ -25,7 +25,8 @@ def cmd_stock(args: argparse.Namespace) -> int:
     if result.frame is None or not result.report.usable:
         print(f"  nothing analysed: fix the errors in {args.path.name} first")
         return EXIT_HAS_ERRORS
-    plots, outlines = result.frame, result.outlines
+    plots = result.frame
+    result.read = None  # the file as read is not needed again (0.15 GB per 1M plots)
     if args.workspace:
         from zgc_geo.workspace import name_from_text, open_workspace, redacted  # noqa: PLC0415 - --workspace only
 
@@ -34,14 +35,17 @@ def cmd_stock(args: argparse.Namespace) -> int:
         store.save_inventory(
             name, plots, title=args.path.name, source=str(args.path), user=user_name(), replace=True
         )
-        plots, outlines = store.load_inventory(name), None  # the stored frame: measured afresh
+        plots, result.outlines = store.load_inventory(name), None  # the stored frame: measured afresh
         where = redacted(store.address)
         print(f"  stored as inventory {name!r} in {where} (decisions kept for unchanged plot ids)")
     scenario = scenario_from_file(args.scenario) if args.scenario else None
     analysis = analyse_stock(
-        plots, plan_from_catalogue(), scenario=scenario, reference_year=args.reference_year, outlines=outlines
+        plots,
+        plan_from_catalogue(),
+        scenario=scenario,
+        reference_year=args.reference_year,
+        outlines=result.take_outlines(),  # held by the analysis alone: freed once it has measured the plots
     )
-    result.outlines = outlines = None  # not held while the results are written (30 MB per 100k plots)
     print()
     print(_summary_text(analysis.summary))
     problems = write_layer(

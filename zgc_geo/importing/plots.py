@@ -7,12 +7,13 @@ nothing is silently guessed: areas are measured in EPSG:4548, never in degrees.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import math
 import re
 import unicodedata
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Final
 
 import geopandas as gpd
@@ -420,10 +421,12 @@ def park_lookup(parks: pd.DataFrame) -> dict[str, str]:
 def _pairs_in_row_order(geoms: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Every pair of rows (i < j) whose extents meet, ordered by i then j, a block of rows at a time.
 
-    One query for all rows would hold every pair at once: 12.5 M index pairs, twice, for 1M plots.
+    One query for all rows would hold every pair at once: 12.5 M index pairs, twice, for 1M plots. The
+    blocks are looked up on every core, a few ahead of the block being used, and handed out in order.
     """
     tree = shapely.STRtree(geoms)
-    for begin in range(0, len(geoms), _QUERY_BLOCK):
+
+    def block(begin: int) -> tuple[np.ndarray, np.ndarray]:
         left, right = tree.query(
             geoms[begin : begin + _QUERY_BLOCK]
         )  # extents only: measuring settles the rest
@@ -431,7 +434,17 @@ def _pairs_in_row_order(geoms: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndar
         upper = left < right
         left, right = left[upper], right[upper]
         order = np.argsort(left.astype(np.int64) * len(geoms) + right, kind="stable")  # by left, then right
-        yield left[order], right[order]
+        return left[order], right[order]
+
+    ahead = workers()
+    with ThreadPoolExecutor(ahead) as pool:
+        waiting: collections.deque[Future[tuple[np.ndarray, np.ndarray]]] = collections.deque()
+        for begin in range(0, len(geoms), _QUERY_BLOCK):
+            waiting.append(pool.submit(block, begin))
+            if len(waiting) > ahead:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()
 
 
 def _count_by_extents(bounds: np.ndarray, left: np.ndarray, right: np.ndarray) -> int:
