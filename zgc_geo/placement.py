@@ -8,13 +8,12 @@ once; each plot's answer depends on that plot alone, so blocks change nothing in
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 import numpy as np
 import shapely
 
-from zgc_geo.threads import workers
+from zgc_geo.threads import blockwise
 
 #: Plots placed per block: a block's points and index pairs take a few MB.
 BLOCK: Final = 65_536
@@ -27,8 +26,8 @@ def first_parks(plots: np.ndarray, parks: np.ndarray, park_ids: np.ndarray) -> n
     tree = shapely.STRtree(np.asarray(parks, dtype=object))
     ids = np.asarray(park_ids, dtype=object)
 
-    def place(start: int) -> np.ndarray:
-        points = shapely.point_on_surface(plots[start : start + BLOCK])
+    def place(block: np.ndarray) -> np.ndarray:
+        points = shapely.point_on_surface(block)
         plot_index, park_index = tree.query(points, predicate="within")
         order = np.lexsort((park_index, plot_index))  # by plot, then the park's place in the layer
         plot_index, park_index = plot_index[order], park_index[order]
@@ -37,10 +36,4 @@ def first_parks(plots: np.ndarray, parks: np.ndarray, park_ids: np.ndarray) -> n
         placed[plot_index[first]] = ids[park_index[first]]
         return placed
 
-    starts = range(0, len(plots), BLOCK)
-    if len(starts) < 2 or workers() < 2:
-        blocks = [place(start) for start in starts]
-    else:
-        with ThreadPoolExecutor(workers()) as pool:
-            blocks = list(pool.map(place, starts))
-    return np.concatenate(blocks) if blocks else np.full(0, None, dtype=object)
+    return blockwise(place, plots, BLOCK)

@@ -7,7 +7,6 @@ PROJ itself. The coordinates are the same, bit for bit: the same transformation 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Final
 
@@ -16,7 +15,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from zgc_geo.crs import ANALYSIS_CRS
-from zgc_geo.threads import workers
+from zgc_geo.threads import blockwise
 
 _POLYGON: Final = 3
 
@@ -58,15 +57,8 @@ def project_geometries(geoms: np.ndarray, crs: CRS | str | int) -> np.ndarray:
     out = np.empty(len(geoms), dtype=object)
     simple = (shapely.get_type_id(geoms) == _POLYGON) & (shapely.get_num_interior_rings(geoms) == 0)
     simple &= ~shapely.is_empty(geoms)
-    positions = np.flatnonzero(simple)
-    blocks = [positions[i : i + BLOCK] for i in range(0, len(positions), BLOCK)]
-    if len(blocks) > 1 and workers() > 1:
-        with ThreadPoolExecutor(workers()) as pool:
-            projected = list(pool.map(lambda block: _project_simple(geoms[block], source_wkt), blocks))
-    else:
-        projected = [_project_simple(geoms[block], source_wkt) for block in blocks]
-    for block, result in zip(blocks, projected, strict=True):
-        out[block] = result
+    if simple.any():
+        out[simple] = blockwise(lambda polygons: _project_simple(polygons, source_wkt), geoms[simple], BLOCK)
     if (~simple).any():
         transformer = _transformer(source_wkt)
 

@@ -314,10 +314,10 @@ def _without_unusable_coordinates(
     reason, instead of failing somewhere downstream.
     """
     geoms = frame.geometry.to_numpy()
-    coords, owner = shapely.get_coordinates(geoms, return_index=True)  # x and y: a 2-D shape has z = NaN
+    if np.isfinite(shapely.get_coordinates(geoms)).all():  # x and y: a 2-D shape has z = NaN
+        return frame, []  # the usual case, found without the owner of every coordinate
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
     bad_rows = np.unique(owner[~np.isfinite(coords).all(axis=1)])
-    if not bad_rows.size:
-        return frame, []
     problems = [
         Problem(
             "error", "coordinates_not_finite",

@@ -31,7 +31,7 @@ from zgc_geo.importing.report import Both, Problem, Severity
 from zgc_geo.placement import first_parks
 from zgc_geo.polygons import polygonal_parts
 from zgc_geo.projection import project_geometries
-from zgc_geo.threads import workers
+from zgc_geo.threads import blockwise, workers
 
 OUTPUT_COLUMNS: Final = (
     "plot_id", "name", "park_id", "land_use_code", "land_use_class", "area_m2", "area_mu",
@@ -284,9 +284,9 @@ def _clean_geometry(
     geoms[collection] = polygonal_parts(geoms[collection])
     polygonal = np.isin(types, [_POLYGON, _MULTIPOLYGON]) | (collection & ~shapely.is_empty(geoms))
     wrong_type = ~missing & ~polygonal
-    invalid = polygonal & ~shapely.is_valid(geoms)
+    invalid = polygonal & ~blockwise(shapely.is_valid, geoms)
     reasons = shapely.is_valid_reason(geoms[invalid])
-    geoms[invalid] = polygonal_parts(shapely.make_valid(geoms[invalid]))
+    geoms[invalid] = polygonal_parts(blockwise(shapely.make_valid, geoms[invalid]))
     metric = project_geometries(geoms, STORAGE_CRS)  # PROJ over coordinate blocks, in threads
     area = np.nan_to_num(shapely.area(metric), nan=0.0)
     zero = polygonal & ~missing & (area < ZERO_AREA_M2)

@@ -1,0 +1,23 @@
+"""Element-wise work split over threads gives what one call gives, in order."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from zgc_geo import threads
+
+
+@pytest.mark.parametrize("block", [1, 3, 10, threads.BLOCK])
+def test_blockwise_is_one_call_split_and_joined_in_order(block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threads, "workers", lambda: 2)  # threads even on a one-core machine
+    geoms = np.array([shapely.box(i, 0, i + 1, 1) if i % 4 else shapely.Polygon() for i in range(10)])
+    geoms[7] = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])  # a bow tie: invalid
+    np.testing.assert_array_equal(threads.blockwise(shapely.is_valid, geoms, block), shapely.is_valid(geoms))
+    np.testing.assert_array_equal(threads.blockwise(shapely.bounds, geoms, block), shapely.bounds(geoms))
+    assert threads.blockwise(shapely.area, geoms[:0], block).shape == (0,)
+
+
+def test_workers_are_the_cores_this_process_may_use_at_most_four() -> None:
+    assert 1 <= threads.workers() <= threads.MAX_WORKERS
