@@ -397,6 +397,23 @@ def test_a_streamed_gpkg_layer_is_the_file_the_classic_path_writes(
 
 
 @pytest.mark.parametrize(
+    "geometries",
+    [
+        [Point(X0, Y0), shapely.MultiPoint([(X0, Y0), (X0 + 5, Y0)]), Point()],
+        [shapely.LineString([(X0, Y0), (X0 + 9, Y0)]), shapely.MultiLineString([[(X0, Y0), (X0, Y0 + 3)]])],
+        [Point(X0, Y0), shapely.LineString([(X0, Y0), (X0 + 9, Y0)])],  # no common type: "Unknown"
+    ],
+)
+def test_streamed_points_and_lines_are_the_classic_path_file(tmp_path: Path, geometries: list) -> None:
+    layer = gpd.GeoDataFrame({"n": range(len(geometries))}, geometry=geometries, crs=ANALYSIS_CRS)
+    assert gpkg._stream_of(layer) is not None
+    streamed, classic = tmp_path / "streamed.gpkg", tmp_path / "classic.gpkg"
+    gpkg.write_gpkg_layer(layer, streamed, "features", "zh", rows_per_batch=1)
+    pyogrio.write_dataframe(layer, classic, layer="features", driver="GPKG", use_arrow=False)
+    assert gpkg_contents(streamed) == gpkg_contents(classic)
+
+
+@pytest.mark.parametrize(
     "column",
     [
         pd.Series([None] * 7, dtype=object),  # nothing but missing cells: typed by what they are

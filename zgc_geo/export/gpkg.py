@@ -10,6 +10,7 @@ byte for byte, as pyogrio's classic path writes (``tests/test_exporting.py`` com
 from __future__ import annotations
 
 import contextlib
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,12 @@ _MULTI_OF: Final = {
     frozenset({"LineString", "MultiLineString"}): "MultiLineString",
     frozenset({"Point", "MultiPoint"}): "MultiPoint",
 }
-_TO_MULTI: Final = {
-    "Polygon": shapely.multipolygons,
-    "LineString": shapely.multilinestrings,
-    "Point": shapely.multipoints,
+#: WKB (little-endian) of a multi geometry's head holding one part: a single's WKB after it is the multi's
+#: WKB, as GEOS writes it, without building the multi geometry.
+_MULTI_HEAD: Final = {
+    "Polygon": struct.pack("<BII", 1, shapely.GeometryType.MULTIPOLYGON, 1),
+    "LineString": struct.pack("<BII", 1, shapely.GeometryType.MULTILINESTRING, 1),
+    "Point": struct.pack("<BII", 1, shapely.GeometryType.MULTIPOINT, 1),
 }
 
 
@@ -131,19 +134,21 @@ class _Stream:
         names = [str(c) for c in frame.columns]
         for start in range(0, len(frame), rows):
             prepared = pd.DataFrame(flatten(worded_frame(frame.iloc[start : start + rows], lang)), copy=False)
-            prepared[self.geometry] = shapely.to_wkb(self._geometries(prepared[self.geometry]))
+            prepared[self.geometry] = self._wkb(prepared[self.geometry])
             table = pa.Table.from_pandas(prepared[names], preserve_index=False)
             yield from table.cast(self.schema).to_batches()
 
-    def _geometries(self, column: pd.Series) -> np.ndarray:
+    def _wkb(self, column: pd.Series) -> np.ndarray:
+        """The geometries as WKB, singles written as one-part multis where the layer is of multis."""
         geoms = np.asarray(column.array, dtype=object)
+        wkb = shapely.to_wkb(geoms, byte_order=1)  # little-endian, as _MULTI_HEAD
         if self.promote:
             single = self.geometry_type.removeprefix("Multi")
-            singles = shapely.get_type_id(geoms) == _type_id(single)
-            if singles.any():
-                geoms = geoms.copy()
-                geoms[singles] = _TO_MULTI[single](np.atleast_2d(geoms[singles]), axis=0)
-        return geoms
+            singles = np.flatnonzero(shapely.get_type_id(geoms) == _type_id(single))
+            head, promoted = _MULTI_HEAD[single], np.empty(len(singles), dtype=object)
+            promoted[:] = [head + part for part in wkb[singles]]
+            wkb[singles] = promoted
+        return wkb
 
 
 def _type_id(name: str) -> int:
