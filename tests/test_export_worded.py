@@ -14,12 +14,12 @@ from zgc_geo.export.worded import (
     FieldValue,
     by_identity,
     first_rows,
-    gc_paused,
     is_worded,
     worded_cell,
     worded_frame,
 )
 from zgc_geo.i18n import Both, Joined, Sentence
+from zgc_geo.memory import gc_paused
 
 
 def plain_worded_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

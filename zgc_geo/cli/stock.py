@@ -9,6 +9,7 @@ import pandas as pd
 from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, import_options, print_result
 from zgc_geo.export.layers import write_layer
 from zgc_geo.importing.pipeline import import_file
+from zgc_geo.memory import gc_paused
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.settings import user_name
 from zgc_geo.stock.analysis import analyse_stock
@@ -19,6 +20,11 @@ SUMMARY_COLUMNS = ("park_id", "idle_plots", "idle_area_ha", "idle_area_mu", "ext
 
 def cmd_stock(args: argparse.Namespace) -> int:
     """``zgc-geo stock``: import, analyse and write the plots with their results; 0 done, 1 has errors."""
+    with gc_paused():  # a batch run: see zgc_geo.memory (1.2 s of 17 s per 1M plots went to collecting)
+        return _stock(args)
+
+
+def _stock(args: argparse.Namespace) -> int:
     args.kind = "plots"
     result = import_file(args.path, import_options(args, "plots"))
     print_result(result)

@@ -8,8 +8,9 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
-from zgc_geo.export.worded import gc_paused, list_cells
+from zgc_geo.export.worded import list_cells
 from zgc_geo.manifest import LIST_SEPARATOR
+from zgc_geo.memory import gc_paused
 
 _Frame = TypeVar("_Frame", bound=pd.DataFrame)
 

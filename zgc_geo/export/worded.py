@@ -10,10 +10,8 @@ such cells become text.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -129,23 +127,6 @@ def by_identity(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     identity: worded objects hold dicts, so they cannot be hashed, and rows sharing one share its text."""
     codes = pd.factorize(np.fromiter(map(id, values), dtype=np.int64, count=len(values)))[0]
     return codes, first_rows(codes)
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector held off while a column's worth of small containers is made.
-
-    Making 100 000 lists or tuples starts a collection every 700 of them, each over every object the
-    process holds: three quarters of the time it takes. Lists of texts cannot form reference cycles,
-    so nothing is left uncollected; the collector is turned back on (unless it was off) afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def first_rows(codes: np.ndarray) -> np.ndarray:

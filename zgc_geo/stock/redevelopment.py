@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import RulesError
-from zgc_geo.export.worded import FieldName, FieldValue, first_rows, gc_paused
+from zgc_geo.export.worded import FieldName, FieldValue, first_rows
 from zgc_geo.i18n import Joined, Sentence
 from zgc_geo.manifest import default_data_dir
+from zgc_geo.memory import gc_paused
 from zgc_geo.stock.scenario import read_rules_file
 
 RULES_NAME: Final = "redevelopment_rules.toml"
