@@ -9,9 +9,11 @@ import openpyxl
 import pyogrio
 import pytest
 
+from tests.test_exporting import gpkg_contents
 from tests.workbooks import canonical_sheet
 from zgc_geo.catalogue import layer_spec
 from zgc_geo.cli import main
+from zgc_geo.cli import stock as stock_cli
 from zgc_geo.settings import user_name
 from zgc_geo.workspace import GeoPackageStore
 
@@ -63,6 +65,27 @@ def test_workspace_keeps_decisions_across_reimports(
     assert store.decision("demo_stock_inventory", "demo-haidian-001").review_status == "deferred"
     results = pyogrio.read_dataframe(tmp_path / "r.geojson")
     assert set(results.loc[results["plot_id"] == "demo-haidian-001", "review_status"]) == {"deferred"}
+
+
+def test_the_stored_inventory_reuses_the_import_outlines_only_when_they_are_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reused = []
+    real = stock_cli._outlines_of
+    monkeypatch.setattr(stock_cli, "_outlines_of", lambda *a: reused.append(real(*a)) or reused[-1])
+    args = ["stock", str(DEMO), "--reference-year", "2026", "--workspace", str(tmp_path / "ws.gpkg")]
+    assert main([*args, "--out", str(tmp_path / "reused.gpkg")]) == 0
+    assert reused[-1] is not None  # a load right after the save: the import's own geometries
+    monkeypatch.setattr(stock_cli, "_outlines_of", lambda *_: None)  # measured afresh, as before
+    assert main([*args, "--out", str(tmp_path / "afresh.gpkg")]) == 0
+    capsys.readouterr()
+    reused_file = gpkg_contents(tmp_path / "reused.gpkg")
+    afresh_file = gpkg_contents(tmp_path / "afresh.gpkg")
+    assert reused_file.pop("reused") == afresh_file.pop("afresh")  # every row, blob for blob
+    store = GeoPackageStore(tmp_path / "ws.gpkg")
+    first, second = (store.load_inventory("demo_stock_inventory") for _ in range(2))  # read, not reused
+    assert real(first, first, first.geometry) is not None
+    assert real(first, second, first.geometry) is None  # equal outlines, other objects
 
 
 def test_inventory_with_errors_exits_1_and_unreadable_exits_2(

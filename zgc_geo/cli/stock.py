@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, import_options, print_result
@@ -41,7 +43,9 @@ def _stock(args: argparse.Namespace) -> int:
         store.save_inventory(
             name, plots, title=args.path.name, source=str(args.path), user=user_name(), replace=True
         )
-        plots, result.outlines = store.load_inventory(name), None  # the stored frame: measured afresh
+        stored = store.load_inventory(name)  # the analysis sees what every later session will see
+        result.outlines = _outlines_of(stored, plots, result.take_outlines())
+        plots = stored
         where = redacted(store.address)
         print(f"  stored as inventory {name!r} in {where} (decisions kept for unchanged plot ids)")
     scenario = scenario_from_file(args.scenario) if args.scenario else None
@@ -64,6 +68,19 @@ def _stock(args: argparse.Namespace) -> int:
         print(f"  {problem}")
     print(f"\nwrote {len(analysis.plots)} plot(s) with results to {args.out}")
     return EXIT_USABLE
+
+
+def _outlines_of(
+    stored: gpd.GeoDataFrame, imported: gpd.GeoDataFrame, outlines: gpd.GeoSeries | None
+) -> gpd.GeoSeries | None:
+    """The import's outlines for the stored frame when its geometries are the very objects the import
+    checked (a load right after the save gives them back), else None: the analysis measures afresh."""
+    if outlines is None or len(stored) != len(imported):
+        return None
+    same = np.fromiter(map(id, stored.geometry.array), np.int64, len(stored)) == np.fromiter(
+        map(id, imported.geometry.array), np.int64, len(imported)
+    )
+    return outlines.set_axis(stored.index) if same.all() else None
 
 
 def _summary_text(summary: pd.DataFrame) -> str:
