@@ -82,3 +82,21 @@ def test_shifted_lon_lat_plots_are_still_flagged_on_import(
     plots.to_file(path, engine="pyogrio")
     result = import_file(path, ImportOptions(kind="plots"))
     assert offset_codes(result.report.problems) == {code}, [str(p) for p in result.report.problems]
+
+
+def test_the_web_datum_warning_keeps_its_place_among_the_import_findings(tmp_path: Path) -> None:
+    """The comparison runs beside the plot checks; the report still lists its warning right after the
+    other findings about where features lie, and before everything the plot checks say."""
+    from tests.importing.corpus import gcj02_geojson  # noqa: PLC0415 - the corpus builds files on demand
+
+    path = gcj02_geojson(tmp_path)
+    path = path.with_name("多问题.geojson")
+    frame = gpd.read_file(gcj02_geojson(tmp_path))
+    frame.loc[frame.index[:3], frame.columns[0]] = frame.iloc[0, 0]  # a plot-check finding: repeated ids
+    frame.to_file(path, driver="GeoJSON")
+    codes = [p.code for p in import_file(path, ImportOptions(kind="plots")).report.problems]
+    located = [p.code for p in diagnose_location(frame, first_row_number=1)]  # the serial order
+    assert "gcj02_offset" in located and len(codes) > len(located)
+    start = codes.index(located[0])
+    assert codes[start : start + len(located)] == located
+    assert codes.index("plot_id_duplicate") > codes.index("gcj02_offset")  # as when it ran first

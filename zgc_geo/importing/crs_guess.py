@@ -232,10 +232,22 @@ def diagnose_location(
         what = "lie outside Beijing–Tianjin–Hebei (lon 113.4–119.9, lat 36.0–42.7)"
         hint = "check the CRS (--crs) and the coordinate columns"
         problems.append(at.problem("outside_region", elsewhere, what, hint=hint, severity="warning"))
-    in_beijing = finite & _inside(x, y, BEIJING_BOUNDS)
-    if web_datums and in_beijing.sum() >= OFFSET_MIN_FEATURES:
-        problems += _offset_problems(frame_wgs84, in_beijing, parks, first_row_number)
+    if web_datums:
+        problems += web_datum_problems(frame_wgs84, parks, first_row_number=first_row_number)
     return problems
+
+
+def web_datum_problems(
+    frame_wgs84: gpd.GeoDataFrame, parks: gpd.GeoDataFrame | None = None, *, first_row_number: int = 1
+) -> list[Problem]:
+    """The GCJ-02/BD-09 part of :func:`diagnose_location` alone: a warning when a web-datum correction
+    fits the features in Beijing to the parks clearly better (never an error, so the importer runs it
+    beside its other checks)."""
+    x, y = _anchors(frame_wgs84)
+    in_beijing = np.isfinite(x) & np.isfinite(y) & _inside(x, y, BEIJING_BOUNDS)
+    if in_beijing.sum() < OFFSET_MIN_FEATURES:
+        return []
+    return _offset_problems(frame_wgs84, in_beijing, parks, first_row_number)
 
 
 def could_be_web_datum(file_crs: object, declared: str | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal
@@ -21,6 +22,7 @@ from zgc_geo.importing.crs_guess import (
     diagnose_location,
     resolve_crs,
     suggest_crs,
+    web_datum_problems,
 )
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.plots import normalise_plots_measured
@@ -201,7 +203,31 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
     parks = load_layer("parks")
     lonlat = could_be_web_datum(read_frame.crs, options.crs)
     frame = _without_explained(frame, _explained_rows(report.problems), read.first_row_number)
-    report.extend(diagnose_location(frame, parks, first_row_number=read.first_row_number, web_datums=lonlat))
+    report.extend(diagnose_location(frame, parks, first_row_number=read.first_row_number, web_datums=False))
+    # The web-datum comparison only ever warns, so it runs on a second core beside the checks below; its
+    # warning keeps its place in the report, right after the other findings about where features lie.
+    offsets_at = len(report.problems)
+    with ThreadPoolExecutor(1) as pool:
+        offsets = (
+            pool.submit(web_datum_problems, frame, parks, first_row_number=read.first_row_number)
+            if lonlat
+            else None
+        )
+        result.frame = _checked(frame, parks, read, options, result)
+        if offsets is not None:
+            report.problems[offsets_at:offsets_at] = offsets.result()
+    return result
+
+
+def _checked(
+    frame: gpd.GeoDataFrame,
+    parks: gpd.GeoDataFrame,
+    read: ReadResult,
+    options: ImportOptions,
+    result: ImportResult,
+) -> gpd.GeoDataFrame:
+    """The features checked as the kind they are (plots, parks, other); their problems go to the report."""
+    report = result.report
     explained = _explained_rows(report.problems)
     frame = _without_explained(frame, explained, read.first_row_number)
     kind = options.kind
@@ -225,8 +251,7 @@ def _check(read: ReadResult, options: ImportOptions) -> ImportResult:
     else:
         cleaned, problems = _clean_generic(frame, read.first_row_number)
     report.extend(p for p in problems if not (p.code == "geometry_empty" and p.row in explained))
-    result.frame = cleaned
-    return result
+    return cleaned
 
 
 def _explained_rows(problems: list[Problem]) -> set[int]:
