@@ -122,8 +122,11 @@ def stock_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, list[str]]
     return _loaded(["stock", str(demo), "--out", str(out), "--reference-year", "2026"], WATCHED_BY_STOCK)
 
 
-#: Libraries ``zgc-geo stock`` has no use for (maps, rasters, workbooks, the app).
-WATCHED_BY_STOCK = ("branca", "folium", "matplotlib", "openpyxl", "rasterio", "scipy", "streamlit")
+#: Libraries ``zgc-geo stock`` has no use for (maps, rasters, workbooks, the app; the workspace without
+#: ``--workspace``).
+WATCHED_BY_STOCK = (
+    "branca", "folium", "matplotlib", "openpyxl", "rasterio", "scipy", "streamlit", "zgc_geo.workspace",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("module", WATCHED_BY_STOCK)

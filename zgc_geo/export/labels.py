@@ -24,7 +24,6 @@ from zgc_geo.mapping.accuracy_text import accuracy_text
 from zgc_geo.mapping.html_text import MISSING
 from zgc_geo.mapping.overview_text import ZONE_GROUPS
 from zgc_geo.stock.redevelopment import load_redevelopment_rules
-from zgc_geo.workspace.store import REVIEW_STATUSES
 
 #: The placeholder a field pattern may hold (``km_{park}``): filled with the park's name.
 PARK_PLACEHOLDER: Final = "{park}"
@@ -179,6 +178,8 @@ def code_names(code_list: str, lang: Lang) -> Mapping[str, str]:
     """
     zh = lang != "en"
     if code_list == "review_status":
+        from zgc_geo.workspace.store import REVIEW_STATUSES  # noqa: PLC0415 - the workspace package is large
+
         return {key: (label.zh if zh else label.en) for key, label in REVIEW_STATUSES.items()}
     if code_list in ("mode", "redevelopment_rule"):
         return _redevelopment_names(code_list, zh)

@@ -34,7 +34,6 @@ from zgc_geo.export.flat import flatten
 from zgc_geo.export.gpkg import write_gpkg_layer
 from zgc_geo.export.safety import neutralise_formulas
 from zgc_geo.export.worded import worded_frame
-from zgc_geo.export.workbook import write_sheets
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
 
@@ -353,4 +352,6 @@ def _write_xlsx(
     contract: Collection[str] = (),
 ) -> list[Problem]:
     sheets = [(layer or FEATURES_SHEET, _table_with_geometry(frame)), *tables.items()]
+    from zgc_geo.export.workbook import write_sheets  # noqa: PLC0415 - workbooks only: labels, openpyxl
+
     return write_sheets(target, sheets, lang=lang, contract=contract)
