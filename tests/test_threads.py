@@ -21,3 +21,14 @@ def test_blockwise_is_one_call_split_and_joined_in_order(block: int, monkeypatch
 
 def test_workers_are_the_cores_this_process_may_use_at_most_four() -> None:
     assert 1 <= threads.workers() <= threads.MAX_WORKERS
+
+
+@pytest.mark.parametrize("depth", [1, 2, 5])
+def test_ahead_gives_every_result_in_order_and_stops_cleanly(depth: int) -> None:
+    assert list(threads.ahead(lambda n: n * n, range(7), depth=depth)) == [n * n for n in range(7)]
+    assert list(threads.ahead(str, [], depth=depth)) == []
+    started: list[int] = []
+    first_two = threads.ahead(lambda n: started.append(n) or n, range(100), depth=depth)
+    assert [next(first_two), next(first_two)] == [0, 1]
+    first_two.close()  # a caller that stops early: the blocks already started finish, no more start
+    assert len(started) <= 2 + depth

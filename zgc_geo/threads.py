@@ -3,13 +3,16 @@ split over them."""
 
 from __future__ import annotations
 
+import collections
 import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import numpy as np
 
+T = TypeVar("T")
+R = TypeVar("R")
 #: More threads than this gain nothing measurable on the bulk operations they run.
 MAX_WORKERS = 4
 
@@ -37,3 +40,18 @@ def blockwise(function: Callable[[np.ndarray], Any], values: np.ndarray, block: 
             pool.map(lambda start: function(values[start : start + block]), range(0, len(values), block))
         )
     return np.concatenate(parts)
+
+
+def ahead(function: Callable[[T], R], items: Iterable[T], *, depth: int = 1) -> Iterator[R]:
+    """``function(item)`` for each of ``items`` in order, up to ``depth`` of the next ones computed on other
+    threads while the caller uses the current one: making a block overlaps with using the last, where
+    either side releases the GIL (an SQLite insert, an index query). A caller that stops early waits
+    for the blocks already started."""
+    with ThreadPoolExecutor(max(1, depth)) as pool:
+        waiting: collections.deque[Future[R]] = collections.deque()
+        for item in items:
+            waiting.append(pool.submit(function, item))
+            if len(waiting) > depth:
+                yield waiting.popleft().result()
+        while waiting:
+            yield waiting.popleft().result()

@@ -7,13 +7,12 @@ nothing is silently guessed: areas are measured in EPSG:4548, never in degrees.
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import math
 import re
 import unicodedata
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 import geopandas as gpd
@@ -31,7 +30,7 @@ from zgc_geo.importing.report import Both, Problem, Severity
 from zgc_geo.placement import first_parks
 from zgc_geo.polygons import polygonal_parts
 from zgc_geo.projection import project_geometries
-from zgc_geo.threads import blockwise, workers
+from zgc_geo.threads import ahead, blockwise, workers
 
 OUTPUT_COLUMNS: Final = (
     "plot_id", "name", "park_id", "land_use_code", "land_use_class", "area_m2", "area_mu",
@@ -436,15 +435,7 @@ def _pairs_in_row_order(geoms: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndar
         order = np.argsort(left.astype(np.int64) * len(geoms) + right, kind="stable")  # by left, then right
         return left[order], right[order]
 
-    ahead = workers()
-    with ThreadPoolExecutor(ahead) as pool:
-        waiting: collections.deque[Future[tuple[np.ndarray, np.ndarray]]] = collections.deque()
-        for begin in range(0, len(geoms), _QUERY_BLOCK):
-            waiting.append(pool.submit(block, begin))
-            if len(waiting) > ahead:
-                yield waiting.popleft().result()
-        while waiting:
-            yield waiting.popleft().result()
+    yield from ahead(block, range(0, len(geoms), _QUERY_BLOCK), depth=workers())
 
 
 def _count_by_extents(bounds: np.ndarray, left: np.ndarray, right: np.ndarray) -> int:
