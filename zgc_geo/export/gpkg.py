@@ -55,8 +55,8 @@ _MULTI_HEAD: Final = {
 def write_gpkg_layer(
     frame: pd.DataFrame, target: Path, layer: str, lang: str, *, rows_per_batch: int = ROWS_PER_BATCH
 ) -> None:
-    """Write ``frame`` (worded cells and lists as they are: worded in ``lang`` and flattened here) as
-    ``layer`` of the GeoPackage ``target``, streamed when :func:`_stream_of` can, else at once."""
+    """Write ``frame`` as ``layer`` of the GeoPackage ``target``, its worded cells put into ``lang`` and its
+    lists into text here; streamed in batches when :func:`_stream_of` can type it in advance, else at once."""
     stream = _stream_of(frame)
     with sqlite_cache():
         if stream is None:
