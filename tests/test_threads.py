@@ -32,3 +32,13 @@ def test_ahead_gives_every_result_in_order_and_stops_cleanly(depth: int) -> None
     assert [next(first_two), next(first_two)] == [0, 1]
     first_two.close()  # a caller that stops early: the blocks already started finish, no more start
     assert len(started) <= 2 + depth
+
+
+def test_a_shared_tree_answers_as_a_fresh_one_from_every_thread() -> None:
+    geoms = np.array([shapely.box(i, 0, i + 1.5, 1) for i in range(200)])
+    tree = threads.shared_tree(geoms)
+    probes = [shapely.box(i, 0, i + 0.5, 0.5) for i in range(200)]
+    with threads.ThreadPoolExecutor(4) as pool:
+        found = list(pool.map(lambda probe: sorted(tree.query(probe).tolist()), probes))
+    assert found == [sorted(shapely.STRtree(geoms).query(probe).tolist()) for probe in probes]
+    assert threads.shared_tree(np.array([], dtype=object)).query(probes[0]).size == 0

@@ -13,7 +13,7 @@ from typing import Final
 import numpy as np
 import shapely
 
-from zgc_geo.threads import blockwise
+from zgc_geo.threads import blockwise, shared_tree
 
 #: Plots placed per block: a block's points and index pairs take a few MB.
 BLOCK: Final = 65_536
@@ -23,7 +23,7 @@ def first_parks(plots: np.ndarray, parks: np.ndarray, park_ids: np.ndarray) -> n
     """The id (from ``park_ids``) of the first of ``parks`` holding each plot's ``point_on_surface``, None
     for plots in no park. Plots and parks must be in the same CRS."""
     plots = np.asarray(plots, dtype=object)
-    tree = shapely.STRtree(np.asarray(parks, dtype=object))
+    tree = shared_tree(np.asarray(parks, dtype=object))  # queried from every block's thread
     ids = np.asarray(park_ids, dtype=object)
 
     def place(block: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import numpy as np
+import shapely
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -55,3 +56,14 @@ def ahead(function: Callable[[T], R], items: Iterable[T], *, depth: int = 1) -> 
                 yield waiting.popleft().result()
         while waiting:
             yield waiting.popleft().result()
+
+
+def shared_tree(geoms: np.ndarray) -> shapely.STRtree:
+    """An STRtree over ``geoms`` ready to be queried from several threads at once.
+
+    GEOS builds a tree at its first query; two threads asking first at the same moment would both
+    build it. One query here, before the tree is shared, builds it on the calling thread.
+    """
+    tree = shapely.STRtree(geoms)
+    tree.query(shapely.box(0.0, 0.0, 0.0, 0.0))
+    return tree

@@ -30,7 +30,7 @@ from zgc_geo.importing.report import Both, Problem, Severity
 from zgc_geo.placement import first_parks
 from zgc_geo.polygons import polygonal_parts
 from zgc_geo.projection import project_geometries
-from zgc_geo.threads import ahead, blockwise, workers
+from zgc_geo.threads import ahead, blockwise, shared_tree, workers
 
 OUTPUT_COLUMNS: Final = (
     "plot_id", "name", "park_id", "land_use_code", "land_use_class", "area_m2", "area_mu",
@@ -423,7 +423,7 @@ def _pairs_in_row_order(geoms: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndar
     One query for all rows would hold every pair at once: 12.5 M index pairs, twice, for 1M plots. The
     blocks are looked up on every core, a few ahead of the block being used, and handed out in order.
     """
-    tree = shapely.STRtree(geoms)
+    tree = shared_tree(geoms)  # queried from the look-ahead threads
 
     def block(begin: int) -> tuple[np.ndarray, np.ndarray]:
         left, right = tree.query(
