@@ -139,7 +139,8 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Both:
-    """A text that a data table gives in both languages (a label of a rules file): shown by :func:`pick`."""
+    """A text given in both languages (a label of a rules file, a CRS or geometry kind in a finding): shown
+    by :func:`pick`, and in English where it is formatted into an English message."""
 
     zh: str
     en: str
@@ -149,6 +150,10 @@ class Both:
         return str(pick(lang, self.zh, self.en))
 
     text = phrase
+
+    def __str__(self) -> str:
+        """The English text: what an English message formatted with this value shows."""
+        return self.phrase("en")
 
 
 @dataclass(frozen=True)

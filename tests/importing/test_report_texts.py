@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from zgc_geo.errors import ZgcGeoError
-from zgc_geo.i18n import Sentence, strings
+from zgc_geo.i18n import Both, Sentence, strings
 from zgc_geo.importing.crs_guess import crs_name
 from zgc_geo.importing.pipeline import ImportOptions, import_file
-from zgc_geo.importing.report import Both, Problem, page_text, render
+from zgc_geo.importing.report import Problem, page_text, render
 from zgc_geo.importing.report_export import report_bytes
 
 from .corpus import CASES, Case, lonlat, plot_inventory, swapped_plots_geojson, write_geojson
@@ -156,3 +156,13 @@ def test_a_layer_of_points_is_worded_in_the_page_language_without_the_kind_code(
     assert (
         next(p for p in report.as_shown("zh").problems if p.code == "kind_chosen").value is None
     )  # … not the page
+
+
+def test_a_findings_worded_values_are_in_the_sentences_language_however_it_is_worded() -> None:
+    """A finding's sentence worded by the exports (``Sentence.text``, ``worded_frame``) reads as the page's
+    ``render``: its kind of geometry in Chinese in a Chinese text (it once stayed in English there)."""
+    kind = Both(zh="点", en="points")
+    sentence = Sentence("import.problem.geometry_type", {"value": "Point", "kind": kind})
+    assert sentence.text("zh") == render(sentence, "zh") and "导入的是点" in sentence.text("zh")
+    assert sentence.text("en") == render(sentence, "en") and "you imported points" in sentence.text("en")
+    assert f"{kind}" == "points"  # an English message formatted with it

@@ -17,9 +17,9 @@ from pyproj.transformer import AreaOfInterest, TransformerGroup
 from zgc_geo.crs import STORAGE_CRS
 from zgc_geo.datums import convert_coords, convert_geodataframe, normalize_datum
 from zgc_geo.errors import CRSError, DatumError
-from zgc_geo.i18n import Sentence
+from zgc_geo.i18n import Both, Sentence
 from zgc_geo.importing.datum_offset import OFFSET_MIN_FEATURES, find_offset
-from zgc_geo.importing.report import Both, OptionOnPageError, PageText, Problem, Severity
+from zgc_geo.importing.report import OptionOnPageError, PageText, Problem, Severity
 
 #: Beijing–Tianjin–Hebei (lon_min, lat_min, lon_max, lat_max): where zgc-geo data belongs.
 BTH_BOUNDS: Final = (113.4, 36.0, 119.9, 42.7)

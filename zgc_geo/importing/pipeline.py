@@ -14,7 +14,7 @@ import shapely
 
 from zgc_geo.catalogue import layer_spec, load_layer, validate_frame
 from zgc_geo.errors import OptionError, UnreadableInputError
-from zgc_geo.i18n import Sentence
+from zgc_geo.i18n import Both, Sentence
 from zgc_geo.importing.columns import ColumnMapping, guess_mapping
 from zgc_geo.importing.crs_guess import (
     CrsCandidate,
@@ -27,7 +27,7 @@ from zgc_geo.importing.crs_guess import (
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.plots import normalise_plots_measured
 from zgc_geo.importing.readers import read_vector
-from zgc_geo.importing.report import Both, ImportReport, Problem
+from zgc_geo.importing.report import ImportReport, Problem
 from zgc_geo.importing.source import ReadResult
 
 if TYPE_CHECKING:  # the table and raster readers load openpyxl and rasterio: only when such a file comes

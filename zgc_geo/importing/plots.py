@@ -22,11 +22,11 @@ import shapely
 
 from zgc_geo.catalogue import load_layer
 from zgc_geo.crs import ANALYSIS_CRS, M2_PER_MU, STORAGE_CRS, require_crs, to_storage_crs
-from zgc_geo.i18n import Sentence
+from zgc_geo.i18n import Both, Sentence
 from zgc_geo.importing.columns import CANONICAL_FIELDS, ColumnMapping, apply_mapping, guess_mapping
 from zgc_geo.importing.land_use import classify_land_use
 from zgc_geo.importing.limits import ImportLimits
-from zgc_geo.importing.report import Both, Problem, Severity
+from zgc_geo.importing.report import Problem, Severity
 from zgc_geo.placement import first_parks
 from zgc_geo.polygons import polygonal_parts
 from zgc_geo.projection import project_geometries

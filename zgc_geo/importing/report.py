@@ -69,24 +69,10 @@ def page_text(error: BaseException) -> PageText | None:
     return page if isinstance(page, PageText) else None
 
 
-@dataclass(frozen=True)
-class Both:
-    """A value of a finding that is itself worded per language (a CRS by name)."""
-
-    zh: str
-    en: str
-
-    def __str__(self) -> str:
-        return self.en
-
-
 def render(sentence: Sentence, lang: str) -> str:
-    """``sentence`` in ``lang``, its :class:`Both` values worded in ``lang`` too."""
-    values = {
-        name: (value.zh if lang == "zh" else value.en) if isinstance(value, Both) else value
-        for name, value in sentence.values.items()
-    }
-    text = translate(sentence.key, lang, **values)
+    """``sentence`` in ``lang``, its worded values (a CRS by name: :class:`~zgc_geo.i18n.Both`) in ``lang``
+    too, its first letter capitalised."""
+    text = sentence.phrase(lang)
     return text[:1].upper() + text[1:]
 
 
