@@ -9,7 +9,7 @@ byte for byte, as pyogrio's classic path writes (``tests/test_exporting.py`` com
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,9 +29,9 @@ from zgc_geo.export.worded import is_worded_type, worded_frame
 #: Rows worded, converted and handed to GDAL at once: large enough that per-batch costs vanish, small
 #: enough that a batch of 50 columns stays a few tens of MB.
 ROWS_PER_BATCH: Final = 65_536
-#: SQLite's page cache while GDAL writes (MiB; GDAL's default is 2 MB). Building a large layer's R-tree
-#: at the end re-reads pages the small cache has dropped: 32 MB or more saved 0.9 s of 4.6 s per 1M
-#: plots, more changed nothing. The cache lives as long as the file is open.
+#: SQLite's page cache for the GeoPackages GDAL opens (MiB; GDAL's default is 2 MB). Building a large
+#: layer's R-tree at the end re-reads pages the small cache has dropped: 32 MB or more saved 0.9 s of
+#: 4.6 s per 1M plots, more changed nothing. Each cache lives as long as its file is open.
 SQLITE_CACHE_MIB: Final = "64"
 #: pandas' nullable types that pyogrio's Arrow path writes as its classic path does (see arrow_writes_it).
 _ARROW_EXTENSION_TYPES: Final = frozenset(
@@ -57,34 +57,31 @@ def write_gpkg_layer(
 ) -> None:
     """Write ``frame`` as ``layer`` of the GeoPackage ``target``, its worded cells put into ``lang`` and its
     lists into text here; streamed in batches when :func:`_stream_of` can type it in advance, else at once."""
+    _use_sqlite_cache()
     stream = _stream_of(frame)
-    with sqlite_cache():
-        if stream is None:
-            prepared = flatten(worded_frame(frame, lang))
-            use_arrow = arrow_writes_it(prepared)
-            pyogrio.write_dataframe(prepared, target, layer=layer, driver="GPKG", use_arrow=use_arrow)
-            return
-        batches = stream.batches(frame, lang, rows_per_batch)
-        pyogrio.write_arrow(
-            pa.RecordBatchReader.from_batches(stream.schema, batches),
-            target,
-            layer=layer,
-            driver="GPKG",
-            geometry_name=stream.geometry,
-            geometry_type=stream.geometry_type,
-            crs=stream.crs,
-        )
+    if stream is None:
+        prepared = flatten(worded_frame(frame, lang))
+        use_arrow = arrow_writes_it(prepared)
+        pyogrio.write_dataframe(prepared, target, layer=layer, driver="GPKG", use_arrow=use_arrow)
+        return
+    pyogrio.write_arrow(
+        pa.RecordBatchReader.from_batches(stream.schema, stream.batches(frame, lang, rows_per_batch)),
+        target,
+        layer=layer,
+        driver="GPKG",
+        geometry_name=stream.geometry,
+        geometry_type=stream.geometry_type,
+        crs=stream.crs,
+    )
 
 
-@contextlib.contextmanager
-def sqlite_cache() -> Iterator[None]:
-    """GDAL's SQLite page cache raised to :data:`SQLITE_CACHE_MIB` for the files opened inside."""
-    before = pyogrio.get_gdal_config_option("OGR_SQLITE_CACHE")
-    pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": SQLITE_CACHE_MIB})
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": before})
+@functools.cache
+def _use_sqlite_cache() -> None:
+    """GDAL's SQLite page cache raised to :data:`SQLITE_CACHE_MIB` for this process, unless set already
+    (``OGR_SQLITE_CACHE`` in the environment wins). Set once and left: sessions writing at the same time
+    would otherwise set and restore one global option under each other."""
+    if pyogrio.get_gdal_config_option("OGR_SQLITE_CACHE") is None:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": SQLITE_CACHE_MIB})
 
 
 def arrow_writes_it(frame: pd.DataFrame) -> bool:

@@ -531,7 +531,7 @@ class _Checks:
         ids = self.out["plot_id"].fillna("(no id)").to_numpy()
         # The overlap check is index queries and intersections, which release the GIL: it runs beside the
         # other checks on a second core, its problems listed after theirs as if it had run last.
-        with ThreadPoolExecutor(min(2, workers())) as pool:
+        with ThreadPoolExecutor(1) as pool:
             overlapping = pool.submit(self.overlaps, ids)
             for check in (self.areas, self.far, self.idle_since, self.land_rights, self.land_use):
                 check()
