@@ -67,25 +67,43 @@ def test_workspace_keeps_decisions_across_reimports(
     assert set(results.loc[results["plot_id"] == "demo-haidian-001", "review_status"]) == {"deferred"}
 
 
-def test_the_stored_inventory_reuses_the_import_outlines_only_when_they_are_its_own(
+def test_the_workspace_run_keeps_the_analysis_made_while_storing_only_when_it_is_the_same(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reused = []
-    real = stock_cli._outlines_of
-    monkeypatch.setattr(stock_cli, "_outlines_of", lambda *a: reused.append(real(*a)) or reused[-1])
+    """The imported plots are analysed while the store writes; that analysis is kept when the stored
+    plots are the imported ones plus the decisions, and its output is the fresh analysis's, row for row."""
     args = ["stock", str(DEMO), "--reference-year", "2026", "--workspace", str(tmp_path / "ws.gpkg")]
-    assert main([*args, "--out", str(tmp_path / "reused.gpkg")]) == 0
-    assert reused[-1] is not None  # a load right after the save: the import's own geometries
-    monkeypatch.setattr(stock_cli, "_outlines_of", lambda *_: None)  # measured afresh, as before
-    assert main([*args, "--out", str(tmp_path / "afresh.gpkg")]) == 0
-    capsys.readouterr()
-    reused_file = gpkg_contents(tmp_path / "reused.gpkg")
-    afresh_file = gpkg_contents(tmp_path / "afresh.gpkg")
-    assert reused_file.pop("reused") == afresh_file.pop("afresh")  # every row, blob for blob
+    assert main([*args, "--out", str(tmp_path / "first.gpkg")]) == 0
     store = GeoPackageStore(tmp_path / "ws.gpkg")
-    first, second = (store.load_inventory("demo_stock_inventory") for _ in range(2))  # read, not reused
-    assert real(first, first, first.geometry) is not None
-    assert real(first, second, first.geometry) is None  # equal outlines, other objects
+    store.record_decision(
+        "demo_stock_inventory", "demo-haidian-001", {"review_status": "deferred"}, expected_version=0,
+        user=user_name(),
+    )  # fmt: skip
+    carried = []
+    real = stock_cli.with_passed_columns
+    monkeypatch.setattr(stock_cli, "with_passed_columns", lambda *a: carried.append(real(*a)) or carried[-1])
+    carried_out, afresh_out = tmp_path / "carried" / "r.gpkg", tmp_path / "afresh" / "r.gpkg"
+    carried_out.parent.mkdir(), afresh_out.parent.mkdir()  # one name: the layer is named after the file
+    assert main([*args, "--out", str(carried_out)]) == 0
+    assert carried[-1] is not None  # a load right after the save: the import's own values and outlines
+    monkeypatch.setattr(stock_cli, "with_passed_columns", lambda *_: None)  # analysed afresh, as stored
+    assert main([*args, "--out", str(afresh_out)]) == 0
+    capsys.readouterr()
+    assert gpkg_contents(carried_out) == gpkg_contents(afresh_out)  # every table and row, blob for blob
+    results = pyogrio.read_dataframe(carried_out, layer="r")
+    assert set(results.loc[results["plot_id"] == "demo-haidian-001", "review_status"]) == {"deferred"}
+
+
+def test_a_refused_store_stops_the_run_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = tmp_path / "ws.gpkg"
+    assert main(["stock", str(DEMO), "--out", str(tmp_path / "a.gpkg"), "--workspace", str(workspace)]) == 0
+    monkeypatch.setenv("ZGC_GEO_USER", "visitor")
+    out = tmp_path / "b.gpkg"
+    assert main(["stock", str(DEMO), "--out", str(out), "--workspace", str(workspace)]) != 0
+    assert "admin" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_inventory_with_errors_exits_1_and_unreadable_exits_2(

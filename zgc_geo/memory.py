@@ -13,8 +13,6 @@ in a stock run). ``malloc_trim`` returns the free pages. Elsewhere (macOS, musl,
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import functools
 import gc
 from collections.abc import Callable, Iterator
@@ -22,6 +20,8 @@ from collections.abc import Callable, Iterator
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
+    import ctypes.util  # noqa: PLC0415 - only where memory is given back; every command imports this module
+
     name = ctypes.util.find_library("c")
     try:
         return ctypes.CDLL(name).malloc_trim if name else None

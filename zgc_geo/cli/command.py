@@ -9,6 +9,7 @@ map or raster code.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import sys
@@ -25,6 +26,7 @@ from zgc_geo.cli.parsers.stock import add_stock_command
 from zgc_geo.cli.parsers.tiles import add_tiles_command
 from zgc_geo.cli.parsers.workspace import add_workspace_command
 from zgc_geo.errors import OptionError, PrintError, UnreadableInputError, ZgcGeoError
+from zgc_geo.memory import gc_paused
 
 EXIT_OK: Final = 0
 #: The data broke a rule (a layer failed validation, the plan is inconsistent).
@@ -39,7 +41,21 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code; errors become messages, never tracebacks."""
+    """Run the CLI and return its exit code; errors become messages, never tracebacks.
+
+    Without ``argv`` this is the process's own command (the console script, ``python -m zgc_geo``):
+    the process ends when it returns, so the objects it leaves are frozen out of the interpreter's
+    last collections, which would only walk them before exit frees them anyway (0.07 s of a
+    100k-plot ``stock`` run).
+    """
+    try:
+        return _run(argv)
+    finally:
+        if argv is None:
+            gc.freeze()
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -66,7 +82,8 @@ def resolve_handler(handler: str | Handler) -> Handler:
     if callable(handler):
         return handler
     module, _, name = handler.partition(":")
-    function: Handler = getattr(importlib.import_module(module), name)
+    with gc_paused():  # importing makes many containers and no garbage: collecting finds nothing
+        function: Handler = getattr(importlib.import_module(module), name)
     return function
 
 

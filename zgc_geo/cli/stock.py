@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from zgc_geo.cli.importing import EXIT_HAS_ERRORS, EXIT_USABLE, import_options, print_result
@@ -15,7 +15,8 @@ from zgc_geo.importing.pipeline import import_file
 from zgc_geo.memory import gc_paused
 from zgc_geo.plan_data import PlanData, plan_from_catalogue
 from zgc_geo.settings import user_name
-from zgc_geo.stock.analysis import analyse_stock
+from zgc_geo.stock.analysis import StockAnalysis, analyse_stock
+from zgc_geo.stock.passthrough import with_passed_columns
 from zgc_geo.stock.scenario import scenario_from_file
 
 SUMMARY_COLUMNS = ("park_id", "idle_plots", "idle_area_ha", "idle_area_mu", "extra_floor_area_m2")
@@ -38,27 +39,18 @@ def _stock(args: argparse.Namespace, plan: Future[PlanData]) -> int:
         return EXIT_HAS_ERRORS
     plots = result.frame
     result.read = None  # the file as read is not needed again (0.15 GB per 1M plots)
-    if args.workspace:
-        from zgc_geo.workspace import name_from_text, open_workspace, redacted  # noqa: PLC0415 - --workspace only
-
-        store = open_workspace(args.workspace)
-        name = name_from_text(args.path.stem)
-        store.save_inventory(
-            name, plots, title=args.path.name, source=str(args.path), user=user_name(), replace=True
-        )
-        stored = store.load_inventory(name)  # the analysis sees what every later session will see
-        result.outlines = _outlines_of(stored, plots, result.take_outlines())
-        plots = stored
-        where = redacted(store.address)
-        print(f"  stored as inventory {name!r} in {where} (decisions kept for unchanged plot ids)")
     scenario = scenario_from_file(args.scenario) if args.scenario else None
-    analysis = analyse_stock(
-        plots,
-        plan.result(),
-        scenario=scenario,
-        reference_year=args.reference_year,
-        outlines=result.take_outlines(),  # held by the analysis alone: freed once it has measured the plots
-    )
+
+    def analysed(frame: gpd.GeoDataFrame) -> StockAnalysis:
+        return analyse_stock(
+            frame,
+            plan.result(),
+            scenario=scenario,
+            reference_year=args.reference_year,
+            outlines=result.take_outlines(),  # held by the analysis alone: freed once it has measured them
+        )
+
+    analysis = _stored_and_analysed(args, plots, analysed) if args.workspace else analysed(plots)
     print()
     print(_summary_text(analysis.summary))
     problems = write_layer(
@@ -73,17 +65,27 @@ def _stock(args: argparse.Namespace, plan: Future[PlanData]) -> int:
     return EXIT_USABLE
 
 
-def _outlines_of(
-    stored: gpd.GeoDataFrame, imported: gpd.GeoDataFrame, outlines: gpd.GeoSeries | None
-) -> gpd.GeoSeries | None:
-    """The import's outlines for the stored frame when its geometries are the very objects the import
-    checked (a load right after the save gives them back), else None: the analysis measures afresh."""
-    if outlines is None or len(stored) != len(imported):
-        return None
-    same = np.fromiter(map(id, stored.geometry.array), np.int64, len(stored)) == np.fromiter(
-        map(id, imported.geometry.array), np.int64, len(imported)
-    )
-    return outlines.set_axis(stored.index) if same.all() else None
+def _stored_and_analysed(
+    args: argparse.Namespace, plots: gpd.GeoDataFrame, analysed: Callable[[gpd.GeoDataFrame], StockAnalysis]
+) -> StockAnalysis:
+    """Store ``plots`` in the workspace and analyse them as it gives them back (what every later session
+    sees): the imported frame is analysed while the store writes, and that analysis is kept when the
+    stored frame is the imported one plus the decision columns (:mod:`zgc_geo.stock.passthrough`)."""
+    from zgc_geo.workspace import name_from_text, open_workspace, redacted  # noqa: PLC0415 - --workspace only
+
+    store = open_workspace(args.workspace)
+    name = name_from_text(args.path.stem)
+    with ThreadPoolExecutor(1) as pool:
+        saving = pool.submit(
+            store.save_inventory,
+            name, plots, title=args.path.name, source=str(args.path), user=user_name(), replace=True,
+        )  # fmt: skip
+        early = analysed(plots)
+        saving.result()
+    stored = store.load_inventory(name)
+    where = redacted(store.address)
+    print(f"  stored as inventory {name!r} in {where} (decisions kept for unchanged plot ids)")
+    return with_passed_columns(early, plots, stored) or analysed(stored)
 
 
 def _summary_text(summary: pd.DataFrame) -> str:
