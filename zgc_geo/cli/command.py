@@ -21,6 +21,7 @@ from zgc_geo.cli.parsers.coverage import add_coverage_command
 from zgc_geo.cli.parsers.importing import add_import_commands
 from zgc_geo.cli.parsers.map import add_map_command
 from zgc_geo.cli.parsers.plan import add_plan_commands
+from zgc_geo.cli.parsers.projects import add_projects_command
 from zgc_geo.cli.parsers.siting import add_site_command
 from zgc_geo.cli.parsers.stock import add_stock_command
 from zgc_geo.cli.parsers.tiles import add_tiles_command
@@ -103,4 +104,5 @@ def _build_parser() -> argparse.ArgumentParser:
     add_site_command(sub)
     add_map_command(sub)
     add_coverage_command(sub)
+    add_projects_command(sub)
     return parser

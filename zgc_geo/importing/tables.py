@@ -114,6 +114,54 @@ def read_table(
     OptionError
         A named column or sheet does not exist.
     """
+    path = Path(path)
+    cells = read_cells(path, encoding=encoding, sheet=sheet, limits=limits)
+    table, first_row, problems = cells.table, cells.first_row, cells.problems
+    wkt, xy = _geometry_columns(path.name, table, x_column, y_column, wkt_column)
+    if xy is None:
+        geoms = _wkt_geometry(table, str(wkt), first_row, problems)
+    else:
+        geoms = _point_geometry(table, xy, first_row, problems, explicit=x_column is not None)
+    # A WKT column called "geometry" is replaced by what it holds; any other "geometry" text stays.
+    name = "geometry" if wkt == "geometry" or "geometry" not in table else "geometry_parsed"
+    frame = gpd.GeoDataFrame(table.assign(**{name: geoms}), geometry=name, crs=None)
+    return ReadResult(
+        frame=frame,
+        source_name=path.name,
+        format="csv" if cells.sheet is None else "xlsx",
+        layer=cells.sheet,
+        layers=cells.sheets,
+        encoding=cells.encoding.encoding or None,
+        encoding_basis=cells.encoding.basis,
+        crs_basis=CRS_BASIS,
+        first_row_number=first_row,
+        problems=problems,
+    )
+
+
+@dataclass(frozen=True)
+class Cells:
+    """A CSV or a workbook sheet as text cells: every cell a string, empty cells ``""``."""
+
+    table: pd.DataFrame
+    #: The spreadsheet row number of the table's first row (the header is the row above).
+    first_row: int
+    #: What the reading decided on the way (encoding, sheet), as info problems.
+    problems: list[Problem]
+    encoding: EncodingChoice
+    sheet: str | None
+    sheets: tuple[str, ...]
+
+
+def read_cells(
+    path: Path, *, encoding: str | None = None, sheet: str | None = None, limits: ImportLimits | None = None
+) -> Cells:
+    """Every cell of a CSV or XLSX table as text, under the size caps and archive checks of an import.
+
+    CSV: comma, tab, semicolon or full-width comma; UTF-8, GBK or UTF-16 (``encoding`` overrides the
+    byte-order mark and detection). XLSX: ``sheet``, default the first non-empty one. Raises
+    :class:`UnreadableInputError` for what is not a readable table, :class:`OptionError` for a missing sheet.
+    """
     path, limits = Path(path), limits or ImportLimits.from_env()
     limits.check_file_size(path.name, path.stat().st_size)
     with path.open("rb") as handle:
@@ -144,26 +192,7 @@ def read_table(
             f"{path.name}: {len(table)} rows is over the limit of {limits.max_features}; "
             "split the table or raise ZGC_GEO_IMPORT_MAX_FEATURES."
         )
-    wkt, xy = _geometry_columns(path.name, table, x_column, y_column, wkt_column)
-    if xy is None:
-        geoms = _wkt_geometry(table, str(wkt), first_row, problems)
-    else:
-        geoms = _point_geometry(table, xy, first_row, problems, explicit=x_column is not None)
-    # A WKT column called "geometry" is replaced by what it holds; any other "geometry" text stays.
-    name = "geometry" if wkt == "geometry" or "geometry" not in table else "geometry_parsed"
-    frame = gpd.GeoDataFrame(table.assign(**{name: geoms}), geometry=name, crs=None)
-    return ReadResult(
-        frame=frame,
-        source_name=path.name,
-        format="csv" if chosen is None else "xlsx",
-        layer=chosen,
-        layers=sheets,
-        encoding=choice.encoding or None,
-        encoding_basis=choice.basis,
-        crs_basis=CRS_BASIS,
-        first_row_number=first_row,
-        problems=problems,
-    )
+    return Cells(table, first_row, problems, choice, chosen, sheets)
 
 
 # --------------------------------------------------------------------------- CSV
@@ -470,7 +499,7 @@ class _Axis:
     @classmethod
     def parse(cls, column: pd.Series, name: str) -> _Axis:
         text = column.str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
-        return cls(name, text, *_parse_numbers(text))
+        return cls(name, text, *parse_angles(text))
 
 
 def _point_geometry(
@@ -569,7 +598,7 @@ def _row_errors(
     ]  # fmt: skip
 
 
-def _parse_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def parse_angles(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Decimal numbers, then DMS / hemisphere angles for the rest; NaN where neither parses."""
     values = pd.to_numeric(text.where(text != ""), errors="coerce").to_numpy(dtype=float, copy=True)
     dms = np.zeros(len(text), dtype=bool)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Final
 
 #: :data:`zgc_geo.i18n.LANGS` and :data:`zgc_geo.i18n.DEFAULT_LANG`, written out so that building the parser
@@ -12,6 +13,14 @@ DEFAULT_LANG: Final = "zh"
 #: :data:`zgc_geo.importing.pipeline.AUTO_KIND` and ``IMPORT_KINDS``, written out for the same reason.
 AUTO_KIND: Final = "auto"
 IMPORT_KINDS: Final = ("plots", "parks", "layer")
+#: :data:`zgc_geo.cli.command.EXIT_USAGE`, written out for the same reason.
+EXIT_USAGE: Final = 2
+
+
+def help_and_bad_usage(parser: argparse.ArgumentParser) -> int:
+    """A command family named without its action (``zgc-geo workspace``): its help on stderr, bad usage."""
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
 
 
 def add_crs_option(parser: argparse.ArgumentParser, flag: str, what: str) -> None:

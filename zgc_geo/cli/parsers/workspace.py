@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Final
 
-from zgc_geo.cli.parsers.common import add_lang_option, add_reading_options
+from zgc_geo.cli.parsers.common import add_lang_option, add_reading_options, help_and_bad_usage
 from zgc_geo.cli.parsers.roles import add_role_commands
 
-EXIT_USAGE: Final = 2
 AUDIT_SUFFIXES: Final = (".csv", ".xlsx")
 
 
@@ -24,7 +22,7 @@ def add_workspace_command(sub: argparse._SubParsersAction) -> None:
         "(default: $ZGC_GEO_WORKSPACE, else workspace.gpkg). Edits are recorded as $ZGC_GEO_USER "
         "(else your login name). Exit codes: 0 done, 1 refused or broken, 2 unreadable input or bad usage.",
     )
-    workspace.set_defaults(handler=lambda _args: _usage(workspace))
+    workspace.set_defaults(handler=lambda _args: help_and_bad_usage(workspace))
     commands = workspace.add_subparsers(title="workspace commands", metavar="COMMAND")
 
     init = commands.add_parser("init", help="create the workspace, or upgrade it to this zgc-geo's schema")
@@ -117,9 +115,3 @@ def add_workspace_option(parser: argparse.ArgumentParser) -> None:
         help="GeoPackage path or postgresql://user@host:port/db URL "
         "(default: $ZGC_GEO_WORKSPACE, else workspace.gpkg)",
     )
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    """``zgc-geo workspace`` alone: its help on stderr, and bad usage."""
-    parser.print_help(sys.stderr)
-    return EXIT_USAGE

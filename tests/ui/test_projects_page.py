@@ -1,0 +1,52 @@
+"""The Projects page under AppTest: the demo list screened, filters, a project's record, both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ui.page_runs import run_page
+
+
+@pytest.fixture(autouse=True)
+def private_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZGC_GEO_WORKSPACE", str(tmp_path / "ws.gpkg"))
+
+
+def test_the_demo_list_is_screened_with_the_partial_catalogue_flagged() -> None:
+    at = run_page("projects")
+    assert at.title[0].value == "新增用地项目筛查"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"禁止": "2", "限制": "2", "允许": "7", "有错误的行": "0"}
+    assert any("只含公开报道引用的 2018 年版 14 条规则" in w.value for w in at.warning)
+    table = at.dataframe[0].value
+    assert len(table) == 11 and "结论" in table.columns
+    assert set(table["结论"]) == {"禁止", "限制", "允许"}
+
+
+def test_filters_keep_the_chosen_verdicts_and_parks() -> None:
+    at = run_page("projects")
+    at.multiselect(key="proj_f_verdict").set_value(["prohibited"]).run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value["结论"]) == ["禁止", "禁止"]
+    at.multiselect(key="proj_f_verdict").set_value([]).run()
+    at.multiselect(key="proj_f_park").set_value(["fangshan"]).run()
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_a_clicked_project_shows_its_record_with_the_matched_rule() -> None:
+    at = run_page("projects")
+    at.session_state["proj_table"] = {"selection": {"rows": [3], "columns": []}}
+    at.run()
+    assert not at.exception, at.exception
+    assert any(s.value == "项目详情" for s in at.subheader)
+    assert any("东城区住宅类项目" in t.value for t in at.text)
+
+
+def test_english_labels_and_words() -> None:
+    at = run_page("projects", lang="en")
+    assert at.title[0].value == "New land-using projects: screening"
+    table = at.dataframe[0].value
+    assert "Verdict" in table.columns and set(table["Verdict"]) == {"prohibited", "restricted", "allowed"}
+    assert "another cluster" in set(table["Fit with the park's clusters"])
