@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 
 class ZgcGeoError(Exception):
     """Root of every error zgc-geo raises on purpose.
@@ -98,6 +100,15 @@ class WorkspaceIntegrityError(WorkspaceError):
     """
 
 
+#: The ``inventory`` of the project register's audit rows (:mod:`zgc_geo.workspace.projects`).
+PROJECT_REGISTER: Final = "#projects"
+_REGISTER_VERBS: Final = {
+    "project": "change",
+    "review": "record a review opinion on",
+    "stage": "record a stage of",
+}
+
+
 class AccessRefusedError(WorkspaceError, PermissionError):
     """The user's role does not allow this change; nothing changed, and the refusal was logged.
 
@@ -119,7 +130,10 @@ class AccessRefusedError(WorkspaceError, PermissionError):
     ) -> None:
         self.user, self.held, self.action, self.right = user, held, action, right
         self.inventory, self.plot_id, self.park = inventory, plot_id, park
-        if plot_id is not None:
+        if plot_id is not None and inventory == PROJECT_REGISTER:
+            what = f"{_REGISTER_VERBS.get(action, action)} project {plot_id!r}, in park {park!r}"
+            missing = f"the right to edit park {park!r}"
+        elif plot_id is not None:
             what = f"{action} plot {plot_id!r} of inventory {inventory!r}, in park {park!r}"
             missing = f"the right to edit park {park!r}"
         else:

@@ -25,6 +25,13 @@ def test_the_map_draws_every_site_and_an_upload_replaces_them(
         prohibited = frame.locator('path.zgc-project-site[fill="#d7191c"]')
         expect(prohibited).to_have_count(2)
 
+        # The register: the screened demo projects registered, then drawn by stage on the second map.
+        page.get_by_role("button", name="将上方筛查通过的 11 个项目登记到台账").click()
+        expect(page.get_by_text("已登记 11 个项目。")).to_be_visible(timeout=TIMEOUT_MS)
+        register = page.frame_locator(MAP_IFRAME).nth(1)
+        expect(register.locator("path.zgc-project-site")).to_have_count(11, timeout=TIMEOUT_MS)
+        expect(register.locator('path.zgc-project-site[fill="#bdbdbd"]')).to_have_count(11)  # none signed yet
+
         upload = tmp_path / "两个项目.csv"
         upload.write_text(
             "项目名称,行业代码,经度,纬度\n甲,6513,116.30,40.04\n乙,7010,116.41,39.95\n丙,6513,121.47,31.23\n",

@@ -6,7 +6,7 @@ import pytest
 
 from zgc_geo.catalogue import layer_spec, load_layer
 from zgc_geo.mapping.html_text import detail_html
-from zgc_geo.mapping.projects_map import SITE_CLASS, build_projects_map
+from zgc_geo.mapping.projects_map import SITE_CLASS, build_projects_map, verdict_legend
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.projects.catalogue import load_catalogue
 from zgc_geo.projects.codes import industry_codes
@@ -36,8 +36,9 @@ def test_site_tooltips_are_escaped_text() -> None:
     plan = plan_from_catalogue()
     tooltip = detail_html("<script>alert(1)</script>", "x", [("结论", "<b>禁止</b>")])
     m = build_projects_map(
-        plan.parks, plan.districts, load_layer("catalogue_zones"), [(116.3, 40.0, "prohibited", tooltip)]
-    )
+        plan.parks, plan.districts, load_layer("catalogue_zones"), [(116.3, 40.0, "#d7191c", tooltip)],
+        legend=verdict_legend("zh"), legend_title="结论",
+    )  # fmt: skip
     page = m.get_root().render()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert SITE_CLASS in page

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from tests.ui.page_runs import run_page
+from zgc_geo.workspace import open_workspace
 
 
 @pytest.fixture(autouse=True)
@@ -50,3 +53,34 @@ def test_english_labels_and_words() -> None:
     table = at.dataframe[0].value
     assert "Verdict" in table.columns and set(table["Verdict"]) == {"prohibited", "restricted", "allowed"}
     assert "another cluster" in set(table["Fit with the park's clusters"])
+
+
+def _register_table(at: AppTest) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "企业" in d.value.columns and "阶段" in d.value.columns)
+
+
+def test_the_register_takes_the_screened_projects_and_records_their_life_cycle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZGC_GEO_USER", "规划员")  # makes the workspace, so its admin
+    at = run_page("projects")
+    assert any(i.value.startswith("台账中还没有项目") for i in at.info)
+    next(b for b in at.button if b.key == "register_add").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any(s.value == "已登记 11 个项目。" for s in at.success)
+    table = _register_table(at)
+    assert len(table) == 11 and set(table["阶段"]) == {"未签约"}
+    store = open_workspace(tmp_path / "ws.gpkg")
+    first = store.projects()[0]
+    at.session_state["register_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert any(m.value == "**全生命周期**" for m in at.markdown)
+    next(s for s in at.selectbox if s.label == "阶段").set_value("signed")
+    next(t for t in at.text_input if t.label == "实际日期").input("2026-03-01")
+    next(b for b in at.button if b.label == "保存日期").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert store.project(first.project_id).stage == "signed"
+    assert (store.audit_log()["action"] == "stage").sum() == 1
+    assert "签约" in set(_register_table(at)["阶段"])

@@ -62,7 +62,7 @@ def _plot_sites(address: str | None) -> PlotSites | None:
     if address is None:
         return None
 
-    def sites(plot_ids: list[str]) -> Mapping[str, shapely.Point | Sentence]:
+    def sites(plot_ids: list[str]) -> Mapping[str, tuple[str, shapely.Point] | Sentence]:
         from zgc_geo.projects.sites import plot_sites_in  # noqa: PLC0415 - the workspace only when asked
         from zgc_geo.workspace import open_workspace  # noqa: PLC0415
 

@@ -25,16 +25,30 @@ ZONE_CLASS: Final = "zgc-catalogue-zone"
 ZONE_COLOUR: Final = "#6a3d9a"
 
 
+def verdict_legend(lang: str) -> list[tuple[str, str]]:
+    """(colour, label) of each verdict and of a site not screened, for :func:`build_projects_map`."""
+    entries = [(c, translate(VERDICT_KEYS[v], lang)) for v, c in VERDICT_COLOURS.items()]
+    return [*entries, (UNSCREENED_COLOUR, translate("projects.map.unscreened", lang))]
+
+
+def verdict_colour(verdict: str | None) -> str:
+    """A site's colour by its verdict (grey when not screened)."""
+    return VERDICT_COLOURS.get(verdict or "", UNSCREENED_COLOUR)
+
+
 def build_projects_map(
     parks: gpd.GeoDataFrame,
     districts: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame,
-    sites: Sequence[tuple[float, float, str | None, str]],
+    sites: Sequence[tuple[float, float, str, str]],
     *,
+    legend: Sequence[tuple[str, str]],
+    legend_title: str,
     basemap: str = NO_BASEMAP,
     lang: str = DEFAULT_LANG,
 ) -> folium.Map:
-    """The map; ``sites`` are (lon, lat, verdict or None, tooltip HTML already escaped) in WGS84."""
+    """The map; ``sites`` are (lon, lat, fill colour, tooltip HTML already escaped) in WGS84, ``legend``
+    the (colour, label) of each colour used, under ``legend_title``."""
     datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
     add_map_css(m, lang)
@@ -49,9 +63,8 @@ def build_projects_map(
     ).add_to(zone_group)  # fmt: skip
     zone_group.add_to(m)
     site_group = folium.FeatureGroup(name=translate("projects.map.sites", lang))
-    for lon, lat, verdict, tooltip in sites:
+    for lon, lat, colour, tooltip in sites:
         shown_lat, shown_lon = point_to_display(lat, lon, datum)
-        colour = VERDICT_COLOURS.get(verdict or "", UNSCREENED_COLOUR)
         folium.CircleMarker(
             location=(shown_lat, shown_lon),
             radius=8,
@@ -66,7 +79,7 @@ def build_projects_map(
     site_group.add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     MetricScale().add_to(m)
-    Legend(_legend(lang)).add_to(m)
+    Legend(_legend(legend, legend_title, lang)).add_to(m)
     frame = (
         parks
         if not sites
@@ -84,13 +97,7 @@ def build_projects_map(
     return m
 
 
-def _legend(lang: str) -> str:
-    entries = [
-        (swatch(c, "#222222", round_=True), translate(VERDICT_KEYS[v], lang))
-        for v, c in VERDICT_COLOURS.items()
-    ]
-    entries.append(
-        (swatch(UNSCREENED_COLOUR, "#222222", round_=True), translate("projects.map.unscreened", lang))
-    )
+def _legend(colours: Sequence[tuple[str, str]], title: str, lang: str) -> str:
+    entries = [(swatch(c, "#222222", round_=True), label) for c, label in colours]
     entries.append((swatch("transparent", ZONE_COLOUR, dashed=True), translate("projects.map.zones", lang)))
-    return legend_html(translate("projects.map.legend", lang), entries)
+    return legend_html(title, entries)

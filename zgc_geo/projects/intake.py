@@ -73,16 +73,28 @@ def read_projects(
     """Read and check a project list; raises :class:`UnreadableInputError` when it is not one at all."""
     path = Path(path)
     cells = read_cells(path, limits=limits)
-    table = cells.table
+    return projects_from_table(cells.table, path.name, codes, first_row=cells.first_row, data_dir=data_dir)
+
+
+def projects_from_table(
+    table: pd.DataFrame,
+    source: str,
+    codes: IndustryCodes,
+    *,
+    first_row: int = 2,
+    data_dir: Path | None = None,
+) -> ProjectList:
+    """Check a table of text cells as a project list (``source`` names it in messages; ``first_row`` is
+    the spreadsheet row of its first row)."""
     headers, factors = _recognised(table, _aliases(data_dir))
     if "industry_code" not in headers:
         raise UnreadableInputError(
-            f"{path.name}: no industry-code column; name one 行业代码 or industry_code (the headers are: "
+            f"{source}: no industry-code column; name one 行业代码 or industry_code (the headers are: "
             f"{', '.join(map(str, table.columns))})"
         )
     if "plot_id" not in headers and not {"lon", "lat"} <= set(headers):
         raise UnreadableInputError(
-            f"{path.name}: no site columns; give 经度/lon and 纬度/lat (WGS84) or 地块编号/plot_id"
+            f"{source}: no site columns; give 经度/lon and 纬度/lat (WGS84) or 地块编号/plot_id"
         )
     rows = _Rows(table, headers, factors)
     for field in TEXT_FIELDS:
@@ -91,7 +103,7 @@ def read_projects(
     for field in NUMERIC_FIELDS:
         rows.number(field)
     rows.sites()
-    return ProjectList(path.name, table, cells.first_row, headers, rows.fields, rows.errors)
+    return ProjectList(source, table, first_row, headers, rows.fields, rows.errors)
 
 
 def _recognised(

@@ -7,7 +7,6 @@ reaches the minimum, ``below`` when it does not, ``unknown`` when the project la
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -16,8 +15,7 @@ import numpy as np
 import pandas as pd
 
 from zgc_geo.errors import RulesError
-from zgc_geo.manifest import default_data_dir
-from zgc_geo.user_files import read_user_text
+from zgc_geo.projects.rules_file import read_project_rules
 
 PASS, BELOW, UNKNOWN = "pass", "below", "unknown"
 #: Each check: the measure it computes from the project's fields (numerator, per-mu denominator or None).
@@ -39,31 +37,20 @@ class Threshold:
     source: str
 
 
-def default_rules_path() -> Path:
-    """The shipped thresholds."""
-    return default_data_dir() / "layers" / "project_rules.toml"
-
-
 def load_thresholds(path: Path | None = None) -> dict[str, Threshold]:
     """The ``[intensity.*]`` thresholds of ``path`` (default the shipped file), each with its source."""
-    path = Path(path) if path is not None else default_rules_path()
-    try:
-        table = tomllib.loads(read_user_text(path, what="project rules", error=RulesError))
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{path.name}: not valid TOML ({exc}); fix the line it names.") from None
+    table, name = read_project_rules(path)
     section = table.get("intensity", {})
     thresholds: dict[str, Threshold] = {}
     for measure in CHECKS:
         entry = section.get(measure)
         if not isinstance(entry, dict):
-            raise RulesError(f"{path.name}: [intensity.{measure}] is missing; give its min, unit and source")
+            raise RulesError(f"{name}: [intensity.{measure}] is missing; give its min, unit and source")
         minimum, source = entry.get("min"), str(entry.get("source", "")).strip()
         if not isinstance(minimum, int | float) or isinstance(minimum, bool) or minimum < 0:
-            raise RulesError(f"{path.name}: [intensity.{measure}] min must be a number ≥ 0, not {minimum!r}")
+            raise RulesError(f"{name}: [intensity.{measure}] min must be a number ≥ 0, not {minimum!r}")
         if not source:
-            raise RulesError(
-                f"{path.name}: [intensity.{measure}] has no source; say where the number comes from"
-            )
+            raise RulesError(f"{name}: [intensity.{measure}] has no source; say where the number comes from")
         thresholds[measure] = Threshold(measure, float(minimum), str(entry.get("unit", "")), source)
     return thresholds
 

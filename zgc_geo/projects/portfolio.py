@@ -1,7 +1,8 @@
-"""Screened projects summed per park and per cluster: how many, how much land and investment, by verdict."""
+"""Projects summed per park and per cluster: how many, how much land and investment, by verdict or stage."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 import pandas as pd
@@ -9,38 +10,43 @@ import pandas as pd
 from zgc_geo.projects.intake import ProjectList
 from zgc_geo.projects.screening import VERDICTS, Screened
 
-#: Columns of a portfolio table after its key: per verdict, then all screened projects together.
+#: Columns of a portfolio table after its key: per group, then all projects together.
 MEASURES: Final = ("projects", "land_area_mu", "investment_wan")
 OUTSIDE_PARKS: Final = "outside_parks"
 NO_CLUSTER: Final = "no_cluster"
 
 
 def portfolio(projects: ProjectList, screened: Screened, by: str) -> pd.DataFrame:
-    """One row per park (``by="park_id"``) or per industry cluster (``by="cluster_id"``) with, for each
-    verdict and in total, the number of projects, their land (mu) and investment (万元). Projects with
-    errors are left out; a project whose industry belongs to two clusters counts in both."""
+    """The screened projects per park (``by="park_id"``) or industry cluster (``by="cluster_id"``), by
+    verdict (see :func:`summed`); projects with errors are left out."""
     table = screened.table.assign(
-        land_area_mu=projects.fields["land_area_mu"], investment_wan=projects.fields["investment_wan"]
+        land_area_mu=projects.fields["land_area_mu"],
+        investment_wan=projects.fields["investment_wan"],
+        clusters=[list(f.industry_clusters) if f is not None else [] for f in screened.table["fit"]],
     )
-    table = table[table["verdict"].notna()]
+    return summed(table[table["verdict"].notna()], by, "verdict", VERDICTS)
+
+
+def summed(table: pd.DataFrame, by: str, group: str, groups: Sequence[str]) -> pd.DataFrame:
+    """One row per park (``by="park_id"``; none: :data:`OUTSIDE_PARKS`) or per cluster (``by="cluster_id"``,
+    from the list column ``clusters``; none: :data:`NO_CLUSTER`; a project in two clusters counts in both)
+    with, for each of ``groups`` (values of ``group``) and in total, the number of projects, their land
+    (mu) and investment (万元): columns ``<group value>_<measure>`` and ``total_<measure>``."""
     if by == "park_id":
         table = table.assign(key=table["park_id"].fillna(OUTSIDE_PARKS))
     elif by == "cluster_id":
-        clusters = [list(f.industry_clusters) or [NO_CLUSTER] for f in table["fit"]]
-        table = table.assign(key=clusters).explode("key")
+        table = table.assign(key=[list(c) or [NO_CLUSTER] for c in table["clusters"]]).explode("key")
     else:
         raise ValueError(f"portfolio by {by!r}: use park_id or cluster_id")
-    grouped = table.assign(projects=1).groupby(["key", "verdict"])[list(MEASURES)].sum(min_count=1)
-    wide = grouped.unstack("verdict").reindex(columns=VERDICTS, level="verdict")
-    wide.columns = [f"{verdict}_{measure}" for measure, verdict in wide.columns]
-    totals = table.assign(projects=1).groupby("key")[list(MEASURES)].sum(min_count=1)
-    ordered = [f"{v}_{m}" for v in VERDICTS for m in MEASURES]
+    counted = table.assign(projects=1)
+    grouped = counted.groupby(["key", group])[list(MEASURES)].sum(min_count=1)
+    wide = grouped.unstack(group)
+    wide.columns = [f"{value}_{measure}" for measure, value in wide.columns]
+    totals = counted.groupby("key")[list(MEASURES)].sum(min_count=1)
+    ordered = [f"{value}_{m}" for value in groups for m in MEASURES]
     out = wide.reindex(columns=ordered).join(totals.add_prefix("total_"))
     out[[c for c in out.columns if c.endswith("_projects")]] = (
         out.filter(like="_projects").fillna(0).astype(int)
     )
-    return (
-        out.rename_axis(by)
-        .reset_index()
-        .sort_values(["total_projects", by], ascending=[False, True], kind="stable")
-    )
+    out = out.rename_axis(by).reset_index()
+    return out.sort_values(["total_projects", by], ascending=[False, True], kind="stable")

@@ -28,8 +28,9 @@ from zgc_geo.projects.zoning import CITYWIDE, site_zones
 
 PROHIBITED_VERDICT, RESTRICTED_VERDICT, ALLOWED_VERDICT = "prohibited", "restricted", "allowed"
 VERDICTS: Final = (PROHIBITED_VERDICT, RESTRICTED_VERDICT, ALLOWED_VERDICT)
-#: Finds the sites of workspace plot ids: plot id → point (WGS84), or a reason it could not.
-PlotSites = Callable[[list[str]], Mapping[str, shapely.Point | Sentence]]
+#: Finds the sites of workspace plot ids: plot id → (its inventory, a point inside it, WGS84), or a reason
+#: it could not.
+PlotSites = Callable[[list[str]], Mapping[str, tuple[str, shapely.Point] | Sentence]]
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def screen_projects(
     errors = [list(row) for row in projects.errors]
     sites = np.asarray(shapely.points(fields["lon"].to_numpy(), fields["lat"].to_numpy()), dtype=object)
     sites[~np.isfinite(fields["lon"].to_numpy())] = None
-    _sites_of_plots(fields, sites, errors, plot_sites)
+    inventories = _sites_of_plots(fields, sites, errors, plot_sites)
     zones = site_zones(sites)
     parks = first_parks(sites, plan.parks.geometry.to_numpy(), plan.parks["park_id"].to_numpy())
     hosted, mapping = park_clusters(plan), code_clusters()
@@ -71,6 +72,7 @@ def screen_projects(
     out["lat"] = [s.y if s is not None else np.nan for s in sites]
     out["district"], out["zone"], out["zone_basis"] = zones["district"], zones["zone"], zones["zone_basis"]
     out["park_id"] = parks
+    out["inventory"] = inventories
     matched: list[pd.DataFrame] = []
     verdicts: list[str | None] = []
     fits: list[ClusterFit | None] = []
@@ -105,25 +107,27 @@ def screen_projects(
 
 def _sites_of_plots(
     fields: pd.DataFrame, sites: np.ndarray, errors: list[list[Sentence]], plot_sites: PlotSites | None
-) -> None:
-    """Fill in the sites of rows that give a plot id and no coordinates (in place)."""
+) -> list[str | None]:
+    """Fill in the sites of rows that give a plot id and no coordinates (in place); each row's inventory."""
+    inventories: list[str | None] = [None] * len(sites)
     wanted = [
         (position, str(plot)) for position, plot in enumerate(fields["plot_id"])
         if sites[position] is None and isinstance(plot, str) and not errors[position]
     ]  # fmt: skip
     if not wanted:
-        return
+        return inventories
     if plot_sites is None:
         for position, plot in wanted:
             errors[position].append(Sentence("projects.error.plot_without_workspace", {"plot_id": plot}))
-        return
+        return inventories
     found = plot_sites(sorted({plot for _, plot in wanted}))
     for position, plot in wanted:
         site = found.get(plot, Sentence("projects.error.plot_not_found", {"plot_id": plot}))
         if isinstance(site, Sentence):
             errors[position].append(site)
         else:
-            sites[position] = site
+            inventories[position], sites[position] = site
+    return inventories
 
 
 def joined_errors(errors: list[Sentence]) -> Joined | str:

@@ -16,6 +16,7 @@ from zgc_geo.export.safety import csv_bytes
 from zgc_geo.export.workbook import workbook_bytes
 from zgc_geo.i18n import Lang, in_lang
 from zgc_geo.mapping.html_text import detail_html
+from zgc_geo.mapping.projects_map import verdict_colour
 from zgc_geo.plan_data import PlanData
 from zgc_geo.projects.catalogue import Catalogue, load_catalogue
 from zgc_geo.projects.codes import IndustryCodes, industry_codes
@@ -169,13 +170,13 @@ def filtered(result: Result, plan: PlanData) -> pd.Series:
     """The rows the user keeps (by verdict, park and industry cluster), as a boolean mask."""
     table = result.screened.table
     cols = st.columns(3)
-    verdicts = _chosen(
+    verdicts = chosen_from(
         cols[0], "projects.filter_verdict", {v: tr(VERDICT_KEYS[v]) for v in VERDICTS}, "proj_f_verdict"
     )
     parks = {p.park_id: str(local(p.name_zh, p.name_en)) for p in plan.parks.itertuples()}
-    chosen_parks = _chosen(cols[1], "projects.filter_park", parks, "proj_f_park")
+    chosen_parks = chosen_from(cols[1], "projects.filter_park", parks, "proj_f_park")
     clusters = {c.cluster_id: str(local(c.short_zh, c.short_en)) for c in plan.clusters.itertuples()}
-    chosen_clusters = _chosen(cols[2], "projects.filter_cluster", clusters, "proj_f_cluster")
+    chosen_clusters = chosen_from(cols[2], "projects.filter_cluster", clusters, "proj_f_cluster")
     keep = pd.Series(True, index=table.index)
     if verdicts:
         keep &= table["verdict"].isin(verdicts)
@@ -187,7 +188,7 @@ def filtered(result: Result, plan: PlanData) -> pd.Series:
     return keep
 
 
-def _chosen(column: Any, label: str, names: dict[str, str], key: str) -> list[str]:
+def chosen_from(column: Any, label: str, names: dict[str, str], key: str) -> list[str]:
     """The keys the user picks in a multiselect of ``names`` (key → label in the page's language)."""
     return list(
         column.multiselect(
@@ -200,8 +201,8 @@ def _chosen(column: Any, label: str, names: dict[str, str], key: str) -> list[st
     )
 
 
-def site_tooltips(result: Result, table: pd.DataFrame) -> list[tuple[float, float, str | None, str]]:
-    """(lon, lat, verdict, escaped tooltip) of every kept project that has a site."""
+def site_tooltips(result: Result, table: pd.DataFrame) -> list[tuple[float, float, str, str]]:
+    """(lon, lat, colour of its verdict, escaped tooltip) of every kept project that has a site."""
     screened = result.screened.table
     sites = []
     for position in table.index:
@@ -212,14 +213,8 @@ def site_tooltips(result: Result, table: pd.DataFrame) -> list[tuple[float, floa
         title = _title(result, row, position)
         rows = [(tr(LABEL_KEYS[c]), _shown(row[_header(c)])) for c in TABLE_COLUMNS[:5]]
         verdict = screened.at[position, "verdict"]
-        sites.append(
-            (
-                float(lon),
-                float(lat),
-                verdict if isinstance(verdict, str) else None,
-                detail_html(title, row[_header("industry")], rows),
-            )
-        )
+        colour = verdict_colour(verdict if isinstance(verdict, str) else None)
+        sites.append((float(lon), float(lat), colour, detail_html(title, row[_header("industry")], rows)))
     return sites
 
 
@@ -240,16 +235,17 @@ def result_table_shown(table: pd.DataFrame, result: Result) -> int | None:
     shown.columns = [tr(LABEL_KEYS[c]) for c in TABLE_COLUMNS]
     if name_header:
         shown.insert(0, name_header, table[name_header])
+    row = clicked_row(shown, "proj_table")
+    return None if row is None else int(table.index[row])
+
+
+def clicked_row(shown: pd.DataFrame, key: str) -> int | None:
+    """``shown`` as a table one row of which may be clicked; the position of the clicked row."""
     event = st.dataframe(
-        shown,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key="proj_table",
+        shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key=key
     )
     rows = event.selection.rows if event is not None else []
-    return int(table.index[rows[0]]) if rows else None
+    return int(rows[0]) if rows else None
 
 
 def record(result: Result, table: pd.DataFrame, position: int) -> None:
@@ -304,13 +300,14 @@ def downloads(result: Result, plan: PlanData) -> None:
     """The whole result (every project, every column) as XLSX and CSV in the page's language."""
     lang = current_lang()
     table = worded(result, plan, lang)
-    stem = f"zgc-geo_projects_{lang}"
+    download_buttons(table, f"zgc-geo_projects_{lang}", ("projects.download_xlsx", "projects.download_csv"))
+
+
+def download_buttons(table: pd.DataFrame, stem: str, labels: tuple[str, str]) -> None:
+    """``table`` (already worded) as XLSX and CSV downloads named ``stem``, formula-safe."""
+    lang = current_lang()
     cols = st.columns(2)
     headings = {str(c): str(c) for c in table.columns}
-    cols[0].download_button(
-        tr("projects.download_xlsx"), workbook_bytes([("features", table)], lang=lang, headings=headings),
-        f"{stem}.xlsx", XLSX_MIME, key="proj_xlsx",
-    )  # fmt: skip
-    cols[1].download_button(
-        tr("projects.download_csv"), csv_bytes(table), f"{stem}.csv", "text/csv", key="proj_csv"
-    )
+    xlsx = workbook_bytes([("features", table)], lang=lang, headings=headings)
+    cols[0].download_button(tr(labels[0]), xlsx, f"{stem}.xlsx", XLSX_MIME, key=f"{stem}_xlsx")
+    cols[1].download_button(tr(labels[1]), csv_bytes(table), f"{stem}.csv", "text/csv", key=f"{stem}_csv")

@@ -31,12 +31,12 @@ import shapely
 from zgc_geo.errors import WorkspaceError
 from zgc_geo.settings import workspace_path
 from zgc_geo.workspace import gpkg_format, gpkg_schema, integrity, roundtrip
-from zgc_geo.workspace.audited import AuditedStore
 from zgc_geo.workspace.decisions import (
     DECISION_SQL,
     with_decisions,
 )
 from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, ZGC_TABLES, Features, quote
+from zgc_geo.workspace.register import RegisterStore
 from zgc_geo.workspace.rights import park_of
 from zgc_geo.workspace.store import (
     DEFAULT_REVIEW_STATUS,
@@ -62,7 +62,7 @@ _UPSERT_INVENTORY: Final = (
 )
 
 
-class GeoPackageStore(AuditedStore):
+class GeoPackageStore(RegisterStore):
     """A :class:`~zgc_geo.workspace.store.WorkspaceStore` in one GeoPackage file at ``path``.
 
     Construction touches nothing; the first operation creates a missing file, atomically.

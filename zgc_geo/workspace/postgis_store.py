@@ -28,12 +28,12 @@ from zgc_geo.errors import OptionError, WorkspaceError
 from zgc_geo.settings import user_name
 from zgc_geo.workspace import gpkg_format, integrity, postgis_schema
 from zgc_geo.workspace.address import redacted
-from zgc_geo.workspace.audited import AuditedStore
 from zgc_geo.workspace.decisions import (
     DECISION_SQL,
     with_decisions,
 )
 from zgc_geo.workspace.gpkg_format import TABLE_PREFIX, Features
+from zgc_geo.workspace.register import RegisterStore
 from zgc_geo.workspace.rights import park_of
 from zgc_geo.workspace.roundtrip import columns_from_chunks, features_frame
 from zgc_geo.workspace.store import (
@@ -69,7 +69,7 @@ _CHECKED: set[str] = set()
 _CHECKED_LOCK: Final = threading.Lock()
 
 
-class PostgisStore(AuditedStore):
+class PostgisStore(RegisterStore):
     """A :class:`~zgc_geo.workspace.store.WorkspaceStore` in the PostGIS database at ``url``.
 
     Construction touches nothing. A database without a workspace is set up on first use when

@@ -23,6 +23,7 @@ from zgc_geo.errors import OptionError, WorkspaceError
 
 if TYPE_CHECKING:
     from zgc_geo.workspace.audit_chain import Finding
+    from zgc_geo.workspace.projects import ProjectRecord
     from zgc_geo.workspace.rights import Grant
 
 
@@ -58,9 +59,11 @@ AUDIT_COLUMNS: Final = (
 )  # fmt: skip
 #: Audit actions: a decision, the undo of one, importing or replacing an inventory, an admin's
 #: acknowledgement of a failed verification, a schema upgrade, a copy between backends, granting
-#: or revoking a role, and a change refused for want of a right.
+#: or revoking a role, a change refused for want of a right, and the project register's changes
+#: (a project's fields, a department's review opinion, a life-cycle stage: :mod:`.projects`).
 AUDIT_ACTIONS: Final = (
     "decide", "undo", "import", "replace", "acknowledge", "upgrade", "copy", "grant", "revoke", "refuse",
+    "project", "review", "stage",
 )  # fmt: skip
 #: The audit columns with the chain hash, as exported and copied.
 AUDIT_EXPORT_COLUMNS: Final = (*AUDIT_COLUMNS, "hash")
@@ -279,6 +282,55 @@ class WorkspaceStore(Protocol):
 
     def restore(self, dump: WorkspaceDump, *, source: str, user: str) -> None:
         """Load ``dump`` into this empty workspace, the audit chain as it is, then log the copy."""
+        ...
+
+    def projects(self) -> list[ProjectRecord]:
+        """Every project of the register (:mod:`zgc_geo.workspace.projects`), by id."""
+        ...
+
+    def project(self, project_id: str) -> ProjectRecord:
+        """One project of the register; raises :class:`WorkspaceError` when there is none."""
+        ...
+
+    def save_project(
+        self,
+        project_id: str,
+        changes: Mapping[str, object],
+        *,
+        expected_version: int | None,
+        user: str,
+        note: str = "",
+    ) -> ProjectRecord:
+        """Create a project (``expected_version`` 0) or change its fields, audited; editors of its park."""
+        ...
+
+    def record_review(
+        self,
+        project_id: str,
+        department: str,
+        *,
+        date: str,
+        opinion: str,
+        conditions: str = "",
+        expected_version: int | None,
+        user: str,
+        note: str = "",
+    ) -> ProjectRecord:
+        """Record a member department's opinion in the joint review (供地联审), audited."""
+        ...
+
+    def record_stage(
+        self,
+        project_id: str,
+        stage: str,
+        *,
+        planned: str | None,
+        actual: str | None,
+        expected_version: int | None,
+        user: str,
+        note: str = "",
+    ) -> ProjectRecord:
+        """Record a life-cycle stage's dates, audited; reaching 投产 marks the project's plot 已盘活."""
         ...
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from zgc_geo.catalogue import load_layer
-from zgc_geo.mapping.projects_map import build_projects_map
+from zgc_geo.mapping.projects_map import build_projects_map, verdict_legend
 from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, tr
@@ -24,6 +24,7 @@ from zgc_geo.ui.projects_panel import (
     verdict_counts,
     worded,
 )
+from zgc_geo.ui.register_panel import register_section
 from zgc_geo.ui.sidebar import chosen_basemap
 
 st.title(tr("projects.title"))
@@ -42,7 +43,14 @@ with user_errors_shown():
     zones = load_layer("catalogue_zones")
     map_with_export(
         lambda: build_projects_map(
-            plan.parks, plan.districts, zones, sites, basemap=chosen_basemap(), lang=lang
+            plan.parks,
+            plan.districts,
+            zones,
+            sites,
+            legend=verdict_legend(lang),
+            legend_title=tr("projects.map.legend"),
+            basemap=chosen_basemap(),
+            lang=lang,
         ),
         map_key="projects_map",
         export_key="projects_export",
@@ -58,3 +66,8 @@ with user_errors_shown():
     portfolio_tables(result, plan)
     st.subheader(tr("projects.downloads_heading"))
     downloads(result, plan)
+
+    st.divider()
+    st.header(tr("register.heading"))
+    st.caption(tr("register.caption"))
+    register_section(store, plan, result)
