@@ -84,3 +84,42 @@ def test_the_register_takes_the_screened_projects_and_records_their_life_cycle(
     assert store.project(first.project_id).stage == "signed"
     assert (store.audit_log()["action"] == "stage").sum() == 1
     assert "签约" in set(_register_table(at)["阶段"])
+
+
+def test_a_projects_details_are_edited_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZGC_GEO_USER", "规划员")
+    at = run_page("projects")
+    next(b for b in at.button if b.key == "register_add").click()
+    at.run()
+    store = open_workspace(tmp_path / "ws.gpkg")
+    first = store.projects()[0]
+    at.session_state["register_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    at.text_input(key=f"register_park_id_{first.project_id}").input("haidain")
+    next(b for b in at.button if b.label == "保存项目信息").click()
+    at.run()
+    assert any("haidain" in e.value and "未保存" in e.value for e in at.error)
+    at.text_input(key=f"register_park_id_{first.project_id}").input("haidian")
+    at.text_input(key=f"register_jobs_{first.project_id}").input("1200")
+    next(b for b in at.button if b.label == "保存项目信息").click()
+    at.run()
+    assert not at.exception, at.exception
+    changed = store.project(first.project_id)
+    assert changed.park_id == "haidian" and changed.number("jobs") == 1200.0
+
+
+def test_a_viewer_sees_the_register_but_no_button_or_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZGC_GEO_USER", "规划员")
+    at = run_page("projects")
+    next(b for b in at.button if b.key == "register_add").click()
+    at.run()
+    open_workspace(tmp_path / "ws.gpkg").grant("访客", "viewer", by="规划员")
+    monkeypatch.setenv("ZGC_GEO_USER", "访客")
+    seen = run_page("projects")
+    assert not any(b.key == "register_add" for b in seen.button)
+    seen.session_state["register_table"] = {"selection": {"rows": [0], "columns": []}}
+    seen.run()
+    assert any(m.value == "**全生命周期**" for m in seen.markdown)
+    assert not any(b.label in ("保存日期", "保存意见", "保存项目信息") for b in seen.button)

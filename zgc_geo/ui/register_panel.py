@@ -24,6 +24,7 @@ from zgc_geo.errors import (
 from zgc_geo.mapping.html_text import detail_html
 from zgc_geo.mapping.projects_map import build_projects_map
 from zgc_geo.plan_data import PlanData
+from zgc_geo.projects.codes import industry_codes, normalise_code
 from zgc_geo.projects.intensity import load_thresholds
 from zgc_geo.projects.lifecycle import LATE, NORM, OVERDUE, Delay, load_norms
 from zgc_geo.projects.output import VERDICT_KEYS
@@ -37,6 +38,7 @@ from zgc_geo.projects.register_view import (
 )
 from zgc_geo.projects.screening import screen_projects
 from zgc_geo.projects.sites import plot_sites_in
+from zgc_geo.ui.cached import cached_plan
 from zgc_geo.ui.i18n import current_lang, local, tr
 from zgc_geo.ui.integrity_banner import refused_text
 from zgc_geo.ui.map_export import map_with_export
@@ -71,6 +73,24 @@ OPINION_KEYS: Final = {
     "approve": "register.opinion.approve",
     "approve_with_conditions": "register.opinion.approve_with_conditions",
     "reject": "register.opinion.reject",
+}
+#: The fields the record's form edits, with their labels.
+FIELD_KEYS: Final = {
+    "name": "register.col.name",
+    "enterprise": "register.col.enterprise",
+    "industry_code": "register.field.industry_code",
+    "park_id": "register.field.park_id",
+    "cluster_id": "register.field.cluster_id",
+    "inventory": "register.field.inventory",
+    "plot_id": "register.field.plot_id",
+    "lon": "register.field.lon",
+    "lat": "register.field.lat",
+    "land_area_mu": "register.col.land",
+    "investment_wan": "register.col.investment",
+    "jobs": "register.field.jobs",
+    "output_wan": "register.field.output_wan",
+    "tax_wan": "register.field.tax_wan",
+    "far": "register.field.far",
 }
 DELAY_KEYS: Final = {
     OVERDUE: "register.delay.overdue",
@@ -253,8 +273,49 @@ def _record(
     st.dataframe(timeline, hide_index=True, width="stretch")
     st.caption(tr("register.delays_line", delays=_delays_text(row["delays"])))
     if may_edit:
+        _fields_form(store, record)
         _review_form(store, record, departments)
         _stage_form(store, record)
+
+
+def _fields_form(store: WorkspaceStore, record: ProjectRecord) -> None:
+    """The project's own fields, each editable; only what changed is written (one audit row per field)."""
+    with st.form(f"register_fields_{record.project_id}"):
+        st.markdown(f"**{tr('register.fields_form')}**")
+        cols = st.columns(3)
+        values = {
+            name: cols[i % 3].text_input(
+                tr(key), value=record.value(name) or "", key=f"register_{name}_{record.project_id}"
+            )
+            for i, (name, key) in enumerate(FIELD_KEYS.items())
+        }
+        st.caption(tr("register.fields_help"))
+        if st.form_submit_button(tr("register.save_fields")):
+            problem = _field_problem(values)
+            if problem:
+                st.error(problem)
+                return
+            _saved(
+                lambda: store.save_project(
+                    record.project_id, values, expected_version=record.version, user=reviewer()
+                ),
+                tr("register.fields_saved"),
+            )
+
+
+def _field_problem(values: dict[str, str]) -> str | None:
+    """Why the typed fields cannot be saved (an unknown park, cluster or industry code), or None."""
+    plan = cached_plan()
+    code = values.get("industry_code", "").strip()
+    if code and (normalise_code(code) is None or not industry_codes().known(str(normalise_code(code)))):
+        return tr("register.bad_code", code=code)
+    for name, known in (("park_id", plan.parks["park_id"]), ("cluster_id", plan.clusters["cluster_id"])):
+        value = values.get(name, "").strip()
+        if value and value not in set(known):
+            return tr("register.bad_id", value=value, valid=", ".join(known))
+    if code:
+        values["industry_code"] = str(normalise_code(code))
+    return None
 
 
 def _review_form(store: WorkspaceStore, record: ProjectRecord, departments: pd.DataFrame) -> None:
