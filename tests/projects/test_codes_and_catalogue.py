@@ -13,6 +13,7 @@ from zgc_geo.errors import UnreadableInputError
 from zgc_geo.projects.catalogue import COLUMNS, load_catalogue
 from zgc_geo.projects.codes import SECTION_DIVISIONS, chain, industry_codes, normalise_code
 from zgc_geo.projects.fit import FITS, NO_CLUSTER, OTHER_CLUSTER, OUTSIDE_PARKS, cluster_fit, code_clusters
+from zgc_geo.projects.intake import read_projects
 
 
 @pytest.mark.parametrize(
@@ -98,3 +99,22 @@ def test_cluster_fit_follows_the_plan_and_the_mapping() -> None:
     both = cluster_fit("3612", "pinggu", mapping, hosted)  # the most specific code with rows decides
     assert set(both.industry_clusters) == {"modern_transport", "eco_energy"}
     assert cluster_fit("7340", "haidian", mapping, hosted).industry_clusters == ("bio_health",)
+
+
+def test_headers_match_however_they_are_spaced_and_with_a_datum_note(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "p.csv",
+        [
+            "Project Name",
+            "Industry Code",
+            "经度（WGS84）",
+            "纬度(WGS-84)",
+            "Land Area (ha)",
+            "Investment (100m yuan)",
+        ],
+        [["a", "C3011", "116.3", "39.98", "2", "1.5"]],
+    )
+    projects = read_projects(path, industry_codes())
+    assert set(projects.headers) == {"name", "industry_code", "lon", "lat", "land_area_mu", "investment_wan"}
+    assert projects.fields.loc[0, "land_area_mu"] == pytest.approx(30.0)
+    assert projects.fields.loc[0, "investment_wan"] == pytest.approx(15_000.0)

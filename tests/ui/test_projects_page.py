@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.ui.page_runs import run_page
 from zgc_geo.workspace import open_workspace
+from zgc_geo.workspace.projects import STAGES
 
 
 @pytest.fixture(autouse=True)
@@ -123,3 +124,66 @@ def test_a_viewer_sees_the_register_but_no_button_or_form(
     seen.run()
     assert any(m.value == "**全生命周期**" for m in seen.markdown)
     assert not any(b.label in ("保存日期", "保存意见", "保存项目信息") for b in seen.button)
+
+
+@pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
+def backend(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The page's workspace on either backend, made by 规划员 (its admin); the page uses the app's address."""
+    monkeypatch.setenv("ZGC_GEO_USER", "规划员")
+    if request.param == "gpkg":
+        address = str(tmp_path / "ws.gpkg")
+    else:
+        database = request.getfixturevalue("postgis_db")
+        open_workspace(database.admin_url).init()
+        address = database.app_url
+    monkeypatch.setenv("ZGC_GEO_WORKSPACE", address)
+    return address
+
+
+def _submit(at: AppTest, button: str, **fields: str) -> AppTest:
+    """Fill a record form's widgets by label and press its button."""
+    for label, value in fields.items():
+        widget = next(w for w in [*at.selectbox, *at.text_input] if w.label == label)
+        widget.set_value(value) if hasattr(widget, "options") else widget.input(value)
+    next(b for b in at.button if b.label == button).click()
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_the_page_takes_a_project_from_signing_to_full_production_with_its_opinions(backend: str) -> None:
+    at = run_page("projects")
+    next(b for b in at.button if b.key == "register_add").click()
+    at.run()
+    store = open_workspace(backend)
+    project = store.projects()[0].project_id
+    at.session_state["register_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    for department in (
+        "development_reform",
+        "economy_it",
+        "planning_resources",
+        "ecology_environment",
+        "park_committee",
+    ):
+        opinion = "approve_with_conditions" if department == "ecology_environment" else "approve"
+        next(s for s in at.selectbox if s.label == "部门").set_value(department)
+        next(s for s in at.selectbox if s.label == "意见").set_value(opinion)
+        next(t for t in at.text_input if t.label == "附加条件").input(
+            "环评批复后开工" if opinion != "approve" else ""
+        )
+        next(b for b in at.button if b.label == "保存意见").click()
+        at.run()
+        assert not at.exception, at.exception
+    dates = ["2026-01-15", "2026-04-01", "2026-09-01", "2027-12-01", "2028-03-01", "2029-06-30"]
+    for stage, day in zip(STAGES, dates, strict=True):
+        _submit(at, "保存日期", 阶段=stage, 实际日期=day)
+    record = store.project(project)
+    assert record.stage == "full_production" and len(record.reviews) == 5
+    assert record.reviews["ecology_environment"].conditions == "环评批复后开工"
+    assert record.stages["construction_started"].actual == "2026-09-01"
+    log = store.audit_log("#projects", project)
+    assert list(log["action"]).count("review") == 5 and list(log["action"]).count("stage") == 6
+    assert store.verify().intact
+    assert "达产" in set(_register_table(at)["阶段"])

@@ -54,8 +54,11 @@ class ProjectList:
 
 
 def header_key(text: object) -> str:
-    """A header reduced for matching: NFKC (full-width brackets become ASCII), lower case, no blanks."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+    """A header reduced for matching: NFKC (full-width brackets become ASCII), lower case, without blanks,
+    ``_`` and ``-``, and without a datum note (``经度(WGS84)`` is ``经度``); a unit in brackets stays (it
+    matters: 亩, 公顷, 万元, 亿元)."""
+    key = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(text))).lower()
+    return re.sub(r"\((?:wgs84|wgs1984|epsg:?4326)\)", "", key)
 
 
 @cache
