@@ -20,7 +20,13 @@ from zgc_geo.cli import main
 from zgc_geo.cli.workspace import REPORT_COLUMNS
 from zgc_geo.errors import WorkspaceError
 from zgc_geo.settings import USER_ENV
-from zgc_geo.workspace import AUDIT_EXPORT_COLUMNS, GeoPackageStore, WorkspaceStore, open_workspace
+from zgc_geo.workspace import (
+    AUDIT_EXPORT_COLUMNS,
+    SCHEMA_VERSION,
+    GeoPackageStore,
+    WorkspaceStore,
+    open_workspace,
+)
 
 DEMO = layer_spec("demo_stock_inventory").path
 #: The workspace's creator, and so its admin (the only one who may acknowledge findings).
@@ -120,7 +126,9 @@ def test_init_prints_backend_address_and_version(
 ) -> None:
     code, out, _ = run(capsys, "init", "--workspace", workspace_address.admin)
     assert code == 0
-    assert out.strip() == f"{workspace_address.backend} workspace {workspace_address.admin}: schema version 3"
+    assert out.strip() == (
+        f"{workspace_address.backend} workspace {workspace_address.admin}: schema version {SCHEMA_VERSION}"
+    )
 
 
 def test_init_uses_the_settings_address(
@@ -149,7 +157,7 @@ def test_a_password_in_a_working_url_is_hidden(
     assert code == 0
     assert out.strip() == (
         f"PostGIS workspace postgresql://postgres:***@{postgis_db.host}:{postgis_db.port}/{postgis_db.name}: "
-        "schema version 3"
+        f"schema version {SCHEMA_VERSION}"
     )
     code, out, err = run(capsys, "verify", "--workspace", url)
     assert code == 0 and "s3cret" not in out + err and "postgres:***@" in out
@@ -517,7 +525,7 @@ def test_verify_intact_prints_the_head_to_record(
     code, out, _ = run(capsys, "verify", "--workspace", with_inventory.address)
     assert code == 0
     assert out.splitlines()[0] == f"{with_inventory.backend} workspace {with_inventory.address}"
-    assert "  schema version: 3" in out and "  audit rows checked: 3" in out
+    assert f"  schema version: {SCHEMA_VERSION}" in out and "  audit rows checked: 3" in out
     assert f"  head: row {last['audit_id']} hash {last['hash']}" in out
     assert "INTACT: the audit chain is unbroken and every decision equals the replay of its log" in out
     assert "  note: " in out or with_inventory.backend == "PostGIS"  # zgc_app cannot rewrite the log: no note

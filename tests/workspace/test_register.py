@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from tests.postgis_server import PostgisDatabase
 from tests.workspace.test_rights import ADMIN, HAIDIAN_EDITOR, VIEWER
 from zgc_geo.errors import AccessRefusedError, ConcurrentEditError, OptionError, WorkspaceError
 from zgc_geo.workspace import copy_workspace, open_workspace
+from zgc_geo.workspace.postgis_schema import park_role
 from zgc_geo.workspace.projects import PROJECT_SCOPE
 
 
@@ -138,3 +141,33 @@ def test_the_register_travels_with_a_copy(address: str, tmp_path: Path) -> None:
     copied = tmp_path / "copy.gpkg"
     assert copy_workspace(address, copied, user=ADMIN).intact
     assert open_workspace(copied).projects() == store.projects()
+
+
+@pytest.mark.postgis
+def test_a_parks_database_role_adds_register_rows_for_its_own_parks_projects_only(
+    postgis_db: PostgisDatabase,
+) -> None:
+    open_workspace(postgis_db.admin_url).init()
+    store = open_workspace(postgis_db.app_url)
+    store.save_project("p-h", FIELDS, expected_version=0, user=ADMIN)
+    store.save_project("p-f", {**FIELDS, "park_id": "fengtai"}, expected_version=0, user=ADMIN)
+    with psycopg.connect(postgis_db.admin_url) as conn:
+        conn.execute(f"CREATE ROLE haidian_desk LOGIN PASSWORD 'desk' IN ROLE {park_role('haidian')}")
+    desk = postgis_db.admin_url.replace(postgis_db.admin_url.split("@")[0], "postgresql://haidian_desk:desk")
+    row = (
+        'INSERT INTO zgc_audit (audit_id, change_id, time, "user", inventory, plot_id, field, old_value, '
+        "new_value, action, version, hash) SELECT max(audit_id) + 1, 'x', 't', 'desk', '#projects', %s, %s, "
+        "NULL, %s, 'project', 9, 'h' FROM zgc_audit"
+    )
+    refused = [("p-f", "jobs", "1"), ("p-h", "park_id", "fengtai"), ("p-new", "park_id", "fengtai"),
+               ("p-none", "name", "no park")]  # fmt: skip
+    for values in refused:
+        with (
+            psycopg.connect(desk, options="-c search_path=zgc_geo,public") as conn,
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="of another park"),
+        ):
+            conn.execute(row, values)
+    with psycopg.connect(desk, options="-c search_path=zgc_geo,public") as conn:
+        conn.execute(row, ("p-h", "jobs", "1"))  # its own park's project
+        conn.execute(row, ("p-new", "park_id", "haidian"))  # a new project in its park
+        conn.rollback()

@@ -12,7 +12,7 @@ import pytest
 from tests.postgis_server import PostgisDatabase
 from tests.workspace.test_gpkg_store import make_plots
 from zgc_geo.errors import AccessRefusedError, OptionError, WorkspaceError, WorkspaceIntegrityError
-from zgc_geo.workspace import WorkspaceStore, copy_workspace, open_workspace
+from zgc_geo.workspace import SCHEMA_VERSION, WorkspaceStore, copy_workspace, open_workspace
 from zgc_geo.workspace.postgis_schema import park_role
 from zgc_geo.workspace.rights import Grant, checked_grant, park_of
 
@@ -267,9 +267,9 @@ def test_a_version_2_postgis_workspace_is_upgraded_by_init(
         open_workspace(postgis_db.admin_url).init()
     postgis_store._CHECKED.clear()
     app = open_workspace(postgis_db.app_url)
-    with pytest.raises(WorkspaceError, match=r"schema version 2; this zgc-geo needs 3.*workspace init"):
+    with pytest.raises(WorkspaceError, match=rf"schema version 2; this zgc-geo needs {SCHEMA_VERSION}.*init"):
         app.inventories()
-    assert open_workspace(postgis_db.admin_url).init() == 3
+    assert open_workspace(postgis_db.admin_url).init() == SCHEMA_VERSION
     postgis_store._CHECKED.clear()
     assert [g.summary for g in app.grants()] == ["admin"] and app.rights(ADMIN).administers
     app.save_inventory("parks", park_plots(), title="分园地块", source="test", user=ADMIN)

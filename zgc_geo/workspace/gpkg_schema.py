@@ -160,7 +160,13 @@ def _to_version_3(conn: sqlite3.Connection, user: str) -> None:
     conn.execute("INSERT INTO zgc_grants VALUES (?, 'admin', '', ?, ?)", (admin, admin, utc_now()))
 
 
+def _to_version_4(conn: sqlite3.Connection, user: str) -> None:
+    """The project register lives in the audit log (zgc_geo.workspace.projects): nothing to create here; the
+    step keeps the two backends' version numbers alike (PostGIS adds row-level security on the log)."""
+
+
 _STEPS: Final[tuple[tuple[int, str, Callable[[sqlite3.Connection, str], None]], ...]] = (
     (2, "hash-chained audit log, chain head, audited decisions", _to_version_2),
     (3, "roles and per-park rights; the workspace's creator is its first admin", _to_version_3),
+    (4, "the project register kept in the audit log", _to_version_4),
 )

@@ -122,6 +122,36 @@ _V3_STATEMENTS: Final = (
     f"CREATE POLICY zgc_decisions_update ON zgc_decisions FOR UPDATE USING ({_MAY_CHANGE}) "
     f"WITH CHECK ({_MAY_CHANGE})",
 )
+#: Version 4: the project register's rows in the log (zgc_geo.workspace.projects) obey the park roles as
+#: decisions do (a trigger on the log's inserts). A park's role may add a project row only for a project
+#: of its park: the project's park is the last park_id row of its log (a new project's park_id row comes
+#: first); a move must land in its parks.
+_V4_STATEMENTS: Final = (
+    "CREATE FUNCTION zgc_geo.zgc_project_park(project text) RETURNS text LANGUAGE sql STABLE "
+    "SET search_path = pg_catalog, pg_temp AS $$ "
+    "SELECT coalesce(nullif(btrim(a.new_value), ''), 'outside') FROM zgc_geo.zgc_audit AS a "
+    "WHERE a.inventory = '#projects' AND a.plot_id = project AND a.field = 'park_id' "
+    "AND a.action = 'project' ORDER BY a.audit_id DESC LIMIT 1 $$",
+    "CREATE FUNCTION zgc_geo.zgc_may_add_project_row(project text, field text, new_value text) "
+    "RETURNS boolean LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$ "
+    "DECLARE parks text[] := zgc_geo.zgc_restricted_parks(); "
+    "now_in text := zgc_geo.zgc_project_park(project); "
+    "BEGIN IF parks IS NULL THEN RETURN true; END IF; "
+    "IF now_in IS NOT NULL AND NOT now_in = ANY (parks) THEN RETURN false; END IF; "
+    "IF field = 'park_id' THEN "
+    "RETURN coalesce(nullif(btrim(new_value), ''), 'outside') = ANY (parks); END IF; "
+    "RETURN coalesce(now_in, 'outside') = ANY (parks); END $$",
+    # A trigger, not row-level security: COPY (how a copied log is loaded) refuses tables with policies.
+    # Rows other than the register's are checked where they take effect (zgc_decisions' policies, verify).
+    "CREATE FUNCTION zgc_geo.zgc_project_row_allowed() RETURNS trigger LANGUAGE plpgsql "
+    "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
+    "IF NEW.inventory = '#projects' AND NOT zgc_geo.zgc_may_add_project_row(NEW.plot_id, NEW.field, "
+    "NEW.new_value) THEN RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = format("
+    "'row-level rights: %s may not change project %s of another park', current_user, NEW.plot_id); "
+    "END IF; RETURN NEW; END $$",
+    "CREATE TRIGGER zgc_audit_project_rights BEFORE INSERT ON zgc_audit FOR EACH ROW "
+    "EXECUTE FUNCTION zgc_geo.zgc_project_row_allowed()",
+)
 _V3_GRANTS: Final = (
     "GRANT SELECT, INSERT, UPDATE, DELETE ON zgc_grants TO {app}",
     "GRANT SELECT ON zgc_grants TO {reader}",
@@ -217,8 +247,19 @@ def _to_version_3(conn: psycopg.Connection, user: str, park_ids: Sequence[str]) 
             conn.execute(sql.SQL(grant).format(park=role, reader=sql.Identifier(READER_ROLE)))
 
 
+def _to_version_4(conn: psycopg.Connection, user: str, park_ids: Sequence[str]) -> None:
+    """The project register's rows in the log obey the park roles (a trigger on the log's inserts)."""
+    for statement in _V4_STATEMENTS:
+        conn.execute(statement)
+
+
 _STEPS: Final[tuple[tuple[int, str, Callable[[psycopg.Connection, str, Sequence[str]], None]], ...]] = (
     (3, "roles and per-park rights: grants, park roles, row-level security on decisions", _to_version_3),
+    (
+        4,
+        "the project register in the audit log; a park's role adds register rows for its park only",
+        _to_version_4,
+    ),
 )
 
 

@@ -235,7 +235,9 @@ def field_rows(
 ) -> list[tuple[Any, ...]]:
     """The audit rows (without id) of setting ``changes`` (only the fields that differ); one change id."""
     changed = {k: v for k, v in changes.items() if current.fields.get(k) != v}
-    return _rows(current, "project", {k: (current.fields.get(k), v) for k, v in changed.items()}, user, note)
+    # park_id first: a row is checked against the project's park as the rows before it leave it (PostGIS)
+    ordered = sorted(changed, key=lambda k: k != "park_id")
+    return _rows(current, "project", {k: (current.fields.get(k), changed[k]) for k in ordered}, user, note)
 
 
 def review_row(

@@ -69,8 +69,9 @@ AUDIT_ACTIONS: Final = (
 AUDIT_EXPORT_COLUMNS: Final = (*AUDIT_COLUMNS, "hash")
 #: The schema this zgc-geo writes. 1: the first GeoPackage workspace (no hash chain); 2: hash-chained
 #: audit, the head beside it and the recorded schema version; 3: roles and per-park rights
-#: (``zgc_grants``; on PostGIS also park database roles and row-level security on decisions).
-SCHEMA_VERSION: Final = 3
+#: (``zgc_grants``; on PostGIS also park database roles and row-level security on decisions); 4: the project
+#: register in the audit log (on PostGIS a park's role adds register rows for its own park only).
+SCHEMA_VERSION: Final = 4
 #: The ``inventory`` of audit rows about the whole workspace (acknowledgements, upgrades, copies).
 WORKSPACE_SCOPE: Final = "*"
 NAME_PATTERN: Final = re.compile(r"[a-z][a-z0-9_]{0,47}")
