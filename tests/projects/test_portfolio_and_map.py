@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from zgc_geo.catalogue import layer_spec, load_layer
@@ -12,7 +13,7 @@ from zgc_geo.projects.catalogue import load_catalogue
 from zgc_geo.projects.codes import industry_codes
 from zgc_geo.projects.intake import read_projects
 from zgc_geo.projects.intensity import load_thresholds
-from zgc_geo.projects.portfolio import portfolio
+from zgc_geo.projects.portfolio import portfolio, summed
 from zgc_geo.projects.screening import screen_projects
 
 
@@ -42,3 +43,14 @@ def test_site_tooltips_are_escaped_text() -> None:
     page = m.get_root().render()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
     assert SITE_CLASS in page
+
+
+def test_an_empty_group_sums_to_zero_and_missing_figures_stay_missing() -> None:
+    table = pd.DataFrame(
+        {"park_id": ["a", "a", "b"], "stage": ["x", "x", "y"], "land_area_mu": [1.0, 2.0, None],
+         "investment_wan": [1.0, None, 2.0], "clusters": [[], [], []]}
+    )  # fmt: skip
+    sums = summed(table, "park_id", "stage", ["x", "y", "z"]).set_index("park_id")
+    assert sums.loc["a", "z_projects"] == 0 and sums.loc["a", "z_land_area_mu"] == 0.0
+    assert sums.loc["a", "x_land_area_mu"] == 3.0 and sums.loc["a", "x_investment_wan"] == 1.0
+    assert pd.isna(sums.loc["b", "y_land_area_mu"]) and sums.loc["b", "y_projects"] == 1

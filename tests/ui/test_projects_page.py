@@ -187,3 +187,14 @@ def test_the_page_takes_a_project_from_signing_to_full_production_with_its_opini
     assert list(log["action"]).count("review") == 5 and list(log["action"]).count("stage") == 6
     assert store.verify().intact
     assert "达产" in set(_register_table(at)["阶段"])
+
+
+def test_projects_already_in_the_register_are_not_added_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZGC_GEO_USER", "规划员")
+    at = run_page("projects")
+    next(b for b in at.button if b.key == "register_add").click()
+    at.run()
+    assert not any(b.key == "register_add" for b in at.button)  # all eleven are in
+    assert len(open_workspace(tmp_path / "ws.gpkg").projects()) == 11

@@ -45,8 +45,10 @@ def summed(table: pd.DataFrame, by: str, group: str, groups: Sequence[str]) -> p
     totals = counted.groupby("key")[list(MEASURES)].sum(min_count=1)
     ordered = [f"{value}_{m}" for value in groups for m in MEASURES]
     out = wide.reindex(columns=ordered).join(totals.add_prefix("total_"))
-    out[[c for c in out.columns if c.endswith("_projects")]] = (
-        out.filter(like="_projects").fillna(0).astype(int)
-    )
+    for value in [*groups, "total"]:
+        none = out[f"{value}_projects"].isna()
+        out[f"{value}_projects"] = out[f"{value}_projects"].fillna(0).astype(int)
+        for measure in MEASURES[1:]:  # nothing in a group sums to 0; projects without figures stay empty
+            out.loc[none, f"{value}_{measure}"] = 0.0
     out = out.rename_axis(by).reset_index()
     return out.sort_values(["total_projects", by], ascending=[False, True], kind="stable")

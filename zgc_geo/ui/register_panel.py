@@ -7,7 +7,7 @@ module only draws the register and its forms, and says in the page's language wh
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final
 
 import pandas as pd
@@ -47,7 +47,7 @@ from zgc_geo.ui.projects_panel import PORTFOLIO_KEYS, Result, chosen_from, click
 from zgc_geo.ui.rights_view import refusal_text, session_rights
 from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.workspace_access import reviewer
-from zgc_geo.workspace.projects import OPINIONS, STAGES, ProjectRecord, new_project_id
+from zgc_geo.workspace.projects import OPINIONS, STAGES, ProjectRecord, check_fields, new_project_id
 from zgc_geo.workspace.store import WorkspaceStore
 
 #: Stage colours, not signed to full production (ColorBrewer YlGnBu, print-safe).
@@ -98,6 +98,7 @@ DELAY_KEYS: Final = {
     NORM: "register.delay.norm",
 }
 FLASH: Final = "register_flash"
+REFUSED: Final = "register_refused"
 
 
 def register_section(store: WorkspaceStore, plan: PlanData, screening: Result) -> None:
@@ -105,10 +106,12 @@ def register_section(store: WorkspaceStore, plan: PlanData, screening: Result) -
     lang = current_lang()
     if (flash := st.session_state.pop(FLASH, None)) is not None:
         st.success(flash)
+    for refusal in st.session_state.pop(REFUSED, []):
+        st.error(refusal)
     may_edit = session_rights(store).role in ("admin", "editor")
-    if may_edit:
-        _add_screened(store, screening)
     records = store.projects()
+    if may_edit:
+        _add_screened(store, screening, records)
     if not records:
         st.info(tr("register.empty"))
         return
@@ -152,25 +155,38 @@ def register_section(store: WorkspaceStore, plan: PlanData, screening: Result) -
     _downloads(frame)
 
 
-def _add_screened(store: WorkspaceStore, screening: Result) -> None:
-    """A button registering every screened project of the list (rows with errors are left out)."""
+def _add_screened(store: WorkspaceStore, screening: Result, records: list[ProjectRecord]) -> None:
+    """A button registering the screened projects of the list that are not in the register yet (the same
+    name, enterprise, industry and site); rows with errors are left out."""
     table = screening.screened.table
-    ready = [p for p in table.index if table.at[p, "verdict"] is not None and not table.at[p, "errors"]]
-    if not ready or not st.button(tr("register.add_screened", count=len(ready)), key="register_add"):
+    registered = {_identity(r.fields) for r in records}
+    new = []
+    for position in table.index:
+        if table.at[position, "verdict"] is None or table.at[position, "errors"]:
+            continue
+        fields = fields_to_register(screening.projects, screening.screened, position)
+        if _identity(check_fields(fields)) not in registered:
+            new.append(fields)
+    if not new or not st.button(tr("register.add_screened", count=len(new)), key="register_add"):
         return
     user, added, refused = reviewer(), 0, []
-    for position in ready:
+    note = tr("register.added_note", source=screening.projects.source)
+    for fields in new:
         try:
-            fields = fields_to_register(screening.projects, screening.screened, position)
-            note = tr("register.added_note", source=screening.projects.source)
             store.save_project(new_project_id(), fields, expected_version=0, user=user, note=note)
             added += 1
         except AccessRefusedError as exc:
             refused.append(refusal_text(exc))
-    if refused:
-        st.error("\n\n".join(refused))
     st.session_state[FLASH] = tr("register.added", count=added)
+    st.session_state[REFUSED] = refused
     st.rerun()
+
+
+def _identity(fields: Mapping[str, str | None]) -> tuple[str | None, ...]:
+    """What makes two register entries the same project: name, enterprise, industry and site."""
+    return tuple(
+        fields.get(name) for name in ("name", "enterprise", "industry_code", "lon", "lat", "plot_id")
+    )
 
 
 def _filtered(frame: pd.DataFrame, plan: PlanData) -> pd.Series:
