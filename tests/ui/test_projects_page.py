@@ -56,6 +56,15 @@ def test_english_labels_and_words() -> None:
     assert "another cluster" in set(table["Fit with the park's clusters"])
 
 
+def _registered() -> AppTest:
+    """The page with the demo list's screened projects added to the register."""
+    at = run_page("projects")
+    next(b for b in at.button if b.key == "register_add").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _register_table(at: AppTest) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if "企业" in d.value.columns and "阶段" in d.value.columns)
 
@@ -89,9 +98,7 @@ def test_the_register_takes_the_screened_projects_and_records_their_life_cycle(
 
 def test_a_projects_details_are_edited_and_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ZGC_GEO_USER", "规划员")
-    at = run_page("projects")
-    next(b for b in at.button if b.key == "register_add").click()
-    at.run()
+    at = _registered()
     store = open_workspace(tmp_path / "ws.gpkg")
     first = store.projects()[0]
     at.session_state["register_table"] = {"selection": {"rows": [0], "columns": []}}
@@ -113,9 +120,7 @@ def test_a_viewer_sees_the_register_but_no_button_or_form(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ZGC_GEO_USER", "规划员")
-    at = run_page("projects")
-    next(b for b in at.button if b.key == "register_add").click()
-    at.run()
+    _registered()
     open_workspace(tmp_path / "ws.gpkg").grant("访客", "viewer", by="规划员")
     monkeypatch.setenv("ZGC_GEO_USER", "访客")
     seen = run_page("projects")
@@ -153,9 +158,7 @@ def _submit(at: AppTest, button: str, **fields: str) -> AppTest:
 
 
 def test_the_page_takes_a_project_from_signing_to_full_production_with_its_opinions(backend: str) -> None:
-    at = run_page("projects")
-    next(b for b in at.button if b.key == "register_add").click()
-    at.run()
+    at = _registered()
     store = open_workspace(backend)
     project = store.projects()[0].project_id
     at.session_state["register_table"] = {"selection": {"rows": [0], "columns": []}}
@@ -193,8 +196,6 @@ def test_projects_already_in_the_register_are_not_added_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ZGC_GEO_USER", "规划员")
-    at = run_page("projects")
-    next(b for b in at.button if b.key == "register_add").click()
-    at.run()
+    at = _registered()
     assert not any(b.key == "register_add" for b in at.button)  # all eleven are in
     assert len(open_workspace(tmp_path / "ws.gpkg").projects()) == 11
