@@ -24,6 +24,7 @@ from zgc_geo.cli.parsers.plan import add_plan_commands
 from zgc_geo.cli.parsers.projects import add_projects_command
 from zgc_geo.cli.parsers.siting import add_site_command
 from zgc_geo.cli.parsers.stock import add_stock_command
+from zgc_geo.cli.parsers.targets import add_targets_command
 from zgc_geo.cli.parsers.tiles import add_tiles_command
 from zgc_geo.cli.parsers.workspace import add_workspace_command
 from zgc_geo.errors import OptionError, PrintError, UnreadableInputError, ZgcGeoError
@@ -105,4 +106,5 @@ def _build_parser() -> argparse.ArgumentParser:
     add_map_command(sub)
     add_coverage_command(sub)
     add_projects_command(sub)
+    add_targets_command(sub)
     return parser

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
@@ -17,8 +15,7 @@ import shapely
 
 from zgc_geo.errors import OptionError
 from zgc_geo.export.layers import write_layer
-from zgc_geo.export.safety import csv_bytes
-from zgc_geo.export.workbook import write_sheets
+from zgc_geo.export.tables import write_worded_table
 from zgc_geo.i18n import Lang, Sentence, in_lang
 from zgc_geo.plan_data import plan_from_catalogue
 from zgc_geo.projects.catalogue import load_catalogue
@@ -77,19 +74,7 @@ def _write(layer: gpd.GeoDataFrame, out: Path, lang: Lang) -> None:
     if suffix == ".gpkg":
         write_layer(layer, out, lang=lang)
         return
-    table = pd.DataFrame(layer.drop(columns=layer.geometry.name))
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
-        target = staging / out.name
-        if suffix == ".csv":
-            target.write_bytes(csv_bytes(table))
-        else:
-            write_sheets(
-                target, [("features", table)], lang=lang, headings={str(c): str(c) for c in table.columns}
-            )
-        target.replace(out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    write_worded_table(out, pd.DataFrame(layer.drop(columns=layer.geometry.name)), lang=lang)
 
 
 def _print_summary(source: str, catalogue: str, rules: int, table: pd.DataFrame, lang: Lang) -> None:

@@ -18,6 +18,7 @@ from typing import Final
 import pandas as pd
 
 from zgc_geo.errors import OptionError
+from zgc_geo.export.safety import csv_bytes
 from zgc_geo.export.workbook import write_sheets
 from zgc_geo.i18n import DEFAULT_LANG, Lang
 from zgc_geo.importing.report import Problem
@@ -63,3 +64,25 @@ def write_tables(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return problems
+
+
+def write_worded_table(path: Path, table: pd.DataFrame, *, lang: Lang = DEFAULT_LANG) -> None:
+    """Write one table already worded for its reader (headers and values as they should read) as CSV or
+    XLSX, by ``path``'s extension: formula-safe, atomically, headers kept as given (a command's contract)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise OptionError(f"cannot write {path.name}: use .xlsx or .csv")
+    if not path.parent.is_dir():
+        raise OptionError(f"cannot write {path}: the folder {path.parent} does not exist")
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        target = staging / path.name
+        if suffix == ".csv":
+            target.write_bytes(csv_bytes(table))
+        else:
+            headings = {str(c): str(c) for c in table.columns}
+            write_sheets(target, [("features", table)], lang=lang, headings=headings)
+        target.replace(path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
