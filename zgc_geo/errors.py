@@ -102,6 +102,8 @@ class WorkspaceIntegrityError(WorkspaceError):
 
 #: The ``inventory`` of the project register's audit rows (:mod:`zgc_geo.workspace.projects`).
 PROJECT_REGISTER: Final = "#projects"
+#: The ``inventory`` of the plan's yearly actual values in the log (:mod:`zgc_geo.workspace.plan_actuals`).
+PLAN_ACTUALS: Final = "#targets"
 _REGISTER_VERBS: Final = {
     "project": "change",
     "review": "record a review opinion on",
@@ -130,7 +132,10 @@ class AccessRefusedError(WorkspaceError, PermissionError):
     ) -> None:
         self.user, self.held, self.action, self.right = user, held, action, right
         self.inventory, self.plot_id, self.park = inventory, plot_id, park
-        if plot_id is not None and inventory == PROJECT_REGISTER:
+        if plot_id is not None and inventory == PLAN_ACTUALS:
+            what = f"record the actual values of {plot_id.partition('@')[0]!r} for park {park!r}"
+            missing = f"the right to edit park {park!r}"
+        elif plot_id is not None and inventory == PROJECT_REGISTER:
             what = f"{_REGISTER_VERBS.get(action, action)} project {plot_id!r}, in park {park!r}"
             missing = f"the right to edit park {park!r}"
         elif plot_id is not None:

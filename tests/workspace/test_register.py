@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import psycopg
 import pytest
 
@@ -170,4 +171,55 @@ def test_a_parks_database_role_adds_register_rows_for_its_own_parks_projects_onl
     with psycopg.connect(desk, options="-c search_path=zgc_geo,public") as conn:
         conn.execute(row, ("p-h", "jobs", "1"))  # its own park's project
         conn.execute(row, ("p-new", "park_id", "haidian"))  # a new project in its park
+        conn.rollback()
+
+
+def test_actual_values_are_audited_with_rights_and_replayed(address: str) -> None:
+    store = open_workspace(address)
+    values = pd.DataFrame(
+        {"indicator_id": ["new_tech_firms", "rd_intensity"], "year": [2018, 2018], "value": [3.1, 11.0],
+         "park_id": [None, "haidian"], "source": ["统计年鉴 2019", ""]}
+    )  # fmt: skip
+    with pytest.raises(AccessRefusedError):  # zone-wide values are the admins'
+        store.record_actuals(values, user=HAIDIAN_EDITOR)
+    assert store.record_actuals(values.iloc[1:], user=HAIDIAN_EDITOR) == 1
+    assert store.record_actuals(values, user=ADMIN) == 1  # the park's value is unchanged
+    with pytest.raises(AccessRefusedError):
+        store.record_actuals(values.iloc[1:].assign(park_id="fengtai"), user=HAIDIAN_EDITOR)
+    assert store.record_actuals(values.iloc[:1].assign(value=3.2), user=ADMIN) == 1
+    found = store.plan_actuals().astype(object)
+    found = found.where(found.notna(), None)
+    assert found[["indicator_id", "year", "value", "park_id"]].values.tolist() == [
+        ["new_tech_firms", 2018, 3.2, None], ["rd_intensity", 2018, 11.0, "haidian"]
+    ]  # fmt: skip
+    log = store.audit_log("#targets")
+    assert (log["action"] == "refuse").sum() == 2
+    log = log[log["action"] == "actual"]
+    assert [None if pd.isna(v) else v for v in log["old_value"]] == [None, None, "3.1"] and log["note"].iloc[
+        1
+    ] == "统计年鉴 2019"
+    assert store.verify().intact
+
+
+@pytest.mark.postgis
+def test_a_parks_database_role_sets_its_own_parks_values_only(postgis_db: PostgisDatabase) -> None:
+    open_workspace(postgis_db.admin_url).init()
+    with psycopg.connect(postgis_db.admin_url) as conn:
+        conn.execute(f"CREATE ROLE haidian_stats LOGIN PASSWORD 'stats' IN ROLE {park_role('haidian')}")
+    stats = postgis_db.admin_url.replace(
+        postgis_db.admin_url.split("@")[0], "postgresql://haidian_stats:stats"
+    )
+    row = (
+        'INSERT INTO zgc_audit (audit_id, change_id, time, "user", inventory, plot_id, field, old_value, '
+        "new_value, action, version, hash) SELECT coalesce(max(audit_id), 0) + 1, 'x', 't', 's', "
+        "'#targets', %s, '2018', NULL, '1.0', 'actual', NULL, 'h' FROM zgc_audit"
+    )
+    for key in ("rd_intensity@fengtai", "rd_intensity@*"):
+        with (
+            psycopg.connect(stats, options="-c search_path=zgc_geo,public") as conn,
+            pytest.raises(psycopg.errors.InsufficientPrivilege, match="of another park"),
+        ):
+            conn.execute(row, (key,))
+    with psycopg.connect(stats, options="-c search_path=zgc_geo,public") as conn:
+        conn.execute(row, ("rd_intensity@haidian",))
         conn.rollback()

@@ -122,10 +122,11 @@ _V3_STATEMENTS: Final = (
     f"CREATE POLICY zgc_decisions_update ON zgc_decisions FOR UPDATE USING ({_MAY_CHANGE}) "
     f"WITH CHECK ({_MAY_CHANGE})",
 )
-#: Version 4: the project register's rows in the log (zgc_geo.workspace.projects) obey the park roles as
-#: decisions do (a trigger on the log's inserts). A park's role may add a project row only for a project
-#: of its park: the project's park is the last park_id row of its log (a new project's park_id row comes
-#: first); a move must land in its parks.
+#: Version 4: the project register's rows and the plan's actual values in the log
+#: (zgc_geo.workspace.projects, .plan_actuals) obey the park roles as decisions do (a trigger on inserts).
+#: A park's role may add a project row only for a project of its park: the project's park is the last
+#: park_id row of its log (a new project's park_id row comes first); a move must land in its parks. It
+#: may set actual values of its own park only.
 _V4_STATEMENTS: Final = (
     "CREATE FUNCTION zgc_geo.zgc_project_park(project text) RETURNS text LANGUAGE sql STABLE "
     "SET search_path = pg_catalog, pg_temp AS $$ "
@@ -144,10 +145,17 @@ _V4_STATEMENTS: Final = (
     # A trigger, not row-level security: COPY (how a copied log is loaded) refuses tables with policies.
     # Rows other than the register's are checked where they take effect (zgc_decisions' policies, verify).
     "CREATE FUNCTION zgc_geo.zgc_project_row_allowed() RETURNS trigger LANGUAGE plpgsql "
-    "SET search_path = pg_catalog, pg_temp AS $$ BEGIN "
+    "SET search_path = pg_catalog, pg_temp AS $$ "
+    "DECLARE parks text[] := zgc_geo.zgc_restricted_parks(); BEGIN "
     "IF NEW.inventory = '#projects' AND NOT zgc_geo.zgc_may_add_project_row(NEW.plot_id, NEW.field, "
     "NEW.new_value) THEN RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = format("
     "'row-level rights: %s may not change project %s of another park', current_user, NEW.plot_id); "
+    "END IF; "
+    # the plan's actual values (zgc_geo.workspace.plan_actuals): a park role sets its own park's only
+    "IF NEW.inventory = '#targets' AND parks IS NOT NULL "
+    "AND NOT split_part(NEW.plot_id, '@', 2) = ANY (parks) "
+    "THEN RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = format("
+    "'row-level rights: %s may not set the values %s of another park', current_user, NEW.plot_id); "
     "END IF; RETURN NEW; END $$",
     "CREATE TRIGGER zgc_audit_project_rights BEFORE INSERT ON zgc_audit FOR EACH ROW "
     "EXECUTE FUNCTION zgc_geo.zgc_project_row_allowed()",

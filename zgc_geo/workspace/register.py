@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from zgc_geo.errors import OptionError
+import pandas as pd
+
+from zgc_geo.errors import PLAN_ACTUALS, OptionError
 from zgc_geo.workspace import integrity
 from zgc_geo.workspace.audited import AuditedStore
+from zgc_geo.workspace.plan_actuals import ACTION, actual_key, actual_rows, replay_actuals
 from zgc_geo.workspace.projects import (
     PRODUCTION,
     PROJECT_SCOPE,
@@ -31,7 +34,7 @@ from zgc_geo.workspace.projects import (
     review_row,
     stage_row,
 )
-from zgc_geo.workspace.rights import OUTSIDE, edit_refusal
+from zgc_geo.workspace.rights import OUTSIDE, admin_refusal, edit_refusal
 from zgc_geo.workspace.store import AUDIT_EXPORT_COLUMNS, check_user
 
 _COLUMNS_SQL = ", ".join(f'"{c}"' for c in AUDIT_EXPORT_COLUMNS)
@@ -40,8 +43,44 @@ REVITALISED = "revitalised"
 
 
 class RegisterStore(AuditedStore):
-    """:class:`AuditedStore` with the project register: create and change projects, record the joint
-    review's opinions and the life cycle's dates, each audited and checked against the writer's rights."""
+    """:class:`AuditedStore` with the project register (create and change projects, record the joint
+    review's opinions and the life cycle's dates) and the plan's yearly actual values, each audited and
+    checked against the writer's rights."""
+
+    def plan_actuals(self) -> pd.DataFrame:
+        """The plan's actual values (:data:`~zgc_geo.workspace.plan_actuals.COLUMNS`), zone and parks."""
+        with self._reading() as conn:
+            return self._actuals(conn)
+
+    def record_actuals(self, values: pd.DataFrame, *, user: str) -> int:
+        """Set ``values`` (``indicator_id``, ``year``, ``value``, ``park_id`` (empty: the zone), ``source``)
+        in one transaction; zone-wide values need an admin, a park's values an editor of the park. Returns
+        how many changed (an unchanged value writes nothing)."""
+        user = check_user(user)
+        parks = [p if isinstance(p, str) and p else None for p in values["park_id"]]
+        with self._write() as conn:
+            held = self._log(conn).user_grant(user)
+            if None in parks:
+                self._check(
+                    conn, admin_refusal(held.effective, "record zone-wide actual values", PLAN_ACTUALS)
+                )
+            for park in sorted({p for p in parks if p is not None}):
+                indicator = values["indicator_id"].iloc[parks.index(park)]
+                key = actual_key(str(indicator), park)
+                self._check(conn, edit_refusal(held.effective, ACTION, PLAN_ACTUALS, key, park))
+            self._lock_chain(conn)
+            integrity.guard_write(self._log(conn), self._key, held=held)
+            rows = actual_rows(values, self._actuals(conn), user=user)
+            if rows:
+                self._audit(conn, rows)
+            return len(rows)
+
+    def _actuals(self, conn: Any) -> pd.DataFrame:
+        rows = conn.execute(
+            f"SELECT {_COLUMNS_SQL} FROM zgc_audit WHERE inventory = {self._mark} ORDER BY audit_id",
+            [PLAN_ACTUALS],
+        ).fetchall()
+        return replay_actuals(rows)
 
     def projects(self) -> list[ProjectRecord]:
         """Every project of the register, by id."""

@@ -60,10 +60,11 @@ AUDIT_COLUMNS: Final = (
 #: Audit actions: a decision, the undo of one, importing or replacing an inventory, an admin's
 #: acknowledgement of a failed verification, a schema upgrade, a copy between backends, granting
 #: or revoking a role, a change refused for want of a right, and the project register's changes
-#: (a project's fields, a department's review opinion, a life-cycle stage: :mod:`.projects`).
+#: (a project's fields, a department's review opinion, a life-cycle stage: :mod:`.projects`) and the
+#: plan's yearly actual values (:mod:`.plan_actuals`).
 AUDIT_ACTIONS: Final = (
     "decide", "undo", "import", "replace", "acknowledge", "upgrade", "copy", "grant", "revoke", "refuse",
-    "project", "review", "stage",
+    "project", "review", "stage", "actual",
 )  # fmt: skip
 #: The audit columns with the chain hash, as exported and copied.
 AUDIT_EXPORT_COLUMNS: Final = (*AUDIT_COLUMNS, "hash")
@@ -287,6 +288,14 @@ class WorkspaceStore(Protocol):
 
     def projects(self) -> list[ProjectRecord]:
         """Every project of the register (:mod:`zgc_geo.workspace.projects`), by id."""
+        ...
+
+    def plan_actuals(self) -> pd.DataFrame:
+        """The plan's yearly actual values (:mod:`zgc_geo.workspace.plan_actuals`), zone and parks."""
+        ...
+
+    def record_actuals(self, values: pd.DataFrame, *, user: str) -> int:
+        """Set actual values in one audited transaction (zone: admins; a park: its editors); the count set."""
         ...
 
     def project(self, project_id: str) -> ProjectRecord:
