@@ -32,6 +32,7 @@ navigation = st.navigation(
         st.Page(PAGES_DIR / "coverage.py", title=tr("nav.coverage"), url_path="coverage"),
         st.Page(PAGES_DIR / "bth.py", title=tr("nav.bth"), url_path="bth"),
         st.Page(PAGES_DIR / "projects.py", title=tr("nav.projects"), url_path="projects"),
+        st.Page(PAGES_DIR / "monitoring.py", title=tr("nav.monitoring"), url_path="monitoring"),
         st.Page(PAGES_DIR / "data.py", title=tr("nav.data"), url_path="data"),
     ]
 )

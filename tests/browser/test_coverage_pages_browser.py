@@ -232,7 +232,7 @@ def test_measure_tool_is_geodesic_offline_and_adds_no_site(
 
 @pytest.mark.browser
 @pytest.mark.slow
-@pytest.mark.parametrize("path", ["", "stock", "siting", "coverage", "bth", "projects"])
+@pytest.mark.parametrize("path", ["", "stock", "siting", "coverage", "bth", "projects", "monitoring"])
 def test_every_map_page_has_the_distance_tool(
     page: Page, streamlit_server: str, external_requests: list[str], path: str
 ) -> None:

@@ -11,28 +11,11 @@ import pandas as pd
 
 from zgc_geo.errors import OptionError
 from zgc_geo.export.tables import write_worded_table
-from zgc_geo.i18n import Lang, translate
 from zgc_geo.monitoring.actuals import read_actuals
 from zgc_geo.monitoring.progress import COLUMNS, STATUSES, load_thresholds, progress_table, targets_with_rules
+from zgc_geo.monitoring.table import worded
 
 OUT_SUFFIXES: Final = (".xlsx", ".csv")
-#: The Chinese header of each column and word of each status.
-HEADER_KEYS: Final = {
-    "indicator_id": "targets.column.indicator_id",
-    "name_zh": "targets.column.name_zh",
-    "unit": "targets.column.unit",
-    "baseline_2015": "targets.column.baseline_2015",
-    "target_2020": "targets.column.target_2020",
-    "year": "targets.column.year",
-    "required": "targets.column.required",
-    "actual": "targets.column.actual",
-    "status": "targets.column.status",
-}
-STATUS_KEYS: Final = {
-    "on_track": "targets.status.on_track",
-    "at_risk": "targets.status.at_risk",
-    "off_track": "targets.status.off_track",
-}
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
@@ -64,13 +47,3 @@ def cmd_targets(args: argparse.Namespace) -> int:
         print(f"  {problem}")
     print(f"wrote {out}")
     return 1 if problems else 0
-
-
-def worded(table: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """The table's :data:`COLUMNS` in ``lang``: English keeps names and codes; Chinese has its own words."""
-    shown = table[list(COLUMNS)].copy()
-    if lang == "en":
-        shown["unit"] = table["unit_en"]
-        return shown
-    shown["status"] = [translate(STATUS_KEYS[s], lang) if isinstance(s, str) else "" for s in shown["status"]]
-    return shown.rename(columns={c: translate(k, lang) for c, k in HEADER_KEYS.items()})

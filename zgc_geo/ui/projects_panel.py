@@ -156,9 +156,8 @@ def errors_listed(result: Result) -> None:
     lang = current_lang()
     with st.expander(tr("projects.errors_heading", count=len(failed)), expanded=True):
         for row, errors in zip(failed["row"], failed["errors"], strict=True):
-            st.markdown(
-                "- " + tr("projects.row_errors", row=row, errors=str(in_lang(joined_errors(errors), lang)))
-            )
+            text = tr("projects.row_errors", row=row, errors=str(in_lang(joined_errors(errors), lang)))
+            st.markdown("- " + escaped(text))  # the errors quote the user's cells
 
 
 def worded(result: Result, plan: PlanData, lang: Lang) -> pd.DataFrame:
