@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import re
 from pathlib import Path
 
+import docx
 import openpyxl
+import pandas as pd
 import pytest
 
 from zgc_geo.cli import main
 from zgc_geo.monitoring.progress import COLUMNS, load_thresholds, required_value, status_of
+from zgc_geo.monitoring.report import make_report, report_html
 
 ACTUALS = """指标,年份,数值,分园,来源
 new_tech_firms,2018,3.4,,clearly ahead: 3.4 against about 2.74 required
@@ -109,3 +114,64 @@ def test_the_template_lists_every_indicator_and_reads_as_nothing_yet(
         assert len(list(csv.DictReader(handle))) == 18
     assert main(["targets", "--actuals", str(template), "--out", str(tmp_path / "o.csv")]) == 1
     assert "no zone-wide value to judge" in capsys.readouterr().out
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_pdf_report_embeds_a_cjk_font_and_shows_the_map_and_the_chart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ZGC_GEO_WORKSPACE", raising=False)
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(ACTUALS, encoding="utf-8")
+    out = tmp_path / "评估报告.pdf"
+    assert main(["report", "--year", "2018", "--actuals", str(actuals), "--out", str(out)]) == 0
+    assert "on_track 1, at_risk 2, off_track 2" in capsys.readouterr().out
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF") and re.search(
+        rb"/FontName\s*/[A-Z]{6}\+(NotoSansCJK|NotoSerifCJK|WenQuanYi)", data
+    )
+    # embedded, not referenced: a subset (its tag) as a font file, or as Type3 glyphs (Chromium, CFF CJK)
+    assert re.search(rb"/FontFile[23]?\s", data) or re.search(rb"/Subtype\s*/Type3", data)
+    assert re.search(rb"/Subtype\s*/Image", data)  # the league map, printed from its own page
+    word = tmp_path / "评估报告.docx"
+    assert (
+        main(["report", "--year", "2018", "--actuals", str(actuals), "--out", str(word), "--lang", "en"]) == 0
+    )
+    document = docx.Document(str(word))
+    assert document.paragraphs[0].text.startswith("Zhongguancun Demonstration Zone plan")
+    assert (
+        len(document.inline_shapes) == 1 and len(document.tables) == 2
+    )  # the map; the chart's figures and the indicators (no workspace: no third)
+
+
+def test_the_report_html_holds_the_chart_and_escapes_every_text() -> None:
+    values = pd.DataFrame(
+        [("new_tech_firms", 2018, 3.4, None, "<script>x</script>"),
+         ("staff_per_100m_yuan_revenue", 2016, 30.0, None, ""),
+         ("staff_per_100m_yuan_revenue", 2018, 40.0, None, "")],
+        columns=["indicator_id", "year", "value", "park_id", "source"],
+    )  # fmt: skip
+    report = make_report(values, 2018, load_thresholds(), measures=None, park_names={}, lang="zh",
+                         today=dt.date(2026, 12, 7))  # fmt: skip
+    page = report_html(report, b"\x89PNG")
+    assert "<rect" in page and 'fill="#1a9641"' in page and 'fill="#d7191c"' in page  # on and off track
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x" not in page
+    assert "data:image/png;base64," in page and "2026-12-07" in page
+
+
+def test_the_docx_and_xlsx_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ZGC_GEO_WORKSPACE", raising=False)
+    actuals = tmp_path / "actuals.csv"
+    actuals.write_text(ACTUALS, encoding="utf-8")
+    book = tmp_path / "report.xlsx"
+    assert (
+        main(["report", "--year", "2018", "--actuals", str(actuals), "--out", str(book), "--lang", "en"]) == 0
+    )
+    sheets = openpyxl.load_workbook(book, read_only=True)
+    assert len(sheets.sheetnames) >= 2
+    sheets.close()
+    assert main(["report", "--year", "2018", "--out", str(tmp_path / "r.txt")]) == 2
+    capsys.readouterr()

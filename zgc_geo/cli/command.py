@@ -22,6 +22,7 @@ from zgc_geo.cli.parsers.importing import add_import_commands
 from zgc_geo.cli.parsers.map import add_map_command
 from zgc_geo.cli.parsers.plan import add_plan_commands
 from zgc_geo.cli.parsers.projects import add_projects_command
+from zgc_geo.cli.parsers.report import add_report_command
 from zgc_geo.cli.parsers.siting import add_site_command
 from zgc_geo.cli.parsers.stock import add_stock_command
 from zgc_geo.cli.parsers.targets import add_targets_command
@@ -107,4 +108,5 @@ def _build_parser() -> argparse.ArgumentParser:
     add_coverage_command(sub)
     add_projects_command(sub)
     add_targets_command(sub)
+    add_report_command(sub)
     return parser

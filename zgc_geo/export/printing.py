@@ -52,6 +52,8 @@ FORMATS: Final = (".html", ".png", ".pdf")
 #: URL schemes that never leave the machine; everything else is blocked.
 LOCAL_SCHEMES: Final = frozenset({"file", "data", "blob", "about"})
 TIMEOUT_S: Final = 60.0
+#: The window a document (a report) is laid out in before printing: an A4 page's width in CSS px.
+DOCUMENT_VIEWPORT: Final = (794, 1123)
 _TILE_SETTLE_MS: Final = 300  # Leaflet fades tiles in over 200 ms
 #: ``tEXt`` keywords of a printed PNG: the map frame's extent ("south,west,north,east", degrees of the
 #: map's display datum) and its numeric scale ("1:150000").
@@ -227,12 +229,13 @@ def _render_bytes(
     html: str,
     *,
     suffix: str,
-    spec: PrintSpec,
+    spec: PrintSpec | None,
     executable: Path,
     browser_env: Mapping[str, str] | None,
     timeout_s: float,
 ) -> tuple[bytes, list[str]]:
-    """Load the page in Chromium and return the printed bytes and any blocked request."""
+    """Load the page in Chromium and return the printed bytes and any blocked request. Without ``spec``
+    the page is a document (a report): printed on A4 pages with its own CSS once its fonts are ready."""
     from playwright.sync_api import Error as PlaywrightError  # noqa: PLC0415 - heavy, print-only
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
@@ -262,10 +265,10 @@ def _render_bytes(
                     f"could not start Chromium at {executable} ({reason}); {INSTALL_HINT}."
                 ) from exc
             try:
-                width, height = spec.size_css_px
+                width, height = spec.size_css_px if spec is not None else DOCUMENT_VIEWPORT
                 context = browser.new_context(
                     viewport={"width": width, "height": height},
-                    device_scale_factor=spec.dpi / 96 if suffix == ".png" else 1,
+                    device_scale_factor=spec.dpi / 96 if spec is not None and suffix == ".png" else 1,
                     service_workers="block",
                 )
                 context.route("**/*", guard)
@@ -273,6 +276,10 @@ def _render_bytes(
                 page.on("websocket", lambda ws: blocked.append(ws.url))
                 page.on("pageerror", lambda exc: errors.append(str(exc)))
                 page.goto(page_file.as_uri(), wait_until="load", timeout=timeout_s * 1000)
+                if spec is None:
+                    page.evaluate("() => document.fonts.ready.then(() => true)")
+                    data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+                    return data, blocked
                 _wait_drawn(page, blocked, errors, timeout_s)
                 if suffix == ".pdf":
                     paper_w, paper_h = spec.size_mm
@@ -291,6 +298,24 @@ def _render_bytes(
             finally:
                 browser.close()
     return data, blocked
+
+
+def print_document(html: str, out: Path, *, timeout_s: float = TIMEOUT_S) -> Path:
+    """Print a self-contained HTML document (a report with its own ``@page`` CSS) to the PDF ``out``:
+    offline (any request leaving the machine is refused), fonts embedded by Chromium, written atomically."""
+    out = Path(out)
+    check_output(out, (".pdf",))
+    executable = chromium_path()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="zgc-print") as pool:
+        job = pool.submit(
+            _render_bytes, html, suffix=".pdf", spec=None, executable=executable, browser_env=None,
+            timeout_s=timeout_s,
+        )  # fmt: skip
+        data, blocked = job.result()
+    if blocked:
+        raise PrintError(_blocked_message(blocked))
+    _write_atomic(out, data)
+    return out
 
 
 def write_html(m: FoliumMap, out: Path, spec: PrintSpec | None = None, view: PrintView | None = None) -> Path:
