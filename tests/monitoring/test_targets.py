@@ -12,6 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from zgc_geo.catalogue import layer_spec, load_layer
 from zgc_geo.cli import main
 from zgc_geo.monitoring.progress import COLUMNS, load_thresholds, required_value, status_of
 from zgc_geo.monitoring.report import make_report, report_html
@@ -175,3 +176,28 @@ def test_the_docx_and_xlsx_reports(
     sheets.close()
     assert main(["report", "--year", "2018", "--out", str(tmp_path / "r.txt")]) == 2
     capsys.readouterr()
+
+
+def test_the_shipped_public_figures_each_cite_a_source_and_are_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    public = load_layer("actuals_public")
+    assert len(public) >= 3 and (public["来源"].str.len() > 20).all()  # every figure with its report
+    out = tmp_path / "p.csv"
+    assert (
+        main(
+            [
+                "targets",
+                "--actuals",
+                str(layer_spec("actuals_public").path),
+                "--out",
+                str(out),
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    judged = [r for r in _rows(out) if r["actual"]]
+    assert {r["status"] for r in judged} == {"on_track"} and len(judged) == len(public)

@@ -32,11 +32,13 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "ws.gpkg"
 
 
-def test_without_values_the_page_says_how_to_add_them() -> None:
+def test_without_values_the_page_shows_the_shipped_public_figures_and_says_how_to_add_more() -> None:
     at = run_page("monitoring")
     assert at.title[0].value == "规划监测：目标进度与分园排名"
-    assert any("还没有实际值" in i.value for i in at.info)
-    assert {m.label: m.value for m in at.metric}["无数据"] == "18"
+    assert any("还没有实际值" in i.value and "3 个公开数据" in i.value for i in at.info)
+    assert next(s for s in at.selectbox if s.label == _YEAR).value == 2017  # the latest public figure's year
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["正常"] == "1" and metrics["无数据"] == "17"  # 330 international standards by 2017
 
 
 def test_stored_values_give_the_known_statuses_and_the_league(workspace: Path) -> None:

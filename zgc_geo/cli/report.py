@@ -13,14 +13,13 @@ from typing import Final
 import pandas as pd
 
 from zgc_geo.errors import OptionError
-from zgc_geo.monitoring.actuals import read_actuals
+from zgc_geo.monitoring.actuals import merged, public_actuals, read_actuals
 from zgc_geo.monitoring.progress import load_thresholds, targets_with_rules
 from zgc_geo.monitoring.report import make_report, write_report
 from zgc_geo.plan_data import PlanData, plan_from_catalogue
 from zgc_geo.settings import WORKSPACE_ENV
 
 OUT_SUFFIXES: Final = (".pdf", ".docx", ".xlsx")
-_KEYS: Final = ["indicator_id", "year", "park_id"]
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -32,7 +31,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise OptionError(f"cannot write {out}: the folder {out.parent} does not exist")
     plan = plan_from_catalogue()
     thresholds = load_thresholds()
-    values = pd.DataFrame(columns=[*_KEYS, "value", "source"])
+    targets = targets_with_rules()
+    values = public_actuals(targets)  # the shipped public figures, under the workspace's and the file's
     measures, problems = None, []
     address = args.workspace or os.environ.get(WORKSPACE_ENV, "").strip() or None
     if address is not None:
@@ -40,12 +40,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         from zgc_geo.workspace import open_workspace  # noqa: PLC0415
 
         store = open_workspace(address)
-        values = store.plan_actuals()
+        values = merged(values, store.plan_actuals())
         measures = workspace_measures(store, list(plan.parks["park_id"]))
     if args.actuals is not None:
-        read = read_actuals(args.actuals, targets_with_rules())
+        read = read_actuals(args.actuals, targets)
         problems += read.problems
-        values = pd.concat([values, read.values]).drop_duplicates(_KEYS, keep="last").reset_index(drop=True)
+        values = merged(values, read.values)
     names = dict(
         zip(plan.parks["park_id"], plan.parks["name_zh" if args.lang == "zh" else "name_en"], strict=True)
     )

@@ -119,3 +119,28 @@ def _number(text: str) -> float | None:
     except ValueError:
         return None
     return value if math.isfinite(value) else None
+
+
+KEYS: Final = ("indicator_id", "year", "park_id")
+
+
+def public_actuals(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The public figures zgc-geo ships (``layers/actuals_public.csv``: each with its source), as values."""
+    from zgc_geo.catalogue import layer_spec  # noqa: PLC0415 - the manifest only when asked
+
+    return read_actuals(layer_spec("actuals_public").path, indicators).values
+
+
+def merged(*layers: pd.DataFrame) -> pd.DataFrame:
+    """Actual values stacked, a later layer's value replacing an earlier one's for the same indicator, year
+    and park (shipped public figures, then the workspace's, then a file's for one run)."""
+    frames = [
+        f[[c for c in ("indicator_id", "year", "value", "park_id", "source") if c in f.columns]]
+        for f in layers
+    ]
+    stacked = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else frames[0]
+    )
+    return stacked.drop_duplicates(list(KEYS), keep="last").reset_index(drop=True)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from zgc_geo.errors import AccessRefusedError, WorkspaceIntegrityError
-from zgc_geo.monitoring.actuals import Actuals, read_actuals
+from zgc_geo.monitoring.actuals import Actuals, merged, public_actuals, read_actuals
 from zgc_geo.monitoring.progress import BASE_YEAR, STATUSES, TARGET_YEAR, Thresholds, progress_table
 from zgc_geo.monitoring.table import worded
 from zgc_geo.ui.i18n import current_lang, local, tr
@@ -35,11 +35,12 @@ def actual_values(store: WorkspaceStore, targets: pd.DataFrame) -> pd.DataFrame:
     the upload can be saved to the workspace by whoever may."""
     if (flash := st.session_state.pop(FLASH, None)) is not None:
         st.success(flash)
-    stored = store.plan_actuals()
+    public = public_actuals(targets)
+    stored = merged(public, store.plan_actuals())  # the workspace's values replace the shipped public ones
     upload = st.file_uploader(tr("monitoring.upload"), type=["csv", "xlsx"], key="monitoring_upload")
     if upload is None:
-        if stored.empty:
-            st.info(tr("monitoring.no_values"))
+        if len(stored) == len(public):
+            st.info(tr("monitoring.no_values", count=len(public)))
         return stored
     with tempfile.TemporaryDirectory(prefix="zgc-actuals-") as scratch:
         suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
@@ -49,9 +50,7 @@ def actual_values(store: WorkspaceStore, targets: pd.DataFrame) -> pd.DataFrame:
     _problems(read)
     if session_rights(store).role in ("admin", "editor") and len(read.values):
         _save_button(store, read)
-    keys = ["indicator_id", "year", "park_id"]
-    merged = pd.concat([stored.drop(columns=["recorded_by", "recorded_at"], errors="ignore"), read.values])
-    return merged.drop_duplicates(keys, keep="last").reset_index(drop=True)
+    return merged(stored, read.values)
 
 
 def _problems(read: Actuals) -> None:
