@@ -80,8 +80,8 @@ def chosen_year(values: pd.DataFrame) -> int:
     zone_years = sorted(set(values.loc[values["park_id"].isna(), "year"].astype(int)))
     years = sorted({*zone_years, MIDTERM_YEAR, TARGET_YEAR})
     default = max(zone_years) if zone_years else TARGET_YEAR
-    # keyed by the years on offer: new values (an upload) open on their latest year, not on the last choice
-    key = "monitoring_year_" + "_".join(map(str, years))
+    # keyed by the years on offer and the latest: new values (an upload) open on their latest year
+    key = f"monitoring_year_{default}_" + "_".join(map(str, years))
     chosen = st.selectbox(
         tr("monitoring.year"), years, index=years.index(default), format_func=_year_label, key=key
     )
