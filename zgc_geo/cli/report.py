@@ -58,11 +58,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         lang=args.lang,
         today=dt.date.today(),
     )
-    map_png = (
-        _league_png(plan, measures, names, args.lang, out.suffix.lower())
-        if out.suffix.lower() != ".xlsx"
-        else None
-    )
+    map_png = _league_png(plan, measures, names, args.lang) if out.suffix.lower() != ".xlsx" else None
     write_report(report, out, map_png)
     counts = report.counts
     print(f"report {args.year}: {', '.join(f'{k} {v}' for k, v in counts.items())}")
@@ -72,9 +68,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def _league_png(
-    plan: PlanData, measures: pd.DataFrame | None, names: dict[str, str], lang: str, suffix: str
-) -> bytes:
+def _league_png(plan: PlanData, measures: pd.DataFrame | None, names: dict[str, str], lang: str) -> bytes:
     """The park league map (idle land revitalised) printed at 200 dpi, offline."""
     from zgc_geo.export.printing import export_map  # noqa: PLC0415 - Chromium only for the map
     from zgc_geo.i18n import translate  # noqa: PLC0415

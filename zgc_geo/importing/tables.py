@@ -411,6 +411,14 @@ def normalise_header(name: str) -> str:
     return re.sub(r"[\s_°º.:/-]+", "", text)
 
 
+def header_key(text: object) -> str:
+    """A header reduced for matching: NFKC (full-width brackets become ASCII), lower case, without blanks,
+    ``_`` and ``-``, and without a datum note (``经度(WGS84)`` is ``经度``); a unit in brackets stays (it
+    matters: 亩, 公顷, 万元, 亿元)."""
+    key = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(text))).lower()
+    return re.sub(r"\((?:wgs84|wgs1984|epsg:?4326)\)", "", key)
+
+
 def _find(columns: Sequence[str], names: Sequence[str]) -> str | None:
     normalised = {normalise_header(c): c for c in reversed(columns)}
     return next((normalised[n] for n in names if n in normalised), None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -18,7 +17,7 @@ import pandas as pd
 
 from zgc_geo.errors import UnreadableInputError
 from zgc_geo.importing.limits import ImportLimits
-from zgc_geo.importing.tables import read_cells
+from zgc_geo.importing.tables import header_key, read_cells
 
 #: Header aliases (after :func:`_key`) of each column.
 HEADERS: Final = {
@@ -45,17 +44,13 @@ class Actuals:
         return self.values[self.values["park_id"].isna()]
 
 
-def _key(text: object) -> str:
-    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(text))).lower()
-
-
 def read_actuals(path: Path, indicators: pd.DataFrame, *, limits: ImportLimits | None = None) -> Actuals:
     """Read ``path`` against ``indicators`` (the targets table: ``indicator_id``, ``indicator_zh``)."""
     path = Path(path)
     cells = read_cells(path, limits=limits)
-    columns = {c: _key(c) for c in cells.table.columns}
+    columns = {c: header_key(c) for c in cells.table.columns}
     found = {
-        name: next((c for c, k in columns.items() if k in {_key(a) for a in aliases}), None)
+        name: next((c for c, k in columns.items() if k in {header_key(a) for a in aliases}), None)
         for name, aliases in HEADERS.items()
     }
     missing = [name for name in ("indicator", "year", "value") if found[name] is None]

@@ -9,8 +9,6 @@ the rest are still screened.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,7 +21,7 @@ from zgc_geo.catalogue import load_layer
 from zgc_geo.errors import UnreadableInputError
 from zgc_geo.i18n import Sentence
 from zgc_geo.importing.limits import ImportLimits
-from zgc_geo.importing.tables import parse_angles, read_cells
+from zgc_geo.importing.tables import header_key, parse_angles, read_cells
 from zgc_geo.projects.codes import IndustryCodes, normalise_code
 
 FIELDS: Final = (
@@ -51,14 +49,6 @@ class ProjectList:
     def rows(self) -> np.ndarray:
         """Each project's row number as the spreadsheet shows it."""
         return np.arange(self.first_row, self.first_row + len(self.cells))
-
-
-def header_key(text: object) -> str:
-    """A header reduced for matching: NFKC (full-width brackets become ASCII), lower case, without blanks,
-    ``_`` and ``-``, and without a datum note (``经度(WGS84)`` is ``经度``); a unit in brackets stays (it
-    matters: 亩, 公顷, 万元, 亿元)."""
-    key = re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", str(text))).lower()
-    return re.sub(r"\((?:wgs84|wgs1984|epsg:?4326)\)", "", key)
 
 
 @cache

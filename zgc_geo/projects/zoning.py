@@ -22,6 +22,7 @@ import pandas as pd
 import shapely
 
 from zgc_geo.catalogue import load_layer
+from zgc_geo.placement import first_parks
 
 CITYWIDE: Final = "全市"
 CENTRAL: Final = "中心城区"
@@ -59,7 +60,7 @@ def site_zones(points: np.ndarray, data_dir: Path | None = None) -> pd.DataFrame
     :data:`ZONES` but 全市, None outside Beijing), and ``zone_basis``: how the zone was decided."""
     districts, zones = _layers(data_dir)
     points = np.asarray(points, dtype=object)
-    district = _first_holder(points, districts.geometry.to_numpy(), districts["name_zh"].to_numpy())
+    district = first_parks(points, districts.geometry.to_numpy(), districts["name_zh"].to_numpy())
     zone = np.full(len(points), None, dtype=object)
     basis = np.full(len(points), None, dtype=object)
     in_beijing = pd.notna(district)
@@ -79,16 +80,6 @@ def site_zones(points: np.ndarray, data_dir: Path | None = None) -> pd.DataFrame
     rest = in_beijing & pd.isna(zone)
     zone[rest], basis[rest] = PLAIN, "district"
     return pd.DataFrame({"district": district, "zone": zone, "zone_basis": basis})
-
-
-def _first_holder(points: np.ndarray, polygons: np.ndarray, names: np.ndarray) -> np.ndarray:
-    point_index, polygon_index = shapely.STRtree(polygons).query(points, predicate="within")
-    order = np.lexsort((polygon_index, point_index))
-    point_index, polygon_index = point_index[order], polygon_index[order]
-    first = np.r_[True, point_index[1:] != point_index[:-1]] if len(point_index) else point_index.astype(bool)
-    held = np.full(len(points), None, dtype=object)
-    held[point_index[first]] = names[polygon_index[first]]
-    return held
 
 
 def _inside_any(points: np.ndarray, polygons: np.ndarray) -> np.ndarray:

@@ -34,7 +34,7 @@ from zgc_geo.workspace.projects import (
     review_row,
     stage_row,
 )
-from zgc_geo.workspace.rights import OUTSIDE, admin_refusal, edit_refusal
+from zgc_geo.workspace.rights import OUTSIDE, HeldGrant, admin_refusal, edit_refusal
 from zgc_geo.workspace.store import AUDIT_EXPORT_COLUMNS, check_user
 
 _COLUMNS_SQL = ", ".join(f'"{c}"' for c in AUDIT_EXPORT_COLUMNS)
@@ -155,8 +155,8 @@ class RegisterStore(AuditedStore):
         dates = StageDates(check_date(planned, f"{stage} planned"), check_date(actual, f"{stage} actual"))
         with self._write() as conn:
             current = self._existing(conn, project_id)
-            self._may_edit(conn, user, "stage", project_id, {current.park_id})
-            plot = self._plot_to_revitalise(conn, user, current, stage, dates)
+            held = self._may_edit(conn, user, "stage", project_id, {current.park_id})
+            plot = self._plot_to_revitalise(conn, held, current, stage, dates)
             check_version(current, expected_version)
             new = self._written(conn, project_id, stage_row(current, stage, dates, user=user, note=note))
             if plot is not None and new.version != current.version:
@@ -188,16 +188,20 @@ class RegisterStore(AuditedStore):
             raise no_such_project(project_id)
         return current
 
-    def _may_edit(self, conn: Any, user: str, action: str, project_id: str, parks: set[str | None]) -> None:
-        """Refuse (logged) unless ``user`` may edit every one of ``parks``; lock the chain; guard the log."""
+    def _may_edit(
+        self, conn: Any, user: str, action: str, project_id: str, parks: set[str | None]
+    ) -> HeldGrant:
+        """Refuse (logged) unless ``user`` may edit every one of ``parks``; lock the chain; guard the log.
+        Returns what the log grants ``user``, for further checks in the same transaction."""
         held = self._log(conn).user_grant(user)
         for park in sorted({p or OUTSIDE for p in parks}):
             self._check(conn, edit_refusal(held.effective, action, PROJECT_SCOPE, project_id, park))
         self._lock_chain(conn)
         integrity.guard_write(self._log(conn), self._key, held=held)
+        return held
 
     def _plot_to_revitalise(
-        self, conn: Any, user: str, current: ProjectRecord, stage: str, dates: StageDates
+        self, conn: Any, held: HeldGrant, current: ProjectRecord, stage: str, dates: StageDates
     ) -> tuple[str, str] | None:
         """The project's workspace plot when this change records production, checked before anything is
         written (the plot exists, the writer may decide it); None when there is nothing to mark."""
@@ -205,7 +209,6 @@ class RegisterStore(AuditedStore):
         if stage != PRODUCTION or dates.actual is None or not inventory or not plot_id:
             return None
         park = self._require_plot(conn, inventory, plot_id)
-        held = self._log(conn).user_grant(user)
         self._check(conn, edit_refusal(held.effective, "decide", inventory, plot_id, park))
         return inventory, plot_id
 
