@@ -394,3 +394,28 @@ def test_the_park_fit_of_the_web_datum_check_intersects_only_what_meets_the_park
     plain = plain_fit(geoms, area)
     np.testing.assert_array_equal(fast[0], plain[0])
     np.testing.assert_array_equal(fast[1], plain[1])
+
+
+@pytest.mark.parametrize("dtype", ["int64", "Int64", "int32"])
+def test_whole_number_years_read_as_their_digits_would_be(dtype: str) -> None:
+    """Years GDAL read as integers (no text column made) give the frame and problems of the same
+    numbers read as text: in range, Excel serials, out of range, the future and missing cells."""
+    years = [2015, 20150601, 43000, 1700, 2099, 2015, None if dtype == "Int64" else 2016, 201506]
+    as_numbers = _messy_plots().iloc[: len(years)].copy()
+    as_numbers["闲置年份"] = pd.array(years, dtype=dtype)
+    as_text = as_numbers.copy()
+    as_text["闲置年份"] = [None if pd.isna(y) else str(y) for y in as_numbers["闲置年份"]]
+    numbers, number_problems = normalise_plots(as_numbers, first_row_number=2)
+    text, text_problems = normalise_plots(as_text, first_row_number=2)
+    pd.testing.assert_series_equal(numbers["idle_since"], text["idle_since"], check_exact=True)
+    assert number_problems == text_problems
+    codes = [p.code for p in number_problems]
+    assert "idle_since_unparsable" in codes and "idle_since_future" in codes
+
+
+def test_an_absent_numeric_column_is_empty_and_unreported() -> None:
+    """A column the file lacks reads as NaN floats with no problem (the path skips its empty text)."""
+    plots = _messy_plots().drop(columns=["规划容积率"])
+    out, problems = normalise_plots(plots, first_row_number=2)
+    assert out["far_permitted"].dtype == np.float64 and out["far_permitted"].isna().all()
+    assert not any(p.field == "far_permitted" for p in problems)

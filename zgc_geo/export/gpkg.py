@@ -132,7 +132,7 @@ class _Stream:
         for start in range(0, len(frame), rows):
             prepared = pd.DataFrame(flatten(worded_frame(frame.iloc[start : start + rows], lang)), copy=False)
             prepared[self.geometry] = self._wkb(prepared[self.geometry])
-            table = pa.Table.from_pandas(prepared[names], preserve_index=False)
+            table = pa.Table.from_pandas(prepared, columns=names, preserve_index=False)  # no pandas copy
             yield from table.cast(self.schema).to_batches()
 
     def _wkb(self, column: pd.Series) -> np.ndarray:
