@@ -449,3 +449,14 @@ def test_the_fast_gpkg_path_is_taken_only_for_the_types_it_writes_alike() -> Non
     }
     for name, values in others.items():
         assert not arrow_writes_it(pd.DataFrame({name: values})), name
+
+
+def test_a_written_geopackage_has_the_larger_pages_and_reads_back(tmp_path: Path) -> None:
+    """New GeoPackages get SQLite pages of SQLITE_PAGE_BYTES (fewer to write); GDAL reads them as ever."""
+    target = tmp_path / "plots.gpkg"
+    layer = streamed_layer()
+    gpkg.write_gpkg_layer(layer, target, "plots", "zh")
+    with sqlite3.connect(target) as db:
+        assert db.execute("PRAGMA page_size").fetchone()[0] == int(gpkg.SQLITE_PAGE_BYTES)
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert len(pyogrio.read_dataframe(target)) == len(layer)

@@ -419,3 +419,17 @@ def test_an_absent_numeric_column_is_empty_and_unreported() -> None:
     out, problems = normalise_plots(plots, first_row_number=2)
     assert out["far_permitted"].dtype == np.float64 and out["far_permitted"].isna().all()
     assert not any(p.field == "far_permitted" for p in problems)
+
+
+def test_features_near_the_parks_are_those_within_reach_of_their_union() -> None:
+    """The index lookup of the web-datum check finds the features the union's distance finds."""
+    parks = gpd.read_file(Path(__file__).resolve().parents[2] / "parks.geojson").to_crs(ANALYSIS_CRS)
+    outlines = parks.geometry.to_numpy()
+    union = shapely.union_all(outlines)
+    x0, y0, x1, y1 = union.bounds
+    rng = np.random.default_rng(7)
+    centres = rng.uniform([x0 - 8_000, y0 - 8_000], [x1 + 8_000, y1 + 8_000], size=(3_000, 2))
+    geoms = shapely.buffer(shapely.points(centres), rng.uniform(5, 400, len(centres)), quad_segs=2)
+    expected = shapely.dwithin(geoms, union, datum_offset.OFFSET_NEAR_M)
+    assert 100 < expected.sum() < len(geoms) - 100  # both kinds present
+    np.testing.assert_array_equal(datum_offset._near(geoms, outlines), expected)

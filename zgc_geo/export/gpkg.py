@@ -33,6 +33,10 @@ ROWS_PER_BATCH: Final = 65_536
 #: layer's R-tree at the end re-reads pages the small cache has dropped: 32 MB or more saved 0.9 s of
 #: 4.6 s per 1M plots, more changed nothing. Each cache lives as long as its file is open.
 SQLITE_CACHE_MIB: Final = "64"
+#: SQLite's page size for the GeoPackages GDAL creates (bytes; SQLite's default is 4096). A quarter as many
+#: pages to write, link and hand to the system: writing 100k plots of 50 fields took 0.34 s instead of
+#: 0.37 s (median of 7 each, alternating). A file that exists keeps its own size (SQLite ignores the pragma).
+SQLITE_PAGE_BYTES: Final = "16384"
 #: pandas' nullable types that pyogrio's Arrow path writes as its classic path does (see arrow_writes_it).
 _ARROW_EXTENSION_TYPES: Final = frozenset(
     {"Int8", "Int16", "Int32", "Int64", "Float32", "Float64", "boolean"}
@@ -77,11 +81,14 @@ def write_gpkg_layer(
 
 @functools.cache
 def _use_sqlite_cache() -> None:
-    """GDAL's SQLite page cache raised to :data:`SQLITE_CACHE_MIB` for this process, unless set already
-    (``OGR_SQLITE_CACHE`` in the environment wins). Set once and left: sessions writing at the same time
+    """GDAL's SQLite page cache raised to :data:`SQLITE_CACHE_MIB` and new files' pages made
+    :data:`SQLITE_PAGE_BYTES` for this process, each unless set already (``OGR_SQLITE_CACHE`` and
+    ``OGR_SQLITE_PRAGMA`` in the environment win). Set once and left: sessions writing at the same time
     would otherwise set and restore one global option under each other."""
     if pyogrio.get_gdal_config_option("OGR_SQLITE_CACHE") is None:
         pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": SQLITE_CACHE_MIB})
+    if pyogrio.get_gdal_config_option("OGR_SQLITE_PRAGMA") is None:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_PRAGMA": f"page_size={SQLITE_PAGE_BYTES}"})
 
 
 def arrow_writes_it(frame: pd.DataFrame) -> bool:

@@ -20,6 +20,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from zgc_geo.cells import as_text
 from zgc_geo.errors import RulesError
 from zgc_geo.export.worded import FieldName
 from zgc_geo.i18n import Both, Joined, Sentence
@@ -233,9 +234,7 @@ def _built_not_operating(frame: pd.DataFrame, params: Mapping[str, Any]) -> tupl
 def _below_standard(frame: pd.DataFrame, params: Mapping[str, Any]) -> tuple[pd.Series, pd.Series]:
     klass = frame.get("efficiency_class", pd.Series(np.nan, index=frame.index))
     match = klass.isin(list(params["classes"]))
-    return match, _sentences(
-        "stock.why.below_standard", frame.index, klass=klass.astype(object).fillna("").astype(str)
-    )
+    return match, _sentences("stock.why.below_standard", frame.index, klass=as_text(klass))
 
 
 def _named(kind: Both, why: object) -> Sentence:

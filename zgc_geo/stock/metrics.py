@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from zgc_geo.cells import as_text
 from zgc_geo.crs import ANALYSIS_CRS, M2_PER_HA, M2_PER_MU, require_crs
 from zgc_geo.errors import RulesError
 from zgc_geo.importing.land_use import load_vocabulary
@@ -171,7 +172,7 @@ def _status_mentions(frame: pd.DataFrame, words: Sequence[str]) -> np.ndarray:
     """True where the status text contains one of ``words`` (case-insensitive)."""
     if "status" not in frame.columns or not words:
         return np.zeros(len(frame), dtype=bool)
-    status = frame["status"].astype(object).where(frame["status"].notna(), "").astype(str).str.lower()
+    status = as_text(frame["status"]).str.lower()
     return status.str.contains("|".join(re.escape(w.lower()) for w in words), regex=True).to_numpy()
 
 
@@ -202,33 +203,46 @@ def plot_metrics(
     words = load_idle_words() if idle_words is None else idle_words
     classes = load_vocabulary().industrial if industrial_classes is None else industrial_classes
     index = plots.index
-    added: dict[str, pd.Series | np.ndarray] = {}  # added in one step: one insert per column copies the frame
     geoms = metric_geometries(plots, outlines)
-    area = shapely.area(geoms)
-    added["area_m2"], added["area_ha"], added["area_mu"] = area, area / M2_PER_HA, area / M2_PER_MU
-    located = pd.Series(bulk.assign_parks(geoms, bulk.to_metric(plan.parks)), index=index, dtype="str")
-    added["located_park_id"], added["inside_park"] = located, located.notna().to_numpy()
-    given = plots["park_id"].astype("str") if "park_id" in plots.columns else located.where(located.isna())
-    analysis_park = added["analysis_park_id"] = given.fillna(located)
-    distances = cluster_distances(geoms, plan).set_index(index)
-    added |= {column: distances[column] for column in distances.columns}
-    added["dist_cluster_feature_m"] = nearest_led_cluster(distances, analysis_park, plan)
-    years = reference_year - _numeric(plots, "idle_since")
-    years_idle = added["years_idle"] = years.where(years >= 0)
-    added["is_idle"] = years_idle.notna().to_numpy() | _status_mentions(plots, words)
-    far_current = _numeric(plots, "far_current")
-    target, note = far_targets(
-        scenario,
-        far_current=far_current,
-        far_permitted=_numeric(plots, "far_permitted"),
-        land_use_class=plots.get("land_use_class", pd.Series(np.nan, index=index)),
-        park_id=analysis_park,
-        industrial_classes=classes,
-    )
-    added["far_target"] = target
-    headroom = added["far_headroom"] = (target - far_current).clip(lower=0)
-    added["extra_floor_area_m2"] = headroom * area
-    added["scenario_note"] = note
+    # The cluster distances (GEOS and NumPy, which release the GIL) are measured on a second core while
+    # this thread works out the parks, idle years and FAR targets, which need none of them.
+    with ThreadPoolExecutor(1) as pool:
+        measuring = pool.submit(cluster_distances, geoms, plan)
+        area = shapely.area(geoms)
+        located = pd.Series(bulk.assign_parks(geoms, bulk.to_metric(plan.parks)), index=index, dtype="str")
+        given = plots["park_id"].astype("str") if "park_id" in plots.columns else None
+        analysis_park = located if given is None else given.fillna(located)
+        years = reference_year - _numeric(plots, "idle_since")
+        years_idle = years.where(years >= 0)
+        far_current = _numeric(plots, "far_current")
+        target, note = far_targets(
+            scenario,
+            far_current=far_current,
+            far_permitted=_numeric(plots, "far_permitted"),
+            land_use_class=plots.get("land_use_class", pd.Series(np.nan, index=index)),
+            park_id=analysis_park,
+            industrial_classes=classes,
+        )
+        headroom = (target - far_current).clip(lower=0)
+        is_idle = years_idle.notna().to_numpy() | _status_mentions(plots, words)
+        distances = measuring.result().set_index(index)
+    # Added in one step (one insert per column copies the frame), in the order the docstring gives.
+    added: dict[str, pd.Series | np.ndarray] = {
+        "area_m2": area,
+        "area_ha": area / M2_PER_HA,
+        "area_mu": area / M2_PER_MU,
+        "located_park_id": located,
+        "inside_park": located.notna().to_numpy(),
+        "analysis_park_id": analysis_park,
+        **{column: distances[column] for column in distances.columns},
+        "dist_cluster_feature_m": nearest_led_cluster(distances, analysis_park, plan),
+        "years_idle": years_idle,
+        "is_idle": is_idle,
+        "far_target": target,
+        "far_headroom": headroom,
+        "extra_floor_area_m2": headroom * area,
+        "scenario_note": note,
+    }
     return _with_columns(plots, added)
 
 

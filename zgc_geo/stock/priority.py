@@ -17,6 +17,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from zgc_geo.cells import as_text
 from zgc_geo.errors import RulesError
 from zgc_geo.stock.efficiency import CLASSES
 from zgc_geo.stock.scenario import number, read_rules_file, stock_rules_path
@@ -141,7 +142,7 @@ def score_priority(
         index=frame.index,
     )
     score = points.sum(axis=1)
-    ids = frame["plot_id"].astype(object).fillna("").astype(str).to_numpy() if "plot_id" in frame else None
+    ids = as_text(frame["plot_id"]).to_numpy(dtype=object) if "plot_id" in frame else None
     position, descending = np.arange(len(frame)), -score.to_numpy()
     order = np.lexsort((position, descending) if ids is None else (position, ids, descending))
     rank = np.empty(len(frame), dtype=np.int64)

@@ -19,6 +19,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from zgc_geo.cells import blank
 from zgc_geo.errors import RulesError
 from zgc_geo.export.worded import FieldName, FieldValue, first_rows
 from zgc_geo.i18n import Joined, Sentence
@@ -217,10 +218,7 @@ def load_redevelopment_rules(path: Path | None = None) -> RedevelopmentRules:
 
 def _missing(column: pd.Series) -> pd.Series:
     """Missing values, blank texts included."""
-    if pd.api.types.is_numeric_dtype(column):
-        return column.isna()
-    text = column.astype(object).where(column.notna(), "").astype(str).str.strip()
-    return column.isna() | (text == "")
+    return blank(column)
 
 
 def _test(column: pd.Series, condition: Condition, where: str) -> pd.Series:

@@ -13,12 +13,14 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from zgc_geo.cells import as_text
+
 #: Matches offered at most (the best first): a longer list helps nobody pick.
 SEARCH_LIMIT: Final = 50
 
 
 def _folded(values: pd.Series) -> pd.Series:
-    text = values.astype(object).where(values.notna(), "").astype(str)
+    text = as_text(values)
     return text.str.normalize("NFKC").str.casefold().str.replace(r"\s+", "", regex=True)
 
 

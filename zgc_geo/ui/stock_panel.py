@@ -9,6 +9,7 @@ from typing import Final
 import pandas as pd
 import streamlit as st
 
+from zgc_geo.cells import blank
 from zgc_geo.errors import AccessRefusedError, ConcurrentEditError, WorkspaceIntegrityError
 from zgc_geo.export.layers import write_layer
 from zgc_geo.stock.analysis import PRIORITY_PART_KEYS
@@ -281,8 +282,8 @@ def summary_table(summary: pd.DataFrame) -> None:
     name, other = ("name_zh", "name_en") if current_lang() == "zh" else ("name_en", "name_zh")
     # The park by its name only; the outside-all-parks and total rows have no name of their own.
     summary = summary.copy()
-    blank = summary[name].astype(object).where(summary[name].notna(), "").astype(str).str.strip() == ""
-    summary.loc[blank, name] = for_display(summary.loc[blank, ["park_id"]])["park_id"]
+    unnamed = blank(summary[name])
+    summary.loc[unnamed, name] = for_display(summary.loc[unnamed, ["park_id"]])["park_id"]
     grades = {f"class_{g}": "stock.col.class_grade" for g in "ABCD"}
     config = {
         column: st.column_config.Column(tr(key, grade=column.removeprefix("class_")))
