@@ -224,8 +224,9 @@ def classify_land_use(
             for code, message, hint in value_notes
         ]  # fmt: skip
     index = codes.index
-    classes = pd.Series([class_of[u] if u >= 0 else None for u in positions], index=index, dtype="string")
-    schemes = pd.Series([scheme_of[u] if u >= 0 else None for u in positions], index=index, dtype="string")
+    # Each row takes its distinct value's answer (code -1, a missing value, takes the leading None).
+    classes = pd.Series(np.array([None, *class_of], dtype=object)[positions + 1], index=index, dtype="string")
+    schemes = pd.Series(np.array([None, *scheme_of], dtype=object)[positions + 1], index=index, dtype="string")
     return classes.rename("land_use_class"), schemes.rename("land_use_scheme"), problems
 
 

@@ -23,6 +23,7 @@ from zgc_geo.errors import RulesError
 from zgc_geo.importing.land_use import load_vocabulary
 from zgc_geo.plan_data import PlanData
 from zgc_geo.stock import bulk
+from zgc_geo.stock.distinct import per_value
 from zgc_geo.stock.scenario import (
     PlotRatioScenario,
     check_parks,
@@ -172,8 +173,9 @@ def _status_mentions(frame: pd.DataFrame, words: Sequence[str]) -> np.ndarray:
     """True where the status text contains one of ``words`` (case-insensitive)."""
     if "status" not in frame.columns or not words:
         return np.zeros(len(frame), dtype=bool)
-    status = as_text(frame["status"]).str.lower()
-    return status.str.contains("|".join(re.escape(w.lower()) for w in words), regex=True).to_numpy()
+    pattern = "|".join(re.escape(w.lower()) for w in words)
+    mentions = per_value(frame["status"], lambda v: as_text(v).str.lower().str.contains(pattern, regex=True))
+    return mentions.to_numpy(dtype=bool)
 
 
 def plot_metrics(
