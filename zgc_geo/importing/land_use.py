@@ -225,8 +225,10 @@ def classify_land_use(
         ]  # fmt: skip
     index = codes.index
     # Each row takes its distinct value's answer (code -1, a missing value, takes the leading None).
-    classes = pd.Series(np.array([None, *class_of], dtype=object)[positions + 1], index=index, dtype="string")
-    schemes = pd.Series(np.array([None, *scheme_of], dtype=object)[positions + 1], index=index, dtype="string")
+    class_rows = np.array([None, *class_of], dtype=object)[positions + 1]
+    scheme_rows = np.array([None, *scheme_of], dtype=object)[positions + 1]
+    classes = pd.Series(class_rows, index=index, dtype="string")
+    schemes = pd.Series(scheme_rows, index=index, dtype="string")
     return classes.rename("land_use_class"), schemes.rename("land_use_scheme"), problems
 
 
