@@ -29,8 +29,8 @@ BLOCK: Final = 131_072
 
 #: GeoPandas' own cache of transformers, so that a CRS pair costs one PROJ set-up (35–75 ms: a search of
 #: PROJ's database) whether ``to_crs`` or this module meets it first; a cache of our own where it is gone.
-_CACHED_FROM_CRS: Final = (
-    getattr(geopandas.array, "TransformerFromCRS", None) or lru_cache(Transformer.from_crs)
+_CACHED_FROM_CRS: Final = getattr(geopandas.array, "TransformerFromCRS", None) or lru_cache(
+    Transformer.from_crs
 )
 
 

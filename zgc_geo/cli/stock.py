@@ -60,6 +60,7 @@ def _stock(args: argparse.Namespace, plan: Future[PlanData]) -> int:
             scenario=scenario,
             reference_year=args.reference_year,
             outlines=result.take_outlines(),  # held by the analysis alone: freed once it has measured them
+            placed=result.placed,
         )
 
     analysis = _stored_and_analysed(args, plots, analysed) if args.workspace else analysed(plots)

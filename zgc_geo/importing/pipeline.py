@@ -29,6 +29,7 @@ from zgc_geo.importing.plots import normalise_plots_measured
 from zgc_geo.importing.readers import read_vector
 from zgc_geo.importing.report import ImportReport, Problem
 from zgc_geo.importing.source import ReadResult
+from zgc_geo.placement import Placed
 
 if TYPE_CHECKING:  # the table and raster readers load openpyxl and rasterio: only when such a file comes
     from zgc_geo.importing.raster import RasterInfo
@@ -100,6 +101,9 @@ class ImportResult:
     #: Plots only: the outlines of ``frame`` in EPSG:4548 as the checks measured them (same index), for
     #: an analysis of this very frame (:func:`zgc_geo.stock.analysis.analyse_stock`'s ``outlines``).
     outlines: gpd.GeoSeries | None = None
+    #: Plots only: the parks the checks found for plots that name none (positions in ``frame``), for the
+    #: same analysis (:func:`~zgc_geo.stock.analysis.analyse_stock`'s ``placed``).
+    placed: Placed | None = None
 
     @property
     def verdict(self) -> str:
@@ -238,7 +242,7 @@ def _checked(
         mapping = guess_mapping(list(frame.columns.drop(frame.geometry.name)))
         if options.column_overrides:
             mapping = mapping.with_overrides(options.column_overrides)
-        cleaned, problems, result.outlines = normalise_plots_measured(
+        cleaned, problems, result.outlines, result.placed = normalise_plots_measured(
             frame,
             mapping=mapping,
             parks=parks,

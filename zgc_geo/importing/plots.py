@@ -27,7 +27,7 @@ from zgc_geo.importing.columns import CANONICAL_FIELDS, ColumnMapping, apply_map
 from zgc_geo.importing.land_use import classify_land_use
 from zgc_geo.importing.limits import ImportLimits
 from zgc_geo.importing.report import Problem, Severity
-from zgc_geo.placement import first_parks
+from zgc_geo.placement import Placed, first_parks, parks_fingerprint
 from zgc_geo.polygons import polygonal_parts
 from zgc_geo.projection import project_geometries
 from zgc_geo.threads import ahead, blockwise, shared_tree, workers
@@ -226,7 +226,7 @@ def normalise_plots(
 ) -> tuple[gpd.GeoDataFrame, list[Problem]]:
     """The plots in the canonical schema (EPSG:4326), and every problem found (see
     :func:`normalise_plots_measured`, which also gives the outlines in EPSG:4548)."""
-    plots, problems, _outlines = normalise_plots_measured(
+    plots, problems, _outlines, _placed = normalise_plots_measured(
         frame,
         mapping=mapping,
         parks=parks,
@@ -243,10 +243,11 @@ def normalise_plots_measured(
     parks: gpd.GeoDataFrame | None = None,
     first_row_number: int = 1,
     max_overlap_rows: int = ImportLimits.max_overlap_rows,
-) -> tuple[gpd.GeoDataFrame, list[Problem], gpd.GeoSeries]:
-    """The plots in the canonical schema (EPSG:4326), every problem found, and the plots' outlines in
+) -> tuple[gpd.GeoDataFrame, list[Problem], gpd.GeoSeries, Placed | None]:
+    """The plots in the canonical schema (EPSG:4326), every problem found, the plots' outlines in
     EPSG:4548 as the checks measured them (aligned with the plots), so an analysis that follows need
-    not repair and project them again.
+    not repair and project them again, and the parks the checks found for plots that name none (by
+    position in the plots; None when every plot names its park), so it need not place those again.
 
     Rows without a usable polygon are dropped, each with an error saying so; every other
     row is kept, problems or not, so the user sees all of them at once. Columns that map
@@ -264,7 +265,7 @@ def normalise_plots_measured(
     metric = gpd.GeoSeries(metric[keep], index=data.index, crs=ANALYSIS_CRS)
     checks = _Checks(data, mapping, rows[keep], metric, max_overlap_rows=max_overlap_rows)
     out = checks.run(parks if parks is not None else load_layer("parks"))
-    return out, problems + geometry_problems + checks.problems, metric
+    return out, problems + geometry_problems + checks.problems, metric, checks.placed
 
 
 def _clean_geometry(
@@ -466,6 +467,7 @@ class _Checks:
         self.max_overlap_rows = max_overlap_rows
         self._listed = self._unlisted = 0  # overlapping pairs listed, and found past the list
         self.problems: list[Problem] = []
+        self.placed: Placed | None = None  # the plots placed by location (see park_ids)
         self.out: dict[str, pd.Series] = {}
         self._columns: dict[tuple[str, bool], pd.Series] = {}
 
@@ -638,13 +640,14 @@ class _Checks:
         self.report(park.isna() & given.notna(), "park_unknown", "park_id", valid=valid)
         locate = given.isna().to_numpy()
         if locate.any():
+            # Placed by the outlines in metres, as the stock analysis places plots, which then takes these
+            # answers (self.placed) instead of asking again.
             positions = np.flatnonzero(locate)
-            parks_here = parks.to_crs(self.data.crs)
-            in_park = first_parks(
-                self.data.geometry.to_numpy()[positions],
-                parks_here.geometry.to_numpy(),
-                parks_here["park_id"].to_numpy(dtype=object),
-            )
+            parks_metric = parks.to_crs(ANALYSIS_CRS)
+            outlines = parks_metric.geometry.to_numpy()
+            park_ids = parks_metric["park_id"].to_numpy(dtype=object)
+            in_park = first_parks(self.metric.to_numpy()[positions], outlines, park_ids)
+            self.placed = Placed(positions, in_park, parks_fingerprint(outlines, park_ids))
             placed = np.flatnonzero(pd.notna(in_park))
             park.iloc[positions[placed]] = pd.array(in_park[placed], dtype="string")
             outside = self.rows[locate & park.isna().to_numpy()]

@@ -24,6 +24,7 @@ from zgc_geo.export.worded import CodeName
 from zgc_geo.i18n import Joined, Sentence
 from zgc_geo.importing.plots import OUTPUT_COLUMNS
 from zgc_geo.memory import give_back_freed_memory
+from zgc_geo.placement import Placed
 from zgc_geo.plan_data import PlanData
 from zgc_geo.stock import efficiency, inefficiency, priority, redevelopment
 from zgc_geo.stock.metrics import load_idle_words, plot_metrics
@@ -129,6 +130,7 @@ def analyse_stock(
     rules_path: Path | None = None,
     stock_rules_path: Path | None = None,
     outlines: gpd.GeoSeries | None = None,
+    placed: Placed | None = None,
 ) -> StockAnalysis:
     """Analyse a plot inventory (``plots`` is never modified).
 
@@ -153,6 +155,10 @@ def analyse_stock(
     outlines
         The plots' outlines in EPSG:4548 from the import that made ``plots``
         (:attr:`~zgc_geo.importing.pipeline.ImportResult.outlines`): not repaired and projected again.
+    placed
+        The parks that import found for plots naming none
+        (:attr:`~zgc_geo.importing.pipeline.ImportResult.placed`): those plots are not placed again
+        (taken only with the import's ``outlines`` and when the plan's parks are the ones it used).
     """
     validate_plots(plots)
     available = {c for c in plots.columns if c != plots.geometry.name and plots[c].notna().any()}
@@ -173,6 +179,7 @@ def analyse_stock(
         reference_year=year,
         idle_words=load_idle_words(stock_path),
         outlines=outlines,
+        placed=placed,
     )
     if outlines is not None:  # measured: freed now unless the caller still holds them (0.4 GB per 1M plots)
         outlines = None

@@ -21,7 +21,7 @@ import shapely
 
 from zgc_geo.crs import ANALYSIS_CRS, require_crs, require_projected, require_same_crs
 from zgc_geo.errors import LayerError
-from zgc_geo.placement import first_parks
+from zgc_geo.placement import Placed, first_parks
 from zgc_geo.polygons import polygonal_parts
 from zgc_geo.projection import project_geometries
 
@@ -109,8 +109,10 @@ def assign_parks(
     parks_metric: gpd.GeoDataFrame,
     *,
     id_field: str = "park_id",
+    placed: Placed | None = None,
 ) -> np.ndarray:
-    """The park id of every plot, None for plots in no park, in one bulk spatial-index query.
+    """The park id of every plot, None for plots in no park, in one bulk spatial-index query
+    (``placed``: answers already found for some plots, see :func:`~zgc_geo.placement.first_parks`).
 
     A plot belongs to the park holding its representative point (``point_on_surface``,
     always inside the outline, unlike a centroid for an L-shaped plot). Where parks
@@ -121,7 +123,9 @@ def assign_parks(
     require_projected(parks_metric, "parks layer")
     if isinstance(plots_metric, gpd.GeoDataFrame | gpd.GeoSeries):
         require_same_crs(plots_metric, parks_metric, "plot layer", "parks layer")
-    return first_parks(geoms, parks_metric.geometry.to_numpy(), parks_metric[id_field].to_numpy(dtype=object))
+    return first_parks(
+        geoms, parks_metric.geometry.to_numpy(), parks_metric[id_field].to_numpy(dtype=object), placed=placed
+    )
 
 
 def park_sums(park_ids: np.ndarray | pd.Series, values: Mapping[str, np.ndarray | pd.Series]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from zgc_geo.cells import as_text
 from zgc_geo.crs import ANALYSIS_CRS, M2_PER_HA, M2_PER_MU, require_crs
 from zgc_geo.errors import RulesError
 from zgc_geo.importing.land_use import load_vocabulary
+from zgc_geo.placement import Placed
 from zgc_geo.plan_data import PlanData
 from zgc_geo.stock import bulk
 from zgc_geo.stock.distinct import per_value
@@ -51,16 +52,22 @@ def metric_geometries(plots: gpd.GeoDataFrame, outlines: gpd.GeoSeries | None = 
     EPSG:4548 and on the same index, since the import's repair leaves only valid outlines and both
     projections run the same PROJ transformation (the stock command's output is the same, bit for bit).
     """
-    if (
-        outlines is not None
-        and outlines.crs is not None
-        and outlines.crs.equals(ANALYSIS_CRS)
-        and outlines.index.equals(plots.index)
-    ):
+    if _outlines_fit(plots, outlines):
+        assert outlines is not None  # as _outlines_fit says
         return outlines.to_numpy()
     crs = require_crs(plots, "plot layer")
     geoms = bulk.repair_polygons(plots.geometry.to_numpy())
     return geoms if crs.equals(ANALYSIS_CRS) else bulk.project_geometries(geoms, crs)
+
+
+def _outlines_fit(plots: gpd.GeoDataFrame, outlines: gpd.GeoSeries | None) -> bool:
+    """Whether the import's ``outlines`` are those of ``plots`` (EPSG:4548, the same index)."""
+    return (
+        outlines is not None
+        and outlines.crs is not None
+        and outlines.crs.equals(ANALYSIS_CRS)
+        and outlines.index.equals(plots.index)
+    )
 
 
 def cluster_distances(geoms: np.ndarray, plan: PlanData) -> pd.DataFrame:
@@ -187,9 +194,11 @@ def plot_metrics(
     idle_words: Sequence[str] | None = None,
     industrial_classes: Collection[str] | None = None,
     outlines: gpd.GeoSeries | None = None,
+    placed: Placed | None = None,
 ) -> gpd.GeoDataFrame:
     """The plots with their measures added (``plots`` is not modified; ``outlines``: see
-    :func:`metric_geometries`).
+    :func:`metric_geometries`; ``placed``: the import's parks of plots naming none, see
+    :class:`~zgc_geo.placement.Placed`, taken with those outlines only).
 
     Added columns: ``area_m2``, ``area_ha``, ``area_mu`` (from the outline in EPSG:4548);
     ``located_park_id`` (park holding the plot's representative point, NaN outside all) and
@@ -211,7 +220,9 @@ def plot_metrics(
     with ThreadPoolExecutor(1) as pool:
         measuring = pool.submit(cluster_distances, geoms, plan)
         area = shapely.area(geoms)
-        located = pd.Series(bulk.assign_parks(geoms, bulk.to_metric(plan.parks)), index=index, dtype="str")
+        placed = placed if _outlines_fit(plots, outlines) else None
+        parks = bulk.to_metric(plan.parks)
+        located = pd.Series(bulk.assign_parks(geoms, parks, placed=placed), index=index, dtype="str")
         given = plots["park_id"].astype("str") if "park_id" in plots.columns else None
         analysis_park = located if given is None else given.fillna(located)
         years = reference_year - _numeric(plots, "idle_since")
