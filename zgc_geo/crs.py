@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from pyproj import CRS
 
+import zgc_geo.transformers  # noqa: F401 - makes every to_crs set its transformers up once per process
 from zgc_geo.errors import CRSError
 
 #: Storage and exchange CRS for every layer zgc-geo reads or writes.

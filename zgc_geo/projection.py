@@ -11,13 +11,13 @@ import threading
 from functools import lru_cache
 from typing import Final
 
-import geopandas.array
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
 from zgc_geo.crs import ANALYSIS_CRS
 from zgc_geo.threads import blockwise
+from zgc_geo.transformers import transformer_from_crs
 
 _POLYGON: Final = 3
 
@@ -25,13 +25,6 @@ _POLYGON: Final = 3
 #: Simple polygons are projected in blocks of this many: the coordinate buffers of a block stay
 #: small (a million plots at once would need ~300 MB of temporary arrays) and blocks run in threads.
 BLOCK: Final = 131_072
-
-
-#: GeoPandas' own cache of transformers, so that a CRS pair costs one PROJ set-up (35–75 ms: a search of
-#: PROJ's database) whether ``to_crs`` or this module meets it first; a cache of our own where it is gone.
-_CACHED_FROM_CRS: Final = getattr(geopandas.array, "TransformerFromCRS", None) or lru_cache(
-    Transformer.from_crs
-)
 
 
 _SETTING_UP: Final = threading.Lock()
@@ -46,7 +39,7 @@ def _transformer(source_wkt: str) -> Transformer:
 
 @lru_cache(maxsize=8)
 def _transformer_once(source_wkt: str) -> Transformer:
-    return _CACHED_FROM_CRS(CRS.from_wkt(source_wkt), ANALYSIS_CRS, always_xy=True)
+    return transformer_from_crs(CRS.from_wkt(source_wkt), ANALYSIS_CRS, always_xy=True)
 
 
 def prepare_transformer(source: CRS) -> None:
