@@ -112,9 +112,12 @@ bench: install
 # QUIET=1 declares that nothing else ran on the machine: only then the README block shows the figures.
 SIZES ?= 10k,100k,1M
 RUNS ?= 3
+# TIMEOUT: seconds before one run of a peer is given up (reported as a timeout, never as a figure).
+TIMEOUT ?= 900
 .PHONY: bench-peers
 bench-peers: install
-	$(PY) benchmarks/peers/run.py --sizes $(SIZES) --repeat $(RUNS) --readme README.md $(if $(QUIET),--quiet-machine)
+	$(PY) benchmarks/peers/run.py --sizes $(SIZES) --repeat $(RUNS) --timeout $(TIMEOUT) --readme README.md \
+		$(if $(QUIET),--quiet-machine)
 
 # Times every page in Debian's Chromium (Playwright, network beyond this machine blocked): navigation → map
 # drawn cold and warm, a Stock map click → the plot's record, and the Stock page with a 20k-plot inventory
