@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import FrameLocator, Locator, Page, expect
 
-from tests.browser.streamlit_widgets import choose, expect_toast, save_download, wait_idle
+from tests.browser.streamlit_widgets import choose, expect_toast, save_download, wait_idle, wait_settled
 from zgc_geo.i18n import translate
 from zgc_geo.workspace import REVIEW_STATUSES
 
@@ -36,7 +36,10 @@ class Walk:
         self.count = 0
 
     def shot(self, what: str, focus: Locator | None = None) -> None:
-        """Screenshot the window; Streamlit scrolls inside its own container, so bring ``focus`` into view."""
+        """Screenshot the window once the page has settled (a rerun, such as the one after recording a
+        decision, may still be replacing ``focus``); Streamlit scrolls inside its own container, so bring
+        ``focus`` into view."""
+        wait_settled(self.page, 500)
         if focus is not None:
             focus.scroll_into_view_if_needed()
         self.count += 1
