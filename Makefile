@@ -125,3 +125,10 @@ bench-peers: install
 .PHONY: bench-pages
 bench-pages: install-test chromium
 	$(PY) benchmarks/bench_pages.py
+
+# N = 1, 2, 4, 8, 16 people acting at once on one app process, over Streamlit's own WebSocket protocol (no
+# browser): open Stock, change a filter; median and p95 per action, errors, server RSS and CPU
+# (benchmarks/bench_load.py → benchmarks/results/load.json). Issue #17 adds the other actions and nginx.
+.PHONY: bench-load
+bench-load: install-test
+	$(PY) benchmarks/bench_load.py

@@ -1,0 +1,48 @@
+"""The load benchmark's session speaks Streamlit's WebSocket protocol as a tab does (a real server)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from tests.browser.app_server import app_server
+from tests.ui.workspaces import seed_elsewhere
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from load.session import RunResult, Session
+
+#: The Stock page's line saying how many plots the map shows: 地图显示筛选后 N 个地块中的 N 个（清单共 M 个）.
+SHOWN = re.compile(r"地图显示筛选后 (\d+) 个地块")
+
+
+async def _open_and_filter(base_url: str) -> tuple[RunResult, RunResult]:
+    session = Session(base_url)
+    await session.connect()
+    try:
+        opened = await session.run(page="stock")
+        park = WidgetState()
+        park.string_array_value.data.append("海淀园")
+        return opened, await session.run(widgets={session.widget_id("f_parks"): park})
+    finally:
+        await session.close()
+
+
+def _shown(run: RunResult) -> int:
+    (count,) = [int(m.group(1)) for text in run.texts if (m := SHOWN.search(text))]
+    return count
+
+
+@pytest.mark.slow
+def test_a_session_opens_the_stock_page_and_changes_its_filter(tmp_path: Path) -> None:
+    workspace = tmp_path / "workspace.gpkg"
+    seed_elsewhere(workspace, "load-test")
+    with app_server(workspace, "load-test", tmp_path) as base_url:
+        opened, filtered = asyncio.run(_open_and_filter(base_url))
+    assert opened.exceptions == [] and filtered.exceptions == []
+    assert _shown(opened) == 300  # the demo inventory, all of it
+    assert 0 < _shown(filtered) < 300  # the plots of 海淀园 only: the filter reached the server
