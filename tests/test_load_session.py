@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,9 @@ def _shown(run: RunResult) -> int:
 def test_a_session_opens_the_stock_page_and_changes_its_filter(tmp_path: Path) -> None:
     workspace = tmp_path / "workspace.gpkg"
     seed_elsewhere(workspace, "load-test")
-    with app_server(workspace, "load-test", tmp_path) as base_url:
-        opened, filtered = asyncio.run(_open_and_filter(base_url))
+    # The session's loop runs in a thread of its own: the browser tests' Playwright keeps one running here.
+    with app_server(workspace, "load-test", tmp_path) as base_url, ThreadPoolExecutor(1) as pool:
+        opened, filtered = pool.submit(asyncio.run, _open_and_filter(base_url)).result()
     assert opened.exceptions == [] and filtered.exceptions == []
     assert _shown(opened) == 300  # the demo inventory, all of it
     assert 0 < _shown(filtered) < 300  # the plots of 海淀园 only: the filter reached the server
