@@ -127,7 +127,7 @@ bench-pages: install-test chromium
 	$(PY) benchmarks/bench_pages.py
 
 # N = 1, 2, 4, 8, 16 people acting at once on one app process, over Streamlit's own WebSocket protocol (no
-# browser): open Stock, change a filter; median and p95 per action, errors, server RSS and CPU
+# browser): open Stock, change a filter, find a plot (its record); median and p95 per action, errors, RSS, CPU
 # (benchmarks/bench_load.py → benchmarks/results/load.json). Issue #17 adds the other actions and nginx.
 .PHONY: bench-load
 bench-load: install-test

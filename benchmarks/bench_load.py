@@ -6,7 +6,9 @@ see ``benchmarks/load/session.py``) runs each action for all N at once and times
 its request to the server's "script finished":
 
 - ``open_stock``: a fresh session opens the Stock page (the first run of a tab);
-- ``filter``: the same sessions narrow the park filter to one park (a widget change, a rerun).
+- ``filter``: the same sessions narrow the park filter to one park (a widget change, a rerun);
+- ``record``: each finds a plot of that park by its id in the page's search box, which opens the plot's
+  record (each session its own plot, as people look at different plots).
 
 For each N and action: median and p95 seconds, errors (a refused connection, an exception on the page), and
 the server's resident memory after the action and its CPU seconds during it. Results: a table on stdout and
@@ -15,8 +17,8 @@ the server's resident memory after the action and its CPU seconds during it. Res
     python benchmarks/bench_load.py                 # N = 1, 2, 4, 8, 16
     python benchmarks/bench_load.py --sessions 1,4
 
-Not yet covered (issue #17): opening a plot's record, recording a decision, a siting run, and several app
-processes behind nginx; ``make bench-load`` will run them all once they are.
+Not yet covered (issue #17): recording a decision, a siting run, and several app processes behind nginx;
+``make bench-load`` will run them all once they are.
 """
 
 from __future__ import annotations
@@ -38,11 +40,13 @@ from typing import Any, Final
 REPO_ROOT: Final = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO_ROOT), str(REPO_ROOT / "benchmarks")]
 
+import geopandas as gpd  # noqa: E402
 from load.session import Session  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 
 from tests.browser.app_server import app_server  # noqa: E402
 from tests.ui.workspaces import seed_elsewhere  # noqa: E402
+from zgc_geo.catalogue import layer_spec  # noqa: E402
 
 USER: Final = "bench-load"
 RESULTS: Final = REPO_ROOT / "benchmarks" / "results" / "load.json"
@@ -77,22 +81,40 @@ def _filter_state(session: Session) -> dict[str, WidgetState]:
     return {session.widget_id("f_parks"): state}
 
 
-async def _action(sessions: list[Session], name: str, pid: int) -> dict[str, Any]:
+def _search_state(session: Session, plot_id: str) -> dict[str, WidgetState]:
+    state = WidgetState()
+    state.string_value = plot_id
+    return {session.widget_id("stock_search"): state}
+
+
+def park_plot_ids() -> list[str]:
+    """The demo inventory's plots in :data:`FILTER_PARK` (haidian), in id order."""
+    plots = gpd.read_file(layer_spec("demo_stock_inventory").path)
+    ids = plots.loc[plots["plot_id"].astype(str).str.contains("haidian"), "plot_id"].astype(str)
+    return sorted(ids)
+
+
+async def _action(sessions: list[Session], name: str, pid: int, plot_ids: list[str]) -> dict[str, Any]:
     """Run ``name`` in every session at once; its figures."""
     cpu_before = cpu_seconds(pid)
 
-    async def one(session: Session) -> tuple[float | None, str | None]:
+    async def one(number: int, session: Session) -> tuple[float | None, str | None]:
         try:
             if name == "open_stock":
                 await session.connect()
                 result = await session.run(page="stock")
-            else:
+            elif name == "filter":
                 result = await session.run(widgets=_filter_state(session))
-        except Exception as exc:
+            else:
+                plot_id = plot_ids[number % len(plot_ids)]
+                result = await session.run(widgets=_search_state(session, plot_id))
+                if not any(plot_id in text for text in result.texts):
+                    return result.seconds, f"the record of {plot_id} did not open"
+        except Exception as exc:  # every failure is counted and shown
             return None, f"{type(exc).__name__}: {exc}"
         return result.seconds, "; ".join(result.exceptions) or None
 
-    outcomes = await asyncio.gather(*(one(s) for s in sessions))
+    outcomes = await asyncio.gather(*(one(n, s) for n, s in enumerate(sessions)))
     seconds = sorted(s for s, _ in outcomes if s is not None)
     errors = [e for _, e in outcomes if e]
     return {
@@ -104,10 +126,13 @@ async def _action(sessions: list[Session], name: str, pid: int) -> dict[str, Any
     }
 
 
-async def _level(base_url: str, count: int, pid: int) -> dict[str, Any]:
+ACTIONS: Final = ("open_stock", "filter", "record")
+
+
+async def _level(base_url: str, count: int, pid: int, plot_ids: list[str]) -> dict[str, Any]:
     sessions = [Session(base_url) for _ in range(count)]
     try:
-        return {name: await _action(sessions, name, pid) for name in ("open_stock", "filter")}
+        return {name: await _action(sessions, name, pid, plot_ids) for name in ACTIONS}
     finally:
         await asyncio.gather(*(s.close() for s in sessions))
 
@@ -119,9 +144,10 @@ def run(levels: list[int]) -> dict[str, Any]:
         seed_elsewhere(workspace, USER)
         with app_server(workspace, USER, folder) as base_url:
             pid = server_pid(base_url)
-            warm = asyncio.run(_level(base_url, 1, pid))  # caches filled: the levels measure a warm server
+            plot_ids = park_plot_ids()
+            warm = asyncio.run(_level(base_url, 1, pid, plot_ids))  # caches filled: a warm server is measured
             baseline = rss_mib(pid)
-            results = {str(n): asyncio.run(_level(base_url, n, pid)) for n in levels}
+            results = {str(n): asyncio.run(_level(base_url, n, pid, plot_ids)) for n in levels}
             after = rss_mib(pid)
     return {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -36,7 +36,7 @@ class RunResult:
     elements: int
     exceptions: list[str]
     bytes_received: int
-    texts: list[str]  # the Markdown the run drew (what a check can read the page's state from)
+    texts: list[str]  # the Markdown and headings the run drew (what a check reads the page's state from)
 
 
 @dataclass
@@ -103,8 +103,8 @@ class Session:
                 shown = element.WhichOneof("type")
                 if shown == "exception":
                     exceptions.append(element.exception.message)
-                elif shown == "markdown":
-                    texts.append(element.markdown.body)
+                elif shown in ("markdown", "heading"):
+                    texts.append(getattr(element, shown).body)
                 elif shown in WIDGET_KINDS:
                     widget = getattr(element, shown)
                     self.widgets[widget.id] = (shown, widget)
