@@ -643,9 +643,9 @@ class _Checks:
             # Placed by the outlines in metres, as the stock analysis places plots, which then takes these
             # answers (self.placed) instead of asking again.
             positions = np.flatnonzero(locate)
-            parks_metric = parks.to_crs(ANALYSIS_CRS)
-            outlines = parks_metric.geometry.to_numpy()
-            park_ids = parks_metric["park_id"].to_numpy(dtype=object)
+            # projected by the analysis's own path (project_geometries), so the parks' fingerprints match
+            outlines = project_geometries(parks.geometry.to_numpy(), parks.crs)
+            park_ids = parks["park_id"].to_numpy(dtype=object)
             in_park = first_parks(self.metric.to_numpy()[positions], outlines, park_ids)
             self.placed = Placed(positions, in_park, parks_fingerprint(outlines, park_ids))
             placed = np.flatnonzero(pd.notna(in_park))
