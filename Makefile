@@ -126,9 +126,13 @@ bench-peers: install
 bench-pages: install-test chromium
 	$(PY) benchmarks/bench_pages.py
 
-# N = 1, 2, 4, 8, 16 people acting at once on one app process, over Streamlit's own WebSocket protocol (no
-# browser): open Stock, change a filter, find a plot (its record); median and p95 per action, errors, RSS, CPU
-# (benchmarks/bench_load.py → benchmarks/results/load.json). Issue #17 adds the other actions and nginx.
+# N = 1, 2, 4, 8, 16 people acting at once over Streamlit's own WebSocket protocol (no browser), through a
+# private nginx (the site deploy/nginx/make_site.py writes) in front of 1, then 2 app processes sharing a
+# private PostGIS workspace: open Stock, change a filter, open a plot's record, record a decision, open Siting,
+# run siting; median and p95 per action, errors, lost decisions, RSS (also a minute after everyone left), CPU
+# (benchmarks/bench_load.py → benchmarks/results/load.json). PROCESSES=2 or SESSIONS=1,8 run fewer.
+PROCESSES ?= 1,2
+SESSIONS ?= 1,2,4,8,16
 .PHONY: bench-load
-bench-load: install-test
-	$(PY) benchmarks/bench_load.py
+bench-load: install-test postgis nginx
+	$(PY) benchmarks/bench_load.py --processes $(PROCESSES) --sessions $(SESSIONS)

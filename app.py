@@ -7,12 +7,16 @@ from pathlib import Path
 import streamlit as st
 
 from zgc_geo.mapping.web_assets import check_web_assets
+from zgc_geo.memory import freeze_once, start_memory_keeper
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import tr
 from zgc_geo.ui.identity import require_identity
 from zgc_geo.ui.sidebar import apply_presentation_page_style, shared_sidebar
 
 PAGES_DIR = Path(__file__).parent / "zgc_geo" / "ui" / "pages"
+
+# A server process keeps its memory in check from its first run on (zgc_geo/memory.py says why).
+start_memory_keeper()
 
 # The language control is drawn below, in the sidebar; a change reruns the script with the new
 # value already in session state, so the titles here follow it.
@@ -39,3 +43,5 @@ navigation = st.navigation(
 shared_sidebar()
 apply_presentation_page_style()
 navigation.run()
+# After a page's first whole run, what it loaded (modules, plan layers, caches) lives as long as the process.
+freeze_once(navigation.url_path)

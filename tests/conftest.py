@@ -1,5 +1,5 @@
-"""Shared fixtures: the shipped plan, a writable copy of the data root for breaking things, and a real
-private PostgreSQL + PostGIS server (tests/postgis_server.py)."""
+"""Shared fixtures: the shipped plan, a writable copy of the data root for breaking things, a real private
+PostgreSQL + PostGIS server (tests/postgis_server.py) and Debian's nginx (tests/nginx_server.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import nginx_server
 from tests.postgis_server import INSTALL_HINT, PostgisDatabase, PostgisServer, PostgisUnavailableError
 from zgc_geo.manifest import DATA_DIR_ENV
 from zgc_geo.plan_data import PlanData, plan_from_catalogue
@@ -71,3 +72,14 @@ def postgis_db(postgis_server: PostgisServer) -> Iterator[PostgisDatabase]:
         yield database
     finally:
         postgis_server.drop_database(database)
+
+
+@pytest.fixture(scope="session")
+def nginx_binary() -> str:
+    """Debian's nginx; skips without it, but fails under CI (``$CI`` set), which must not pass by skipping."""
+    try:
+        return nginx_server.find_nginx()
+    except nginx_server.NginxUnavailableError as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs nginx, but {error}. {nginx_server.INSTALL_HINT}", pytrace=False)
+        pytest.skip(f"{nginx_server.INSTALL_HINT}. Missing: {error}")

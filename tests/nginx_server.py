@@ -1,14 +1,15 @@
 """A private nginx serving the shipped site ``deploy/nginx/zgc-geo.conf`` for the tests, never the system's.
 
-``NginxServer(upstream_port, users).start()`` makes a temporary folder holding a main ``nginx.conf`` of
+``NginxServer(upstream_ports, users).start()`` makes a temporary folder holding a main ``nginx.conf`` of
 its own (``daemon off``, its pid file, logs and temp folders all in that folder, so nothing touches
 /etc/nginx, /var/lib/nginx or /var/log/nginx), a password file for ``users`` (``openssl passwd -apr1``)
 and the site file as shipped, with only three things swapped (:func:`site_for_test`): the listen address
-becomes a free port of 127.0.0.1, the app's port becomes ``upstream_port``, and the password file's path
-becomes the temporary one. Everything else (sign-in, headers, WebSocket, upload cap) is what the test
-puts to the proof. ``stop()`` ends nginx (fast shutdown, then SIGKILL to its process group) and removes
-the folder; should the test process be killed outright, nginx gets SIGTERM from the kernel
-(``PR_SET_PDEATHSIG``), so none outlives the run.
+becomes a free port of 127.0.0.1, the app processes' ports become ``upstream_ports`` (the site's first
+process the first port given, and so on; fewer ports than the site has processes are used in turn), and
+the password file's path becomes the temporary one. Everything else (sign-in, headers, WebSocket, upload
+cap, which process serves whom) is what the test puts to the proof. ``stop()`` ends nginx (fast shutdown,
+then SIGKILL to its process group) and removes the folder; should the test process be killed outright,
+nginx gets SIGTERM from the kernel (``PR_SET_PDEATHSIG``), so none outlives the run.
 
 As root (CI) the master stays root, but its workers run as ``www-data`` (else ``nobody``), named in the
 main config; the folder belongs to that user, so the workers can read the password file and write their
@@ -33,7 +34,7 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -41,8 +42,10 @@ SITE_FILE = REPO_ROOT / "deploy" / "nginx" / "zgc-geo.conf"
 BINARY_ENV = "ZGC_GEO_NGINX"
 DEBIAN_NGINX = "/usr/sbin/nginx"
 HOST = "127.0.0.1"
-#: What the shipped site says, and so what :func:`site_for_test` replaces.
-SITE_UPSTREAM = "127.0.0.1:8501"
+#: What the shipped site says, and so what :func:`site_for_test` replaces: the app processes (those the site
+#: sends new browsers to, in order) and the password file.
+_PROCESSES = re.compile(r"upstream\s+zgc_geo_any\s*\{(?P<servers>[^}]*)\}")
+_SERVER = re.compile(r"server\s+127\.0\.0\.1:(\d+)\s*;")
 SITE_PASSWORD_FILE = "/etc/nginx/zgc-geo.htpasswd"
 INSTALL_HINT = (
     "the nginx tests need Debian's nginx: sudo apt-get install nginx (or run make test, which installs it "
@@ -108,14 +111,22 @@ def password_line(user: str, password: str) -> str:
     return f"{user}:{hashed}\n"
 
 
-def site_for_test(site: str, *, port: int, upstream_port: int, password_file: Path) -> str:
-    """The shipped ``site`` on ``127.0.0.1:port``, proxying to ``upstream_port``, with ``password_file``.
+def site_ports(site: str) -> list[int]:
+    """The app processes' ports ``site`` names, in order (its ``zgc_geo_any`` upstream)."""
+    found = _PROCESSES.search(site)
+    return [int(port) for port in _SERVER.findall(found.group("servers"))] if found else []
+
+
+def site_for_test(site: str, *, port: int, upstream_ports: Sequence[int], password_file: Path) -> str:
+    """The shipped ``site`` on ``127.0.0.1:port``, proxying to ``upstream_ports``, with ``password_file``.
 
     The first ``listen`` becomes the test's address and the others (IPv6) are commented out, so line
     numbers in nginx's messages still match the shipped file. A site that no longer has what is
     replaced raises ValueError naming it: update this function with the site.
     """
-    missing = [text for text in (SITE_UPSTREAM, SITE_PASSWORD_FILE) if text not in site]
+    shipped = site_ports(site)
+    missing = [] if shipped else ["an upstream zgc_geo_any with the app processes"]
+    missing += [text for text in (SITE_PASSWORD_FILE,) if text not in site]
     if not _LISTEN.search(site):
         missing.append("a listen directive")
     if missing:
@@ -132,7 +143,15 @@ def site_for_test(site: str, *, port: int, upstream_port: int, password_file: Pa
         return f"{indent}# (test) {match.group(0).strip()}"
 
     site = _LISTEN.sub(listen, site)
-    site = site.replace(SITE_UPSTREAM, f"{HOST}:{upstream_port}")
+    ports = {shipped_port: upstream_ports[i % len(upstream_ports)] for i, shipped_port in enumerate(shipped)}
+    # Each address as the site writes it, and as a regular expression (how the site recognises it).
+    address = re.compile(r"127(\\?)\.0\1\.0\1\.1:(\d+)\b")
+
+    def swap(match: re.Match[str]) -> str:
+        test_port = ports.get(int(match.group(2)))
+        return match.group(0) if test_port is None else match.group(0).replace(match.group(2), str(test_port))
+
+    site = address.sub(swap, site)
     return site.replace(SITE_PASSWORD_FILE, str(password_file))
 
 
@@ -166,13 +185,18 @@ def _die_with_parent() -> None:
 
 
 class NginxServer:
-    """A private nginx, the shipped site in front of ``127.0.0.1:upstream_port``; see the module docstring."""
+    """A private nginx, the shipped site in front of the app processes on ``upstream_ports``; see the module
+    docstring."""
 
     def __init__(
-        self, upstream_port: int, users: Mapping[str, str], site: Path = SITE_FILE, binary: str | None = None
+        self,
+        upstream_ports: int | Sequence[int],
+        users: Mapping[str, str],
+        site: Path = SITE_FILE,
+        binary: str | None = None,
     ) -> None:
         self.binary = binary or find_nginx()
-        self.upstream_port = upstream_port
+        self.upstream_ports = [upstream_ports] if isinstance(upstream_ports, int) else list(upstream_ports)
         self.users = dict(users)
         self.site = site
         self.folder: Path | None = None
@@ -207,7 +231,7 @@ class NginxServer:
         site = site_for_test(
             self.site.read_text(encoding="utf-8"),
             port=self.port,
-            upstream_port=self.upstream_port,
+            upstream_ports=self.upstream_ports,
             password_file=password_file,
         )
         (folder / "zgc-geo.conf").write_text(site, encoding="utf-8")

@@ -1,17 +1,17 @@
 """Sign-in through nginx (deploy/nginx/zgc-geo.conf) in a real browser: the audit log names whom nginx let in,
 and each person gets what their role allows.
 
-The app runs with ``ZGC_GEO_AUTH_HEADER=X-Remote-User`` on loopback over a GeoPackage made by its admin
-"管理员"; a private nginx (tests/nginx_server.py) serves the shipped site in front of it, with three people
-in its password file (one of them with a Chinese name, all with non-ASCII passwords): two editors of 海淀园
-and a viewer. One app and one nginx serve the whole module; each test decides its own plot.
+The app runs as two processes (as the shipped site has) with ``ZGC_GEO_AUTH_HEADER=X-Remote-User`` on
+loopback over a GeoPackage made by its admin "管理员"; a private nginx (tests/nginx_server.py) serves the
+shipped site in front of them, with three people in its password file (one of them with a Chinese name, all
+with non-ASCII passwords): two editors of 海淀园 and a viewer. The two apps and nginx serve the whole
+module; each test decides its own plot.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import os
 import re
 import tomllib
 import urllib.error
@@ -28,7 +28,7 @@ from tests.browser.app_server import app_server
 from tests.browser.conftest import _is_local
 from tests.browser.streamlit_widgets import choose, expect_toast, wait_idle, wait_settled
 from tests.browser.test_stock_page_browser import _click_plot, _open_stock_page
-from tests.nginx_server import INSTALL_HINT, SITE_FILE, NginxServer, NginxUnavailableError, find_nginx
+from tests.nginx_server import SITE_FILE, NginxServer
 from tests.ui.workspaces import seed_elsewhere
 from zgc_geo.i18n import translate
 from zgc_geo.settings import AUTH_HEADER_ENV
@@ -55,17 +55,6 @@ class ProxiedApp:
 
 
 @pytest.fixture(scope="module")
-def nginx_binary() -> str:
-    """Debian's nginx; skips without it, but fails under CI (``$CI`` set), which must not pass by skipping."""
-    try:
-        return find_nginx()
-    except NginxUnavailableError as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI needs nginx, but {error}. {INSTALL_HINT}", pytrace=False)
-        pytest.skip(f"{INSTALL_HINT}. Missing: {error}")
-
-
-@pytest.fixture(scope="module")
 def proxied_app(nginx_binary: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProxiedApp]:
     """The app (signed in by header, on loopback) with the shipped nginx site in front of it."""
     scratch = tmp_path_factory.mktemp("proxy")
@@ -78,9 +67,16 @@ def proxied_app(nginx_binary: str, tmp_path_factory: pytest.TempPathFactory) -> 
     store.record_decision(  # the admin's own change, which no one else may undo
         "demo", ADMIN_PLOT, {"review_status": "deferred"}, expected_version=0, user=ADMIN
     )
+    # Two app processes, as the shipped site has: the people spread over them, each browser kept on its own.
+    env = {AUTH_HEADER_ENV: HEADER}
+    (scratch / "one").mkdir()
+    (scratch / "two").mkdir()
     with (
-        app_server(workspace, ADMIN, scratch, extra_env={AUTH_HEADER_ENV: HEADER}) as app_url,
-        NginxServer(int(urlsplit(app_url).port or 0), PEOPLE, binary=nginx_binary) as nginx,
+        app_server(workspace, ADMIN, scratch / "one", extra_env=env) as app_url,
+        app_server(workspace, ADMIN, scratch / "two", extra_env=env) as second_url,
+        NginxServer(
+            [int(urlsplit(url).port or 0) for url in (app_url, second_url)], PEOPLE, binary=nginx_binary
+        ) as nginx,
     ):
         yield ProxiedApp(nginx.base_url, app_url, workspace)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.streamlit_widgets import save_download
 from tests.siting.tied_plots import write_tied_plots
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -17,7 +19,7 @@ TIMEOUT_MS = 120_000
 @pytest.mark.browser
 @pytest.mark.slow
 def test_suitability_overlay_and_ranked_candidates_draw(
-    page: Page, streamlit_server: str, external_requests: list[str], artifacts_dir: Path
+    page: Page, streamlit_server: str, external_requests: list[str], artifacts_dir: Path, tmp_path: Path
 ) -> None:
     page.goto(f"{streamlit_server}/siting", wait_until="domcontentloaded")
     try:
@@ -33,6 +35,11 @@ def test_suitability_overlay_and_ranked_candidates_draw(
         assert labels.first.inner_text().strip() == "1"
         # The robustness verdict, worded by zgc_geo.siting in the page's language (Chinese by default).
         expect(page.get_by_text(re.compile(r"权重 ±\d+% 变动下"))).to_be_visible(timeout=TIMEOUT_MS)
+        # The downloads are made when clicked (Streamlit's deferred download): the ranking as a GeoPackage.
+        button = page.get_by_role("button", name=re.compile(r"\.gpkg"))
+        saved = save_download(page, button, tmp_path)
+        ranked = gpd.read_file(saved, layer=saved.stem)
+        assert len(ranked) == 300 and ranked.crs.to_epsg() == 4326
         assert external_requests == [], ", ".join(external_requests)
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Final
 
 import folium
@@ -33,18 +35,21 @@ def build_siting_map(
     *,
     basemap: str = NO_BASEMAP,
     lang: str = DEFAULT_LANG,
+    overlay: Callable[[str], tuple[str, list[list[float]]]] | None = None,
 ) -> folium.Map:
     """Suitability (0–100) under the parks and the candidates, the top ranks labelled.
 
     Every candidate carries a score card as tooltip: rank, score, each factor's points and
     any constraint it fails — the "why this plot" a meeting asks for. On a GCJ-02 basemap
     the surface and every layer are drawn shifted to match it. Text is in ``lang``.
+    ``overlay`` gives the surface's image for a display datum when it was made before (it takes
+    seconds: the app keeps it per result); by default it is made here.
     """
     datum = basemap_datum(basemap)
     m = folium.Map(tiles=None, control_scale=False, zoom_snap=0.25)
     add_map_css(m, lang)
     add_basemap(m, basemap)
-    uri, bounds = overlay_image(result.suitability, result.grid.transform, result.grid.crs, datum=datum)
+    uri, bounds = (overlay or functools.partial(suitability_image, result))(datum)
     folium.raster_layers.ImageOverlay(
         image=uri,
         bounds=bounds,
@@ -62,6 +67,11 @@ def build_siting_map(
     minx, miny, maxx, maxy = candidates.total_bounds
     m.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     return m
+
+
+def suitability_image(result: SitingResult, datum: str) -> tuple[str, list[list[float]]]:
+    """The suitability surface as a PNG data URI for ``datum``'s display, and its bounds."""
+    return overlay_image(result.suitability, result.grid.transform, result.grid.crs, datum=datum)
 
 
 def score_card(row: pd.Series, result: SitingResult, lang: str = DEFAULT_LANG) -> str:

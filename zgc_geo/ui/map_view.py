@@ -8,7 +8,7 @@ old size, label size and zoom buttons in place until the page changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Final
 
 import folium
@@ -21,6 +21,7 @@ from zgc_geo.mapping.map_controls import add_presentation_css
 from zgc_geo.mapping.print_layout import PrintView
 from zgc_geo.mapping.view_report import ViewMemory, add_hidden_overlays_report, hidden_overlays
 from zgc_geo.mapping.web_assets import use_local_assets
+from zgc_geo.ui.map_component import send_map
 from zgc_geo.ui.sidebar import presentation_mode
 
 #: Component height asked for in presentation mode; the page CSS then fits the map to the window.
@@ -126,17 +127,20 @@ def show_map(m: folium.Map, key: str, height: int = 640) -> None:
 
 
 def interactive_map(
-    m: folium.Map,
+    build: Callable[[], folium.Map],
     key: str,
     *,
+    base_key: Hashable,
     layer: folium.FeatureGroup,
     returned: Iterable[str],
     height: int = 600,
 ) -> dict[str, Any]:
     """Render a static base map with ``layer`` updated in place, keeping the user's view.
 
-    The base map stays byte-identical across reruns, so the component keeps its Leaflet
-    map (no flicker); ``layer`` is swapped in place. A redrawn base opens on the user's last view
+    The base map (what ``build`` makes) stays byte-identical across reruns, so the component keeps its
+    Leaflet map (no flicker); ``layer`` is swapped in place. The base is rendered once per ``base_key``
+    (which must name everything it depends on: data, settings, language) and shared by every session
+    (:mod:`zgc_geo.ui.map_component`). A redrawn base opens on the user's last view
     (:class:`~zgc_geo.mapping.view_report.ViewMemory`). The page moves the map by setting
     ``st.session_state[f"{key}_view"]`` to ``{"center": (lat, lon), "zoom": z}``: that view is sent
     once. The view the map reports is never sent back: by the time it arrived the user may have
@@ -144,17 +148,23 @@ def interactive_map(
     """
     asked = st.session_state.get(f"{key}_view")
     send = asked if asked and asked != st.session_state.get(f"{key}_view_sent") else {}
-    m.add_child(ViewMemory(key))
-    state = st_folium(
-        _local(m),
-        key=_component_key(key),
+    component_key = _component_key(key)
+    present = presentation_mode()
+
+    def local_base() -> folium.Map:
+        m = build()
+        m.add_child(ViewMemory(key))
+        return _local(m)
+
+    state = send_map(
+        local_base,
+        (base_key, key, present, st.get_option("server.baseUrlPath") or ""),
+        key=component_key,
         height=_height(height),
-        use_container_width=True,
-        feature_group_to_add=layer,
+        layer=layer,
         center=send.get("center"),
         zoom=send.get("zoom"),
         returned_objects=sorted({*returned, *VIEW_OBJECTS}),
-        render=False,  # render=True renders the map twice: same script, twice the time (icons set twice)
     )
     if send:
         st.session_state[f"{key}_view_sent"] = send

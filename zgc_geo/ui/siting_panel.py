@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
 import altair as alt
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from zgc_geo.crs import to_analysis_crs
+from zgc_geo.errors import OptionError
 from zgc_geo.export.layers import write_layer
 from zgc_geo.i18n import Lang, join_names
 from zgc_geo.importing.pipeline import ImportOptions
+from zgc_geo.mapping.siting_map import build_siting_map
+from zgc_geo.plan_data import PlanData
 from zgc_geo.siting.ahp import (
     AhpResult,
     InconsistentPair,
@@ -32,7 +37,10 @@ from zgc_geo.siting.standardise import Direction
 from zgc_geo.siting.ties import explain_ties
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.import_panel import run_import
+from zgc_geo.ui.map_export import map_with_export
 from zgc_geo.ui.markdown_text import escaped
+from zgc_geo.ui.sidebar import chosen_basemap
+from zgc_geo.ui.siting_runs import EXPORT_FILES, shared_image
 from zgc_geo.ui.tables import labelled, show_table
 
 DIRECTIONS: Final[tuple[Direction, ...]] = ("cost", "benefit")
@@ -211,6 +219,47 @@ def uploaded_frame(label: str, key: str, kind: str) -> object:
     return result.frame
 
 
+def result_view(
+    holder: Callable[[], SitingResult | None], result_key: str, *, stale: bool, plan: PlanData
+) -> None:
+    """The result ``holder`` keeps: its map (with export), ranking, robustness and downloads.
+
+    Nothing drawn here keeps the result itself: the map fragment and the downloads fetch it from ``holder``
+    when they run, so a shared result the process let go is not held alive by the sessions that showed it.
+    """
+    result = holder()
+    if result is None:
+        st.info(tr("siting.result_released"))
+        return
+    if stale:
+        st.warning(tr("siting.stale"))
+    lang = current_lang()
+    cluster = plan.clusters.set_index("cluster_id").loc[result.options.cluster_id]
+
+    def siting_map() -> folium.Map:
+        shown = holder()
+        if shown is None:  # let go since the page was drawn: the whole page says so
+            st.rerun(scope="app")
+        return build_siting_map(
+            shown,
+            plan.parks,
+            plan.districts,
+            basemap=chosen_basemap(),
+            lang=lang,
+            overlay=lambda datum: shared_image(result_key, datum, shown),
+        )
+
+    map_with_export(
+        siting_map,
+        map_key="siting_map",
+        export_key="siting_export",
+        title=tr("siting.export_title", cluster=local(cluster["short_zh"], cluster["short_en"])),
+        subtitle=tr("siting.export_subtitle"),
+    )
+    results_section(result)
+    exports(holder, result_key, stem=f"zgc_site_{result.options.cluster_id}")
+
+
 def results_section(result: SitingResult) -> None:
     """The ranked table, tied plots, a score comparison, robustness in words and a chart."""
     lang = current_lang()
@@ -329,42 +378,44 @@ def plot_label(name: object, plot_id: str, max_chars: int | None = None) -> str:
     return f"{text} ({plot_id})"
 
 
-#: Session key of the last run's download files: (the result, language, stem, [(label, data, name, mime)]).
-EXPORTS_KEY: Final = "site_export_files"
-
-
-def exports(result: SitingResult, stem: str) -> None:
+def exports(holder: Callable[[], SitingResult | None], result_key: str, stem: str) -> None:
     """Suitability GeoTIFF and the ranked candidates (GeoPackage, XLSX with parameters and robustness).
 
-    The files are made once per result and language, not on every rerun of the page (a GeoTIFF and
-    two workbooks take seconds): the session keeps them with the result they were made from.
+    Each file is made when it is asked for (a GeoTIFF and two workbooks take seconds; most results are only
+    looked at), once per result and language however many sessions ask: the process keeps the last few by
+    the result's key (:data:`~zgc_geo.ui.siting_runs.EXPORT_FILES`).
     """
     lang = current_lang()
-    made = st.session_state.get(EXPORTS_KEY)
-    if made is None or made[0] is not result or made[1:3] != (lang, stem):
-        with st.spinner(tr("export.working"), show_time=True):
-            made = (result, lang, stem, _export_files(result, stem, lang))
-        st.session_state[EXPORTS_KEY] = made
-    for col, (label, data, name, mime) in zip(st.columns(3), made[3], strict=True):
-        col.download_button(label, data, name, mime)
+    files = (
+        (tr("siting.download_tif"), f"{stem}.tif", "image/tiff"),
+        *((tr("siting.download_ranked", suffix=s), f"{stem}_ranked{s}", None) for s in (".gpkg", ".xlsx")),
+    )
+    for col, (label, name, mime) in zip(st.columns(3), files, strict=True):
+
+        def make(name: str = name) -> bytes:
+            return EXPORT_FILES.get((result_key, lang, name), lambda: _export_file(_held(holder), name, lang))
+
+        col.download_button(label, make, name, mime)
 
 
-def _export_files(result: SitingResult, stem: str, lang: Lang) -> list[tuple[str, bytes, str, str | None]]:
+def _held(holder: Callable[[], SitingResult | None]) -> SitingResult:
+    result = holder()
+    if result is None:
+        raise OptionError(tr("siting.result_released"))
+    return result
+
+
+def _export_file(result: SitingResult, name: str, lang: Lang) -> bytes:
+    """The download ``name`` (a ``.tif`` surface, or the ranking as ``.gpkg`` / ``.xlsx``) in ``lang``."""
     with tempfile.TemporaryDirectory(prefix="zgc-geo-site-") as scratch:
-        tif = write_suitability_geotiff(Path(scratch) / f"{stem}.tif", result.grid, result.suitability)
-        files: list[tuple[str, bytes, str, str | None]] = [
-            (tr("siting.download_tif"), tif.read_bytes(), tif.name, "image/tiff")
-        ]
+        target = Path(scratch) / name
+        if target.suffix == ".tif":
+            return write_suitability_geotiff(target, result.grid, result.suitability).read_bytes()
         tables = {"parameters": result.parameters(lang)}
         if result.sensitivity is not None:
             tables["robustness"] = result.sensitivity.candidates.reset_index()
-        for suffix in (".gpkg", ".xlsx"):
-            target = Path(scratch) / f"{stem}_ranked{suffix}"
-            write_layer(result.named_candidates(lang), target, tables=tables, lang=lang)
-            files.append(
-                (tr("siting.download_ranked", suffix=suffix), target.read_bytes(), target.name, None)
-            )
-    return files
+        write_layer(result.named_candidates(lang), target, tables=tables, lang=lang)
+        return target.read_bytes()
 
 
 def extra_factors() -> list[tuple[FactorSpec, Any]]:

@@ -11,7 +11,7 @@ from zgc_geo.i18n import join_names
 from zgc_geo.mapping.basemaps import basemap_datum
 from zgc_geo.mapping.coverage_map import build_coverage_map, coverage_layer
 from zgc_geo.mapping.display_datum import point_from_display
-from zgc_geo.ui.cached import cached_plan
+from zgc_geo.ui.cached import cached_plan, plan_fingerprint
 from zgc_geo.ui.coverage_cache import coverage_of, reach_and_gaps
 from zgc_geo.ui.coverage_panel import (
     add_site,
@@ -95,11 +95,16 @@ with user_errors_shown():
             _coverage_map()
 
     def _coverage_map() -> None:
-        base = build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap, lang=lang)
         layer = coverage_layer(
             cluster_id, reach=reach_frame, gaps=gaps, sites=sites, basemap=basemap, lang=lang
         )
-        state = interactive_map(base, f"cov_map_{cluster_id}", layer=layer, returned=["last_clicked"])
+        state = interactive_map(
+            lambda: build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap, lang=lang),
+            f"cov_map_{cluster_id}",
+            base_key=("coverage", plan_fingerprint(), cluster_id, tuple(highlight), basemap, lang),
+            layer=layer,
+            returned=["last_clicked"],
+        )
 
         def printable_coverage_map() -> folium.Map:
             m = build_coverage_map(plan, cluster_id, highlight=highlight, basemap=basemap, lang=lang)

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from zgc_geo.mapping.siting_map import build_siting_map
-from zgc_geo.siting.analysis import SitingOptions, Step, site_cluster
+from zgc_geo.siting.analysis import SitingOptions, Step
 from zgc_geo.siting.factors import cluster_factor_specs
-from zgc_geo.ui.cached import cached_plan
+from zgc_geo.ui.cached import cached_plan, plan_fingerprint
 from zgc_geo.ui.guard import user_errors_shown
 from zgc_geo.ui.i18n import current_lang, kept, local, tr, tr_map
 from zgc_geo.ui.integrity_banner import inventories_or_stop, verified_workspace
-from zgc_geo.ui.map_export import map_with_export
-from zgc_geo.ui.sidebar import chosen_basemap
 from zgc_geo.ui.siting_panel import (
     ahp_form,
-    exports,
     extra_factors,
     factor_table,
     options_signature,
-    results_section,
+    result_view,
     uploaded_frame,
 )
+from zgc_geo.ui.siting_runs import kept_by_session, run_key, run_siting
 from zgc_geo.ui.workspace_access import inventory_title
 
 AREA_LABELS = {"parks": "siting.area_parks", "beijing": "siting.area_beijing"}
@@ -105,21 +102,18 @@ with user_errors_shown():
         def advance(share: float, step: Step) -> None:
             bar.progress(share, text=step.text(lang))
 
-        fresh = site_cluster(plan, candidates, options, progress=advance)
-        st.session_state["site_result"] = (options_signature(options), fresh)
-    signature, result = st.session_state.get("site_result", (None, None))
-    if result is None:
+        signature = options_signature(options)
+        # Shared by everyone asking the same (nothing of one person's own); an upload makes it this session's.
+        own_inputs = source != "inventory" or bool(extra)
+        shared_key = None if own_inputs else run_key(plan_fingerprint(), candidates, signature)
+        fresh, result_key = run_siting(plan, candidates, options, shared_key=shared_key, progress=advance)
+        bar.progress(1.0, text=tr("siting.progress.done"))  # also when another session's run was shared
+        holder = kept_by_session(fresh, shared=shared_key is not None)
+        del fresh  # only the holder keeps it (a shared one only weakly)
+        st.session_state["site_result"] = (signature, result_key, holder)
+    signature, result_key, holder = st.session_state.get("site_result", (None, None, None))
+    if holder is None:
         st.info(tr("siting.run_hint"))
         st.stop()
-    if signature != options_signature(options):
-        st.warning(tr("siting.stale"))
-    shown_cluster = clusters.loc[result.options.cluster_id]
-    map_with_export(
-        lambda: build_siting_map(result, plan.parks, plan.districts, basemap=chosen_basemap(), lang=lang),
-        map_key="siting_map",
-        export_key="siting_export",
-        title=tr("siting.export_title", cluster=local(shown_cluster["short_zh"], shown_cluster["short_en"])),
-        subtitle=tr("siting.export_subtitle"),
-    )
-    results_section(result)
-    exports(result, stem=f"zgc_site_{result.options.cluster_id}")
+    # The page binds no result itself: result_view fetches it from the holder (nothing of it outlives a run).
+    result_view(holder, result_key, stale=signature != options_signature(options), plan=plan)

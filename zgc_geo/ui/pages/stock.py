@@ -21,7 +21,7 @@ from zgc_geo.mapping.stock_map import (
 )
 from zgc_geo.stock.filters import filter_mask
 from zgc_geo.stock.scenario import default_scenario
-from zgc_geo.ui.cached import cached_plan
+from zgc_geo.ui.cached import cached_plan, plan_fingerprint
 from zgc_geo.ui.code_labels import park_names as coded_park_names
 from zgc_geo.ui.fragments import map_fragment
 from zgc_geo.ui.guard import user_errors_shown
@@ -160,8 +160,9 @@ with user_errors_shown():
             display, colour_by=colour_by, selected=selected, tooltip_of=tips, lang=lang, highlight=highlight
         )
         state = interactive_map(
-            base_map(),
+            base_map,
             "stock_map",
+            base_key=("stock", plan_fingerprint(), colour_by, tuple(statuses.items()), big, basemap, lang),
             layer=layer,
             returned=["last_active_drawing", "last_object_clicked", *(["bounds"] if big else [])],
         )
