@@ -120,7 +120,8 @@ bench-peers: install
 		$(if $(QUIET),--quiet-machine)
 
 # Times every page in Debian's Chromium (Playwright, network beyond this machine blocked): navigation → map
-# drawn cold and warm, a Stock map click → the plot's record, and the Stock page with a 20k-plot inventory
+# drawn cold and warm, a Stock map click → the plot's record, 1 and 8 people opening Stock at once (each in a
+# browser context of their own), and the Stock page with a 20k-plot inventory
 # (benchmarks/bench_pages.py → benchmarks/results/pages.json).
 .PHONY: bench-pages
 bench-pages: install-test chromium
