@@ -86,8 +86,13 @@ class SharedResults(Generic[K, V]):
             with self._lock:
                 if key in self._results:  # computed by another session while this one waited
                     return self._results[key]
-            result = compute()
-            with self._lock:
+            try:
+                result = compute()
+            except BaseException:  # not kept: the next to ask tries again
+                with self._lock:
+                    self._computing.pop(key, None)
+                raise
+            with self._lock:  # kept before the key stops being "computing": no one can start it again
                 self._results[key] = result
                 while len(self._results) > self.size:
                     self._results.popitem(last=False)
