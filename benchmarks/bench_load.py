@@ -159,7 +159,7 @@ def park_plot_ids() -> list[str]:
     return sorted(ids)
 
 
-def _state(widget_id: str, **value: Any) -> dict[str, WidgetState]:
+def widget_state(widget_id: str, **value: Any) -> dict[str, WidgetState]:
     state = WidgetState()
     for name, content in value.items():
         if name == "string_array_value":
@@ -173,7 +173,7 @@ def _opened(result: RunResult, plot_id: str) -> str | None:
     return None if any(plot_id in text for text in result.texts) else f"the record of {plot_id} did not open"
 
 
-async def _decide(someone: Person) -> tuple[RunResult, str | None]:
+async def decide(someone: Person) -> tuple[RunResult, str | None]:
     """Submit the decision form of the person's plot: a status it does not have, and a note."""
     session = someone.session
     form = session.form_widgets(f"decision_{someone.plot_id}")
@@ -187,9 +187,9 @@ async def _decide(someone: Person) -> tuple[RunResult, str | None]:
     status = next(key for key in DECISION_STATUSES if REVIEW_STATUSES[key].zh != current)
     label = REVIEW_STATUSES[status].zh
     widgets = {
-        **_state(status_id, string_value=label),
-        **_state(notes[0], string_value=f"bench-load: {someone.name}"),
-        **_state(submit[0], trigger_value=True),
+        **widget_state(status_id, string_value=label),
+        **widget_state(notes[0], string_value=f"bench-load: {someone.name}"),
+        **widget_state(submit[0], trigger_value=True),
     }
     result = await session.run(widgets=widgets)
     said = translate("stock.recorded", "zh", plot=someone.plot_id, status=label)
@@ -201,7 +201,7 @@ async def _decide(someone: Person) -> tuple[RunResult, str | None]:
 
 async def _siting(someone: Person) -> tuple[RunResult, str | None]:
     result = await someone.session.run(
-        widgets=_state(someone.session.widget_id("site_run"), trigger_value=True)
+        widgets=widget_state(someone.session.widget_id("site_run"), trigger_value=True)
     )
     heading = translate("siting.robustness", "zh", pct=20, runs=0).split("±")[0]  # the results' heading
     drawn = any(text.startswith(heading) for text in result.texts)
@@ -215,15 +215,15 @@ async def _act(name: str, someone: Person) -> tuple[RunResult, str | None]:
         return await session.run(page="stock"), None
     if name == "filter":
         return await session.run(
-            widgets=_state(session.widget_id("f_parks"), string_array_value=[FILTER_PARK])
+            widgets=widget_state(session.widget_id("f_parks"), string_array_value=[FILTER_PARK])
         ), None
     if name == "record":
         result = await session.run(
-            widgets=_state(session.widget_id("stock_search"), string_value=someone.plot_id)
+            widgets=widget_state(session.widget_id("stock_search"), string_value=someone.plot_id)
         )
         return result, _opened(result, someone.plot_id)
     if name == "decide":
-        return await _decide(someone)
+        return await decide(someone)
     if name == "open_siting":
         return await session.run(page="siting"), None
     return await _siting(someone)
@@ -285,8 +285,10 @@ async def _fill_siting_stores(deployment: Deployment, processes: int) -> None:
         for session in people:
             clusters = session.widgets[session.widget_id("site_cluster")][1].options
             for label in clusters[1:MAX_SHARED_RUNS]:
-                await session.run(widgets=_state(session.widget_id("site_cluster"), string_value=label))
-                run = await session.run(widgets=_state(session.widget_id("site_run"), trigger_value=True))
+                await session.run(widgets=widget_state(session.widget_id("site_cluster"), string_value=label))
+                run = await session.run(
+                    widgets=widget_state(session.widget_id("site_run"), trigger_value=True)
+                )
                 if run.exceptions:
                     raise RuntimeError(f"siting {label} while warming up: {run.exceptions}")
     finally:

@@ -29,7 +29,7 @@ from zgc_geo.settings import AUTH_HEADER_ENV, USER_ENV
 from zgc_geo.workspace import REVIEW_STATUSES, open_workspace
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "benchmarks")]
-from bench_load import Person, _decide, _state  # noqa: E402
+from bench_load import Person, decide, widget_state  # noqa: E402
 from load.session import Session  # noqa: E402
 
 ADMIN = "管理员"
@@ -86,11 +86,11 @@ async def _two_people(base_url: str) -> dict[str, object]:
             ],
         }
         first = Person("editor_one", one, PLOT)
-        found = await one.run(widgets=_state(one.widget_id("stock_search"), string_value=PLOT))
+        found = await one.run(widgets=widget_state(one.widget_id("stock_search"), string_value=PLOT))
         assert any(PLOT in text for text in found.texts)
-        _, problem = await _decide(first)
+        _, problem = await decide(first)
         assert problem is None, problem
-        seen = await two.run(widgets=_state(two.widget_id("stock_search"), string_value=PLOT))
+        seen = await two.run(widgets=widget_state(two.widget_id("stock_search"), string_value=PLOT))
         assert seen.exceptions == []
         (status_box, *_) = [p for _, kind, p in two.form_widgets(f"decision_{PLOT}") if kind == "selectbox"]
         return {

@@ -21,30 +21,20 @@ from collections.abc import Callable, Hashable, Iterator
 
 
 @functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
+def _glibc(function: str) -> Callable[..., int] | None:
+    """The C library's ``function`` (``malloc_trim``, ``mallopt``); None where it has none (not glibc)."""
     import ctypes.util  # noqa: PLC0415 - only where memory is given back; every command imports this module
 
     name = ctypes.util.find_library("c")
     try:
-        return ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):  # not glibc
-        return None
-
-
-@functools.cache
-def _mallopt() -> Callable[[int, int], int] | None:
-    import ctypes.util  # noqa: PLC0415 - as above
-
-    name = ctypes.util.find_library("c")
-    try:
-        return ctypes.CDLL(name).mallopt if name else None
+        return getattr(ctypes.CDLL(name), function) if name else None
     except (OSError, AttributeError):  # not glibc
         return None
 
 
 def give_back_freed_memory() -> None:
     """Return the C heap's free pages to the system (glibc); nothing where that is not possible."""
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim")
     if trim is not None:
         trim(0)
 
@@ -124,7 +114,7 @@ def start_memory_keeper(
     global _keeper  # noqa: PLW0603 - one keeper per process
     with _KEEPER_LOCK:
         if _keeper is None:
-            mallopt = _mallopt()
+            mallopt = _glibc("mallopt")
             if mallopt is not None:
                 mallopt(_M_ARENA_MAX, arenas)
             _keeper = threading.Thread(

@@ -25,7 +25,6 @@ from typing import Final, Generic, TypeVar
 
 import geopandas as gpd
 import pandas as pd
-import streamlit as st
 
 from zgc_geo.mapping.siting_map import suitability_image
 from zgc_geo.plan_data import PlanData
@@ -65,8 +64,8 @@ class SharedResults(Generic[K, V]):
 
     Not ``st.cache_resource``: the session that computes a run shows its progress bar, and Streamlit refuses
     elements drawn from inside a cached function into containers made outside it; a download is made
-    outside any script run. A second session asking for a key being computed waits for that computation
-    instead of starting its own.
+    outside any script run; one mechanism serves every store here (runs, images, files). A second session
+    asking for a key being computed waits for that computation instead of starting its own.
     """
 
     def __init__(self, size: int) -> None:
@@ -103,6 +102,8 @@ class SharedResults(Generic[K, V]):
 _SHARED_RUNS: Final[SharedResults[str, SitingResult]] = SharedResults(MAX_SHARED_RUNS)
 #: Download files by (result key, language, file name).
 EXPORT_FILES: Final[SharedResults[tuple[str, str, str], bytes]] = SharedResults(MAX_EXPORT_FILES)
+#: Map images of the suitability surface by (result key, display datum).
+_IMAGES: Final[SharedResults[tuple[str, str], tuple[str, list[list[float]]]]] = SharedResults(MAX_IMAGES)
 
 
 def run_siting(
@@ -136,8 +137,7 @@ def kept_by_session(result: SitingResult, shared: bool) -> Callable[[], SitingRe
     return weakref.ref(result) if shared else lambda: result
 
 
-@st.cache_resource(show_spinner=False, max_entries=MAX_IMAGES)
-def shared_image(key: str, datum: str, _result: SitingResult) -> tuple[str, list[list[float]]]:
+def shared_image(key: str, datum: str, result: SitingResult) -> tuple[str, list[list[float]]]:
     """The suitability image of the result ``key`` for ``datum`` (a PNG of up to 1400 px: about a second
     to make), once per process rather than on every rerun of every session showing it."""
-    return suitability_image(_result, datum)
+    return _IMAGES.get((key, datum), lambda: suitability_image(result, datum))
